@@ -1,0 +1,36 @@
+// Builds the el9 and debian12 host images on top of the debootstrap base (see host/Dockerfile).
+// Tagged ops-lab/<kind>:<hash of inputs> so an unchanged lab never rebuilds.
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { CACHE_DIR, LAB_DIR, type HostKind } from "./config.js";
+import { imageExists } from "./docker.js";
+import { hashInputs } from "./hash.js";
+import { ensureBaseImage } from "./rootfs.js";
+import { $, timed } from "./sh.js";
+
+const HOST_DIR = join(LAB_DIR, "host");
+
+/** Returns the image reference for a host kind, building it when missing. */
+export async function ensureHostImage(kind: HostKind, baseSystemRpm: string): Promise<string> {
+  const base = await ensureBaseImage();
+  const inputs = [base, kind, { path: HOST_DIR }, ...(kind === "el9" ? [{ path: baseSystemRpm }] : [])];
+  const ref = `ops-lab/${kind}:${hashInputs(inputs)}`;
+  if (await imageExists(ref)) return ref;
+  await timed(`building host image ${ref}`, async () => {
+    const context = join(CACHE_DIR, "context", kind);
+    rmSync(context, { recursive: true, force: true });
+    mkdirSync(context, { recursive: true });
+    cpSync(HOST_DIR, context, { recursive: true });
+    if (kind === "el9") {
+      if (!existsSync(baseSystemRpm)) throw new Error(`missing ${baseSystemRpm}`);
+      cpSync(baseSystemRpm, join(context, "el9", "ops-lab-base-system.rpm"));
+    }
+    // The classic builder: this machine's dockerd (20.10) and client (28) need no buildx for it.
+    const env = { ...process.env, DOCKER_BUILDKIT: "0" };
+    await $({
+      env,
+    })`docker build -q --label ops-lab-image=1 --build-arg BASE=${base} --build-arg KIND=${kind} -t ${ref} ${context}`;
+    rmSync(context, { recursive: true, force: true });
+  });
+  return ref;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Makes this machine able to build and run the lab: installs missing Debian packages, starts dockerd when
+# none answers (CI machines have no systemd), and raises the inotify limit that many systemd hosts exhaust.
+# Idempotent and quick when everything is in place. Needs root.
+set -euo pipefail
+
+packages=(docker.io debootstrap rpm createrepo-c gnupg skopeo iproute2 iptables openssh-client curl
+  ca-certificates ansible sshpass)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} > 0)); then
+  echo "[lab] apt-get install ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  echo "[lab] starting dockerd (log: /var/log/ops-lab-dockerd.log)" >&2
+  nohup setsid dockerd >/var/log/ops-lab-dockerd.log 2>&1 </dev/null &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  docker info >/dev/null
+fi
+
+# The default (128) runs out at about 20 systemd hosts: "Failed to allocate manager object".
+if (($(sysctl -n fs.inotify.max_user_instances) < 8192)); then
+  sysctl -qw fs.inotify.max_user_instances=8192
+fi

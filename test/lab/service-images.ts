@@ -1,0 +1,73 @@
+// Builds library/busybox, library/registry:2 and library/nginx with no internet: FROM scratch images
+// holding Debian binaries and the shared libraries ldd lists for them. Tagged ops-lab/<name>:<hash>.
+import { chmodSync, cpSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { CACHE_DIR, LAB_DIR } from "./config.js";
+import { ensureDebs, type DebName } from "./debs.js";
+import { imageExists } from "./docker.js";
+import { hashInputs } from "./hash.js";
+import { $, timed } from "./sh.js";
+
+export type ServiceImage = "busybox" | "registry" | "nginx";
+
+/** The binary each image is built around: [package, path inside the package, path inside the image]. */
+const BINARIES: Record<ServiceImage, [DebName, string, string]> = {
+  busybox: ["busybox-static", "bin/busybox", "bin/busybox"],
+  registry: ["docker-registry", "usr/bin/docker-registry", "bin/registry"],
+  nginx: ["nginx", "usr/sbin/nginx", "usr/sbin/nginx"],
+};
+
+/** Copies the libraries `ldd` resolves for a binary (on this bookworm machine) into the image root. */
+async function copyLibraries(binary: string, rootfs: string): Promise<void> {
+  const out = await $`ldd ${binary}`.nothrow();
+  if (out.stdout.includes("not a dynamic executable") || out.exitCode !== 0) return;
+  for (const line of out.stdout.split("\n")) {
+    if (line.includes("not found")) throw new Error(`ldd ${binary}: ${line.trim()}`);
+    const m = /(\/\S+) \(0x/.exec(line);
+    if (m?.[1] === undefined) continue;
+    const dest = join(rootfs, m[1]);
+    mkdirSync(dirname(dest), { recursive: true });
+    cpSync(m[1], dest, { dereference: true });
+  }
+}
+
+/** Adds the rest of each image's file system: applet links, writable dirs. */
+async function finishRootfs(name: ServiceImage, rootfs: string): Promise<void> {
+  const dirs: Record<ServiceImage, string[]> = {
+    busybox: ["tmp", "root", "srv"],
+    registry: ["var/lib/registry", "tmp"],
+    nginx: ["var/log/nginx", "var/lib/nginx", "run", "tmp"],
+  };
+  for (const d of dirs[name]) mkdirSync(join(rootfs, d), { recursive: true });
+  chmodSync(join(rootfs, "tmp"), 0o1777);
+  if (name === "busybox") {
+    const list = await $`${join(rootfs, "bin/busybox")} --list-full`;
+    for (const applet of list.stdout.split("\n").filter((a) => a !== "" && a !== "bin/busybox")) {
+      mkdirSync(join(rootfs, dirname(applet)), { recursive: true });
+      symlinkSync("/bin/busybox", join(rootfs, applet));
+    }
+  }
+}
+
+/** Returns `ops-lab/<name>:<hash>`, building it when missing. */
+export async function ensureServiceImage(name: ServiceImage): Promise<string> {
+  const debs = await ensureDebs();
+  const [pkg, from, to] = BINARIES[name];
+  const source = join(LAB_DIR, "images", name);
+  const ref = `ops-lab/${name}:${hashInputs([{ path: source }, debs[pkg].deb])}`;
+  if (await imageExists(ref)) return ref;
+  await timed(`building image ${ref}`, async () => {
+    const context = join(CACHE_DIR, "context", name);
+    rmSync(context, { recursive: true, force: true });
+    cpSync(source, context, { recursive: true });
+    const rootfs = join(context, "rootfs");
+    mkdirSync(join(rootfs, dirname(to)), { recursive: true });
+    cpSync(join(debs[pkg].root, from), join(rootfs, to));
+    await copyLibraries(join(rootfs, to), rootfs);
+    await finishRootfs(name, rootfs);
+    const env = { ...process.env, DOCKER_BUILDKIT: "0" };
+    await $({ env })`docker build -q --label ops-lab-image=1 -t ${ref} ${context}`;
+    rmSync(context, { recursive: true, force: true });
+  });
+  return ref;
+}
