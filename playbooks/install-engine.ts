@@ -1,0 +1,77 @@
+/**
+ * install-engine: a correct, running, enabled Docker engine from the docker-ce yum repo, configured
+ * with the team's registry mirrors and insecure registries. The course's steps 3.2 and 4.2, made
+ * idempotent: preflight, trusted key, repo, packages, daemon.json, service, users, final check.
+ */
+import { osRelease } from "../src/facts/os-release.js";
+import { definePlaybook } from "../src/playbook.js";
+import { daemonJson } from "../src/resources/daemon-json.js";
+import { DOCKER_RESTART, dockerHandlers } from "../src/resources/docker-handlers.js";
+import { engineCheck } from "../src/resources/engine-check.js";
+import { DOCKER_GPG_KEY_PATH, gpgKey } from "../src/resources/gpg-key.js";
+import { groupMembers } from "../src/resources/group-members.js";
+import { packages } from "../src/resources/packages.js";
+import { preflight } from "../src/resources/preflight.js";
+import { service } from "../src/resources/service.js";
+import { template } from "../src/resources/template.js";
+import { chooseRepo } from "./docker-repo.js";
+import {
+  CONFLICTING_PACKAGES,
+  installEngineVariables,
+  type InstallEngineVars,
+} from "./install-engine.vars.js";
+
+/** The daemon.json keys this run sets: the options map, then the named variables on top. */
+export function daemonSettings(vars: InstallEngineVars): Record<string, unknown> {
+  const set: Record<string, unknown> = { ...vars.docker_daemon_options };
+  if (vars.registry_mirrors.length > 0) set["registry-mirrors"] = vars.registry_mirrors;
+  if (vars.insecure_registries.length > 0) set["insecure-registries"] = vars.insecure_registries;
+  return set;
+}
+
+export default definePlaybook<InstallEngineVars>({
+  name: "install-engine",
+  description:
+    "install, configure and start the Docker engine on CentOS/RHEL-family hosts (dnf/yum, daemon.json)",
+  variables: installEngineVariables,
+  resources(vars) {
+    const repo = chooseRepo(vars);
+    return [
+      preflight({
+        families: ["el"],
+        majors: [7, 8, 9, 10],
+        minKernel: "3.10",
+        arches: ["x86_64", "aarch64"],
+      }),
+      gpgKey({
+        url: repo.gpgKeyUrl,
+        fingerprint: vars.docker_repo_gpg_fingerprint,
+        path: DOCKER_GPG_KEY_PATH,
+      }),
+      template({
+        path: "/etc/yum.repos.d/docker-ce.repo",
+        template: "yum/docker-ce.repo.ejs",
+        facts: [osRelease],
+        vars: (facts) => ({
+          repoUrl: repo.baseUrl,
+          major: facts.get(osRelease).major,
+          gpgKeyPath: DOCKER_GPG_KEY_PATH,
+        }),
+        mode: "0644",
+        owner: "root",
+        group: "root",
+      }),
+      packages({
+        names: vars.docker_packages,
+        ...(vars.docker_version ? { version: vars.docker_version } : {}),
+        conflicts: vars.docker_remove_conflicts ? CONFLICTING_PACKAGES : [],
+        notify: [DOCKER_RESTART],
+      }),
+      daemonJson({ set: daemonSettings(vars) }),
+      service({ name: "docker", enabled: true, started: true }),
+      groupMembers({ group: "docker", users: vars.docker_users }),
+      engineCheck({ timeoutSeconds: 30 }),
+    ];
+  },
+  handlers: () => dockerHandlers(),
+});

@@ -1,0 +1,31 @@
+/**
+ * The API a user's own playbook is written against (`ops run ./site/my-playbook.ts`). A playbook
+ * module may `export default definePlaybook({...})`, or export a function that receives this
+ * object and returns the playbook, so it needs no import path to ops at all.
+ */
+export { definePlaybook, type Playbook, type VariablesSchema, type PlaybookHost } from "./playbook.js";
+export {
+  change,
+  fail,
+  noop,
+  type Resource,
+  type Step,
+  type Handler,
+  type Outcome,
+} from "./resources/resource.js";
+export type { Fact } from "./facts/fact.js";
+export { quote, sh } from "./transport/quote.js";
+export { file } from "./resources/file.js";
+export { template } from "./resources/template.js";
+export { packages } from "./resources/packages.js";
+export { service } from "./resources/service.js";
+export { daemonJson } from "./resources/daemon-json.js";
+export { dockerHandlers, DOCKER_RELOAD, DOCKER_RESTART } from "./resources/docker-handlers.js";
+export { gpgKey } from "./resources/gpg-key.js";
+export { groupMembers } from "./resources/group-members.js";
+export { preflight } from "./resources/preflight.js";
+export { engineCheck } from "./resources/engine-check.js";
+export { osRelease } from "./facts/os-release.js";
+export { kernel } from "./facts/kernel.js";
+export { file as fileFact } from "./facts/file.js";
+export { systemdUnit } from "./facts/systemd-unit.js";

@@ -1,0 +1,52 @@
+/** `ops inventory check|list`: validate an inventory, or show the hosts it yields, without connecting. */
+import { applyLimit } from "../inventory/limit.js";
+import { loadInventory } from "../inventory/load.js";
+import { resolveTargets } from "../run/targets.js";
+import { loadPlaybook } from "./load-playbook.js";
+import type { InventoryCliOptions } from "./main.js";
+
+export async function inventoryCheck(
+  opts: InventoryCliOptions,
+  write: (text: string) => void,
+): Promise<number> {
+  const playbook = await loadPlaybook(opts.playbook ?? "install-engine");
+  const { inventory, targets } = await resolveTargets({
+    inventoryFile: opts.inventory,
+    limit: opts.limit,
+    extraVars: opts.extraVars,
+    schema: playbook.variables,
+  });
+  const groups = Object.keys(inventory.groups).length;
+  write(
+    `${opts.inventory}: ok, ${targets.length} host(s) in ${groups} group(s); variables valid for ${playbook.name}\n`,
+  );
+  return 0;
+}
+
+export async function inventoryList(
+  opts: InventoryCliOptions & { output: "pretty" | "json" },
+  write: (text: string) => void,
+): Promise<number> {
+  const full = await loadInventory(opts.inventory);
+  const inventory = opts.limit ? applyLimit(full, opts.limit, opts.inventory) : full;
+  const rows = inventory.hosts.map((host) => ({
+    name: host.name,
+    address: host.connection.address,
+    port: host.connection.port ?? 22,
+    user: host.connection.user ?? "(ssh default)",
+    become: host.connection.become,
+    groups: host.groups.filter((g) => g !== "all"),
+  }));
+  if (opts.output === "json") {
+    write(JSON.stringify(rows, null, 2) + "\n");
+    return 0;
+  }
+  const width = Math.max(4, ...rows.map((r) => r.name.length));
+  for (const r of rows) {
+    const target = `${r.user}@${r.address}:${r.port}`;
+    write(
+      `${r.name.padEnd(width)}  ${target}${r.become ? " (become)" : ""}  groups: ${r.groups.join(", ") || "-"}\n`,
+    );
+  }
+  return 0;
+}

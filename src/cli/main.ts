@@ -1,0 +1,176 @@
+/**
+ * `ops` command line: argv -> commands. Each command's code is imported when it runs, so `--help`
+ * and `--version` stay instant and a run loads only what it uses.
+ * This is the only place that decides exit codes (through the returned number; bin/ops.js sets
+ * process.exitCode).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { VERSION } from "../paths.js";
+import { collect } from "./collect.js";
+import { describeError } from "./errors.js";
+import { EXIT } from "./exit-codes.js";
+import { VERIFY_HELP } from "../verify/help.js";
+import type { VerifyCliOptions } from "./verify-command.js";
+
+const EXIT_HELP = `
+Exit codes:
+  0  every host ok or converged
+  1  usage or configuration error (nothing ran)
+  2  a host failed or was unreachable (the others still ran)
+  3  drift: --check found changes to make
+`;
+
+/** Builds the program; `out`/`err` are injectable so tests read what a user would see. */
+export function buildProgram(result: { code: number }): Command {
+  const program = new Command("ops")
+    .description("Idempotent playbooks over SSH for Docker hosts on CentOS/RHEL-family systems.")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError()
+    .addHelpText("after", EXIT_HELP)
+    .exitOverride();
+
+  program
+    .command("run")
+    .description("run a playbook against the hosts of an inventory")
+    .argument(
+      "<playbook>",
+      "a built-in playbook name (see `ops playbooks`) or the path of a .ts/.js playbook",
+    )
+    .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
+    .option("-l, --limit <pattern>", "hosts or groups: names, globs, a:b unions, &intersections, !exclusions")
+    .option(
+      "-e, --extra-vars <vars>",
+      "k=v, a JSON object, or @file.yaml (repeatable; later wins)",
+      collect,
+      [],
+    )
+    .option("-C, --check", "plan and report what would change; change nothing", false)
+    .option("-D, --diff", "show file diffs and daemon.json key changes", false)
+    .option("-f, --forks <n>", "hosts worked on at once", parseIntOption, 50)
+    .addOption(
+      new Option("-o, --output <format>", "output format").choices(["pretty", "json"]).default("pretty"),
+    )
+    .option(
+      "--accept-new-host-keys",
+      "trust and record host keys not yet in known_hosts (changed keys are still refused)",
+      false,
+    )
+    .option(
+      "--known-hosts <file>",
+      "known_hosts file to check host keys against (default: inventory, else ~/.ssh/known_hosts)",
+    )
+    .option("-v, --verbose", "also list what was already in place, and why", false)
+    .option("-y, --yes", "answer yes to confirmations", false)
+    .addHelpText("after", EXIT_HELP)
+    .action(async (playbook: string, opts: RunCliOptions) => {
+      const { runCommand } = await import("./run-command.js");
+      result.code = await runCommand(playbook, opts);
+    });
+
+  program
+    .command("verify")
+    .description("prove each host's engine works: service, config, image pull, network modes, volumes")
+    .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
+    .option("-l, --limit <pattern>", "hosts or groups: names, globs, a:b unions, &intersections, !exclusions")
+    .option(
+      "-e, --extra-vars <vars>",
+      "k=v, a JSON object, or @file.yaml (repeatable; later wins)",
+      collect,
+      [],
+    )
+    .option("-f, --forks <n>", "hosts verified at once", parseIntOption, 50)
+    .addOption(
+      new Option("-o, --output <format>", "output format")
+        .choices(["pretty", "json", "junit"])
+        .default("pretty"),
+    )
+    .option("--accept-new-host-keys", "trust and record host keys not yet in known_hosts", false)
+    .option("--known-hosts <file>", "known_hosts file to check host keys against")
+    .addHelpText("after", VERIFY_HELP)
+    .action(async (opts: VerifyCliOptions) => {
+      const { verifyCommand } = await import("./verify-command.js");
+      result.code = await verifyCommand(opts);
+    });
+
+  program
+    .command("playbooks")
+    .description("list the built-in playbooks, what each does, and their variables with defaults")
+    .action(async () => {
+      const { listPlaybooks } = await import("./playbooks-command.js");
+      result.code = await listPlaybooks((t: string) => process.stdout.write(t));
+    });
+
+  const inventory = program.command("inventory").description("check or list an inventory");
+  inventory
+    .command("check")
+    .description("validate an inventory (structure, connection settings, variables) without connecting")
+    .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
+    .option("-l, --limit <pattern>", "hosts or groups")
+    .option("-e, --extra-vars <vars>", "extra variables", collect, [])
+    .option("-p, --playbook <name>", "check variables against this playbook", "install-engine")
+    .action(async (opts: InventoryCliOptions) => {
+      const { inventoryCheck } = await import("./inventory-command.js");
+      result.code = await inventoryCheck(opts, (t: string) => process.stdout.write(t));
+    });
+  inventory
+    .command("list")
+    .description("list the hosts (after --limit) with their address, user and groups")
+    .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
+    .option("-l, --limit <pattern>", "hosts or groups")
+    .addOption(
+      new Option("-o, --output <format>", "output format").choices(["pretty", "json"]).default("pretty"),
+    )
+    .action(async (opts: InventoryCliOptions & { output: "pretty" | "json" }) => {
+      const { inventoryList } = await import("./inventory-command.js");
+      result.code = await inventoryList(opts, (t: string) => process.stdout.write(t));
+    });
+  return program;
+}
+
+export interface RunCliOptions {
+  inventory: string;
+  limit?: string;
+  extraVars: string[];
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  output: "pretty" | "json";
+  acceptNewHostKeys: boolean;
+  knownHosts?: string;
+  verbose: boolean;
+  yes: boolean;
+}
+
+export interface InventoryCliOptions {
+  inventory: string;
+  limit?: string;
+  extraVars?: string[];
+  playbook?: string;
+}
+
+function parseIntOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError("it must be a whole number of at least 1.");
+  return n;
+}
+
+/** Runs the CLI and returns the exit code. Never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const result = { code: EXIT.ok as number };
+  const program = buildProgram(result);
+  try {
+    await program.parseAsync(argv);
+    return result.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed help, the version, or its own usage message.
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0)
+        return EXIT.ok;
+      return EXIT.config;
+    }
+    const { text, code } = describeError(err);
+    process.stderr.write(text + "\n");
+    return code;
+  }
+}

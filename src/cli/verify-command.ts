@@ -1,0 +1,73 @@
+/**
+ * `ops verify`: resolve targets with install-engine's variables (plus verify_image), verify every
+ * host in parallel, print the report, choose the exit code. On SIGINT it cleans the hosts that are
+ * mid-check (bounded in time) before giving up, so an interrupted run leaves nothing behind.
+ */
+import { installEngineVariables } from "../../playbooks/install-engine.vars.js";
+import { makeConnector } from "../run/connector.js";
+import { Redactor } from "../run/redact.js";
+import { resolveTargets } from "../run/targets.js";
+import { CleanupRegistry } from "../verify/cleanup.js";
+import { renderReport, type VerifyOutput } from "../verify/format.js";
+import { verifyVariables } from "../verify/vars.js";
+import { runVerify, verifyExitCode } from "../verify/verify.js";
+
+export interface VerifyCliOptions {
+  inventory: string;
+  limit?: string;
+  extraVars: string[];
+  forks: number;
+  output: VerifyOutput;
+  acceptNewHostKeys: boolean;
+  knownHosts?: string;
+}
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+/** How long an interrupted run may spend removing its containers before it gives up. */
+const INTERRUPT_CLEANUP_MS = 30_000;
+
+export async function verifyCommand(
+  opts: VerifyCliOptions,
+  write: (text: string) => void = (t) => void process.stdout.write(t),
+): Promise<number> {
+  const { targets, secrets } = await resolveTargets({
+    inventoryFile: opts.inventory,
+    limit: opts.limit,
+    extraVars: opts.extraVars,
+    schema: verifyVariables(installEngineVariables),
+  });
+  const cleanups = new CleanupRegistry();
+  const connect = makeConnector({
+    hostKeyPolicy: opts.acceptNewHostKeys ? "accept-new" : "strict",
+    ...(opts.knownHosts ? { knownHostsFile: opts.knownHosts } : {}),
+  });
+  let onSigint: (() => void) | undefined;
+  const interrupted = new Promise<number>((resolve) => {
+    onSigint = () => {
+      process.stderr.write(
+        `\ninterrupted: removing what verify created on ${cleanups.hosts.length} host(s)...\n`,
+      );
+      void cleanups.cleanupAll(INTERRUPT_CLEANUP_MS).then((done) => {
+        process.stderr.write(
+          `cleaned up ${done.length} of ${cleanups.hosts.length || done.length} host(s)\n`,
+        );
+        resolve(EXIT_INTERRUPTED);
+      });
+    };
+    process.once("SIGINT", onSigint);
+  });
+  try {
+    const verified = runVerify(
+      targets,
+      { forks: opts.forks },
+      { connect, redactor: new Redactor(secrets), now: () => Date.now(), cleanups },
+    ).then((report) => {
+      write(renderReport(report, opts.output));
+      return verifyExitCode(report);
+    });
+    return await Promise.race([verified, interrupted]);
+  } finally {
+    if (onSigint) process.removeListener("SIGINT", onSigint);
+  }
+}

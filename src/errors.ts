@@ -1,0 +1,117 @@
+/**
+ * The closed set of errors `ops` raises on purpose. Each carries what a user needs to act on it;
+ * only src/cli maps them to messages and exit codes. Anything else that escapes is an InternalError.
+ */
+
+/** Where in a user's file a problem sits: the file, a dot-path inside it, and the line when known. */
+export interface Location {
+  file?: string;
+  path?: string;
+  line?: number;
+}
+
+export abstract class OpsError extends Error {
+  abstract readonly kind: string;
+  /** A short suggestion of what to do next, shown under the message. */
+  hint?: string;
+}
+
+/** Bad inventory, variables, command-line arguments or playbook: exit code 1. */
+export class ConfigError extends OpsError {
+  readonly kind = "config";
+  constructor(
+    message: string,
+    readonly location: Location = {},
+    hint?: string,
+  ) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+/** A host could not be reached, authenticated or trusted. The host counts as unreachable. */
+export class ConnectError extends OpsError {
+  readonly kind = "connect";
+  constructor(
+    readonly host: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+/** A fact probe's output could not be understood. */
+export class FactError extends OpsError {
+  readonly kind = "fact";
+  constructor(
+    readonly fact: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A command on a host exited non-zero. stderrTail is already masked of secrets. */
+export class StepFailed extends OpsError {
+  readonly kind = "step";
+  constructor(
+    readonly host: string,
+    readonly step: string,
+    readonly exitCode: number,
+    readonly stderrTail: string,
+    hint?: string,
+  ) {
+    super(`${step} failed (exit ${exitCode})${stderrTail ? `: ${stderrTail}` : ""}`);
+    this.hint = hint;
+  }
+}
+
+/** A host does not meet what the playbook needs (wrong OS, old kernel, bad key fingerprint...). */
+export class PreconditionFailed extends OpsError {
+  readonly kind = "precondition";
+  constructor(
+    readonly resource: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+/** A template failed to render: names the template file and, when ejs knows it, the line. */
+export class TemplateError extends OpsError {
+  readonly kind = "template";
+  constructor(
+    readonly template: string,
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A bug in ops itself. */
+export class InternalError extends OpsError {
+  readonly kind = "internal";
+}
+
+/** Formats a Location as `file:line (path)` for messages. */
+export function formatLocation(loc: Location): string {
+  const where = [loc.file, loc.line !== undefined ? String(loc.line) : undefined].filter(Boolean).join(":");
+  if (loc.path) return where ? `${where} (${loc.path})` : loc.path;
+  return where;
+}
+
+/**
+ * Several ConfigErrors found in one pass (validation collects them all rather than stopping at the
+ * first, so a user fixes a file once). Same kind as ConfigError, so the CLI maps it to exit code 1.
+ */
+export class ConfigErrors extends OpsError {
+  readonly kind = "config";
+  constructor(readonly errors: ConfigError[]) {
+    super(errors.map((e) => `${formatLocation(e.location)}: ${e.message}`).join("\n"));
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * What the Docker engine says about itself: absent, installed but not answering, or running with
+ * its version, mirrors and insecure registries as the daemon actually applied them.
+ */
+import { FactError } from "../errors.js";
+import type { Fact } from "./fact.js";
+import { wordMap } from "./text.js";
+
+interface Common {
+  /** `docker version --format '{{.Client.Version}}'`, or null when it printed nothing. */
+  readonly clientVersion: string | null;
+  /** dockerd knows `--validate` (Docker 23+): daemon.json can be checked before it is applied. */
+  readonly canValidate: boolean;
+}
+
+export type DockerInfo =
+  | { readonly status: "absent" }
+  | (Common & { readonly status: "not-running"; readonly message: string })
+  | (Common & {
+      readonly status: "running";
+      readonly serverVersion: string;
+      readonly registryMirrors: readonly string[];
+      readonly insecureRegistries: readonly string[];
+      readonly cgroupDriver: string;
+      readonly storageDriver: string;
+    });
+
+const NAME = "docker-info";
+/** Always insecure in dockerd; never something a user asked for. */
+const DEFAULT_INSECURE = new Set(["127.0.0.0/8", "::1/128"]);
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+/** Insecure registries as dockerd applied them: CIDRs plus index configs marked not secure. */
+function insecureOf(registry: Json): string[] {
+  const cidrs = strings(registry.InsecureRegistryCIDRs).filter((c) => !DEFAULT_INSECURE.has(c));
+  const index = isObject(registry.IndexConfigs) ? registry.IndexConfigs : {};
+  const hosts = Object.entries(index)
+    .filter(([, cfg]) => isObject(cfg) && cfg.Secure === false)
+    .map(([name]) => name);
+  return [...new Set([...cidrs, ...hosts])].sort();
+}
+
+export function parseDockerInfo(stdout: string): DockerInfo {
+  const kv = wordMap(stdout);
+  if (kv.get("status") === "absent") return { status: "absent" };
+  const client = kv.get("client")?.trim() ?? "";
+  const common: Common = {
+    clientVersion: client === "" ? null : client,
+    canValidate: kv.get("validate") === "yes",
+  };
+  const raw = kv.get("info");
+  if (raw === undefined) {
+    const message = (kv.get("error") ?? "").trim() || "docker info did not answer";
+    return { ...common, status: "not-running", message };
+  }
+  let info: unknown;
+  try {
+    info = JSON.parse(raw);
+  } catch {
+    throw new FactError(NAME, "docker info printed invalid JSON");
+  }
+  if (!isObject(info)) throw new FactError(NAME, "docker info printed JSON that is not an object");
+  const errors = strings(info.ServerErrors);
+  if (str(info.ServerVersion) === "") {
+    return {
+      ...common,
+      status: "not-running",
+      message: errors.join("; ") || "the daemon did not report a version",
+    };
+  }
+  const registry = isObject(info.RegistryConfig) ? info.RegistryConfig : {};
+  return {
+    ...common,
+    status: "running",
+    serverVersion: str(info.ServerVersion),
+    registryMirrors: strings(registry.Mirrors),
+    insecureRegistries: insecureOf(registry),
+    cgroupDriver: str(info.CgroupDriver),
+    storageDriver: str(info.Driver),
+  };
+}
+
+/** Runs a docker command with a bound on how long a hung daemon can hold the whole probe. */
+const bounded = (cmd: string): string =>
+  `if command -v timeout >/dev/null 2>&1; then timeout 20 ${cmd}; else ${cmd}; fi`;
+
+/** @example facts.get(dockerInfo).status === "running" */
+export const dockerInfo: Fact<DockerInfo> = {
+  name: NAME,
+  probe: [
+    "if ! command -v docker >/dev/null 2>&1; then echo 'status absent'; exit 0; fi",
+    `printf 'client %s\\n' "$(${bounded("docker version --format '{{.Client.Version}}'")} 2>/dev/null | head -n 1)"`,
+    "if command -v dockerd >/dev/null 2>&1 && dockerd --help 2>&1 | grep -q -- --validate; then echo 'validate yes'; else echo 'validate no'; fi",
+    // Warnings go to stderr, the JSON to stdout; a stopped daemon still prints JSON with ServerErrors.
+    `out=$(${bounded("docker info --format '{{json .}}'")} 2>/dev/null)`,
+    'case "$out" in',
+    "  '{'*) printf 'info %s\\n' \"$(printf '%s' \"$out\" | tr '\\n' ' ')\" ;;",
+    `  *) printf 'error %s\\n' "$( (${bounded("docker info")}) 2>&1 >/dev/null | tail -n 3 | tr '\\n' ' ' | cut -c1-500)" ;;`,
+    "esac",
+  ].join("\n"),
+  parse: parseDockerInfo,
+};

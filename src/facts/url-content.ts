@@ -1,0 +1,65 @@
+/**
+ * The body of a URL as the HOST sees it (its proxy, its mirror, its DNS), for the repo's GPG key.
+ * When the key is already imported the probe fetches nothing, so a no-op run never hits the network.
+ */
+import { FactError } from "../errors.js";
+import { quote } from "../transport/quote.js";
+import type { Fact } from "./fact.js";
+import { decodeBase64 } from "./text.js";
+
+export type UrlContent =
+  | { readonly status: "imported" }
+  | { readonly status: "fetched"; readonly content: Buffer }
+  | { readonly status: "error"; readonly message: string };
+
+export function parseUrlContent(name: string, stdout: string): UrlContent {
+  const nl = stdout.indexOf("\n");
+  const head = (nl < 0 ? stdout : stdout.slice(0, nl)).trim();
+  const rest = nl < 0 ? "" : stdout.slice(nl + 1);
+  if (head === "imported") return { status: "imported" };
+  if (head === "fetched 0") return { status: "fetched", content: decodeBase64(rest) };
+  const m = /^(?:fetched|error) (\S+)(?: (\S+))?$/.exec(head);
+  if (m) {
+    const detail = rest.trim().split("\n").slice(-5).join(" ").trim();
+    const what = m[2] ? `${m[2]} exited ${m[1]}` : (m[1] ?? "");
+    return { status: "error", message: detail ? `${what}: ${detail}` : what };
+  }
+  throw new FactError(name, `unexpected output "${head.slice(0, 80)}"`);
+}
+
+/**
+ * @param skipIfKeyId the 8-hex rpm key id: when `gpg-pubkey-<id>` is installed, nothing is fetched.
+ * @example urlContent("https://download.docker.com/linux/centos/gpg", "621e9f35")
+ */
+export function urlContent(url: string, skipIfKeyId?: string): Fact<UrlContent> {
+  const keyId = skipIfKeyId?.toLowerCase();
+  if (keyId !== undefined && !/^[0-9a-f]{8}$/.test(keyId)) {
+    throw new FactError("url-content", `key id "${skipIfKeyId}" is not 8 hex digits`);
+  }
+  // A URL that starts with "-" would read as an option to curl or wget; only real URLs are fetched.
+  if (!/^(https?|ftp|file):\/\/\S+$/.test(url))
+    throw new FactError("url-content", `"${url}" is not an http(s), ftp or file URL`);
+  const name = `url-content:${url}${keyId ? `#unless-gpg-pubkey-${keyId}` : ""}`;
+  const u = quote(url);
+  const probe = [
+    keyId
+      ? `if command -v rpm >/dev/null 2>&1 && rpm -q ${quote(`gpg-pubkey-${keyId}`)} >/dev/null 2>&1; then echo imported; exit 0; fi`
+      : "",
+    "tmp=$(mktemp) || { echo 'error 1 mktemp'; exit 0; }",
+    // The body goes to a temp file and stderr to a variable, so a failure prints its reason.
+    "if command -v curl >/dev/null 2>&1; then",
+    `  err=$(curl -fsSL --max-time 60 --max-filesize 1048576 -o "$tmp" ${u} 2>&1); rc=$?; tool=curl`,
+    "elif command -v wget >/dev/null 2>&1; then",
+    `  err=$(wget -q -T 60 -O "$tmp" ${u} 2>&1); rc=$?; tool=wget`,
+    "else",
+    "  rm -f \"$tmp\"; printf 'error 127\\nneither curl nor wget is installed\\n'; exit 0",
+    "fi",
+    'if [ "$rc" -eq 0 ]; then echo "fetched 0"; base64 "$tmp"; else printf \'error %s %s\\n%s\\n\' "$rc" "$tool" "$err"; fi',
+    'rm -f "$tmp"',
+  ];
+  return {
+    name,
+    probe: probe.filter((l) => l !== "").join("\n"),
+    parse: (stdout) => parseUrlContent(name, stdout),
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Ansible's `--limit` patterns over a loaded Inventory. Pure.
+ */
+import { ConfigError } from "../errors.js";
+import { didYouMean } from "../vars/suggest.js";
+import type { Inventory } from "./types.js";
+
+/** fnmatch-style glob (`*`, `?`, `[abc]`) to an anchored RegExp. */
+function globToRegExp(glob: string): RegExp {
+  let out = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] ?? "";
+    if (c === "*") out += ".*";
+    else if (c === "?") out += ".";
+    else if (c === "[" && glob.indexOf("]", i + 1) > i + 1) {
+      const end = glob.indexOf("]", i + 1);
+      out += `[${glob
+        .slice(i + 1, end)
+        .replace(/^!/, "^")
+        .replace(/\\/g, "\\\\")}]`;
+      i = end;
+    } else out += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/** Host names one pattern part selects: `all`/`*`, a host, a group, a glob or `~regex` over both. */
+function select(inv: Inventory, part: string): Set<string> {
+  if (part === "all" || part === "*") return new Set(inv.hosts.map((h) => h.name));
+  const byName = inv.groups[part] ?? (inv.hosts.some((h) => h.name === part) ? [part] : undefined);
+  if (byName) return new Set(byName);
+  let test: RegExp | undefined;
+  if (part.startsWith("~")) {
+    try {
+      test = new RegExp(part.slice(1));
+    } catch {
+      throw new ConfigError(`--limit: '${part}' is not a valid regular expression`, { path: "--limit" });
+    }
+  } else if (/[*?[]/.test(part)) test = globToRegExp(part);
+  const out = new Set<string>();
+  if (!test) return out;
+  for (const [group, members] of Object.entries(inv.groups))
+    if (test.test(group)) members.forEach((m) => out.add(m));
+  for (const h of inv.hosts) if (test.test(h.name)) out.add(h.name);
+  return out;
+}
+
+/**
+ * Keeps the hosts a `--limit` pattern selects, in inventory order. Parts are separated by `:` or
+ * `,`; as in Ansible, plain parts are united first, then `&part` intersects and `!part` excludes,
+ * whatever their order; a pattern of only `&`/`!` parts starts from all hosts. `file` names where
+ * the pattern came from in errors (default: the command line).
+ *
+ * @example applyLimit(inv, "el9:&registry:!el9-2").hosts.map((h) => h.name) // ["el9-1"]
+ * @throws ConfigError "--limit: no host or group matches 'el9-7'" (hint: did you mean 'el9-1'?)
+ */
+export function applyLimit(inv: Inventory, pattern: string, file?: string): Inventory {
+  const where = { ...(file ? { file } : {}), path: "--limit" };
+  const parts = pattern
+    .split(/[:,]/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length === 0) throw new ConfigError("--limit: the pattern is empty", where);
+
+  const names = [...inv.hosts.map((h) => h.name), ...Object.keys(inv.groups)];
+  const resolve = (part: string): Set<string> => {
+    const hosts = select(inv, part);
+    if (hosts.size === 0 && !(part in inv.groups)) {
+      throw new ConfigError(`--limit: no host or group matches '${part}'`, where, didYouMean(part, names));
+    }
+    return hosts;
+  };
+  const plain = parts.filter((p) => !p.startsWith("&") && !p.startsWith("!"));
+  const selected = new Set<string>();
+  for (const p of plain.length > 0 ? plain : ["all"]) resolve(p).forEach((h) => selected.add(h));
+  for (const p of parts.filter((q) => q.startsWith("&"))) {
+    const keep = resolve(p.slice(1));
+    for (const h of [...selected]) if (!keep.has(h)) selected.delete(h);
+  }
+  for (const p of parts.filter((q) => q.startsWith("!")))
+    resolve(p.slice(1)).forEach((h) => selected.delete(h));
+
+  if (selected.size === 0) throw new ConfigError(`--limit '${pattern}' selects no hosts`, where);
+  const groups: Record<string, string[]> = {};
+  for (const [g, members] of Object.entries(inv.groups)) groups[g] = members.filter((m) => selected.has(m));
+  return { ...inv, hosts: inv.hosts.filter((h) => selected.has(h.name)), groups };
+}

@@ -1,0 +1,114 @@
+/**
+ * Builds the Inventory from a validated tree and its group_vars/host_vars files: group membership,
+ * variable precedence and where each variable came from. Pure: files arrive already parsed.
+ */
+import type { Location } from "../errors.js";
+import { liftConnection, isConnectionKey, type PathContext } from "./connection.js";
+import { asMapping, walkTree, type Mapping } from "./tree.js";
+import type { Inventory, InventoryHost } from "./types.js";
+import { dotPath, type YamlPath, type YamlSource } from "./yaml-source.js";
+
+/** Parsed group_vars/<group>* and host_vars/<host>* files, each list in the order they apply. */
+export interface VarsFiles {
+  groups: Map<string, YamlSource[]>;
+  hosts: Map<string, YamlSource[]>;
+}
+
+/** A set of variables and where each one sits. */
+interface VarLayer {
+  vars: Mapping;
+  where: (key: string) => Location;
+}
+
+function inlineLayer(src: YamlSource, path: YamlPath, vars: Mapping): VarLayer {
+  return {
+    vars,
+    where: (key) => ({ file: src.file, path: dotPath([...path, key]), line: src.lineOf([...path, key]) }),
+  };
+}
+
+function fileLayer(src: YamlSource): VarLayer {
+  return {
+    vars: asMapping(src.data),
+    where: (key) => ({ file: src.file, path: key, line: src.lineOf([key]) }),
+  };
+}
+
+/**
+ * Ansible's precedence, lowest first: `all`, then groups by depth (parents before children) and
+ * name, each group's inline vars before its group_vars file; then the host's inline vars, then
+ * its host_vars file. A host in the top level `all.hosts` only is also in `ungrouped`.
+ *
+ * @example buildInventory(parseYaml(text, "hosts.yaml"), { groups: new Map(), hosts: new Map() }, ctx).hosts[0].name
+ */
+export function buildInventory(src: YamlSource, files: VarsFiles, ctx: PathContext): Inventory {
+  const tree = walkTree(src.data);
+  const parents = new Map<string, Set<string>>([["all", new Set()]]);
+  const groupLayers = new Map<string, VarLayer[]>();
+  for (const block of tree.blocks) {
+    const set = parents.get(block.name) ?? new Set<string>();
+    if (block.name !== "all") set.add(block.parent ?? "all");
+    parents.set(block.name, set);
+    const layers = groupLayers.get(block.name) ?? [];
+    layers.push(inlineLayer(src, [...block.path, "vars"], asMapping(block.body.vars)));
+    groupLayers.set(block.name, layers);
+  }
+
+  const depthCache = new Map<string, number>();
+  const depth = (g: string, seen: string[] = []): number => {
+    const cached = depthCache.get(g);
+    if (cached !== undefined) return cached;
+    const ps = [...(parents.get(g) ?? [])].filter((p) => !seen.includes(p));
+    const d = ps.length === 0 ? 0 : Math.max(...ps.map((p) => depth(p, [...seen, g]) + 1));
+    depthCache.set(g, d);
+    return d;
+  };
+  const ancestors = (g: string, into: Set<string>): Set<string> => {
+    if (into.has(g)) return into;
+    into.add(g);
+    for (const p of parents.get(g) ?? []) ancestors(p, into);
+    return into;
+  };
+
+  const hostNames = [...new Set(tree.hosts.map((h) => h.name))];
+  const hosts: InventoryHost[] = hostNames.map((name) => {
+    const mentions = tree.hosts.filter((h) => h.name === name);
+    const groups = new Set<string>(["all"]);
+    for (const m of mentions) ancestors(m.group, groups);
+    if (groups.size === 1) groups.add("ungrouped");
+    if (groups.has("ungrouped") && !parents.has("ungrouped")) parents.set("ungrouped", new Set(["all"]));
+    const ordered = [...groups].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+
+    const layers: VarLayer[] = [
+      ...ordered.flatMap((g) => [
+        ...(groupLayers.get(g) ?? []),
+        ...(files.groups.get(g) ?? []).map(fileLayer),
+      ]),
+      ...mentions.map((m) => inlineLayer(src, m.path, m.vars)),
+      ...(files.hosts.get(name) ?? []).map(fileLayer),
+    ];
+    const merged: Record<string, unknown> = {};
+    const rank: Record<string, number> = {};
+    const varSources: Record<string, Location> = {};
+    layers.forEach((layer, i) => {
+      for (const [key, value] of Object.entries(layer.vars)) {
+        merged[key] = value;
+        rank[key] = i + 1;
+        if (!isConnectionKey(key)) varSources[key] = layer.where(key);
+      }
+    });
+    const { connection, vars } = liftConnection(name, merged, rank, ctx);
+    return { name, groups: ordered, connection, vars, varSources };
+  });
+
+  const groupNames = [
+    "all",
+    "ungrouped",
+    ...tree.blocks.map((b) => b.name),
+    ...hosts.flatMap((h) => h.groups),
+  ];
+  const groupMap: Record<string, string[]> = {};
+  for (const g of new Set(groupNames))
+    groupMap[g] = hosts.filter((h) => h.groups.includes(g)).map((h) => h.name);
+  return { file: src.file, hosts, groups: groupMap };
+}

@@ -1,0 +1,27 @@
+/**
+ * Reporter for pipes and logs (not a terminal): one plain line per change, failure and summary.
+ */
+import type { EventSink } from "../events.js";
+import { diffBlock, eventLine, summaryText } from "./format.js";
+
+export interface LinesOptions {
+  write: (text: string) => void;
+  check: boolean;
+  diff: boolean;
+  verbose: boolean;
+}
+
+export function linesReporter(opts: LinesOptions): EventSink {
+  return (event) => {
+    if (event.kind === "step-planned" && opts.diff) {
+      const block = diffBlock(event);
+      if (block) opts.write(block + "\n");
+    }
+    if (event.kind === "run-done") {
+      opts.write(summaryText(event.hosts, event.ms, event.check) + "\n");
+      return;
+    }
+    const line = eventLine(event, opts);
+    if (line) opts.write(line + "\n");
+  };
+}

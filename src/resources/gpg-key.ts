@@ -1,0 +1,73 @@
+/**
+ * The repo's signing key, imported only after its fingerprint matches the one the user pinned.
+ * The host fetches the key (its proxy, its mirror) only when rpm does not have it yet; the bytes
+ * are verified here, and exactly those verified bytes are written and imported.
+ */
+import { rpmGpgKeys } from "../facts/rpm-gpg-keys.js";
+import { urlContent } from "../facts/url-content.js";
+import { quote } from "../transport/quote.js";
+import { keyIdentity, normalizeFingerprint } from "./openpgp.js";
+import { change, fail, noop, type Resource } from "./resource.js";
+import { atomicWriteScript } from "./scripts.js";
+
+/** Docker's published release key for its rpm repos (docs.docker.com/engine/install/centos). */
+export const DOCKER_GPG_FINGERPRINT = "060A61C51B558A7F742B77AAC52FEB6B621E9F35";
+export const DOCKER_GPG_KEY_PATH = "/etc/pki/rpm-gpg/docker-ce.gpg";
+
+export interface GpgKeyOptions {
+  /** Where the host fetches the key, e.g. "<docker_repo_url>/gpg". */
+  readonly url: string;
+  /** The pinned fingerprint (spaces and case don't matter). Default: Docker's release key. */
+  readonly fingerprint?: string;
+  /** Where the verified key is written (the repo file's gpgkey). Default /etc/pki/rpm-gpg/docker-ce.gpg. */
+  readonly path?: string;
+}
+
+const spaced = (fp: string): string => fp.replace(/(.{4})(?=.)/g, "$1 ");
+
+/**
+ * @example gpgKey({ url: "https://download.docker.com/linux/centos/gpg" })
+ */
+export function gpgKey(o: GpgKeyOptions): Resource {
+  const want = normalizeFingerprint(o.fingerprint ?? DOCKER_GPG_FINGERPRINT);
+  const path = o.path ?? DOCKER_GPG_KEY_PATH;
+  const rpmKeyId = want.slice(-8).toLowerCase();
+  const validFp = /^[0-9A-F]{40}$/.test(want);
+  const fetched = urlContent(o.url, validFp ? rpmKeyId : undefined);
+  return {
+    id: `gpg-key:${want}`,
+    facts: [rpmGpgKeys, fetched],
+    plan(facts) {
+      if (!validFp) return fail(`fingerprint "${o.fingerprint ?? ""}" is not 40 hex digits`);
+      if (facts.get(rpmGpgKeys).some((k) => k.keyId === rpmKeyId)) {
+        return noop(`key ${spaced(want).slice(-9)} is imported (gpg-pubkey-${rpmKeyId})`);
+      }
+      const got = facts.get(fetched);
+      if (got.status === "imported") return noop(`key gpg-pubkey-${rpmKeyId} is imported`);
+      if (got.status === "error")
+        return fail(`could not fetch the key at ${o.url}: ${got.message}; nothing was imported`);
+      let fp: string;
+      try {
+        fp = keyIdentity(got.content).fingerprint;
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        return fail(`the content at ${o.url} is not an OpenPGP public key (${why}); nothing was imported`);
+      }
+      if (fp !== want) {
+        return fail(
+          `fingerprint mismatch: the key at ${o.url} is ${spaced(fp)}, expected ${spaced(want)}; nothing was imported`,
+          "check docker_repo_gpgkey and docker_repo_gpg_fingerprint, or the mirror serving the key",
+        );
+      }
+      return change(
+        {
+          description: `install the verified key ${spaced(want).slice(-9)} as ${path}`,
+          // No unchanged-file guard: a key file left by an earlier attempt is simply replaced by verified bytes.
+          script: atomicWriteScript({ path, mode: "0644", owner: "root", group: "root" }),
+          stdin: got.content,
+        },
+        { description: `import ${path} into rpm`, script: `set -e\nrpm --import ${quote(path)}` },
+      );
+    },
+  };
+}

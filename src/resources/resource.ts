@@ -1,0 +1,46 @@
+/**
+ * A resource compares desired state with facts and returns the steps still needed, or a no-op with
+ * a reason a person can read. It never opens a connection and never runs anything.
+ */
+import type { Fact, FactSet } from "../facts/fact.js";
+
+/** One command to run on the host. */
+export interface Step {
+  /** What a person reads in progress output: "install docker-ce, containerd.io". */
+  readonly description: string;
+  /** POSIX sh, every interpolated value already quoted with `quote()`. */
+  readonly script: string;
+  /** Content for the script's stdin (file bodies, keys): never placed in the script or argv. */
+  readonly stdin?: string | Buffer;
+  /** Handlers to run once, at the end, if this step ran. */
+  readonly notify?: readonly string[];
+  /** A unified diff (files) or key diff (JSON) shown with --diff. */
+  readonly diff?: string;
+}
+
+export type Outcome =
+  | { readonly kind: "noop"; readonly reason: string }
+  | { readonly kind: "change"; readonly steps: readonly Step[] }
+  | { readonly kind: "fail"; readonly message: string; readonly hint?: string };
+
+export interface Resource {
+  /** Unique within a playbook run, e.g. `package:docker-ce` or `file:/etc/docker/daemon.json`. */
+  readonly id: string;
+  /** Facts the plan reads; gathered in the host's single batched probe. */
+  readonly facts: readonly Fact<unknown>[];
+  /** Pure: facts in, steps or no-op or failure out. */
+  plan(facts: FactSet): Outcome;
+}
+
+/** A handler: a step run at most once per host after all resources, when notified. */
+export interface Handler {
+  readonly name: string;
+  readonly step: Step;
+  /** Handlers this one makes unnecessary (a restart covers a reload). */
+  readonly supersedes?: readonly string[];
+}
+
+export const noop = (reason: string): Outcome => ({ kind: "noop", reason });
+export const change = (...steps: Step[]): Outcome => ({ kind: "change", steps });
+export const fail = (message: string, hint?: string): Outcome =>
+  hint === undefined ? { kind: "fail", message } : { kind: "fail", message, hint };

@@ -1,0 +1,10 @@
+/** The connect function a run uses: inventory host -> open transport, with the run's SSH policy. */
+import type { InventoryHost } from "../inventory/types.js";
+import { connect, type ConnectOptions } from "../transport/connect.js";
+import type { Transport } from "../transport/transport.js";
+
+export function makeConnector(
+  options: Omit<ConnectOptions, "kind">,
+): (host: InventoryHost) => Promise<Transport> {
+  return (host) => connect(host.name, host.connection, options);
+}

@@ -1,0 +1,106 @@
+/**
+ * An in-memory Transport for tests of the runner, facts and playbooks: answers from a responder
+ * or from rules, records every call, and can play a host that drops or never connects.
+ */
+import { ConnectError } from "../errors.js";
+import type { ExecOptions, ExecResult, Transport } from "./transport.js";
+
+export type Responder = (script: string, stdin: string | undefined) => ExecResult | Promise<ExecResult>;
+
+export interface FakeRule {
+  match: RegExp | ((script: string) => boolean);
+  result: ExecResult | Responder;
+}
+
+export interface FakeCall {
+  script: string;
+  stdin: string | undefined;
+  become: boolean;
+}
+
+export interface FakeOptions {
+  /** Default become of the host (an exec may turn it off). Default false. */
+  become?: boolean;
+  /** What a script no rule matches returns. Default: exit 127 "no fake rule matches". */
+  fallback?: ExecResult;
+  /** Play a host that cannot be reached: `open()` rejects with this message. */
+  unreachable?: string;
+  /** Drop the connection after this many commands: the next exec rejects with ConnectError. */
+  dropAfter?: number;
+}
+
+/** Exit 0, empty output: handy in rules. */
+export const ok = (stdout = ""): ExecResult => ({ code: 0, stdout, stderr: "" });
+
+/**
+ * A scripted host.
+ *
+ * @example const t = new FakeTransport("web1", [{ match: /rpm -q/, result: ok("docker-ce-27.1") }]);
+ *          await t.exec("rpm -q docker-ce"); t.calls[0].script === "rpm -q docker-ce"
+ */
+export class FakeTransport implements Transport {
+  readonly calls: FakeCall[] = [];
+  #dropped: ConnectError | undefined;
+  #closed = false;
+
+  constructor(
+    readonly host: string,
+    private readonly responder: Responder | readonly FakeRule[],
+    private readonly options: FakeOptions = {},
+  ) {}
+
+  get commandCount(): number {
+    return this.calls.length;
+  }
+
+  /** Whether close() was called, so tests can check the runner cleans up. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** What a connect function awaits: resolves with the fake, or rejects when built `unreachable`. */
+  async open(): Promise<this> {
+    if (this.options.unreachable !== undefined) {
+      throw new ConnectError(this.host, this.options.unreachable, "this fake host never connects");
+    }
+    return this;
+  }
+
+  async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.options.dropAfter !== undefined && this.calls.length >= this.options.dropAfter) this.drop();
+    if (this.#dropped) throw this.#dropped;
+    const stdin = options.stdin === undefined ? undefined : options.stdin.toString();
+    this.calls.push({ script, stdin, become: (options.become ?? true) && (this.options.become ?? false) });
+    if (typeof this.responder === "function") return this.responder(script, stdin);
+    const rule = this.responder.find((r) =>
+      r.match instanceof RegExp ? r.match.test(script) : r.match(script),
+    );
+    if (!rule)
+      return this.options.fallback ?? { code: 127, stdout: "", stderr: `no fake rule matches: ${script}` };
+    return typeof rule.result === "function" ? rule.result(script, stdin) : rule.result;
+  }
+
+  /** From now on every exec rejects as if the connection had dropped. */
+  drop(reason = "simulated drop"): void {
+    this.#dropped ??= new ConnectError(this.host, `connection to ${this.host} lost: ${reason}`);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+}
+
+/**
+ * Builds a connect function over fakes: hosts in `transports` connect, any other rejects.
+ *
+ * @example const connect = fakeConnector({ web1: new FakeTransport("web1", [...]) });
+ */
+export function fakeConnector(
+  transports: Record<string, FakeTransport>,
+): (name: string) => Promise<FakeTransport> {
+  return async (name) => {
+    const transport = transports[name];
+    if (!transport) throw new ConnectError(name, `connection refused by ${name}:22`, "no fake for this host");
+    return transport.open();
+  };
+}

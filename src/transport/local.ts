@@ -1,0 +1,73 @@
+/**
+ * The local transport: the same exec contract as SSH, run on this machine through zx. Used for
+ * `ansible_connection: local`-style hosts and to prove the become wrapper against a real sh.
+ */
+import { $ } from "zx";
+import { ConnectError } from "../errors.js";
+import { becomeFailure, buildBecome } from "./become.js";
+import { quote } from "./quote.js";
+import type { ExecOptions, ExecResult, Transport } from "./transport.js";
+
+export interface LocalOptions {
+  /** Run through sudo when an exec asks for become (default: the host's `become`). */
+  become?: boolean;
+  /** Secret; reaches sudo on stdin only. */
+  becomePassword?: string;
+  /** Whether this process is root (so sudo is skipped). Default: its uid is 0. Tests override it. */
+  isRoot?: boolean;
+  /** Extra environment, e.g. a PATH with a fake sudo in tests. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs scripts with /bin/sh on this machine; become uses sudo unless the process is already root. */
+export class LocalTransport implements Transport {
+  #commands = 0;
+  #closed = false;
+
+  constructor(
+    readonly host: string,
+    private readonly options: LocalOptions = {},
+  ) {}
+
+  get commandCount(): number {
+    return this.#commands;
+  }
+
+  async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.#closed) throw new ConnectError(this.host, "the local transport was closed");
+    const command = buildBecome({
+      script,
+      stdin: options.stdin,
+      become: (options.become ?? true) && (this.options.become ?? false),
+      isRoot: this.options.isRoot ?? process.getuid?.() === 0,
+      password: this.options.becomePassword,
+    });
+    this.#commands += 1;
+    // POSIX sh with our own quoting, and no zx prefix (`set -euo pipefail` is bash's and the
+    // script's business), so the local command line is exactly what SSH would send.
+    const run = $({
+      shell: "/bin/sh",
+      prefix: "",
+      postfix: "",
+      quote,
+      nothrow: true,
+      quiet: true,
+      verbose: false,
+      input: command.stdin ?? "",
+      env: { ...process.env, ...this.options.env },
+    });
+    const output = await run`${command.argv}`;
+    const result: ExecResult = {
+      code: output.exitCode ?? 128,
+      stdout: output.stdout,
+      stderr: output.stderr,
+    };
+    const refused = becomeFailure(command, result);
+    if (refused) throw new ConnectError(this.host, refused.message, refused.hint);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+}

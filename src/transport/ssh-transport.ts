@@ -1,0 +1,127 @@
+/**
+ * A Transport over established node-ssh connections (the target last, its jump hosts before it).
+ * Watches the connections so a drop rejects the pending and later execs with ConnectError
+ * instead of hanging or crashing the process.
+ */
+import { constants } from "node:os";
+import { Readable } from "node:stream";
+import type { NodeSSH } from "node-ssh";
+import { ConnectError } from "../errors.js";
+import { becomeFailure, buildBecome } from "./become.js";
+import { sh } from "./quote.js";
+import { connectionLost } from "./ssh-errors.js";
+import type { ExecOptions, ExecResult, Transport } from "./transport.js";
+
+export interface BecomeSettings {
+  /** The host's `become` setting; an exec may turn it off, never on. */
+  become: boolean;
+  /** Connected as root: sudo is never needed. */
+  isRoot: boolean;
+  /** Secret; sent on stdin only. */
+  becomePassword?: string | undefined;
+}
+
+export class SshTransport implements Transport {
+  #commands = 0;
+  #closed = false;
+  #lost: ConnectError | undefined;
+  #lostSignal: Promise<never>;
+  #reportLost!: (error: ConnectError) => void;
+  #lastError: string | undefined;
+
+  /** `chain` is every hop's connection, outermost jump first and the target last. */
+  constructor(
+    readonly host: string,
+    private readonly address: string,
+    private readonly chain: NodeSSH[],
+    private readonly becomeSettings: BecomeSettings,
+  ) {
+    this.#lostSignal = new Promise<never>((_resolve, reject) => {
+      this.#reportLost = reject;
+    });
+    // Nobody may be waiting when the drop happens; the rejection is read by the next exec.
+    this.#lostSignal.catch(() => undefined);
+    for (const ssh of chain) {
+      const connection = ssh.connection;
+      if (!connection) continue;
+      connection.on("error", (error: Error) => {
+        this.#lastError = error.message.split("\n")[0];
+      });
+      connection.on("end", () => this.#markLost());
+      connection.on("close", () => this.#markLost());
+    }
+  }
+
+  get commandCount(): number {
+    return this.#commands;
+  }
+
+  /** Runs `sh -c SCRIPT` (or its sudo form) once; resolves with its exit code and output. */
+  async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.#closed) throw new ConnectError(this.host, `connection to ${this.address} was closed by ops`);
+    if (this.#lost) throw this.#lost;
+    const command = buildBecome({
+      script,
+      stdin: options.stdin,
+      become: (options.become ?? true) && this.becomeSettings.become,
+      isRoot: this.becomeSettings.isRoot,
+      password: this.becomeSettings.becomePassword,
+    });
+    this.#commands += 1;
+    const running = this.#run(sh(command.argv), command.stdin);
+    // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
+    running.catch(() => undefined);
+    const result = await Promise.race([running, this.#lostSignal]);
+    const refused = becomeFailure(command, result);
+    if (refused) throw new ConnectError(this.host, refused.message, refused.hint);
+    return result;
+  }
+
+  async #run(command: string, stdin: Buffer | undefined): Promise<ExecResult> {
+    const target = this.chain[this.chain.length - 1];
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let response;
+    try {
+      if (!target) throw new Error("no connection");
+      response = await target.execCommand(command, {
+        // A Readable keeps Buffers byte-exact; node-ssh ends the channel's stdin after it either way.
+        stdin: Readable.from(stdin === undefined ? [] : [stdin]),
+        noTrim: true,
+        // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
+        onStdout: (chunk) => stdout.push(chunk),
+        onStderr: (chunk) => stderr.push(chunk),
+      });
+    } catch (error) {
+      throw this.#lost ?? connectionLost(this.host, this.address, (error as Error).message.split("\n")[0]);
+    }
+    if (response.code === null && response.signal === null) {
+      // The channel closed without an exit status: the connection went away under it.
+      this.#markLost();
+      throw this.#lost ?? connectionLost(this.host, this.address);
+    }
+    return {
+      code: response.code ?? 128 + signalNumber(response.signal),
+      stdout: Buffer.concat(stdout).toString("utf8"),
+      stderr: Buffer.concat(stderr).toString("utf8"),
+    };
+  }
+
+  #markLost(): void {
+    if (this.#lost || this.#closed) return;
+    this.#lost = connectionLost(this.host, this.address, this.#lastError);
+    this.#reportLost(this.#lost);
+  }
+
+  /** Closes every hop, target first; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const ssh of [...this.chain].reverse()) ssh.dispose();
+  }
+}
+
+function signalNumber(signal: string | null): number {
+  const known = signal ? (constants.signals as Record<string, number>)[`SIG${signal}`] : undefined;
+  return known ?? 127;
+}

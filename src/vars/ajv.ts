@@ -1,0 +1,89 @@
+/**
+ * One configured ajv for every ops schema, and ajv's errors turned into (path, problem) pairs in
+ * words. Callers add the subject ("host 'el9-1'", "registry_mirrors") and the location.
+ */
+import { Ajv, type ErrorObject } from "ajv";
+import { describeExpected, showValue, typeOfValue, type SchemaNode } from "./describe.js";
+import { didYouMean } from "./suggest.js";
+
+/** Our own annotation keywords, declared so ajv's strict mode accepts them. */
+const OPS_KEYWORDS = ["x-expected", "x-ops-prefixes"];
+
+/**
+ * A fresh ajv collecting all errors (a user fixes a file once, not once per error) and keeping the
+ * failing schema node (`verbose`) so messages can describe what was expected.
+ */
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+  ajv.addVocabulary(OPS_KEYWORDS);
+  return ajv;
+}
+
+export interface SchemaProblem {
+  /** Where in the data: map keys and array indexes. */
+  segments: string[];
+  /** What is wrong, to follow the subject: "must be a string, got integer". */
+  problem: string;
+  hint?: string;
+}
+
+function segmentsOf(instancePath: string): string[] {
+  if (instancePath === "") return [];
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function explain(error: ErrorObject): SchemaProblem {
+  const segments = segmentsOf(error.instancePath);
+  const node = (error.parentSchema ?? {}) as SchemaNode;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(error.params.additionalProperty);
+      const known = Object.keys(node.properties ?? {});
+      const hint = didYouMean(key, known);
+      return {
+        segments: [...segments, key],
+        problem: `is not allowed here (expected ${known.join(", ")})`,
+        ...(hint ? { hint } : {}),
+      };
+    }
+    case "required":
+      return { segments, problem: `must have ${String(error.params.missingProperty)}` };
+    case "type":
+    case "anyOf":
+    case "oneOf":
+      return { segments, problem: `must be ${describeExpected(node)}, got ${typeOfValue(error.data)}` };
+    default:
+      // A value of the right type that breaks a bound or an enum: show the value itself.
+      return { segments, problem: `must be ${describeExpected(node)}, got ${showValue(error.data)}` };
+  }
+}
+
+/**
+ * ajv errors in words, one per data path. When an `anyOf` failed, the failures of its branches
+ * are dropped: "must be a boolean or one of yes/no" says it all.
+ *
+ * @example explainAjvErrors(validate.errors) // [{ segments: ["all", "vars", "ansible_port"], problem: "must be ..." }]
+ */
+export function explainAjvErrors(errors: readonly ErrorObject[] | null | undefined): SchemaProblem[] {
+  const list = errors ?? [];
+  const unions = list.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf");
+  const kept = list.filter(
+    (e) =>
+      !unions.some(
+        (u) => u !== e && u.instancePath === e.instancePath && e.schemaPath.startsWith(`${u.schemaPath}/`),
+      ),
+  );
+  const seen = new Set<string>();
+  const out: SchemaProblem[] = [];
+  for (const error of kept) {
+    const problem = explain(error);
+    const key = `${problem.segments.join("/")}\n${problem.problem}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(problem);
+  }
+  return out;
+}

@@ -1,0 +1,144 @@
+/**
+ * `-e` extra variables, in Ansible's three forms: `k=v` pairs (values stay strings, as in
+ * Ansible), a JSON/YAML object, and `@file.yaml|.json`. Later `-e` wins over earlier, and every
+ * `-e` wins over the inventory. Parsing is pure; only `loadExtraVars` reads files, through `read`.
+ */
+import { readFile } from "node:fs/promises";
+import { ConfigError } from "../errors.js";
+import { parseYaml } from "../inventory/yaml-source.js";
+import type { VarSource } from "./validate.js";
+
+export interface ExtraVars {
+  vars: Record<string, unknown>;
+  /** `{ file: "-e", path: name, extra: true }`, or the @file with the line. */
+  sources: Record<string, VarSource>;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const USAGE = 'use -e key=value, -e \'{"key": ["json"]}\' or -e @vars.yaml';
+
+/** Splits `a=1 b="two words"` like a shell would: quotes group, backslash escapes. */
+function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === "\\" && quote === '"' && i + 1 < text.length) word += text[++i] ?? "";
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= "";
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === "\\" && i + 1 < text.length) word = (word ?? "") + (text[++i] ?? "");
+    else word = (word ?? "") + c;
+  }
+  if (quote) throw new ConfigError(`-e '${text}': unclosed ${quote}`, { file: "-e" }, USAGE);
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+function checkName(name: string, where: VarSource): void {
+  if (!NAME.test(name)) throw new ConfigError(`-e: '${name}' is not a valid variable name`, where, USAGE);
+}
+
+/**
+ * One `-e` value that is not an @file: `k=v k2=v2` or a JSON/YAML object.
+ *
+ * @example parseExtraValue("docker_version=24.0.7 docker_remove_conflicts=true")
+ * // { vars: { docker_version: "24.0.7", docker_remove_conflicts: "true" }, sources: {...} }
+ */
+export function parseExtraValue(text: string): ExtraVars {
+  const out: ExtraVars = { vars: {}, sources: {} };
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    const parsed = parseYaml(trimmed, "-e");
+    if (parsed.data === null || typeof parsed.data !== "object" || Array.isArray(parsed.data)) {
+      throw new ConfigError(
+        `-e '${text}' must be an object, got ${Array.isArray(parsed.data) ? "array" : "scalar"}`,
+        { file: "-e" },
+        USAGE,
+      );
+    }
+    for (const [k, v] of Object.entries(parsed.data)) {
+      const where = { file: "-e", path: k, extra: true };
+      checkName(k, where);
+      out.vars[k] = v;
+      out.sources[k] = where;
+    }
+    return out;
+  }
+  for (const word of splitWords(text)) {
+    const eq = word.indexOf("=");
+    if (eq <= 0) throw new ConfigError(`-e '${word}': expected key=value`, { file: "-e" }, USAGE);
+    const name = word.slice(0, eq);
+    const where = { file: "-e", path: name, extra: true };
+    checkName(name, where);
+    out.vars[name] = word.slice(eq + 1);
+    out.sources[name] = where;
+  }
+  return out;
+}
+
+/**
+ * The text of an `@file` (YAML or JSON) as extra vars with each one's line.
+ *
+ * @example parseExtraFile("registry_mirrors:\n  - https://m.example\n", "vars.yaml").sources.registry_mirrors.line === 1
+ */
+export function parseExtraFile(text: string, file: string): ExtraVars {
+  const src = parseYaml(text, file);
+  const out: ExtraVars = { vars: {}, sources: {} };
+  if (src.data === null) return out;
+  if (typeof src.data !== "object" || Array.isArray(src.data)) {
+    throw new ConfigError("an -e @file must hold a mapping of variables", { file, line: src.lineOf([]) });
+  }
+  for (const [k, v] of Object.entries(src.data)) {
+    const where = { file, path: k, line: src.lineOf([k]), extra: true };
+    checkName(k, where);
+    out.vars[k] = v;
+    out.sources[k] = where;
+  }
+  return out;
+}
+
+/**
+ * Every `-e` of the command line, merged in order (later wins).
+ *
+ * @example await loadExtraVars(["docker_version=24.0.7", "@site.yaml"])
+ */
+export async function loadExtraVars(
+  values: readonly string[],
+  read: (file: string) => Promise<string> = (f) => readFile(f, "utf8"),
+): Promise<ExtraVars> {
+  const out: ExtraVars = { vars: {}, sources: {} };
+  for (const value of values) {
+    let part: ExtraVars;
+    if (value.startsWith("@")) {
+      const file = value.slice(1);
+      const text = await read(file).catch((e: Error) => {
+        throw new ConfigError(`-e @${file}: cannot read file (${e.message})`, { file });
+      });
+      part = parseExtraFile(text, file);
+    } else part = parseExtraValue(value);
+    Object.assign(out.vars, part.vars);
+    Object.assign(out.sources, part.sources);
+  }
+  return out;
+}
+
+/**
+ * A host's variables with the extra vars on top (extra vars beat the inventory, as in Ansible).
+ *
+ * @example withExtraVars(host.vars, host.varSources, extra).vars.docker_version
+ */
+export function withExtraVars(
+  vars: Record<string, unknown>,
+  sources: Record<string, VarSource>,
+  extra: ExtraVars,
+): { vars: Record<string, unknown>; sources: Record<string, VarSource> } {
+  return { vars: { ...vars, ...extra.vars }, sources: { ...sources, ...extra.sources } };
+}

@@ -1,0 +1,103 @@
+/**
+ * Bad input through the real CLI: a clear message naming the file, the dot-path and the line,
+ * exit code 1, no stack trace, and nothing contacted (the hosts are unroutable documentation addresses).
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ops, type OpsResult } from "./helpers/ops-cli.js";
+
+function inventoryFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "ops-cli-")), "hosts.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+const GOOD = `all:
+  vars:
+    registry_mirrors: ["https://mirror.example.com"]
+  hosts:
+    web1:
+      ansible_host: 192.0.2.1
+    web2:
+      ansible_host: 192.0.2.2
+`;
+
+function assertConfigError(r: OpsResult, ...patterns: RegExp[]): void {
+  assert.equal(r.code, 1, r.stderr);
+  for (const p of patterns) assert.match(r.stderr, p);
+  assert.doesNotMatch(r.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, "a stack trace was printed");
+  assert.equal(r.stdout, "");
+}
+
+describe("ops CLI: bad input", function () {
+  this.timeout(30_000);
+
+  it("malformed YAML names the file and the line", async () => {
+    const file = inventoryFile("all:\n  hosts:\n    web1:\n      ansible_host: [1.2.3.4\n");
+    assertConfigError(await ops(["run", "install-engine", "-i", file]), new RegExp(`${file}:\\d+`));
+  });
+
+  it("an unknown variable names the variable, where it was set, and a did-you-mean", async () => {
+    const file = inventoryFile(GOOD.replace("registry_mirrors:", "registry_mirors:"));
+    assertConfigError(
+      await ops(["run", "install-engine", "-i", file]),
+      new RegExp(`${file}:3 \\(all\\.vars\\.registry_mirors\\)`),
+      /unknown variable 'registry_mirors'/,
+      /did you mean 'registry_mirrors'/,
+    );
+  });
+
+  it("a wrong type names the variable, the file, the path and the line", async () => {
+    const file = inventoryFile(GOOD.replace('["https://mirror.example.com"]', "https://mirror.example.com"));
+    assertConfigError(
+      await ops(["run", "install-engine", "-i", file]),
+      new RegExp(`${file}:3 \\(all\\.vars\\.registry_mirrors\\)`),
+      /registry_mirrors must be an array/,
+    );
+  });
+
+  it("a wrong type in -e is named too", async () => {
+    assertConfigError(
+      await ops([
+        "run",
+        "install-engine",
+        "-i",
+        inventoryFile(GOOD),
+        "-e",
+        '{"docker_remove_conflicts": "yes"}',
+      ]),
+      /docker_remove_conflicts must be a boolean/,
+    );
+  });
+
+  it("an unknown host in --limit is named, with the closest match", async () => {
+    assertConfigError(
+      await ops(["run", "install-engine", "-i", inventoryFile(GOOD), "--limit", "web3"]),
+      /web3/,
+      /web1|web2/,
+    );
+  });
+
+  it("a missing inventory file is named", async () => {
+    assertConfigError(
+      await ops(["run", "install-engine", "-i", "/nonexistent/hosts.yaml"]),
+      /\/nonexistent\/hosts\.yaml/,
+    );
+  });
+
+  it("an unknown playbook lists the built-in ones", async () => {
+    assertConfigError(
+      await ops(["run", "install-engin", "-i", inventoryFile(GOOD)]),
+      /unknown playbook 'install-engin'/,
+      /install-engine/,
+    );
+  });
+
+  it("a bad option value is a usage error", async () => {
+    const r = await ops(["run", "install-engine", "-i", inventoryFile(GOOD), "--forks", "zero"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--forks/);
+  });
+});

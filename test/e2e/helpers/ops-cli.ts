@@ -1,0 +1,55 @@
+/**
+ * Runs the built `ops` CLI as a user would (a real process, real exit code, real stderr) and
+ * parses `--output json` event lines.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { HostSummary, OpsEvent } from "../../../src/events.js";
+
+const BIN = fileURLToPath(new URL("../../../bin/ops.js", import.meta.url));
+
+export interface OpsResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  events: OpsEvent[];
+}
+
+export function ops(args: readonly string[], input = ""): Promise<OpsResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const events = stdout
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as OpsEvent);
+      resolve({ code: code ?? -1, stdout, stderr, events });
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** The per-host summaries of a JSON run, by host name. */
+export function summaries(result: OpsResult): Record<string, HostSummary> {
+  const done = result.events.find((e) => e.kind === "run-done");
+  if (!done || done.kind !== "run-done") {
+    throw new Error(
+      `no run-done event (exit ${result.code}):\n${result.stderr}\n${result.stdout.slice(-2000)}`,
+    );
+  }
+  return Object.fromEntries(done.hosts.map((h) => [h.host, h]));
+}
+
+/** Messages of host-failed / host-unreachable events of one host. */
+export function failures(result: OpsResult, host: string): string[] {
+  return result.events.flatMap((e) =>
+    (e.kind === "host-failed" || e.kind === "host-unreachable") && e.host === host
+      ? [`${e.error.message}${e.error.hint ? ` (hint: ${e.error.hint})` : ""}`]
+      : [],
+  );
+}

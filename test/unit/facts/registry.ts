@@ -1,0 +1,42 @@
+/** Maps a fixture folder name (and the case's args) to the fact it exercises. */
+import type { Fact } from "../../../src/facts/fact.js";
+import { dockerInfo } from "../../../src/facts/docker-info.js";
+import { file } from "../../../src/facts/file.js";
+import { group, users } from "../../../src/facts/group.js";
+import { kernel } from "../../../src/facts/kernel.js";
+import { lock } from "../../../src/facts/lock.js";
+import { osRelease } from "../../../src/facts/os-release.js";
+import { packageManager } from "../../../src/facts/package-manager.js";
+import { rpmGpgKeys } from "../../../src/facts/rpm-gpg-keys.js";
+import { rpmPackages } from "../../../src/facts/rpm-packages.js";
+import { systemdUnit } from "../../../src/facts/systemd-unit.js";
+import { urlContent } from "../../../src/facts/url-content.js";
+
+export interface FactArgs {
+  names?: string[];
+  name?: string;
+  path?: string;
+  url?: string;
+  skipIfKeyId?: string;
+}
+
+const arg = (a: FactArgs, key: keyof FactArgs): string => {
+  const v = a[key];
+  if (typeof v !== "string") throw new Error(`fixture args need "${key}"`);
+  return v;
+};
+
+export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
+  "os-release": () => osRelease,
+  kernel: () => kernel,
+  "package-manager": () => packageManager,
+  "rpm-packages": (a) => rpmPackages(a.names ?? []),
+  "rpm-gpg-keys": () => rpmGpgKeys,
+  "url-content": (a) => urlContent(arg(a, "url"), a.skipIfKeyId),
+  file: (a) => file(arg(a, "path")),
+  "systemd-unit": (a) => systemdUnit(arg(a, "name")),
+  group: (a) => group(arg(a, "name")),
+  users: (a) => users(a.names ?? []),
+  "docker-info": () => dockerInfo,
+  lock: () => lock,
+};

@@ -1,0 +1,26 @@
+/** Maps a fixture folder name to the resource constructor it exercises, with the case's args. */
+import type { Resource } from "../../../src/resources/resource.js";
+import { daemonJson, type DaemonJsonOptions } from "../../../src/resources/daemon-json.js";
+import { engineCheck } from "../../../src/resources/engine-check.js";
+import { file, type FileOptions } from "../../../src/resources/file.js";
+import { gpgKey, type GpgKeyOptions } from "../../../src/resources/gpg-key.js";
+import { groupMembers, type GroupMembersOptions } from "../../../src/resources/group-members.js";
+import { packages, type PackagesOptions } from "../../../src/resources/packages.js";
+import { preflight, type PreflightOptions } from "../../../src/resources/preflight.js";
+import { service, type ServiceOptions } from "../../../src/resources/service.js";
+import { template, type TemplateOptions } from "../../../src/resources/template.js";
+
+/** Args come from JSON: the shapes are the options types, checked by the resources themselves. */
+type Args = Record<string, unknown>;
+
+export const RESOURCES: Record<string, (args: Args) => Resource> = {
+  file: (a) => file(a as unknown as FileOptions),
+  template: (a) => template(a as unknown as TemplateOptions),
+  "gpg-key": (a) => gpgKey(a as unknown as GpgKeyOptions),
+  packages: (a) => packages(a as unknown as PackagesOptions),
+  "daemon-json": (a) => daemonJson(a as unknown as DaemonJsonOptions),
+  service: (a) => service(a as unknown as ServiceOptions),
+  "group-members": (a) => groupMembers(a as unknown as GroupMembersOptions),
+  preflight: (a) => preflight(a as PreflightOptions),
+  "engine-check": (a) => engineCheck(a as { timeoutSeconds?: number }),
+};

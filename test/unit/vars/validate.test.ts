@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { parseExtraValue } from "../../../src/vars/extra.js";
+import { validateVars, type VarSource, type VarsSchema } from "../../../src/vars/validate.js";
+
+const schema = JSON.parse(readFileSync("test/fixtures/inventory/vars-schema.json", "utf8")) as VarsSchema;
+const inv = (path: string, line: number): VarSource => ({ file: "hosts.yaml", path, line });
+
+/** [message, location, hint] of each error. */
+function problems(vars: Record<string, unknown>, sources: Record<string, VarSource>) {
+  return validateVars(schema, vars, sources).errors.map((e) => [e.message, e.location, e.hint]);
+}
+
+describe("validateVars", () => {
+  it("applies defaults, keeps valid values and drops other tools' variables", () => {
+    const { vars, errors } = validateVars(
+      schema,
+      { docker_mirror: "aliyun", ntp_server: "ntp.example", registry_mirrors: ["https://m.example"] },
+      {},
+    );
+    assert.deepEqual(errors, []);
+    assert.equal(vars.docker_mirror, "aliyun");
+    assert.deepEqual(vars.registry_mirrors, ["https://m.example"]);
+    assert.deepEqual(vars.docker_packages, ["docker-ce", "docker-ce-cli", "containerd.io"]);
+    assert.equal(vars.docker_remove_conflicts, true);
+    assert.equal("ntp_server" in vars, false);
+  });
+
+  it("copies defaults, so one host's change cannot leak into another's", () => {
+    const a = validateVars(schema, {}, {}).vars;
+    (a.docker_users as string[]).push("x");
+    assert.deepEqual(validateVars(schema, {}, {}).vars.docker_users, []);
+  });
+
+  it("names the variable, its source and what was expected, for every error at once (schema order)", () => {
+    assert.deepEqual(
+      problems(
+        { registry_mirrors: "https://m.example", docker_remove_conflicts: "yes", docker_daemon_options: [] },
+        {
+          registry_mirrors: inv("all.vars.registry_mirrors", 4),
+          docker_remove_conflicts: inv("all.children.el9.vars.docker_remove_conflicts", 9),
+          docker_daemon_options: { file: "group_vars/all.yml", path: "docker_daemon_options", line: 2 },
+        },
+      ),
+      [
+        [
+          "docker_remove_conflicts must be a boolean (true or false), got string",
+          inv("all.children.el9.vars.docker_remove_conflicts", 9),
+          "docker_remove_conflicts: remove podman, buildah, runc and old docker packages",
+        ],
+        [
+          "registry_mirrors must be an array of strings, got string",
+          inv("all.vars.registry_mirrors", 4),
+          "registry_mirrors: daemon.json registry-mirrors",
+        ],
+        [
+          "docker_daemon_options must be an object, got array",
+          { file: "group_vars/all.yml", path: "docker_daemon_options", line: 2 },
+          "docker_daemon_options: any other daemon.json keys",
+        ],
+      ],
+    );
+  });
+
+  it("points inside an array at the bad item", () => {
+    assert.deepEqual(
+      problems({ docker_users: ["ops", 7] }, { docker_users: inv("all.vars.docker_users", 5) }),
+      [
+        [
+          "docker_users[1] must be a string, got integer",
+          inv("all.vars.docker_users[1]", 5),
+          "docker_users: users added to the docker group",
+        ],
+      ],
+    );
+  });
+
+  it("tells a -e k=v user to pass JSON when a string will not do", () => {
+    const extra = parseExtraValue("docker_remove_conflicts=false");
+    assert.deepEqual(problems(extra.vars, extra.sources), [
+      [
+        "docker_remove_conflicts must be a boolean (true or false), got string",
+        { file: "-e", path: "docker_remove_conflicts" },
+        `-e docker_remove_conflicts=... gives a string; pass JSON instead: -e '{"docker_remove_conflicts": ...}'`,
+      ],
+    ]);
+  });
+
+  it("rejects an unknown name with a claimed prefix, with a did-you-mean", () => {
+    assert.deepEqual(
+      problems(
+        { docker_mirrors: "x", registry_mirror: [] },
+        { docker_mirrors: inv("all.vars.docker_mirrors", 3) },
+      ),
+      [
+        [
+          "unknown variable 'docker_mirrors'",
+          inv("all.vars.docker_mirrors", 3),
+          "did you mean 'docker_mirror'?",
+        ],
+        [
+          "unknown variable 'registry_mirror'",
+          { path: "registry_mirror" },
+          "did you mean 'registry_mirrors'?",
+        ],
+      ],
+    );
+  });
+
+  it("ignores other unknown names from the inventory but rejects any from -e", () => {
+    assert.deepEqual(problems({ ntp_server: "x" }, { ntp_server: inv("all.vars.ntp_server", 2) }), []);
+    const extra = parseExtraValue("ntp_server=x usrs=y");
+    assert.deepEqual(problems(extra.vars, extra.sources), [
+      ["unknown variable 'ntp_server'", { file: "-e", path: "ntp_server" }, undefined],
+      ["unknown variable 'usrs'", { file: "-e", path: "usrs" }, undefined],
+    ]);
+  });
+});
