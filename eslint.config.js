@@ -8,7 +8,18 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", URL: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        URL: "readonly",
+      },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error",
@@ -18,7 +29,10 @@ export default tseslint.config(
     files: ["src/**/*.ts", "playbooks/**/*.ts"],
     ignores: ["src/cli/**"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "exit", message: "Only src/cli decides how the process ends." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "exit", message: "Only src/cli decides how the process ends." },
+      ],
     },
   },
   {

@@ -34,7 +34,7 @@ export default definePlaybook<InstallEngineVars>({
   description:
     "install, configure and start the Docker engine on CentOS/RHEL-family hosts (dnf/yum, daemon.json)",
   variables: installEngineVariables,
-  resources(vars) {
+  resources(vars, _host, choices) {
     const repo = chooseRepo(vars);
     return [
       preflight({
@@ -65,6 +65,7 @@ export default definePlaybook<InstallEngineVars>({
         names: vars.docker_packages,
         ...(vars.docker_version ? { version: vars.docker_version } : {}),
         conflicts: vars.docker_remove_conflicts ? CONFLICTING_PACKAGES : [],
+        confirmRemoval: choices.yes,
         notify: [DOCKER_RESTART],
       }),
       daemonJson({ set: daemonSettings(vars) }),

@@ -1,6 +1,6 @@
 /**
  * Where the project's own files are at run time. Code runs from src/ (tests, through tsx) and from
- * dist/src/ (the built CLI), so paths are found by walking up to the package root, not by a fixed
+ * dist/bundle/ (the built CLI), so paths are found by walking up to the package root, not by a fixed
  * number of `..`.
  */
 import { existsSync, readFileSync } from "node:fs";

@@ -30,13 +30,19 @@ export interface PlaybookHost {
   groups: readonly string[];
 }
 
+/** What the person running ops decided on the command line. */
+export interface RunChoices {
+  /** `--yes`: destructive steps (removing installed packages) are confirmed. */
+  yes: boolean;
+}
+
 export interface Playbook<V = Record<string, unknown>> {
   name: string;
   /** One line for `ops playbooks`. */
   description: string;
   variables: VariablesSchema;
   /** Resources in the order they converge, from validated variables (defaults applied). */
-  resources(vars: V, host: PlaybookHost): Resource[];
+  resources(vars: V, host: PlaybookHost, choices: RunChoices): Resource[];
   /** Handlers the resources may notify, in the order they run. */
   handlers?(vars: V): Handler[];
 }

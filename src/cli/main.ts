@@ -4,9 +4,10 @@
  * This is the only place that decides exit codes (through the returned number; bin/ops.js sets
  * process.exitCode).
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../paths.js";
 import { collect } from "./collect.js";
+import { type TargetCliOptions, withTargetOptions } from "./target-options.js";
 import { describeError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
 import { VERIFY_HELP } from "../verify/help.js";
@@ -29,63 +30,32 @@ export function buildProgram(result: { code: number }): Command {
     .addHelpText("after", EXIT_HELP)
     .exitOverride();
 
-  program
-    .command("run")
+  withTargetOptions(program.command("run"), "hosts worked on at once")
     .description("run a playbook against the hosts of an inventory")
     .argument(
       "<playbook>",
       "a built-in playbook name (see `ops playbooks`) or the path of a .ts/.js playbook",
     )
-    .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
-    .option("-l, --limit <pattern>", "hosts or groups: names, globs, a:b unions, &intersections, !exclusions")
-    .option(
-      "-e, --extra-vars <vars>",
-      "k=v, a JSON object, or @file.yaml (repeatable; later wins)",
-      collect,
-      [],
-    )
     .option("-C, --check", "plan and report what would change; change nothing", false)
     .option("-D, --diff", "show file diffs and daemon.json key changes", false)
-    .option("-f, --forks <n>", "hosts worked on at once", parseIntOption, 50)
     .addOption(
       new Option("-o, --output <format>", "output format").choices(["pretty", "json"]).default("pretty"),
     )
-    .option(
-      "--accept-new-host-keys",
-      "trust and record host keys not yet in known_hosts (changed keys are still refused)",
-      false,
-    )
-    .option(
-      "--known-hosts <file>",
-      "known_hosts file to check host keys against (default: inventory, else ~/.ssh/known_hosts)",
-    )
     .option("-v, --verbose", "also list what was already in place, and why", false)
-    .option("-y, --yes", "answer yes to confirmations", false)
+    .option("-y, --yes", "confirm destructive steps (removing installed conflicting packages)", false)
     .addHelpText("after", EXIT_HELP)
     .action(async (playbook: string, opts: RunCliOptions) => {
       const { runCommand } = await import("./run-command.js");
       result.code = await runCommand(playbook, opts);
     });
 
-  program
-    .command("verify")
+  withTargetOptions(program.command("verify"), "hosts verified at once")
     .description("prove each host's engine works: service, config, image pull, network modes, volumes")
-    .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
-    .option("-l, --limit <pattern>", "hosts or groups: names, globs, a:b unions, &intersections, !exclusions")
-    .option(
-      "-e, --extra-vars <vars>",
-      "k=v, a JSON object, or @file.yaml (repeatable; later wins)",
-      collect,
-      [],
-    )
-    .option("-f, --forks <n>", "hosts verified at once", parseIntOption, 50)
     .addOption(
       new Option("-o, --output <format>", "output format")
         .choices(["pretty", "json", "junit"])
         .default("pretty"),
     )
-    .option("--accept-new-host-keys", "trust and record host keys not yet in known_hosts", false)
-    .option("--known-hosts <file>", "known_hosts file to check host keys against")
     .addHelpText("after", VERIFY_HELP)
     .action(async (opts: VerifyCliOptions) => {
       const { verifyCommand } = await import("./verify-command.js");
@@ -127,16 +97,10 @@ export function buildProgram(result: { code: number }): Command {
   return program;
 }
 
-export interface RunCliOptions {
-  inventory: string;
-  limit?: string;
-  extraVars: string[];
+export interface RunCliOptions extends TargetCliOptions {
   check: boolean;
   diff: boolean;
-  forks: number;
   output: "pretty" | "json";
-  acceptNewHostKeys: boolean;
-  knownHosts?: string;
   verbose: boolean;
   yes: boolean;
 }
@@ -146,13 +110,6 @@ export interface InventoryCliOptions {
   limit?: string;
   extraVars?: string[];
   playbook?: string;
-}
-
-function parseIntOption(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError("it must be a whole number of at least 1.");
-  return n;
 }
 
 /** Runs the CLI and returns the exit code. Never throws. */

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import { Redactor } from "../run/redact.js";
 import { runExitCode, runJobs, safeSink } from "../run/run.js";
-import { makeConnector } from "../run/connector.js";
+import { makeConnector, sshOptionsFrom } from "../run/connector.js";
 import { resolveTargets } from "../run/targets.js";
 import { loadPlaybook } from "./load-playbook.js";
 import type { RunCliOptions } from "./main.js";
@@ -20,14 +20,11 @@ export async function runCommand(ref: string, opts: RunCliOptions): Promise<numb
   const redactor = new Redactor(secrets);
   const jobs = targets.map(({ host, vars }) => ({
     host,
-    resources: playbook.resources(vars, { name: host.name, groups: host.groups }),
+    resources: playbook.resources(vars, { name: host.name, groups: host.groups }, { yes: opts.yes }),
     handlers: playbook.handlers?.(vars) ?? [],
   }));
   const emit = safeSink(await chooseReporter(opts.output, opts));
-  const connect = makeConnector({
-    hostKeyPolicy: opts.acceptNewHostKeys ? "accept-new" : "strict",
-    ...(opts.knownHosts ? { knownHostsFile: opts.knownHosts } : {}),
-  });
+  const connect = makeConnector(sshOptionsFrom(opts));
   const startedAt = new Date().toISOString();
   const result = await runJobs(
     playbook.name,

@@ -4,7 +4,8 @@
  * mid-check (bounded in time) before giving up, so an interrupted run leaves nothing behind.
  */
 import { installEngineVariables } from "../../playbooks/install-engine.vars.js";
-import { makeConnector } from "../run/connector.js";
+import { makeConnector, sshOptionsFrom } from "../run/connector.js";
+import type { TargetCliOptions } from "./target-options.js";
 import { Redactor } from "../run/redact.js";
 import { resolveTargets } from "../run/targets.js";
 import { CleanupRegistry } from "../verify/cleanup.js";
@@ -12,14 +13,8 @@ import { renderReport, type VerifyOutput } from "../verify/format.js";
 import { verifyVariables } from "../verify/vars.js";
 import { runVerify, verifyExitCode } from "../verify/verify.js";
 
-export interface VerifyCliOptions {
-  inventory: string;
-  limit?: string;
-  extraVars: string[];
-  forks: number;
+export interface VerifyCliOptions extends TargetCliOptions {
   output: VerifyOutput;
-  acceptNewHostKeys: boolean;
-  knownHosts?: string;
 }
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
@@ -38,20 +33,16 @@ export async function verifyCommand(
     schema: verifyVariables(installEngineVariables),
   });
   const cleanups = new CleanupRegistry();
-  const connect = makeConnector({
-    hostKeyPolicy: opts.acceptNewHostKeys ? "accept-new" : "strict",
-    ...(opts.knownHosts ? { knownHostsFile: opts.knownHosts } : {}),
-  });
+  const connect = makeConnector(sshOptionsFrom(opts));
   let onSigint: (() => void) | undefined;
+  let stopping = false;
   const interrupted = new Promise<number>((resolve) => {
     onSigint = () => {
-      process.stderr.write(
-        `\ninterrupted: removing what verify created on ${cleanups.hosts.length} host(s)...\n`,
-      );
+      stopping = true;
+      const count = cleanups.hosts.length;
+      process.stderr.write(`\ninterrupted: removing what verify created on ${count} host(s)...\n`);
       void cleanups.cleanupAll(INTERRUPT_CLEANUP_MS).then((done) => {
-        process.stderr.write(
-          `cleaned up ${done.length} of ${cleanups.hosts.length || done.length} host(s)\n`,
-        );
+        process.stderr.write(`cleaned up ${done.length} of ${count} host(s)\n`);
         resolve(EXIT_INTERRUPTED);
       });
     };
@@ -63,10 +54,13 @@ export async function verifyCommand(
       { forks: opts.forks },
       { connect, redactor: new Redactor(secrets), now: () => Date.now(), cleanups },
     ).then((report) => {
+      if (stopping) return EXIT_INTERRUPTED;
       write(renderReport(report, opts.output));
       return verifyExitCode(report);
     });
-    return await Promise.race([verified, interrupted]);
+    const code = await Promise.race([verified, interrupted]);
+    // Hosts whose batch the interrupt killed finish first; the interrupt's cleanup still decides.
+    return stopping ? await interrupted : code;
   } finally {
     if (onSigint) process.removeListener("SIGINT", onSigint);
   }

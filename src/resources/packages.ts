@@ -17,6 +17,11 @@ export interface PackagesOptions {
   readonly version?: string;
   /** Installed ones are removed (`dnf -y remove`) before installing. */
   readonly conflicts?: readonly string[];
+  /**
+   * Whether removing installed conflicts is confirmed (the CLI's --yes). Default true; when false,
+   * a host with a conflict installed fails with a message saying what would be removed.
+   */
+  readonly confirmRemoval?: boolean;
   /** Handlers to notify when an installed package changes version (e.g. "docker-restart"). */
   readonly notify?: readonly string[];
 }
@@ -61,6 +66,12 @@ export function packages(o: PackagesOptions): Resource {
         );
       }
       if (mgr === null) return fail("neither dnf nor yum is installed on this host");
+      if (toRemove.length > 0 && o.confirmRemoval === false) {
+        return fail(
+          `${toRemove.join(", ")} ${toRemove.length === 1 ? "is" : "are"} installed and conflict with ${o.names[0] ?? "the packages"}; removing ${toRemove.length === 1 ? "it" : "them"} needs confirmation`,
+          "run again with --yes to remove them, or set docker_remove_conflicts: false to leave them",
+        );
+      }
       const steps: Step[] = [];
       if (toRemove.length > 0) {
         steps.push({

@@ -8,3 +8,14 @@ export function makeConnector(
 ): (host: InventoryHost) => Promise<Transport> {
   return (host) => connect(host.name, host.connection, options);
 }
+
+/** The SSH options a command line asks for: host key policy and an explicit known_hosts file. */
+export function sshOptionsFrom(opts: {
+  acceptNewHostKeys: boolean;
+  knownHosts?: string | undefined;
+}): Omit<ConnectOptions, "kind"> {
+  return {
+    hostKeyPolicy: opts.acceptNewHostKeys ? "accept-new" : "strict",
+    ...(opts.knownHosts ? { knownHostsFile: opts.knownHosts } : {}),
+  };
+}

@@ -12,14 +12,20 @@ interface Active {
 
 export class CleanupRegistry {
   readonly #active = new Map<string, Active>();
+  #cleaning = false;
 
   /** Records that `host` may hold leftovers until `remove(host)`. */
   add(host: string, transport: Transport, script: string): void {
     this.#active.set(host, { transport, script });
   }
 
-  remove(host: string): void {
+  /**
+   * Forgets `host`. Returns false while `cleanupAll` runs: the registry then owns the connection and
+   * closes it after the cleanup (closing it earlier would cut the cleanup off).
+   */
+  remove(host: string): boolean {
     this.#active.delete(host);
+    return !this.#cleaning;
   }
 
   /** Hosts that would be cleaned now. */
@@ -32,6 +38,7 @@ export class CleanupRegistry {
    * `timeoutMs`, then closes the connections. Resolves with the hosts whose cleanup finished.
    */
   async cleanupAll(timeoutMs: number): Promise<string[]> {
+    this.#cleaning = true;
     const entries = [...this.#active];
     const done: string[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -135,7 +135,7 @@ export async function verifyHost(
     const status = err instanceof ConnectError ? "unreachable" : "failed";
     return finish(status, allErrors(checks, ctx, `not finished: ${errorOf(err).message}`), err);
   } finally {
-    deps.cleanups?.remove(host.name);
-    await transport.close().catch(() => undefined);
+    const owned = deps.cleanups?.remove(host.name) ?? true;
+    if (owned) await transport.close().catch(() => undefined);
   }
 }

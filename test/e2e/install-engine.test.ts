@@ -8,6 +8,7 @@ import { join, dirname } from "node:path";
 import { hostExec, hostExecResult, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { failures, ops, summaries } from "./helpers/ops-cli.js";
 import { writeInventory, type HostEntry } from "./helpers/inventory.js";
+import { installDummyRpm } from "./helpers/dummy-rpm.js";
 import { engineConfig, engineIdentity, exists, fileStamps } from "./helpers/host-state.js";
 
 describe("install-engine on lab hosts", function () {
@@ -63,7 +64,7 @@ describe("install-engine on lab hosts", function () {
     assert.deepEqual(after, before);
   });
 
-  it("changing only the mirrors keeps a key set by hand and reloads the engine instead of restarting it", async () => {
+  it("--diff previews the daemon.json key change; changing only the mirrors keeps a key set by hand and reloads the engine instead of restarting it", async () => {
     const host = "el9-1";
     await hostExec(
       host,
@@ -71,13 +72,25 @@ describe("install-engine on lab hosts", function () {
     );
     const pidBefore = await engineIdentity(host);
     const extra = "http://172.28.213.4:5001";
-    const result = await run(
+    const mirrors = JSON.stringify({ registry_mirrors: [lab.mirrorUrl, extra] });
+    const preview = await ops([
+      "run",
+      "install-engine",
+      "-i",
       inventory,
       "-l",
       host,
       "-e",
-      JSON.stringify({ registry_mirrors: [lab.mirrorUrl, extra] }),
+      mirrors,
+      "--check",
+      "--diff",
+    ]);
+    assert.equal(preview.code, 3);
+    assert.ok(
+      preview.stdout.includes(`~ registry-mirrors: ["${lab.mirrorUrl}"] -> ["${lab.mirrorUrl}","${extra}"]`),
+      preview.stdout,
     );
+    const result = await run(inventory, "-l", host, "-e", mirrors);
     assert.equal(result.code, 0, failures(result, host).join("; "));
     assert.ok(result.events.some((e) => e.kind === "handler-ran" && e.handler === "docker-reload"));
     assert.ok(!result.events.some((e) => e.kind === "handler-ran" && e.handler === "docker-restart"));
@@ -173,6 +186,28 @@ describe("install-engine on lab hosts", function () {
     assert.match(await hostExec(host, "id -nG ops"), /\bdocker\b/);
     const again = await run(inv);
     assert.equal(summaries(again)[host]?.status, "ok");
+  });
+
+  it("removes an installed conflicting package only with --yes", async () => {
+    const host = "el9-3";
+    await installDummyRpm(host, lab.hosts[2]?.container ?? "", "podman");
+    const inv = writeInventory(readLab(), [hosts[2] as HostEntry], {
+      insecure_registries: [lab.hubRegistry],
+    });
+    const refused = await run(inv);
+    assert.equal(refused.code, 2);
+    assert.match(failures(refused, host).join("\n"), /podman is installed and conflict.*--yes/s);
+    assert.equal(
+      (await hostExecResult(host, "rpm -q podman")).exitCode,
+      0,
+      "podman was removed without --yes",
+    );
+    const confirmed = await run(inv, "--yes");
+    assert.equal(confirmed.code, 0, failures(confirmed, host).join("; "));
+    assert.ok(
+      confirmed.events.some((e) => e.kind === "step-ran" && e.description === "remove conflicting podman"),
+    );
+    assert.notEqual((await hostExecResult(host, "rpm -q podman")).exitCode, 0, "podman is still installed");
   });
 
   it("becomes root with a sudo password given in the inventory, which never shows in the output", async () => {

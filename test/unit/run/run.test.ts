@@ -158,7 +158,9 @@ describe("runJobs / runHost with the fake transport", () => {
     assert.equal(fakes.a.calls.length, 1);
     assert.ok(
       events.some(
-        (e) => e.kind === "host-failed" && /another ops run is working on this host \(run other by bob@box/.test(e.error.message),
+        (e) =>
+          e.kind === "host-failed" &&
+          /another ops run is working on this host \(run other by bob@box/.test(e.error.message),
       ),
     );
   });

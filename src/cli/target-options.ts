@@ -1,0 +1,45 @@
+/**
+ * The options every command that works on hosts shares (run, verify): which inventory, which
+ * hosts, extra variables, parallelism and host key policy. One definition, so they read the same.
+ */
+import { type Command, InvalidArgumentError } from "commander";
+import { collect } from "./collect.js";
+
+export interface TargetCliOptions {
+  inventory: string;
+  limit?: string;
+  extraVars: string[];
+  forks: number;
+  acceptNewHostKeys: boolean;
+  knownHosts?: string;
+}
+
+/** Commander parser for a whole number of at least 1. */
+export function parseIntOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError("it must be a whole number of at least 1.");
+  return n;
+}
+
+export function withTargetOptions(command: Command, forksHelp: string): Command {
+  return command
+    .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
+    .option("-l, --limit <pattern>", "hosts or groups: names, globs, a:b unions, &intersections, !exclusions")
+    .option(
+      "-e, --extra-vars <vars>",
+      "k=v, a JSON object, or @file.yaml (repeatable; later wins)",
+      collect,
+      [],
+    )
+    .option("-f, --forks <n>", forksHelp, parseIntOption, 50)
+    .option(
+      "--accept-new-host-keys",
+      "trust and record host keys not yet in known_hosts (changed keys are still refused)",
+      false,
+    )
+    .option(
+      "--known-hosts <file>",
+      "known_hosts file to check host keys against (default: inventory, else ~/.ssh/known_hosts)",
+    );
+}
