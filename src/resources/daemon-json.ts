@@ -153,7 +153,9 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
         }),
         stdin: text,
         diff: keyDiff(current, merged),
-        notify: [reloadOnly ? DOCKER_RELOAD : DOCKER_RESTART],
+        // No engine yet (a fresh host): the service resource starts it with this file, so a
+        // reload right after that start would only cost time.
+        notify: engine.status === "absent" ? [] : [reloadOnly ? DOCKER_RELOAD : DOCKER_RESTART],
       });
     },
   };

@@ -31,6 +31,8 @@ describe("install-engine on lab hosts", function () {
     const result = await run(inventory);
     const by = summaries(result);
     assert.equal(result.code, 0, result.stderr + result.stdout.slice(-3000));
+    // The engine starts with its final daemon.json: no reload or restart right after the first start.
+    assert.ok(!result.events.some((e) => e.kind === "handler-ran"), "a handler ran on a fresh host");
     for (const h of hosts) {
       assert.equal(by[h.name]?.status, "changed", `${h.name}: ${failures(result, h.name).join("; ")}`);
       const cfg = await engineConfig(h.name);

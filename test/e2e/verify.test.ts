@@ -9,7 +9,15 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { $ } from "zx";
 import { labAddress } from "../lab/config.js";
-import { hostExec, hostExecResult, labUp, type LabHost, type LabInfo } from "../lab/lab.js";
+import {
+  hostExec,
+  hostExecResult,
+  labUp,
+  readLab,
+  recreateHost,
+  type LabHost,
+  type LabInfo,
+} from "../lab/lab.js";
 import type { VerifyReport } from "../../src/verify/verify.js";
 
 $.verbose = false;
@@ -61,7 +69,10 @@ describe("ops verify (lab)", function () {
   }
 
   before(async () => {
-    lab = await labUp();
+    await labUp({ el9: 3 });
+    // Fresh hosts: earlier test files leave their own configuration behind.
+    for (const h of readLab().hosts) await recreateHost(h.name);
+    lab = readLab();
     hosts = lab.hosts.filter((h) => h.kind === "el9");
     assert.ok(hosts.length >= 3, "the lab has three el9 hosts");
     await $`npm run build`;

@@ -1,0 +1,109 @@
+// `npm run bench`: ops install-engine against Ansible and the SSH floor on the same lab hosts.
+//   flock /tmp/ops-lab.lock npm run bench                      # 20 hosts, 5 no-op runs, 2 fresh runs
+//   flock /tmp/ops-lab.lock npm run bench -- --smoke           # CI: 2 hosts, 1 run each, writes no docs
+//   flock /tmp/ops-lab.lock npm run bench -- --hosts 5 --runs 3 --fresh-runs 1 --skip ansible
+// Run it under the lab lock: it resizes the shared lab. Exits non-zero when any measured run fails.
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { labUp } from "../lab/lab.js";
+import { describeMachine } from "./machine.js";
+import { writeReport, renderSection } from "./report.js";
+import { REPO_ROOT } from "./runners.js";
+import { measureAll, type Plan } from "./measure.js";
+import {
+  BREAKDOWN_HEADERS,
+  TARGET_HEADERS,
+  TIME_HEADERS,
+  breakdownRows,
+  STEP_HEADERS,
+  stepRows,
+  extraLines,
+  renderText,
+  targetRows,
+  timeRows,
+} from "./table.js";
+
+const USAGE = `usage: npm run bench -- [--hosts N] [--runs R] [--fresh-runs F] [--smoke] [--skip ops,ansible,fresh] [--out FILE]
+  --hosts N       lab hosts (default 20)
+  --runs R        runs of the floor and of each no-op (default 5)
+  --fresh-runs F  fresh runs of each tool, every one on newly created hosts (default 2)
+  --smoke         2 hosts, 1 run of each, no docs written: what CI runs so the bench keeps working
+  --skip LIST     leave out measurements: ops, ansible, fresh (comma-separated)
+  --out FILE      where to write the report (default docs/BENCHMARKS.md; none with --smoke); "none" writes none`;
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function parsePlan(argv: string[]): (Plan & { out: string | undefined }) | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      hosts: { type: "string" },
+      runs: { type: "string" },
+      "fresh-runs": { type: "string" },
+      smoke: { type: "boolean", default: false },
+      skip: { type: "string", default: "" },
+      out: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const skip = new Set(
+    values.skip
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+  for (const s of skip)
+    if (!["ops", "ansible", "fresh"].includes(s)) throw new Error(`--skip: unknown "${s}"`);
+  const smoke = values.smoke;
+  return {
+    hosts: smoke ? 2 : positive("hosts", values.hosts, 20),
+    runs: smoke ? 1 : positive("runs", values.runs, 5),
+    freshRuns: smoke ? 1 : positive("fresh-runs", values["fresh-runs"], 2),
+    ops: !skip.has("ops"),
+    ansible: !skip.has("ansible"),
+    fresh: !skip.has("fresh"),
+    out: smoke ? values.out : (values.out ?? join(REPO_ROOT, "docs", "BENCHMARKS.md")),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const plan = parsePlan(argv);
+  if (plan === undefined) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  const lab = await labUp({ el9: plan.hosts, debian12: 0 });
+  const results = await measureAll(lab, plan);
+  const text = [
+    renderText(TIME_HEADERS, timeRows(results)),
+    "",
+    renderText(TARGET_HEADERS, targetRows(results)),
+    ...(results.breakdown ? ["", renderText(BREAKDOWN_HEADERS, breakdownRows(results))] : []),
+    ...(stepRows(results).length > 0 ? ["", renderText(STEP_HEADERS, stepRows(results))] : []),
+    "",
+    ...extraLines(results),
+  ].join("\n");
+  process.stdout.write(text + "\n");
+  if (plan.out !== undefined && plan.out !== "none") {
+    const command = argv.length === 0 ? "npm run bench" : `npm run bench -- ${argv.join(" ")}`;
+    writeReport(plan.out, renderSection(results, describeMachine(), command));
+    process.stderr.write(`[bench] wrote ${plan.out}\n`);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(`[bench] FAILED: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,50 @@
+// The floor: what any tool must at least pay to learn a host's state. One plain OpenSSH `ssh` per
+// host, all in parallel, each running ONE probe that reads every fact install-engine needs. No
+// multiplexing, no persistent master: a cold connection per host, exactly like one ops run.
+import { performance } from "node:perf_hooks";
+import { sshArgs } from "../lab/hosts.js";
+import type { LabInfo } from "../lab/lab.js";
+import { tail, timed } from "./proc.js";
+
+const PACKAGES = "docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin";
+
+/** POSIX sh; every read tolerates absence (a fresh host) so the probe itself always exits 0. */
+export const FLOOR_PROBE = [
+  "LC_ALL=C; export LC_ALL",
+  "cat /etc/os-release",
+  "uname -r -m",
+  `rpm -q ${PACKAGES} || true`,
+  "rpm -q gpg-pubkey --qf '%{VERSION}-%{RELEASE} %{SUMMARY}\\n' || true",
+  "cat /etc/yum.repos.d/docker-ce.repo 2>/dev/null || echo 'repo absent'",
+  "cat /etc/docker/daemon.json 2>/dev/null || echo 'daemon.json absent'",
+  "systemctl is-active docker || true",
+  "systemctl is-enabled docker 2>/dev/null || true",
+  "if command -v docker >/dev/null 2>&1; then timeout 20 docker info --format '{{json .}}' 2>/dev/null || echo 'docker info failed'; else echo 'docker absent'; fi",
+  "exit 0",
+].join("\n");
+
+export interface FloorRun {
+  /** Wall time from the first spawn to the last exit, ms. */
+  readonly ms: number;
+  /** Bytes of probe output per host: proof each probe ran (and how much it carried back). */
+  readonly bytes: readonly number[];
+}
+
+/** Runs the probe on every lab host at once; throws naming each host whose ssh failed. */
+export async function runFloor(lab: LabInfo): Promise<FloorRun> {
+  const start = performance.now();
+  const results = await Promise.all(
+    lab.hosts.map((h) =>
+      timed("ssh", [...sshArgs("root", h.address, lab.knownHostsFile), FLOOR_PROBE], { timeoutMs: 120_000 }),
+    ),
+  );
+  const ms = performance.now() - start;
+  const failed = results
+    .map((r, i) => ({ r, host: lab.hosts[i]?.name ?? `#${i}` }))
+    .filter(({ r }) => r.code !== 0);
+  if (failed.length > 0) {
+    const lines = failed.map(({ r, host }) => `${host}: ssh exited ${r.code}: ${tail(r.stderr, 3)}`);
+    throw new Error(`floor failed on ${failed.length} host(s):\n${lines.join("\n")}`);
+  }
+  return { ms, bytes: results.map((r) => Buffer.byteLength(r.stdout)) };
+}
