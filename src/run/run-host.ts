@@ -1,15 +1,15 @@
 /**
  * Converges one host: connect, gather every fact in one round trip, plan, then (unless --check)
- * apply the steps in order and the notified handlers once. Every failure is caught here and turned
+ * take the host lock and apply (apply-plan.ts). Every failure is caught here and turned
  * into an event and a summary, so one host's failure never stops the others.
  */
 import type { EventSink, HostSummary, HostStatus } from "../events.js";
 import { ConnectError, OpsError, StepFailed } from "../errors.js";
 import type { InventoryHost } from "../inventory/types.js";
-import { handlersToRun } from "../plan/handlers.js";
 import { factsOf, planHost } from "../plan/plan-host.js";
-import type { Handler, Resource, Step } from "../resources/resource.js";
+import type { Handler, Resource } from "../resources/resource.js";
 import type { Transport } from "../transport/transport.js";
+import { applyPlan } from "./apply-plan.js";
 import { gatherFacts } from "./gather-facts.js";
 import { LOCK_PATH, lock } from "../facts/lock.js";
 import { LOCK_BUSY_EXIT, acquireLockScript, releaseLockScript } from "./lock.js";
@@ -139,32 +139,7 @@ export async function runHost(job: HostJob, options: RunOptions, deps: RunDeps):
     }
     locked = true;
 
-    const notified = new Set<string>();
-    for (const r of plan.resources) {
-      if (r.outcome.kind !== "change") continue;
-      for (const step of r.outcome.steps) {
-        const ms = await runStep(transport, step, r.id, deps);
-        deps.emit({
-          kind: "step-ran",
-          host: name,
-          resource: r.id,
-          description: deps.redactor.mask(step.description),
-          ms,
-        });
-        for (const h of step.notify ?? []) notified.add(h);
-      }
-      counts.changed++;
-    }
-    for (const handler of handlersToRun(job.handlers, notified)) {
-      const ms = await runStep(transport, handler.step, `handler:${handler.name}`, deps);
-      deps.emit({
-        kind: "handler-ran",
-        host: name,
-        handler: handler.name,
-        description: handler.step.description,
-        ms,
-      });
-    }
+    counts.changed = await applyPlan(transport, plan, job.handlers, deps);
     return done("changed");
   } catch (err) {
     counts.failed++;
@@ -183,20 +158,4 @@ export async function runHost(job: HostJob, options: RunOptions, deps: RunDeps):
     if (locked) await transport.exec(releaseLockScript(options.runId)).catch(() => undefined);
     await transport.close().catch(() => undefined);
   }
-}
-
-/** Runs one step; a non-zero exit becomes StepFailed with the (masked) tail of its output. */
-async function runStep(transport: Transport, step: Step, resource: string, deps: RunDeps): Promise<number> {
-  const t0 = deps.now();
-  const result = await transport.exec(step.script, step.stdin !== undefined ? { stdin: step.stdin } : {});
-  if (result.code !== 0) {
-    const output = result.stderr.trim() ? result.stderr : result.stdout;
-    throw new StepFailed(
-      transport.host,
-      `${resource}: ${step.description}`,
-      result.code,
-      deps.redactor.mask(tail(output)),
-    );
-  }
-  return deps.now() - t0;
 }
