@@ -15,6 +15,7 @@ const ALIASES = {
   become: ["ansible_become", "become"],
   becomePassword: ["ansible_become_password", "ansible_become_pass", "become_password"],
   knownHostsFile: ["known_hosts", "ansible_ssh_known_hosts_file"],
+  transport: ["ansible_connection", "connection"],
 } as const satisfies Record<keyof HostConnection, readonly string[]>;
 
 const CONNECTION_KEYS = new Set<string>(Object.values(ALIASES).flat());
@@ -67,6 +68,8 @@ export function liftConnection(
   const port = pick("port");
   const key = text("privateKeyFile");
   const knownHosts = text("knownHostsFile");
+  // The schema allows ssh, smart, paramiko (all SSH to ops) and local.
+  const transport = text("transport") === "local" ? "local" : undefined;
   const optional = {
     port: typeof port === "number" ? port : undefined,
     user: text("user"),
@@ -74,6 +77,7 @@ export function liftConnection(
     password: text("password"),
     becomePassword: text("becomePassword"),
     knownHostsFile: knownHosts === undefined ? undefined : resolvePath(knownHosts, ctx),
+    transport,
   };
   const connection: HostConnection = {
     address: text("address") ?? name,

@@ -17,6 +17,8 @@ export interface HostConnection {
   becomePassword?: string;
   /** `known_hosts` / `ansible_ssh_known_hosts_file`: a known_hosts file to check host keys against. */
   knownHostsFile?: string;
+  /** `ansible_connection` / `connection`: "local" runs on this machine through /bin/sh; default SSH. */
+  transport?: "ssh" | "local";
 }
 
 export interface InventoryHost {

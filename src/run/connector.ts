@@ -6,7 +6,8 @@ import type { Transport } from "../transport/transport.js";
 export function makeConnector(
   options: Omit<ConnectOptions, "kind">,
 ): (host: InventoryHost) => Promise<Transport> {
-  return (host) => connect(host.name, host.connection, options);
+  return (host) =>
+    connect(host.name, host.connection, { ...options, kind: host.connection.transport ?? "ssh" });
 }
 
 /** The SSH options a command line asks for: host key policy and an explicit known_hosts file. */

@@ -1,0 +1,30 @@
+/**
+ * The local transport for real: install-engine on this machine (Debian, not EL) through
+ * `ansible_connection: local`. Preflight must refuse it after the one fact probe, changing nothing.
+ * The repo URL is a file:// path, so the probe's key fetch never leaves the machine.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { failures, ops, summaries } from "./helpers/ops-cli.js";
+
+describe("local transport", function () {
+  this.timeout(60_000);
+
+  it("runs the fact probe on this machine and refuses a host that is not EL, changing nothing", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "ops-local-")), "hosts.yaml");
+    writeFileSync(
+      file,
+      "all:\n  hosts:\n    controller:\n      ansible_connection: local\n  vars:\n    docker_repo_url: file:///nonexistent/docker-ce\n",
+    );
+    const result = await ops(["run", "install-engine", "-i", file, "--output", "json"]);
+    assert.equal(result.code, 2, result.stderr);
+    const summary = summaries(result).controller;
+    assert.equal(summary?.status, "failed");
+    assert.equal(summary?.commands, 1, "more than the fact probe ran");
+    assert.match(failures(result, "controller").join("\n"), /Debian/);
+    assert.ok(!result.events.some((e) => e.kind === "step-ran"));
+    assert.equal(existsSync("/etc/yum.repos.d/docker-ce.repo"), false);
+  });
+});
