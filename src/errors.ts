@@ -12,8 +12,14 @@ export interface Location {
 
 export abstract class OpsError extends Error {
   abstract readonly kind: string;
-  /** A short suggestion of what to do next, shown under the message. */
-  hint?: string;
+
+  constructor(
+    message: string,
+    /** A short suggestion of what to do next, shown under the message. */
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Bad inventory, variables, command-line arguments or playbook: exit code 1. */
@@ -24,8 +30,7 @@ export class ConfigError extends OpsError {
     readonly location: Location = {},
     hint?: string,
   ) {
-    super(message);
-    this.hint = hint;
+    super(message, hint);
   }
 }
 
@@ -37,8 +42,7 @@ export class ConnectError extends OpsError {
     message: string,
     hint?: string,
   ) {
-    super(message);
-    this.hint = hint;
+    super(message, hint);
   }
 }
 
@@ -63,21 +67,7 @@ export class StepFailed extends OpsError {
     readonly stderrTail: string,
     hint?: string,
   ) {
-    super(`${step} failed (exit ${exitCode})${stderrTail ? `: ${stderrTail}` : ""}`);
-    this.hint = hint;
-  }
-}
-
-/** A host does not meet what the playbook needs (wrong OS, old kernel, bad key fingerprint...). */
-export class PreconditionFailed extends OpsError {
-  readonly kind = "precondition";
-  constructor(
-    readonly resource: string,
-    message: string,
-    hint?: string,
-  ) {
-    super(message);
-    this.hint = hint;
+    super(`${step} failed (exit ${exitCode})${stderrTail ? `: ${stderrTail}` : ""}`, hint);
   }
 }
 

@@ -1,7 +1,7 @@
+import { inventoryHost } from "../../helpers/inventory-host.js";
 import assert from "node:assert/strict";
 import type { HostSummary, OpsEvent } from "../../../src/events.js";
 import type { Fact } from "../../../src/facts/fact.js";
-import type { InventoryHost } from "../../../src/inventory/types.js";
 import { change, noop, type Handler, type Resource } from "../../../src/resources/resource.js";
 import { Redactor } from "../../../src/run/redact.js";
 import type { HostJob } from "../../../src/run/run-host.js";
@@ -24,14 +24,6 @@ const markerResource = (want: string, notify: string[] = []): Resource => ({
 const handlers: Handler[] = [
   { name: "reload", step: { description: "reload the thing", script: "reload-thing" } },
 ];
-
-const host = (name: string): InventoryHost => ({
-  name,
-  groups: ["all"],
-  connection: { address: name, become: false },
-  vars: {},
-  varSources: {},
-});
 
 function fakeHost(
   name: string,
@@ -75,7 +67,11 @@ async function run(fakes: Record<string, FakeTransport>, jobs: HostJob[], check 
 describe("runJobs / runHost with the fake transport", () => {
   it("a no-op run sends exactly one command per host after connecting", async () => {
     const fakes = { a: fakeHost("a", { marker: "v1" }), b: fakeHost("b", { marker: "v1" }) };
-    const jobs = ["a", "b"].map((n) => ({ host: host(n), resources: [markerResource("v1")], handlers }));
+    const jobs = ["a", "b"].map((n) => ({
+      host: inventoryHost(n),
+      resources: [markerResource("v1")],
+      handlers,
+    }));
     const { result, events } = await run(fakes, jobs);
     assert.deepEqual(
       result.hosts.map((h) => [h.host, h.status, h.commands]),
@@ -94,7 +90,7 @@ describe("runJobs / runHost with the fake transport", () => {
     const fakes = { a: fakeHost("a", { marker: "old" }) };
     const jobs = [
       {
-        host: host("a"),
+        host: inventoryHost("a"),
         resources: [markerResource("v2", ["reload"]), markerResource("v2", ["reload"])],
         handlers,
       },
@@ -112,7 +108,7 @@ describe("runJobs / runHost with the fake transport", () => {
     const fakes = { a: fakeHost("a", { marker: "old" }) };
     const { result, events } = await run(
       fakes,
-      [{ host: host("a"), resources: [markerResource("v2")], handlers }],
+      [{ host: inventoryHost("a"), resources: [markerResource("v2")], handlers }],
       true,
     );
     assert.equal(fakes.a.calls.length, 1);
@@ -128,7 +124,7 @@ describe("runJobs / runHost with the fake transport", () => {
       gone: fakeHost("gone", {}, {}, { unreachable: "connection refused" }),
     };
     const jobs = ["bad", "good", "gone"].map((n) => ({
-      host: host(n),
+      host: inventoryHost(n),
       resources: [markerResource("v2")],
       handlers,
     }));
@@ -152,7 +148,7 @@ describe("runJobs / runHost with the fake transport", () => {
       a: fakeHost("a", { marker: "old", lock: "locked\nowner=bob@box\nrun=other\nstarted=2026-01-01" }),
     };
     const { byHost, events } = await run(fakes, [
-      { host: host("a"), resources: [markerResource("v2")], handlers },
+      { host: inventoryHost("a"), resources: [markerResource("v2")], handlers },
     ]);
     assert.equal(byHost("a").status, "failed");
     assert.equal(fakes.a.calls.length, 1);
@@ -167,7 +163,9 @@ describe("runJobs / runHost with the fake transport", () => {
 
   it("a connection dropped mid-run marks only that host unreachable", async () => {
     const fakes = { a: fakeHost("a", { marker: "old" }, {}, { dropAfter: 2 }) };
-    const { byHost } = await run(fakes, [{ host: host("a"), resources: [markerResource("v2")], handlers }]);
+    const { byHost } = await run(fakes, [
+      { host: inventoryHost("a"), resources: [markerResource("v2")], handlers },
+    ]);
     assert.equal(byHost("a").status, "unreachable");
   });
 });

@@ -3,8 +3,9 @@
  * the batch's sections, unreachable and dropped hosts, cleanup when the batch fails or is
  * interrupted, names unique per run.
  */
-import { strict as assert } from "node:assert";
+import { inventoryHost } from "../../helpers/inventory-host.js";
 import type { InventoryHost } from "../../../src/inventory/types.js";
+import { strict as assert } from "node:assert";
 import { Redactor } from "../../../src/run/redact.js";
 import type { Target } from "../../../src/run/targets.js";
 import { FakeTransport, fakeConnector, type FakeOptions } from "../../../src/transport/fake.js";
@@ -14,14 +15,10 @@ import { allChecks } from "../../../src/verify/checks.js";
 import { renderReport } from "../../../src/verify/format.js";
 import { runVerify, verifyExitCode } from "../../../src/verify/verify.js";
 
-const host = (name: string): InventoryHost => ({
-  name,
-  groups: ["all"],
-  connection: { address: name, become: false },
-  vars: {},
-  varSources: {},
+const target = (name: string, vars: Record<string, unknown> = {}): Target => ({
+  host: inventoryHost(name),
+  vars,
 });
-const target = (name: string, vars: Record<string, unknown> = {}): Target => ({ host: host(name), vars });
 
 const RUNNING =
   'client 20.10.24\nvalidate no\ninfo {"ServerVersion":"20.10.24","Driver":"overlay2","CgroupDriver":"systemd","RegistryConfig":{"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{},"Mirrors":[]}}\n';
