@@ -261,4 +261,19 @@ describe("install-engine on lab hosts", function () {
     assert.equal(accepted.code, 0, failures(accepted, "el9-1").join("; "));
     assert.ok(readFileSync(knownHosts, "utf8").includes(lab.hosts[0]?.address ?? "?"));
   });
+
+  it("two runs on one host at once: one converges, the other is refused by the host lock", async () => {
+    const host = "el9-3";
+    await recreateHost(host);
+    const inv = writeInventory(readLab(), [hosts[2] as HostEntry], {
+      insecure_registries: [lab.hubRegistry],
+    });
+    const [a, b] = await Promise.all([run(inv), run(inv)]);
+    const codes = [a.code, b.code].sort();
+    assert.deepEqual(codes, [0, 2], `exit codes ${a.code} and ${b.code}`);
+    const loser = a.code === 2 ? a : b;
+    assert.match(failures(loser, host).join("\n"), /another ops run|host lock/);
+    assert.equal(await exists(host, "/run/ops.lock"), false, "the winner left its lock behind");
+    assert.equal((await engineConfig(host)).active, "active");
+  });
 });
