@@ -71,7 +71,7 @@ export default definePlaybook<InstallEngineVars>({
       daemonJson({ set: daemonSettings(vars) }),
       service({ name: "docker", enabled: true, started: true }),
       groupMembers({ group: "docker", users: vars.docker_users }),
-      engineCheck({ timeoutSeconds: 30 }),
+      engineCheck({ timeoutSeconds: 30, startedBy: "docker" }),
     ];
   },
   handlers: () => dockerHandlers(),

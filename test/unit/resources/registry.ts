@@ -1,7 +1,7 @@
 /** Maps a fixture folder name to the resource constructor it exercises, with the case's args. */
 import type { Resource } from "../../../src/resources/resource.js";
 import { daemonJson, type DaemonJsonOptions } from "../../../src/resources/daemon-json.js";
-import { engineCheck } from "../../../src/resources/engine-check.js";
+import { engineCheck, type EngineCheckOptions } from "../../../src/resources/engine-check.js";
 import { file, type FileOptions } from "../../../src/resources/file.js";
 import { gpgKey, type GpgKeyOptions } from "../../../src/resources/gpg-key.js";
 import { groupMembers, type GroupMembersOptions } from "../../../src/resources/group-members.js";
@@ -22,5 +22,5 @@ export const RESOURCES: Record<string, (args: Args) => Resource> = {
   service: (a) => service(a as unknown as ServiceOptions),
   "group-members": (a) => groupMembers(a as unknown as GroupMembersOptions),
   preflight: (a) => preflight(a as PreflightOptions),
-  "engine-check": (a) => engineCheck(a as { timeoutSeconds?: number }),
+  "engine-check": (a) => engineCheck(a as EngineCheckOptions),
 };
