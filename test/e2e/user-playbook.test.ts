@@ -17,29 +17,13 @@ describe("a user's own playbook", function () {
     assert.ok(host);
     const text = `hello from ops ${Date.now()}`;
     const inv = writeInventory(lab, [{ name: host.name, address: host.address }]);
-    const first = await ops([
-      "run",
-      MOTD,
-      "-i",
-      inv,
-      "-e",
-      JSON.stringify({ motd_text: text }),
-      "--output",
-      "json",
-    ]);
+    const runMotd = () =>
+      ops(["run", MOTD, "-i", inv, "-e", JSON.stringify({ motd_text: text }), "--output", "json"]);
+    const first = await runMotd();
     assert.equal(first.code, 0, failures(first, host.name).join("; ") + first.stderr);
     assert.equal(summaries(first)[host.name]?.status, "changed");
     assert.equal(await hostExec(host.name, "cat /etc/motd"), `${text}\n`);
-    const again = await ops([
-      "run",
-      MOTD,
-      "-i",
-      inv,
-      "-e",
-      JSON.stringify({ motd_text: text }),
-      "--output",
-      "json",
-    ]);
+    const again = await runMotd();
     assert.equal(summaries(again)[host.name]?.status, "ok");
     assert.equal(summaries(again)[host.name]?.commands, 1);
   });
