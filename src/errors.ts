@@ -83,6 +83,11 @@ export class TemplateError extends OpsError {
   }
 }
 
+/** The run was stopped (Ctrl-C) before this host's next step; steps already run stay applied. */
+export class Interrupted extends OpsError {
+  readonly kind = "interrupted";
+}
+
 /** A bug in ops itself. */
 export class InternalError extends OpsError {
   readonly kind = "internal";

@@ -19,6 +19,7 @@ Exit codes:
   1  usage or configuration error (nothing ran)
   2  a host failed or was unreachable (the others still ran)
   3  drift: --check found changes to make
+  130  interrupted (Ctrl-C): hosts finished their current step and released their locks
 `;
 
 /** Builds the program; `out`/`err` are injectable so tests read what a user would see. */

@@ -26,6 +26,7 @@ export async function runCommand(ref: string, opts: RunCliOptions): Promise<numb
   const emit = safeSink(await chooseReporter(opts.output, opts));
   const connect = makeConnector(sshOptionsFrom(opts));
   const startedAt = new Date().toISOString();
+  const interrupt = stopOnInterrupt();
   const result = await runJobs(
     playbook.name,
     jobs,
@@ -36,7 +37,34 @@ export async function runCommand(ref: string, opts: RunCliOptions): Promise<numb
       startedAt,
       owner: `${userInfo().username}@${hostname()}`,
     },
-    { connect, emit, redactor, now: () => Date.now() },
-  );
-  return runExitCode(result.hosts, opts.check);
+    { connect, emit, redactor, now: () => Date.now(), signal: interrupt.signal },
+  ).finally(interrupt.dispose);
+  return interrupt.signal.aborted ? EXIT_INTERRUPTED : runExitCode(result.hosts, opts.check);
+}
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+const EXIT_INTERRUPTED = 130;
+
+/**
+ * The first Ctrl-C stops the run gracefully: each host finishes the step it is running, starts no
+ * other and releases its lock. A second Ctrl-C quits at once.
+ */
+function stopOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const now = () => process.exit(EXIT_INTERRUPTED);
+  const first = () => {
+    process.stderr.write(
+      "\ninterrupted: each host finishes its current step and releases its lock (Ctrl-C again to quit now)\n",
+    );
+    controller.abort();
+    process.once("SIGINT", now);
+  };
+  process.once("SIGINT", first);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off("SIGINT", first);
+      process.off("SIGINT", now);
+    },
+  };
 }

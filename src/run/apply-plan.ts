@@ -3,7 +3,7 @@
  * handler once, emitting an event per step. The first failing step stops the host (later steps
  * were planned assuming it succeeded) and surfaces as StepFailed.
  */
-import { StepFailed } from "../errors.js";
+import { Interrupted, StepFailed } from "../errors.js";
 import type { EventSink } from "../events.js";
 import { handlersToRun } from "../plan/handlers.js";
 import type { HostPlan } from "../plan/plan-host.js";
@@ -16,6 +16,8 @@ export interface ApplyDeps {
   emit: EventSink;
   redactor: Redactor;
   now(): number;
+  /** Aborted by Ctrl-C: no further step starts; the step in flight finishes on the host. */
+  signal?: AbortSignal;
 }
 
 /** Applies `plan` and returns how many resources changed. */
@@ -53,6 +55,11 @@ export async function applyPlan(
 
 /** Runs one step; a non-zero exit becomes StepFailed with the (masked) tail of its output. */
 async function runStep(transport: Transport, step: Step, resource: string, deps: ApplyDeps): Promise<number> {
+  if (deps.signal?.aborted) {
+    throw new Interrupted(
+      `interrupted before ${resource}: ${step.description}; the steps before it stay applied`,
+    );
+  }
   const t0 = deps.now();
   const result = await transport.exec(step.script, step.stdin !== undefined ? { stdin: step.stdin } : {});
   if (result.code !== 0) {

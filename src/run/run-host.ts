@@ -36,6 +36,11 @@ export interface RunDeps {
   emit: EventSink;
   redactor: Redactor;
   now(): number;
+  /**
+   * Aborted by Ctrl-C. A host not yet started is not started; a host in flight finishes its
+   * current step, runs no further one and releases its lock, so no stale lock is left behind.
+   */
+  signal?: AbortSignal;
 }
 
 export async function runHost(job: HostJob, options: RunOptions, deps: RunDeps): Promise<HostSummary> {
@@ -64,6 +69,15 @@ export async function runHost(job: HostJob, options: RunOptions, deps: RunDeps):
     };
   };
 
+  if (deps.signal?.aborted) {
+    counts.failed++;
+    deps.emit({
+      kind: "host-failed",
+      host: name,
+      error: { kind: "interrupted", message: "not started: the run was interrupted" },
+    });
+    return done("failed");
+  }
   try {
     transport = await deps.connect(job.host);
   } catch (err) {

@@ -276,4 +276,24 @@ describe("install-engine on lab hosts", function () {
     assert.equal(await exists(host, "/run/ops.lock"), false, "the winner left its lock behind");
     assert.equal((await engineConfig(host)).active, "active");
   });
+
+  it("Ctrl-C mid-run: the step in flight finishes, no later step runs, the lock is released, exit 130", async () => {
+    const host = "el9-3";
+    await recreateHost(host);
+    const inv = writeInventory(readLab(), [hosts[2] as HostEntry]);
+    let sent = false;
+    const result = await ops(["run", "install-engine", "-i", inv, "--output", "json"], "", (event, child) => {
+      if (event.kind === "step-ran" && !sent) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    });
+    assert.ok(sent, "no step ran before the run ended");
+    assert.equal(result.code, 130, result.stderr);
+    assert.match(result.stderr, /interrupted: each host finishes its current step/);
+    assert.match(failures(result, host).join("\n"), /interrupted before/);
+    assert.equal(await exists(host, "/run/ops.lock"), false, "the lock was left behind");
+    assert.equal(await exists(host, "/etc/docker/daemon.json"), false, "a later step ran");
+    assert.notEqual((await hostExecResult(host, "systemctl is-active docker")).stdout.trim(), "active");
+  });
 });

@@ -2,7 +2,7 @@
  * Runs the built `ops` CLI as a user would (a real process, real exit code, real stderr) and
  * parses `--output json` event lines.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { HostSummary, OpsEvent } from "../../../src/events.js";
 
@@ -15,12 +15,28 @@ export interface OpsResult {
   events: OpsEvent[];
 }
 
-export function ops(args: readonly string[], input = ""): Promise<OpsResult> {
+/**
+ * @param onEvent called with each JSON event as it arrives, and the child, so a test can act
+ *   mid-run (send SIGINT after the first step, say).
+ */
+export function ops(
+  args: readonly string[],
+  input = "",
+  onEvent?: (event: OpsEvent, child: ChildProcess) => void,
+): Promise<OpsResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    let seen = 0;
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if (!onEvent) return;
+      const lines = stdout.split("\n");
+      for (const line of lines.slice(seen, -1))
+        if (line.startsWith("{")) onEvent(JSON.parse(line) as OpsEvent, child);
+      seen = lines.length - 1;
+    });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => {

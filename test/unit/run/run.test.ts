@@ -46,7 +46,12 @@ function fakeHost(
   );
 }
 
-async function run(fakes: Record<string, FakeTransport>, jobs: HostJob[], check = false) {
+async function run(
+  fakes: Record<string, FakeTransport>,
+  jobs: HostJob[],
+  check = false,
+  signal?: AbortSignal,
+) {
   const events: OpsEvent[] = [];
   const connect = fakeConnector(fakes);
   const result = await runJobs(
@@ -58,6 +63,7 @@ async function run(fakes: Record<string, FakeTransport>, jobs: HostJob[], check 
       emit: (e) => events.push(e),
       redactor: new Redactor(["secret-pw"]),
       now: () => 0,
+      ...(signal ? { signal } : {}),
     },
   );
   const byHost = (n: string): HostSummary => result.hosts.find((h) => h.host === n) as HostSummary;
@@ -167,5 +173,37 @@ describe("runJobs / runHost with the fake transport", () => {
       { host: inventoryHost("a"), resources: [markerResource("v2")], handlers },
     ]);
     assert.equal(byHost("a").status, "unreachable");
+  });
+
+  it("Ctrl-C: the step in flight finishes, no further step starts, the lock is released", async () => {
+    const controller = new AbortController();
+    const a = new FakeTransport("a", (script) => {
+      const probe = answerProbe(script, { lock: "unlocked", marker: "old" });
+      if (probe) return probe;
+      if (script.includes("write-marker")) controller.abort(); // Ctrl-C while the first step runs
+      return { code: 0, stdout: "", stderr: "" };
+    });
+    const jobs = [
+      { host: inventoryHost("a"), resources: [markerResource("v2"), markerResource("v2")], handlers },
+    ];
+    const { byHost, events } = await run({ a }, jobs, false, controller.signal);
+    assert.equal(a.calls.filter((c) => c.script === "write-marker").length, 1, "a second step started");
+    assert.ok(a.calls.at(-1)?.script.includes("rm -f /run/ops.lock"), "the lock was not released");
+    assert.equal(byHost("a").status, "failed");
+    assert.ok(events.some((e) => e.kind === "host-failed" && /interrupted before/.test(e.error.message)));
+  });
+
+  it("Ctrl-C before a host starts: it is not contacted at all", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const a = fakeHost("a", { marker: "old" });
+    const { byHost } = await run(
+      { a },
+      [{ host: inventoryHost("a"), resources: [markerResource("v2")], handlers }],
+      false,
+      controller.signal,
+    );
+    assert.equal(a.calls.length, 0);
+    assert.equal(byHost("a").status, "failed");
   });
 });
