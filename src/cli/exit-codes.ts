@@ -8,6 +8,8 @@ export const EXIT = {
   hostFailed: 2,
   /** Drift: `--check` found changes to make, or a compliance check failed. */
   drift: 3,
+  /** Stopped by Ctrl-C (128 + SIGINT, as shells report it), after cleaning up. */
+  interrupted: 130,
   /** A bug in ops. */
   internal: 70,
 } as const;

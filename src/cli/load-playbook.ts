@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import * as api from "../api.js";
+import type * as Api from "../api.js";
 import { ConfigError } from "../errors.js";
 import type { Playbook } from "../playbook.js";
 import { builtinPlaybooks } from "../../playbooks/index.js";
@@ -39,8 +39,11 @@ export async function loadPlaybook(ref: string): Promise<AnyPlaybook> {
       file,
     });
   }
+  // The API object is loaded only for a user's module that asks for it; built-in runs never need it.
   const exported =
-    typeof mod.default === "function" ? (mod.default as (a: typeof api) => unknown)(api) : mod.default;
+    typeof mod.default === "function"
+      ? (mod.default as (a: typeof Api) => unknown)(await import("../api.js"))
+      : mod.default;
   return checkShape(exported, file);
 }
 

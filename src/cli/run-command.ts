@@ -7,6 +7,7 @@ import { makeConnector, sshOptionsFrom } from "../run/connector.js";
 import { resolveTargets } from "../run/targets.js";
 import { loadPlaybook } from "./load-playbook.js";
 import type { RunCliOptions } from "./main.js";
+import { EXIT } from "./exit-codes.js";
 import { chooseReporter } from "./reporter.js";
 
 export async function runCommand(ref: string, opts: RunCliOptions): Promise<number> {
@@ -39,11 +40,8 @@ export async function runCommand(ref: string, opts: RunCliOptions): Promise<numb
     },
     { connect, emit, redactor, now: () => Date.now(), signal: interrupt.signal },
   ).finally(interrupt.dispose);
-  return interrupt.signal.aborted ? EXIT_INTERRUPTED : runExitCode(result.hosts, opts.check);
+  return interrupt.signal.aborted ? EXIT.interrupted : runExitCode(result.hosts, opts.check);
 }
-
-/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
-const EXIT_INTERRUPTED = 130;
 
 /**
  * The first Ctrl-C stops the run gracefully: each host finishes the step it is running, starts no
@@ -51,7 +49,7 @@ const EXIT_INTERRUPTED = 130;
  */
 function stopOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  const now = () => process.exit(EXIT_INTERRUPTED);
+  const now = () => process.exit(EXIT.interrupted);
   const first = () => {
     process.stderr.write(
       "\ninterrupted: each host finishes its current step and releases its lock (Ctrl-C again to quit now)\n",

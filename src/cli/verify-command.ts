@@ -5,6 +5,7 @@
  */
 import { installEngineVariables } from "../../playbooks/install-engine.vars.js";
 import { makeConnector, sshOptionsFrom } from "../run/connector.js";
+import { EXIT } from "./exit-codes.js";
 import type { TargetCliOptions } from "./target-options.js";
 import { Redactor } from "../run/redact.js";
 import { resolveTargets } from "../run/targets.js";
@@ -17,8 +18,6 @@ export interface VerifyCliOptions extends TargetCliOptions {
   output: VerifyOutput;
 }
 
-/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
-export const EXIT_INTERRUPTED = 130;
 /** How long an interrupted run may spend removing its containers before it gives up. */
 const INTERRUPT_CLEANUP_MS = 30_000;
 
@@ -43,7 +42,7 @@ export async function verifyCommand(
       process.stderr.write(`\ninterrupted: removing what verify created on ${count} host(s)...\n`);
       void cleanups.cleanupAll(INTERRUPT_CLEANUP_MS).then((done) => {
         process.stderr.write(`cleaned up ${done.length} of ${count} host(s)\n`);
-        resolve(EXIT_INTERRUPTED);
+        resolve(EXIT.interrupted);
       });
     };
     process.once("SIGINT", onSigint);
@@ -54,7 +53,7 @@ export async function verifyCommand(
       { forks: opts.forks },
       { connect, redactor: new Redactor(secrets), now: () => Date.now(), cleanups },
     ).then((report) => {
-      if (stopping) return EXIT_INTERRUPTED;
+      if (stopping) return EXIT.interrupted;
       write(renderReport(report, opts.output));
       return verifyExitCode(report);
     });
