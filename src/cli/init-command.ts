@@ -16,6 +16,7 @@ import type { WizardConnect } from "../wizard/probe-host.js";
 import type { Runner } from "../wizard/run-step.js";
 import { runWizard } from "../wizard/wizard.js";
 import { EXIT } from "./exit-codes.js";
+import { stopOnInterrupt } from "./interrupt.js";
 import { loadPlaybook } from "./load-playbook.js";
 
 export interface InitCliOptions {
@@ -50,7 +51,8 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
       readyTimeoutMs: READY_TIMEOUT_MS,
       ...(opts.knownHosts ? { knownHostsFile: opts.knownHosts } : {}),
     });
-  const interrupt = stopOnInterrupt();
+  // Ctrl-C while no prompt is on screen (the hosts are being probed); at a prompt inquirer reads it.
+  const interrupt = stopOnInterrupt("interrupted: finishing the hosts in flight, nothing is written");
   const target = { extraVars: [], forks: 50, acceptNewHostKeys: false, knownHosts: opts.knownHosts };
   const runner: Runner = {
     async run(playbook, o) {
@@ -114,28 +116,4 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
   } finally {
     interrupt.dispose();
   }
-}
-
-/**
- * Ctrl-C while no prompt is on screen (the hosts are being probed): stop after the hosts in flight,
- * write nothing; a second Ctrl-C quits at once. At a prompt, inquirer reads Ctrl-C itself.
- */
-function stopOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const now = () => process.exit(EXIT.interrupted);
-  const first = () => {
-    process.stderr.write(
-      "\ninterrupted: finishing the hosts in flight, nothing is written (Ctrl-C again to quit now)\n",
-    );
-    controller.abort();
-    process.once("SIGINT", now);
-  };
-  process.once("SIGINT", first);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off("SIGINT", first);
-      process.off("SIGINT", now);
-    },
-  };
 }

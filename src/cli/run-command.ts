@@ -9,6 +9,7 @@ import { loadPlaybook } from "./load-playbook.js";
 import type { RunCliOptions } from "./main.js";
 import { EXIT } from "./exit-codes.js";
 import { chooseReporter } from "./reporter.js";
+import { stopOnInterrupt } from "./interrupt.js";
 
 export async function runCommand(ref: string, opts: RunCliOptions): Promise<number> {
   const playbook = await loadPlaybook(ref);
@@ -27,7 +28,7 @@ export async function runCommand(ref: string, opts: RunCliOptions): Promise<numb
   const emit = safeSink(await chooseReporter(opts.output, opts));
   const connect = makeConnector(sshOptionsFrom(opts));
   const startedAt = new Date().toISOString();
-  const interrupt = stopOnInterrupt();
+  const interrupt = stopOnInterrupt("interrupted: each host finishes its current step and releases its lock");
   const result = await runJobs(
     playbook.name,
     jobs,
@@ -41,28 +42,4 @@ export async function runCommand(ref: string, opts: RunCliOptions): Promise<numb
     { connect, emit, redactor, now: () => Date.now(), signal: interrupt.signal },
   ).finally(interrupt.dispose);
   return interrupt.signal.aborted ? EXIT.interrupted : runExitCode(result.hosts, opts.check);
-}
-
-/**
- * The first Ctrl-C stops the run gracefully: each host finishes the step it is running, starts no
- * other and releases its lock. A second Ctrl-C quits at once.
- */
-function stopOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const now = () => process.exit(EXIT.interrupted);
-  const first = () => {
-    process.stderr.write(
-      "\ninterrupted: each host finishes its current step and releases its lock (Ctrl-C again to quit now)\n",
-    );
-    controller.abort();
-    process.once("SIGINT", now);
-  };
-  process.once("SIGINT", first);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off("SIGINT", first);
-      process.off("SIGINT", now);
-    },
-  };
 }
