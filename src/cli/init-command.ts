@@ -5,7 +5,7 @@
  * the hosts are probed exits 130 with nothing written.
  */
 import { hostname, homedir, userInfo } from "node:os";
-import { builtinPlaybooks } from "../../playbooks/index.js";
+import { builtinPlaybooks, builtinVariableNames } from "../../playbooks/index.js";
 import { ConfigError, Interrupted } from "../errors.js";
 import { connect } from "../transport/connect.js";
 import type { HostKeyPolicy } from "../transport/ssh-host-key.js";
@@ -16,8 +16,9 @@ import type { WizardConnect } from "../wizard/probe-host.js";
 import type { Runner } from "../wizard/run-step.js";
 import { runWizard } from "../wizard/wizard.js";
 import { EXIT } from "./exit-codes.js";
-import { stopOnInterrupt } from "./interrupt.js";
+import { HostCleanups } from "../run/host-cleanups.js";
 import { loadPlaybook } from "./load-playbook.js";
+import { handleInterrupts } from "./signals.js";
 
 export interface InitCliOptions {
   answers?: string;
@@ -51,8 +52,9 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
       readyTimeoutMs: READY_TIMEOUT_MS,
       ...(opts.knownHosts ? { knownHostsFile: opts.knownHosts } : {}),
     });
-  // Ctrl-C while no prompt is on screen (the hosts are being probed); at a prompt inquirer reads it.
-  const interrupt = stopOnInterrupt("interrupted: finishing the hosts in flight, nothing is written");
+  // Ctrl-C while no prompt is on screen (the hosts are being probed): the wizard stops after the
+  // hosts in flight and writes nothing. At a prompt, inquirer reads Ctrl-C itself.
+  const interrupt = handleInterrupts(new HostCleanups());
   const target = { extraVars: [], forks: 50, acceptNewHostKeys: false, knownHosts: opts.knownHosts };
   const runner: Runner = {
     async run(playbook, o) {
@@ -73,7 +75,7 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
     async verify(o) {
       interrupt.dispose();
       const { verifyCommand } = await import("./verify-command.js");
-      return verifyCommand({ ...target, inventory: o.inventory, output: "pretty" });
+      return verifyCommand({ ...target, inventory: o.inventory, output: "pretty", playbook: [] });
     },
   };
   const home = homedir();
@@ -91,15 +93,12 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
       agent: Boolean(process.env["SSH_AUTH_SOCK"]),
       keys: await findLocalKeys(`${home}/.ssh`),
       createKey: createLocalKey,
-      schemas: (names) =>
-        Promise.all(
-          names.map(async (n) => {
-            const playbook = await loadPlaybook(n);
-            return { name: playbook.name, variables: playbook.variables };
-          }),
-        ),
+      playbooks: async (names) => ({
+        playbooks: await Promise.all(names.map((n) => loadPlaybook(n))),
+        known: await builtinVariableNames(),
+      }),
       capabilities: {
-        canDeploy: "deploy-registry" in builtinPlaybooks,
+        canDeploy: builtinPlaybooks.has("deploy-registry"),
         // install-engine has no variable for a registry's CA yet; insecure-registries is offered.
         canTrustCa: false,
         canSchedule: cli.canSchedule,

@@ -1,22 +1,25 @@
 /**
  * Proves the files the wizard is about to write before a byte of them is written: they are staged
  * in a scratch folder beside copies of the inventory's group_vars/ and host_vars/, then read by the
- * same code as `ops inventory check` (resolveTargets with each playbook's variables schema).
+ * same code as `ops inventory check` (prepareRun: the playbooks' variables schemas and their rules).
  */
 import { cp, mkdtemp, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { ConfigError, ConfigErrors, InternalError } from "../errors.js";
-import type { VariablesSchema } from "../playbook.js";
-import { resolveTargets, type Target } from "../run/targets.js";
+import { prepareRun, type LoadedPlaybook } from "../run/prepare.js";
+import type { Target } from "../run/targets.js";
 import type { FileToWrite } from "./write-files.js";
 
 export interface CheckRequest {
   /** The inventory file, then its variables file, as they will be written. */
   files: readonly FileToWrite[];
   inventoryFile: string;
-  schemas: readonly { name: string; variables: VariablesSchema }[];
+  /** The playbooks whose variables and rules the files must satisfy. */
+  playbooks: readonly LoadedPlaybook[];
+  /** Variable names of every playbook ops knows (not typos), as ops inventory check passes them. */
+  known?: ReadonlySet<string>;
   /** Variables the wizard set: a host whose value differs was given another one elsewhere. */
   intended: Readonly<Record<string, unknown>>;
   /** Inventory names of the hosts the wizard added. */
@@ -49,7 +52,7 @@ function unstage(error: unknown, stage: string, dir: string): unknown {
 /**
  * Validates the staged files with every schema; throws the ConfigError ops inventory check would.
  *
- * @example const { targets } = await checkFiles({ files, inventoryFile, schemas: [installEngine], intended, newHosts });
+ * @example const { targets } = await checkFiles({ files, inventoryFile, playbooks: [await loadPlaybook("install-engine")], intended, newHosts });
  */
 export async function checkFiles(req: CheckRequest): Promise<CheckResult> {
   const dir = dirname(req.inventoryFile);
@@ -66,10 +69,11 @@ export async function checkFiles(req: CheckRequest): Promise<CheckResult> {
       await writeFile(to, file.content);
     }
     const staged = join(stage, relative(dir, req.inventoryFile));
-    let targets: Target[] = [];
-    for (const schema of req.schemas) {
-      targets = (await resolveTargets({ inventoryFile: staged, schema: schema.variables })).targets;
-    }
+    const { targets } = await prepareRun({
+      playbooks: req.playbooks,
+      inventoryFile: staged,
+      ...(req.known ? { known: req.known } : {}),
+    });
     for (const t of targets) {
       // The wizard never writes a password: prove it on what the loader reads back.
       if (t.host.connection.password !== undefined || t.host.connection.becomePassword !== undefined) {

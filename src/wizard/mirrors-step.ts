@@ -169,7 +169,7 @@ async function measure(
         live.set(h.label, `timing ${urls.length} URLs (at most ${seconds * 2} s)`);
         const fact = urlTimings(urls, seconds);
         try {
-          const { set } = await gatherFacts(asUser(h.transport), [fact]);
+          const set = await gatherFacts(asUser(h.transport), [fact]);
           const result = set.get(fact);
           live.set(h.label, `✔ ${result.filter((t) => t.reached).length} of ${urls.length} answered`, true);
           return result;

@@ -125,7 +125,7 @@ export async function probeHost(
   }
   try {
     deps.onStatus("probing");
-    const { set } = await gatherFacts(asUser(transport), HOST_FACTS);
+    const set = await gatherFacts(asUser(transport), HOST_FACTS);
     const facts = readHostFacts(set);
     const sudo = await checkSudo(transport, facts, login, deps);
     if (sudo !== true) {

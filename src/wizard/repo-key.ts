@@ -31,7 +31,7 @@ async function fetchFingerprint(
 ): Promise<{ fingerprint: string } | { error: string }> {
   const fact = urlContent(url);
   try {
-    const { set } = await gatherFacts(asUser(host.transport), [fact]);
+    const set = await gatherFacts(asUser(host.transport), [fact]);
     const got = set.get(fact);
     if (got.status !== "fetched") return { error: got.status === "error" ? got.message : "nothing fetched" };
     return { fingerprint: keyIdentity(got.content).fingerprint };

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, relative } from "node:path";
 import { Interrupted } from "../errors.js";
-import type { VariablesSchema } from "../playbook.js";
+import type { LoadedPlaybook } from "../run/prepare.js";
 import type { Ask } from "./ask.js";
 import { checkFiles } from "./check-files.js";
 import { complianceStep } from "./compliance-step.js";
@@ -41,8 +41,13 @@ export interface WizardDeps {
   agent: boolean;
   keys: readonly LocalKey[];
   createKey: (path: string, comment: string) => Promise<LocalKey>;
-  /** Variables schemas the written files must satisfy, by playbook (install-engine, and deploy-registry when chosen). */
-  schemas: (playbooks: readonly string[]) => Promise<{ name: string; variables: VariablesSchema }[]>;
+  /**
+   * The playbooks the written files must satisfy (install-engine, and deploy-registry when chosen),
+   * and every variable name ops knows, as `ops inventory check` loads them.
+   */
+  playbooks: (
+    names: readonly string[],
+  ) => Promise<{ playbooks: LoadedPlaybook[]; known: ReadonlySet<string> }>;
   capabilities: { canDeploy: boolean; canTrustCa: boolean; canSchedule: boolean };
   now: () => Date;
   signal?: AbortSignal | undefined;
@@ -149,7 +154,7 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
     const checked = await checkFiles({
       files,
       inventoryFile: answer.inventoryFile,
-      schemas: await deps.schemas(playbooks),
+      ...(await deps.playbooks(playbooks)),
       intended: plan.intended,
       newHosts: plan.names.map((n) => n.name),
     });

@@ -2,11 +2,11 @@ import { strict as assert } from "node:assert";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installEngineVariables } from "../../../playbooks/install-engine.vars.js";
+import { loadPlaybook } from "../../../src/cli/load-playbook.js";
 import { ConfigError, ConfigErrors } from "../../../src/errors.js";
 import { checkFiles } from "../../../src/wizard/check-files.js";
 
-const schemas = [{ name: "install-engine", variables: installEngineVariables }];
+const playbooks = [await loadPlaybook("install-engine")];
 const hosts =
   "all:\n  children:\n    el9:\n      hosts:\n        el9-1:\n          ansible_host: 10.0.0.10\n";
 
@@ -25,7 +25,7 @@ describe("wizard/check-files", () => {
         },
       ],
       inventoryFile,
-      schemas,
+      playbooks,
       intended: { docker_mirror: "aliyun", registry_mirrors: ["http://10.0.0.4:5000"] },
       newHosts: ["el9-1"],
     });
@@ -53,7 +53,7 @@ describe("wizard/check-files", () => {
           },
         ],
         inventoryFile,
-        schemas,
+        playbooks,
         intended: {},
         newHosts: ["el9-1"],
       }),
@@ -83,7 +83,7 @@ describe("wizard/check-files", () => {
           },
         ],
         inventoryFile,
-        schemas,
+        playbooks,
         intended: {},
         newHosts: ["el9-1"],
       }),

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { installEngineVariables } from "../../../playbooks/install-engine.vars.js";
+import { loadPlaybook } from "../../../src/cli/load-playbook.js";
 import { fileAsk, parseAnswers } from "../../../src/wizard/answers-file.js";
 import { terminalAsk, type Ask } from "../../../src/wizard/ask.js";
 import type { LocalKey } from "../../../src/wizard/local-keys.js";
@@ -60,7 +60,7 @@ function setup(ask: Ask, specs: Record<string, FakeHostSpec>) {
     agent: false,
     keys: [KEY],
     createKey: async () => KEY,
-    schemas: async () => [{ name: "install-engine", variables: installEngineVariables }],
+    playbooks: async () => ({ playbooks: [await loadPlaybook("install-engine")], known: new Set<string>() }),
     capabilities: { canDeploy: false, canTrustCa: false, canSchedule: false },
     now: () => new Date("2026-12-01T10:00:00Z"),
   };
