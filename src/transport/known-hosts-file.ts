@@ -21,6 +21,8 @@ import { describeFsError, KnownHostsFileError, readKnownHostsText } from "./know
 /**
  * Parsed entries of a known_hosts file; a missing file has none.
  * Rejects with KnownHostsFileError when it is not a readable regular file of a sane size.
+ *
+ * @example const entries = await readKnownHosts(`${homedir()}/.ssh/known_hosts`);
  */
 export async function readKnownHosts(file: string): Promise<KnownHostEntry[]> {
   return parseKnownHosts((await readKnownHostsText(file)) ?? "");
@@ -57,7 +59,11 @@ export function appendKnownHost(
   return next;
 }
 
-/** The name written for host:port: plain, or `|1|salt|HMAC-SHA1(salt, name)` as `ssh-keygen -H` writes. */
+/**
+ * The name written for host:port: plain, or `|1|salt|HMAC-SHA1(salt, name)` as `ssh-keygen -H` writes.
+ *
+ * @example hostField("db", 2222, false) // "[db]:2222"; with true: "|1|<20-byte salt>|<hmac>" (base64)
+ */
 export function hostField(host: string, port: number, hashed: boolean): string {
   const name = knownHostName(host, port);
   if (!hashed) return name;
