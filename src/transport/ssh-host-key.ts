@@ -150,7 +150,7 @@ async function decideNew(
     const reason = error instanceof Error ? error.message : String(error);
     return new ConnectError(info.name, `could not confirm the host key of ${addr}: ${reason}`);
   }
-  if (!accepted) {
+  if (accepted !== true) {
     return new ConnectError(
       info.name,
       `host key ${info.fingerprintSha256} of ${addr} was not accepted`,
