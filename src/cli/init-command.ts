@@ -8,7 +8,6 @@ import { hostname, homedir, userInfo } from "node:os";
 import { builtinPlaybooks, builtinVariableNames } from "../../playbooks/index.js";
 import { ConfigError, Interrupted } from "../errors.js";
 import { connect } from "../transport/connect.js";
-import type { HostKeyPolicy } from "../transport/ssh-host-key.js";
 import { terminalAsk, type Ask } from "../wizard/ask.js";
 import { fileAsk, loadAnswers } from "../wizard/answers-file.js";
 import { createLocalKey, findLocalKeys } from "../wizard/local-keys.js";
@@ -47,8 +46,8 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
   const connectHost: WizardConnect = (name, conn, policy) =>
     connect(name, conn, {
       kind: "ssh",
-      // The transport's function form of the host key policy (true records the key, false refuses).
-      hostKeyPolicy: policy as unknown as HostKeyPolicy,
+      // The function form of the host key policy: the wizard decides each key known_hosts lacks.
+      hostKeyPolicy: policy,
       readyTimeoutMs: READY_TIMEOUT_MS,
       ...(opts.knownHosts ? { knownHostsFile: opts.knownHosts } : {}),
     });

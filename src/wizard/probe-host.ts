@@ -6,23 +6,18 @@
 import { OpsError } from "../errors.js";
 import type { HostConnection } from "../inventory/types.js";
 import { gatherFacts } from "../run/gather-facts.js";
+import type { ConfirmHostKey, HostKeyInfo as HostKeyQuestion } from "../transport/ssh-host-key.js";
 import type { Transport } from "../transport/transport.js";
 import type { AuthMethod } from "./hosts-step.js";
 import { HOST_FACTS, readHostFacts, type HostFacts } from "./host-facts.js";
 import type { HostAddress } from "./ranges.js";
 
 /**
- * What the transport asks about a key known_hosts does not know: the function form of its host key
- * policy (true records the key, false refuses; a changed key is refused before it is asked).
+ * The transport's host key question (the function form of its host key policy): asked only for a
+ * key known_hosts does not know; true records the key, false refuses; a changed key is refused
+ * before anything is asked.
  */
-export interface HostKeyQuestion {
-  host: string;
-  port: number;
-  keyType: string;
-  /** `SHA256:…`, as `ssh-keygen -l` prints it. */
-  fingerprintSha256: string;
-}
-export type ConfirmHostKey = (info: HostKeyQuestion) => Promise<boolean>;
+export type { ConfirmHostKey, HostKeyInfo as HostKeyQuestion } from "../transport/ssh-host-key.js";
 
 /** Opens a transport to one host with a host key policy; `src/transport/connect.ts` in production. */
 export type WizardConnect = (

@@ -103,6 +103,7 @@ export function fakeFleet(specs: Record<string, FakeHostSpec>): Fleet {
     if (!known.has(conn.address)) {
       asked.push(`${conn.address} ${spec.fingerprint}`);
       const yes = await policy({
+        name,
         host: conn.address,
         port: conn.port ?? 22,
         keyType: "ssh-ed25519",
