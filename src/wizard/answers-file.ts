@@ -160,7 +160,7 @@ export function fileAsk(answers: Answers, options: FileAskOptions): Ask {
       if (!choice) return fail(id, `${id}: "${value}" is not one of ${open.join(", ")}`);
       if (choice.disabled !== undefined)
         return fail(id, `${id}: "${value}" cannot be chosen: ${choice.disabled}`);
-      say(q.message, choice.name, given !== undefined);
+      say(q.message, choice.short ?? choice.name, given !== undefined);
       return choice.value;
     },
     async chooseOrType(id, q) {
@@ -175,7 +175,7 @@ export function fileAsk(answers: Answers, options: FileAskOptions): Ask {
       if (choice?.disabled !== undefined)
         return fail(id, `${id}: "${value}" cannot be chosen: ${choice.disabled}`);
       if (!choice) check(id, value, q.other.validate);
-      say(q.message, choice?.name ?? value, given !== undefined);
+      say(q.message, choice?.short ?? choice?.name ?? value, given !== undefined);
       return value;
     },
     async chooseMany<T extends string>(
@@ -211,7 +211,7 @@ export function fileAsk(answers: Answers, options: FileAskOptions): Ask {
         const words = Object.keys(q.keywords ?? {});
         return fail(id, `${id} must be a list${words.length ? ` or one of ${words.join(", ")}` : ""}`);
       }
-      const names = q.choices.filter((c) => values.includes(c.value)).map((c) => c.name);
+      const names = q.choices.filter((c) => values.includes(c.value)).map((c) => c.short ?? c.name);
       say(q.message, names.join(", ") || "none", given !== undefined);
       return values;
     },

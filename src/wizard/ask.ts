@@ -24,6 +24,8 @@ export interface Choice<T extends string> {
   name: string;
   /** A line shown under the list while this choice is highlighted. */
   description?: string;
+  /** What the answered prompt shows (default: the name). */
+  short?: string;
   /** Why it cannot be chosen now (shown beside it); absent when it can. */
   disabled?: string;
 }
@@ -110,6 +112,7 @@ export function terminalAsk(prompts: Prompts, context: PromptContext = {}): Ask 
           choices: q.choices.map((c) => ({
             value: c.value,
             name: c.name,
+            ...(c.short !== undefined ? { short: c.short } : {}),
             ...(c.description !== undefined ? { description: c.description } : {}),
             ...(c.disabled !== undefined ? { disabled: c.disabled } : {}),
           })),
@@ -126,6 +129,7 @@ export function terminalAsk(prompts: Prompts, context: PromptContext = {}): Ask 
           choices: [...q.choices, { value: OTHER, name: q.other.name }].map((c) => ({
             value: c.value,
             name: c.name,
+            ...("short" in c && c.short !== undefined ? { short: c.short } : {}),
             ...("description" in c && c.description !== undefined ? { description: c.description } : {}),
             ...("disabled" in c && c.disabled !== undefined ? { disabled: c.disabled } : {}),
           })),
@@ -147,6 +151,7 @@ export function terminalAsk(prompts: Prompts, context: PromptContext = {}): Ask 
           choices: q.choices.map((c) => ({
             value: c.value,
             name: c.name,
+            ...(c.short !== undefined ? { short: c.short } : {}),
             checked: c.checked ?? false,
             ...(c.description !== undefined ? { description: c.description } : {}),
             ...(c.disabled !== undefined ? { disabled: c.disabled } : {}),
@@ -161,7 +166,7 @@ export function terminalAsk(prompts: Prompts, context: PromptContext = {}): Ask 
         const first = out.length === 0;
         const value = await prompts.input(
           {
-            message: first ? q.message : `${q.message} (another, or Enter to finish)`,
+            message: first ? q.message : "  more (Enter when done)",
             validate: (v) => {
               if (v.trim() === "") return first && !q.optional ? "at least one is needed" : true;
               return q.validate(v.trim());

@@ -86,6 +86,7 @@ export async function mirrorsStep(
     choices: repos.map((c, i) => ({
       value: c.id,
       name: `${c.name}${c.id === best?.id ? "  (fastest)" : ""}`,
+      short: c.url,
       description: describeRanked(repoRanked[i] as Ranked),
     })),
     default: best?.id ?? "official",
@@ -108,7 +109,7 @@ export async function mirrorsStep(
         .sort((a, b) => rankOf(usable, a.id) - rankOf(usable, b.id))
         .map((c) => {
           const r = registryRanked.find((x) => x.id === c.id) as Ranked;
-          return { value: c.id, name: `${c.name}  ${describeRanked(r)}`, checked: r.usable };
+          return { value: c.id, name: `${c.name}  ${describeRanked(r)}`, short: c.url, checked: r.usable };
         }),
       keywords: { fastest: usable, none: [], all: registries.map((c) => c.id) },
     });

@@ -102,7 +102,10 @@ export async function probeStep(
           "fix the cause and run ops init again, or leave them out (failed_hosts: drop)",
         );
       }
-      const dropped = [...failed].map(([t, f]) => ({ label: targetLabel(t), reason: f.reason }));
+      const dropped = addresses.flatMap((t) => {
+        const f = failed.get(t);
+        return f ? [{ label: targetLabel(t), reason: f.reason }] : [];
+      });
       if (hosts.length === 0) {
         throw new ConnectError(
           "hosts",
@@ -135,10 +138,14 @@ async function probeRound(
   const failed = new Map<HostAddress, Failed>();
   const refuseNew: ConfirmHostKey = async () => false;
   const first = await runPass(targets, login, () => refuseNew, deps, good, failed);
-  const offered = [...first].flatMap(([t, r]) => (r.status === "new-key" ? [[t, r.key] as const] : []));
+  // Results arrive in the order hosts answer; questions and lines follow the order they were given.
+  const offered = targets.flatMap((t) => {
+    const r = first.get(t);
+    return r?.status === "new-key" ? [[t, r.key] as const] : [];
+  });
   if (offered.length === 0) return failed;
 
-  const accepted = new Set(await askHostKeys(ask, offered));
+  const accepted = new Set(await askHostKeys(ask, offered, deps.say));
   // Trust exactly the key each host showed and the person accepted, at that host's address.
   const trust =
     (target: HostAddress): ConfirmHostKey =>
@@ -216,6 +223,7 @@ async function runPass(
 async function askHostKeys(
   ask: Ask,
   offered: readonly (readonly [HostAddress, HostKeyQuestion])[],
+  say: (line: string) => void,
 ): Promise<string[]> {
   const byKey = new Map<string, { type: string; labels: string[] }>();
   for (const [target, key] of offered) {
@@ -224,12 +232,13 @@ async function askHostKeys(
     byKey.set(key.fingerprintSha256, entry);
   }
   const width = Math.max(...[...byKey.values()].map((e) => e.labels.join(", ").length));
+  say("  Check each fingerprint on its host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub");
   return ask.chooseMany("host_keys", {
-    message:
-      "Trust these host keys? They are recorded in known_hosts. Compare each with `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub` on the host",
+    message: "Trust these host keys? (they go into known_hosts)",
     choices: [...byKey].map(([fingerprint, e]) => ({
       value: fingerprint,
       name: `${e.labels.join(", ").padEnd(width)}  ${e.type} ${fingerprint}`,
+      short: e.labels.join(", "),
       // A person sees the fingerprints before confirming; an answers file must name them (or accept-new).
       checked: ask.interactive,
     })),

@@ -64,8 +64,10 @@ export async function repoKeyStep(
     return { fingerprint: undefined, note: `${url} is Docker's own key` };
   }
   const shown = groupFingerprint(fetched.fingerprint);
+  say(`  The repo's signing key ${url} (read by ${host.label}) is not Docker's. Its fingerprint:`);
+  say(`    ${shown}`);
   const answer = await ask.text("yum_repo.key_fingerprint", {
-    message: `The repo's signing key (${url}, read by ${host.label}) is not Docker's: ${shown}. Trust it? Enter trusts it; or type the fingerprint you expect`,
+    message: "Trust this key? Enter trusts it; or type the fingerprint you expect",
     default: shown,
     validate: (v) =>
       normalizeFingerprint(v) === fetched.fingerprint ||

@@ -53,6 +53,12 @@ export interface WizardDeps {
   signal?: AbortSignal | undefined;
 }
 
+/** A path as the person would type it from where they are: relative below, absolute elsewhere. */
+function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === "" || rel.startsWith("..") ? path : rel;
+}
+
 const readIfThere = (path: string): Promise<string | undefined> =>
   readFile(path, "utf8").catch(() => undefined);
 
@@ -113,7 +119,7 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
       ? await repoKeyStep(ask, firstHost, mirrors.repo, say)
       : { fingerprint: undefined, note: "" };
     const date = deps.now().toISOString().slice(0, 10);
-    const inventoryShown = relative(deps.cwd, answer.inventoryFile) || answer.inventoryFile;
+    const inventoryShown = shownPath(deps.cwd, answer.inventoryFile);
     const base = {
       date,
       inventoryShown,

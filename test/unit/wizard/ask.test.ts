@@ -19,7 +19,7 @@ describe("wizard/ask: at a terminal (inquirer prompts, rendered)", () => {
     const s = scriptedPrompts([
       { expect: /Addresses/, keys: [enter, wait(/at least one/), type("10.0.0.1"), enter] },
       {
-        expect: /another, or Enter/,
+        expect: /more \(Enter when done\)/,
         keys: [type("bad!"), enter, wait(/not an address/), ...Array(4).fill(key("backspace")), enter],
       },
     ]);

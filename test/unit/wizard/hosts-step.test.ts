@@ -36,7 +36,7 @@ describe("wizard/hosts-step", () => {
       accept(/Inventory file to write.*hosts\.yaml/),
       { expect: /Host addresses/, keys: [type("10.0.0.[1:3]"), enter] },
       {
-        expect: /another, or Enter/,
+        expect: /more \(Enter when done\)/,
         keys: [
           type("10.0.0.[5:1]"),
           enter,
@@ -46,7 +46,7 @@ describe("wizard/hosts-step", () => {
           enter,
         ],
       },
-      accept(/another, or Enter/),
+      accept(/more \(Enter when done\)/),
       answer(/SSH user/, "admin"),
       { expect: /How do you log in\?[\s\S]*ssh-agent.*no agent is running/, keys: [down, enter] },
       answer(/Password of admin/, "pw"),

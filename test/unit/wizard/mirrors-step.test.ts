@@ -28,9 +28,9 @@ describe("wizard/mirrors-step", () => {
     const out: string[] = [];
     const s = scriptedPrompts([
       answer(/own docker-ce repo mirror/, "http://10.0.0.2/linux/centos"),
-      accept(/another, or Enter/),
+      accept(/more \(Enter when done\)/),
       answer(/Registry mirrors to time/, "http://10.0.0.4:5000"),
-      accept(/another, or Enter/),
+      accept(/more \(Enter when done\)/),
       {
         expect: /Which docker-ce repo\?[\s\S]*❯ http:\/\/10\.0\.0\.2\/linux\/centos {2}\(fastest\)/,
         keys: [enter],

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ConnectError } from "../../../src/errors.js";
+import { ConnectError, Interrupted } from "../../../src/errors.js";
 import { fileAsk, parseAnswers } from "../../../src/wizard/answers-file.js";
 import { terminalAsk } from "../../../src/wizard/ask.js";
 import type { Login } from "../../../src/wizard/probe-host.js";
@@ -183,6 +183,20 @@ describe("wizard/probe-step", () => {
       result.hosts.map((h) => h.facts.hostname),
       ["a"],
     );
+  });
+
+  it("a signal stops it: no host starts after it, and it ends with Interrupted (nothing written)", async () => {
+    const { fleet, deps } = setup({
+      "10.0.0.1": { hostname: "a", fingerprint: fingerprint("a"), known: true, password: "pw" },
+    });
+    const controller = new AbortController();
+    controller.abort();
+    const ask = terminalAsk(scriptedPrompts([]).prompts);
+    await assert.rejects(
+      probeStep(ask, addresses("10.0.0.1"), login, { ...deps, signal: controller.signal }),
+      (e: unknown) => e instanceof Interrupted && /nothing was written/.test(e.message),
+    );
+    assert.deepEqual(fleet.opened, []);
   });
 
   it("from an answers file: new keys only by fingerprint (or accept-new); failures stop by default", async () => {

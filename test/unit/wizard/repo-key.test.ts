@@ -29,15 +29,14 @@ async function host(gpg?: string) {
 describe("wizard/repo-key", () => {
   it("a host reads the repo's key; the person confirms its fingerprint", async () => {
     const { fleet, h } = await host(ARMORED);
-    const s = scriptedPrompts([
-      accept(
-        new RegExp(
-          `signing key \\(http://10\\.0\\.0\\.2/linux/centos/gpg, read by 10\\.0\\.0\\.1\\) is not Docker's: ${groupFingerprint(FPR)}`,
-        ),
-      ),
-    ]);
-    const key = await repoKeyStep(terminalAsk(s.prompts), h, "http://10.0.0.2/linux/centos", () => undefined);
+    const s = scriptedPrompts([accept(new RegExp(`Trust this key\\?.*\\(${groupFingerprint(FPR)}\\)`))]);
+    const said: string[] = [];
+    const key = await repoKeyStep(terminalAsk(s.prompts), h, "http://10.0.0.2/linux/centos", (l) => said.push(l));
     s.done();
+    assert.deepEqual(said, [
+      "  The repo's signing key http://10.0.0.2/linux/centos/gpg (read by 10.0.0.1) is not Docker's. Its fingerprint:",
+      `    ${groupFingerprint(FPR)}`,
+    ]);
     assert.equal(key.fingerprint, groupFingerprint(FPR));
     assert.match(key.note, /as 10\.0\.0\.1 read it, confirmed in ops init/);
     // The key was fetched through the host's one extra round trip, as the login user.

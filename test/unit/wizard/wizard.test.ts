@@ -72,7 +72,7 @@ describe("wizard/wizard: the whole flow on fake hosts", () => {
     const script = scriptedPrompts([
       accept(/Inventory file/),
       answer(/Host addresses/, "10.0.0.[10:11]"),
-      accept(/another, or Enter/),
+      accept(/more \(Enter when done\)/),
       accept(/SSH user.*root/),
       // The default is the key file found in ~/.ssh; the password is the next choice.
       { expect: /How do you log in\?/, keys: [{ key: "down" }, enter] },
@@ -84,12 +84,12 @@ describe("wizard/wizard: the whole flow on fake hosts", () => {
       accept(/Install your public key for root on 2 host\(s\)/),
       accept(/Which key\?/),
       answer(/own docker-ce repo mirror/, "http://10.0.0.2/linux/centos"),
-      accept(/another, or Enter/),
+      accept(/more \(Enter when done\)/),
       answer(/Registry mirrors to time/, "http://10.0.0.4:5000"),
-      accept(/another, or Enter/),
+      accept(/more \(Enter when done\)/),
       accept(/Which docker-ce repo\?[\s\S]*❯ http:\/\/10\.0\.0\.2\/linux\/centos {2}\(fastest\)/),
       accept(/Registry mirrors to use/),
-      accept(/signing key .* is not Docker's/),
+      accept(/Trust this key\?/),
       accept(/A private registry\?/),
       accept(/Run install-engine on these hosts now\?/),
       accept(/Run ops verify now/),
@@ -144,7 +144,7 @@ describe("wizard/wizard: the whole flow on fake hosts", () => {
     const script = scriptedPrompts([
       accept(/Inventory file/),
       answer(/Host addresses/, "10.0.0.10"),
-      accept(/another, or Enter/),
+      accept(/more \(Enter when done\)/),
       { expect: /SSH user/, keys: [type("ro"), ctrlC] },
     ]);
     const { cwd, deps } = setup(terminalAsk(script.prompts), { "10.0.0.10": spec("a", "el9-1") });
