@@ -103,8 +103,11 @@ describe("ops init in a real terminal, on the lab", function () {
     }
 
     const inventory = join(cwd, "hosts.yaml");
-    const written =
-      readFileSync(inventory, "utf8") + readFileSync(join(cwd, "group_vars", "all.yaml"), "utf8");
+    const hostsYaml = readFileSync(inventory, "utf8");
+    const allYaml = readFileSync(join(cwd, "group_vars", "all.yaml"), "utf8");
+    keep("written-hosts.yaml", hostsYaml.trimEnd());
+    keep("written-all.yaml", allYaml.trimEnd());
+    const written = hostsYaml + allYaml;
     assert.doesNotMatch(
       written,
       new RegExp(`${lab.passwordUser.password}|ansible_password|ansible_ssh_pass|become_pass`),
