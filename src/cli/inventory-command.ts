@@ -28,7 +28,7 @@ export async function inventoryList(
   write: (text: string) => void,
 ): Promise<number> {
   const full = await loadInventory(opts.inventory);
-  const inventory = opts.limit ? applyLimit(full, opts.limit, opts.inventory) : full;
+  const inventory = opts.limit !== undefined ? applyLimit(full, opts.limit, opts.inventory) : full;
   const rows = inventory.hosts.map((host) => ({
     name: host.name,
     address: host.connection.address,

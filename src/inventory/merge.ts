@@ -3,8 +3,9 @@
  * variable precedence and where each variable came from. Pure: files arrive already parsed.
  */
 import type { Location } from "../errors.js";
+import { ownValue, setOwn } from "../own.js";
 import { liftConnection, isConnectionKey, type PathContext } from "./connection.js";
-import { asMapping, walkTree, type Mapping } from "./tree.js";
+import { asMapping, walkTree, type HostMention, type Mapping } from "./tree.js";
 import type { Inventory, InventoryHost } from "./types.js";
 import { dotPath, type YamlPath, type YamlSource } from "./yaml-source.js";
 
@@ -70,9 +71,14 @@ export function buildInventory(src: YamlSource, files: VarsFiles, ctx: PathConte
     return into;
   };
 
-  const hostNames = [...new Set(tree.hosts.map((h) => h.name))];
-  const hosts: InventoryHost[] = hostNames.map((name) => {
-    const mentions = tree.hosts.filter((h) => h.name === name);
+  // One pass groups the mentions by host (in first-mention order), so no host scans the others.
+  const mentionsOf = new Map<string, HostMention[]>();
+  for (const m of tree.hosts) {
+    const list = mentionsOf.get(m.name);
+    if (list) list.push(m);
+    else mentionsOf.set(m.name, [m]);
+  }
+  const hosts: InventoryHost[] = [...mentionsOf].map(([name, mentions]) => {
     const groups = new Set<string>(["all"]);
     for (const m of mentions) ancestors(m.group, groups);
     if (groups.size === 1) groups.add("ungrouped");
@@ -87,28 +93,31 @@ export function buildInventory(src: YamlSource, files: VarsFiles, ctx: PathConte
       ...mentions.map((m) => inlineLayer(src, m.path, m.vars)),
       ...(files.hosts.get(name) ?? []).map(fileLayer),
     ];
+    // Own properties only: a variable named `__proto__` is a variable, not a prototype.
     const merged: Record<string, unknown> = {};
     const rank: Record<string, number> = {};
     const varSources: Record<string, Location> = {};
     layers.forEach((layer, i) => {
       for (const [key, value] of Object.entries(layer.vars)) {
-        merged[key] = value;
-        rank[key] = i + 1;
-        if (!isConnectionKey(key)) varSources[key] = layer.where(key);
+        setOwn(merged, key, value);
+        setOwn(rank, key, i + 1);
+        if (!isConnectionKey(key)) setOwn(varSources, key, layer.where(key));
       }
     });
     const { connection, vars } = liftConnection(name, merged, rank, ctx);
     return { name, groups: ordered, connection, vars, varSources };
   });
 
-  const groupNames = [
-    "all",
-    "ungrouped",
-    ...tree.blocks.map((b) => b.name),
-    ...hosts.flatMap((h) => h.groups),
-  ];
   const groupMap: Record<string, string[]> = {};
-  for (const g of new Set(groupNames))
-    groupMap[g] = hosts.filter((h) => h.groups.includes(g)).map((h) => h.name);
+  for (const g of ["all", "ungrouped", ...tree.blocks.map((b) => b.name)]) {
+    if (!Object.hasOwn(groupMap, g)) setOwn(groupMap, g, []);
+  }
+  for (const host of hosts) {
+    for (const g of host.groups) {
+      const members = ownValue(groupMap, g);
+      if (members) members.push(host.name);
+      else setOwn(groupMap, g, [host.name]);
+    }
+  }
   return { file: src.file, hosts, groups: groupMap };
 }

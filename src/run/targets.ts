@@ -32,7 +32,7 @@ export interface Targets {
 
 export async function resolveTargets(req: TargetRequest): Promise<Targets> {
   const full = await loadInventory(req.inventoryFile);
-  const inventory = req.limit ? applyLimit(full, req.limit, req.inventoryFile) : full;
+  const inventory = req.limit !== undefined ? applyLimit(full, req.limit, req.inventoryFile) : full;
   if (inventory.hosts.length === 0) {
     throw new ConfigError(
       "no hosts to run on",

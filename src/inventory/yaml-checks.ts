@@ -1,0 +1,116 @@
+/**
+ * What ops asks of a YAML document beyond what the parser checks, each done in one linear pass so
+ * a 20,000-host inventory costs no more per host than a 20-host one:
+ * - nesting depth, checked on the parser's token tree before anything recursive runs, so a hostile
+ *   `[[[[...` is an error instead of a stack overflow;
+ * - unique keys, with a hash set per mapping (the parser's own check compares every key with every
+ *   earlier one: quadratic in the size of a mapping such as a group's `hosts:`);
+ * - connection secrets keep the exact text written (YAML 1.1 would read `0123` as 83, `1e3` as 1000,
+ *   `yes` as true);
+ * - no number is infinite or NaN (`1e400` would become Infinity, then null in daemon.json).
+ */
+import { isAlias, isMap, isScalar, isSeq, Scalar, type CST, type Document, type Pair } from "yaml";
+import { ConfigError } from "../errors.js";
+import { SECRET_KEYS } from "./connection.js";
+
+/** Deep enough for any inventory (about 30 nested groups) or daemon.json; far below the stack's limit. */
+export const MAX_DEPTH = 64;
+
+/**
+ * The offset of the first token nested deeper than MAX_DEPTH, or undefined. Iterative: the token
+ * tree of `[[[[...` 100,000 deep is walked without recursion.
+ *
+ * @example tooDeepAt([...new Parser().parse("[".repeat(100))]) // 64
+ */
+export function tooDeepAt(tokens: readonly CST.Token[]): number | undefined {
+  const stack: [CST.Token, number][] = tokens.map((t) => [t, 0]);
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [token, depth] = next;
+    if (depth > MAX_DEPTH) return token.offset;
+    if (token.type === "document" && token.value) stack.push([token.value, depth]);
+    if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+      for (const item of token.items) {
+        if ("key" in item && item.key) stack.push([item.key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** How the parser compares scalar keys (`a.value === b.value`), as a string a Set can hold. */
+function keyIdentity(value: unknown): string {
+  return `${typeof value}:${String(value)}`;
+}
+
+/** A key for a message: quoted, control characters escaped, long ones cut. */
+function showKey(value: unknown): string {
+  const text = JSON.stringify(String(value)).slice(1, -1);
+  return `'${text.length > 40 ? `${text.slice(0, 37)}...` : text}'`;
+}
+
+/** A secret's value as written: a plain `0123` stays "0123". Null (no password) stays null. */
+function secretAsText(pair: Pair, doc: Document): void {
+  const node = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+  if (!isScalar(node) || node.value === null || typeof node.value === "string") return;
+  const text = typeof node.source === "string" ? node.source : String(node.value);
+  if (node === pair.value) node.value = text;
+  else pair.value = new Scalar(text);
+}
+
+/**
+ * Every problem of a composed document (duplicate keys, non-finite numbers), with secrets turned
+ * into their source text on the way. `lineAt` maps an offset to a 1-based line.
+ *
+ * @example checkDocument(parseDocument("a: 1\na: 2\n"), file, lineAt)[0].message
+ * // "malformed YAML: Map keys must be unique ('a' is also on line 1)"
+ */
+export function checkDocument(
+  doc: Document,
+  file: string,
+  lineAt: (offset: number | undefined) => number | undefined,
+): ConfigError[] {
+  const errors: ConfigError[] = [];
+  type Frame = { node: unknown; path?: { parent?: Frame["path"]; key: string } };
+  const dotPath = (p: Frame["path"]): string =>
+    p ? [dotPath(p.parent), p.key].filter(Boolean).join(".") : "";
+  const stack: Frame[] = [{ node: doc.contents }];
+  for (let frame = stack.pop(); frame; frame = stack.pop()) {
+    const { node, path } = frame;
+    if (isMap(node)) {
+      const seen = new Map<string, number | undefined>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (!isScalar(key)) {
+          stack.push({ node: key }, { node: pair.value });
+          continue;
+        }
+        // YAML 1.1 merge keys (`<<`) may repeat; the parser gives them a symbol.
+        if (typeof key.value !== "symbol") {
+          const id = keyIdentity(key.value);
+          const line = lineAt(key.range?.[0]);
+          if (seen.has(id)) {
+            const first = seen.get(id);
+            const also = first === undefined ? "" : ` (${showKey(key.value)} is also on line ${first})`;
+            errors.push(new ConfigError(`malformed YAML: Map keys must be unique${also}`, { file, line }));
+          } else seen.set(id, line);
+          if (SECRET_KEYS.has(String(key.value))) secretAsText(pair, doc);
+        }
+        stack.push({ node: pair.value, path: { parent: path, key: String(key.value) } });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push({ node: item, path: { parent: path, key: String(i) } }));
+    } else if (isScalar(node) && typeof node.value === "number" && !Number.isFinite(node.value)) {
+      const where = dotPath(path);
+      const text = typeof node.source === "string" ? node.source : String(node.value);
+      errors.push(
+        new ConfigError(
+          `${where || "the value"} must be a finite number, got ${text}`,
+          { file, ...(where ? { path: where } : {}), line: lineAt(node.range?.[0]) },
+          "a number this large (or .inf/.nan) cannot be written as JSON; quote it if it is text",
+        ),
+      );
+    }
+  }
+  return errors.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
+}
