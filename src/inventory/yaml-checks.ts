@@ -49,18 +49,27 @@ function showKey(value: unknown): string {
   return `'${text.length > 40 ? `${text.slice(0, 37)}...` : text}'`;
 }
 
-/** A secret's value as written: a plain `0123` stays "0123". Null (no password) stays null. */
-function secretAsText(pair: Pair, doc: Document): void {
-  const node = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
-  if (!isScalar(node) || node.value === null || typeof node.value === "string") return;
-  const text = typeof node.source === "string" ? node.source : String(node.value);
-  if (node === pair.value) node.value = text;
-  else pair.value = new Scalar(text);
+/** A secret's scalar as written: a plain `0123` becomes "0123". Null (no password) stays null. */
+function asText(node: Scalar): Scalar | undefined {
+  if (node.value === null || typeof node.value === "string") return undefined;
+  return new Scalar(typeof node.source === "string" ? node.source : String(node.value));
+}
+
+type Path = { parent?: Path; key: string } | undefined;
+const dotPath = (p: Path): string => (p ? [dotPath(p.parent), p.key].filter(Boolean).join(".") : "");
+
+interface Frame {
+  node: unknown;
+  path: Path;
+  /** Set when the node is the value of a connection secret: the pair to rewrite. */
+  secret?: Pair;
 }
 
 /**
- * Every problem of a composed document (duplicate keys, non-finite numbers), with secrets turned
- * into their source text on the way. `lineAt` maps an offset to a 1-based line.
+ * Every problem of a composed document (duplicate keys, collection keys, non-finite numbers, an
+ * alias inside the node it names), with secrets turned into their source text on the way. Walks in
+ * document order without recursion, so an anchor is always known before the aliases that use it.
+ * `lineAt` maps an offset to a 1-based line.
  *
  * @example checkDocument(parseDocument("a: 1\na: 2\n"), file, lineAt)[0].message
  * // "malformed YAML: Map keys must be unique ('a' is also on line 1)"
@@ -71,45 +80,77 @@ export function checkDocument(
   lineAt: (offset: number | undefined) => number | undefined,
 ): ConfigError[] {
   const errors: ConfigError[] = [];
-  type Frame = { node: unknown; path?: { parent?: Frame["path"]; key: string } };
-  const dotPath = (p: Frame["path"]): string =>
-    p ? [dotPath(p.parent), p.key].filter(Boolean).join(".") : "";
-  const stack: Frame[] = [{ node: doc.contents }];
+  const fail = (message: string, offset: number | undefined, hint?: string, path?: string) =>
+    errors.push(new ConfigError(message, { file, ...(path ? { path } : {}), line: lineAt(offset) }, hint));
+  // The latest node of each anchor name and where it ends, as YAML resolves `*name`.
+  const anchors = new Map<string, { node: unknown; end: number }>();
+  const stack: Frame[] = [{ node: doc.contents, path: undefined }];
   for (let frame = stack.pop(); frame; frame = stack.pop()) {
-    const { node, path } = frame;
-    if (isMap(node)) {
+    const { node, path, secret } = frame;
+    if ((isMap(node) || isSeq(node) || isScalar(node)) && node.anchor) {
+      anchors.set(node.anchor, { node, end: node.range?.[1] ?? 0 });
+    }
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      const at = node.range?.[0] ?? 0;
+      if (target && at < target.end && !isScalar(target.node)) {
+        fail(`malformed YAML: alias *${node.source} is inside the value it names (a loop)`, at);
+      } else if (secret && isScalar(target?.node)) {
+        const text = asText(target.node);
+        if (text) secret.value = text;
+      }
+    } else if (isMap(node)) {
       const seen = new Map<string, number | undefined>();
+      const children: Frame[] = [];
       for (const pair of node.items) {
         const key = pair.key;
-        if (!isScalar(key)) {
-          stack.push({ node: key }, { node: pair.value });
+        const binary = isScalar(key) && key.value instanceof Uint8Array; // `? !!binary ...`
+        if (isMap(key) || isSeq(key) || isAlias(key) || binary) {
+          fail(
+            "malformed YAML: a key must be a plain name, not a list, mapping, alias or binary",
+            key.range?.[0],
+          );
           continue;
         }
+        const name = isScalar(key) ? key.value : null;
         // YAML 1.1 merge keys (`<<`) may repeat; the parser gives them a symbol.
-        if (typeof key.value !== "symbol") {
-          const id = keyIdentity(key.value);
-          const line = lineAt(key.range?.[0]);
+        if (typeof name !== "symbol") {
+          const id = keyIdentity(name);
+          const line = lineAt(isScalar(key) ? key.range?.[0] : undefined);
           if (seen.has(id)) {
             const first = seen.get(id);
-            const also = first === undefined ? "" : ` (${showKey(key.value)} is also on line ${first})`;
+            const also = first === undefined ? "" : ` (${showKey(name)} is also on line ${first})`;
             errors.push(new ConfigError(`malformed YAML: Map keys must be unique${also}`, { file, line }));
           } else seen.set(id, line);
-          if (SECRET_KEYS.has(String(key.value))) secretAsText(pair, doc);
         }
-        stack.push({ node: pair.value, path: { parent: path, key: String(key.value) } });
+        const isSecret = SECRET_KEYS.has(String(name));
+        children.push({
+          node: pair.value,
+          path: { parent: path, key: String(name) },
+          ...(isSecret ? { secret: pair as Pair } : {}),
+        });
       }
+      stack.push(...children.reverse());
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => stack.push({ node: item, path: { parent: path, key: String(i) } }));
-    } else if (isScalar(node) && typeof node.value === "number" && !Number.isFinite(node.value)) {
-      const where = dotPath(path);
-      const text = typeof node.source === "string" ? node.source : String(node.value);
-      errors.push(
-        new ConfigError(
+      const children = node.items.map((item, i): Frame => ({
+        node: item,
+        path: { parent: path, key: String(i) },
+      }));
+      stack.push(...children.reverse());
+    } else if (isScalar(node)) {
+      if (secret) {
+        const text = asText(node);
+        if (text) node.value = text.value;
+      } else if (typeof node.value === "number" && !Number.isFinite(node.value)) {
+        const where = dotPath(path);
+        const text = typeof node.source === "string" ? node.source : String(node.value);
+        fail(
           `${where || "the value"} must be a finite number, got ${text}`,
-          { file, ...(where ? { path: where } : {}), line: lineAt(node.range?.[0]) },
+          node.range?.[0],
           "a number this large (or .inf/.nan) cannot be written as JSON; quote it if it is text",
-        ),
-      );
+          where,
+        );
+      }
     }
   }
   return errors.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));

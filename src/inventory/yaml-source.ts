@@ -106,10 +106,17 @@ export function parseYaml(text: string, file: string): YamlSource {
   if (problems.length === 1 && problems[0]) throw problems[0];
   if (problems.length > 1) throw new ConfigErrors(problems);
 
+  let data: unknown;
+  try {
+    // maxAliasCount stops a "billion laughs" document; an alias with no anchor also throws here.
+    data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (e) {
+    throw new ConfigError(`malformed YAML: ${(e as Error).message}`, { file });
+  }
   const pairOf = pairIndex();
   return {
     file,
-    data: doc.toJS({ maxAliasCount: 1000 }) as unknown,
+    data,
     lineOf(path) {
       let node: unknown = doc.contents;
       let line = (isMap(node) || isSeq(node) || isScalar(node) ? lineAt(node.range?.[0]) : undefined) ?? 1;

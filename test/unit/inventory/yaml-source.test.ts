@@ -162,3 +162,46 @@ describe("parseYaml: structure limits", () => {
     );
   });
 });
+
+describe("parseYaml: hostile aliases and keys are ConfigErrors, never a crash or a loop", () => {
+  const laughs = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+  for (const n of ["b", "c", "d", "e", "f", "g"]) {
+    const prev = laughs.at(-1)?.[0] ?? "a";
+    laughs.push(`${n}: &${n} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+  }
+  const CASES: [string, string, string][] = [
+    [
+      "a billion laughs",
+      laughs.join("\n") + "\n",
+      "malformed YAML: Excessive alias count indicates a resource exhaustion attack",
+    ],
+    [
+      "an alias with no anchor",
+      "a: *nope\n",
+      "malformed YAML: Unresolved alias (the anchor must be set before the alias): nope",
+    ],
+    [
+      "an alias inside its own anchor",
+      "a: &x [1, *x]\n",
+      "malformed YAML: alias *x is inside the value it names (a loop)",
+    ],
+    [
+      "a mapping as a key",
+      "? {a: 1}\n: 1\n",
+      "malformed YAML: a key must be a plain name, not a list, mapping, alias or binary",
+    ],
+    [
+      "a binary key",
+      "? !!binary AAAA\n: 1\n",
+      "malformed YAML: a key must be a plain name, not a list, mapping, alias or binary",
+    ],
+  ];
+  for (const [name, text, message] of CASES) {
+    it(name, () =>
+      assert.deepEqual(
+        errorsOf(() => parseYaml(text, "h.yml")).map((e) => e.message),
+        [message],
+      ),
+    );
+  }
+});
