@@ -108,14 +108,18 @@ export function readUserFileSync(file: string, options: ReadOptions = {}): strin
     if (opened.size > maxBytes) throw tooBig();
     const chunks: Buffer[] = [];
     let total = 0;
+    // Room for the whole file plus one byte (to see the end) in one read; more only if it grew.
+    let next = opened.size > 0 ? opened.size + 1 : CHUNK;
     for (;;) {
-      const want = Math.min(Math.max(CHUNK, opened.size + 1), maxBytes + 1 - total);
-      const buffer = Buffer.allocUnsafe(want);
-      const bytesRead = readSync(fd, buffer, 0, want, null);
+      const room = Math.min(next, maxBytes + 1 - total);
+      const buffer = Buffer.allocUnsafe(room);
+      const bytesRead = readSync(fd, buffer, 0, room, null);
       if (bytesRead === 0) break;
-      chunks.push(buffer.subarray(0, bytesRead));
+      chunks.push(bytesRead === room ? buffer : buffer.subarray(0, bytesRead));
       total += bytesRead;
       if (total > maxBytes) throw tooBig();
+      // A short read is almost always the end: probe it with a small buffer, not a large one.
+      next = bytesRead < room ? 1024 : CHUNK;
     }
     return Buffer.concat(chunks, total).toString("utf8");
   } catch (e) {

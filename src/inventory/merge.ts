@@ -21,18 +21,39 @@ interface VarLayer {
   where: (key: string) => Location;
 }
 
-function inlineLayer(src: YamlSource, path: YamlPath, vars: Mapping): VarLayer {
-  return {
-    vars,
-    where: (key) => ({ file: src.file, path: dotPath([...path, key]), line: src.lineOf([...path, key]) }),
+/** `where` computed once per key: a group's layer is shared by all its hosts (20,000 of them, maybe). */
+function memo(where: (key: string) => Location): (key: string) => Location {
+  const known = new Map<string, Location>();
+  return (key) => {
+    let loc = known.get(key);
+    if (!loc) known.set(key, (loc = where(key)));
+    return loc;
   };
 }
 
-function fileLayer(src: YamlSource): VarLayer {
+function inlineLayer(src: YamlSource, path: YamlPath, vars: Mapping): VarLayer {
   return {
-    vars: asMapping(src.data),
-    where: (key) => ({ file: src.file, path: key, line: src.lineOf([key]) }),
+    vars,
+    where: memo((key) => ({
+      file: src.file,
+      path: dotPath([...path, key]),
+      line: src.lineOf([...path, key]),
+    })),
   };
+}
+
+const fileLayers = new WeakMap<YamlSource, VarLayer>();
+
+function fileLayer(src: YamlSource): VarLayer {
+  let layer = fileLayers.get(src);
+  if (!layer) {
+    layer = {
+      vars: asMapping(src.data),
+      where: memo((key) => ({ file: src.file, path: key, line: src.lineOf([key]) })),
+    };
+    fileLayers.set(src, layer);
+  }
+  return layer;
 }
 
 /**

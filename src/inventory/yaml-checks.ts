@@ -23,19 +23,34 @@ export const MAX_DEPTH = 64;
  * @example tooDeepAt([...new Parser().parse("[".repeat(100))]) // 64
  */
 export function tooDeepAt(tokens: readonly CST.Token[]): number | undefined {
-  const stack: [CST.Token, number][] = tokens.map((t) => [t, 0]);
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [token, depth] = next;
+  // Two parallel stacks (token, depth) and only collections pushed: the walk allocates nothing per token.
+  const stack: CST.Token[] = [...tokens];
+  const depths: number[] = tokens.map(() => 0);
+  for (let token = stack.pop(); token; token = stack.pop()) {
+    const depth = depths.pop() ?? 0;
     if (depth > MAX_DEPTH) return token.offset;
-    if (token.type === "document" && token.value) stack.push([token.value, depth]);
-    if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+    if (token.type === "document" && token.value) {
+      stack.push(token.value);
+      depths.push(depth);
+    } else if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
       for (const item of token.items) {
-        if ("key" in item && item.key) stack.push([item.key, depth + 1]);
-        if (item.value) stack.push([item.value, depth + 1]);
+        const key = "key" in item ? item.key : undefined;
+        if (key && isCollectionToken(key)) {
+          stack.push(key);
+          depths.push(depth + 1);
+        }
+        if (item.value && isCollectionToken(item.value)) {
+          stack.push(item.value);
+          depths.push(depth + 1);
+        }
       }
     }
   }
   return undefined;
+}
+
+function isCollectionToken(token: CST.Token): boolean {
+  return token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection";
 }
 
 /** How the parser compares scalar keys (`a.value === b.value`), as a string a Set can hold. */
@@ -55,14 +70,19 @@ function asText(node: Scalar): Scalar | undefined {
   return new Scalar(typeof node.source === "string" ? node.source : String(node.value));
 }
 
-type Path = { parent?: Path; key: string } | undefined;
-const dotPath = (p: Path): string => (p ? [dotPath(p.parent), p.key].filter(Boolean).join(".") : "");
-
+/** A node to visit, with its parent frame and key: the path is built only for a message. */
 interface Frame {
   node: unknown;
-  path: Path;
+  parent?: Frame;
+  key?: string;
   /** Set when the node is the value of a connection secret: the pair to rewrite. */
   secret?: Pair;
+}
+
+function dotPath(frame: Frame): string {
+  const keys: string[] = [];
+  for (let f: Frame | undefined = frame; f?.key !== undefined; f = f.parent) keys.push(f.key);
+  return keys.reverse().join(".");
 }
 
 /**
@@ -84,9 +104,9 @@ export function checkDocument(
     errors.push(new ConfigError(message, { file, ...(path ? { path } : {}), line: lineAt(offset) }, hint));
   // The latest node of each anchor name and where it ends, as YAML resolves `*name`.
   const anchors = new Map<string, { node: unknown; end: number }>();
-  const stack: Frame[] = [{ node: doc.contents, path: undefined }];
+  const stack: Frame[] = [{ node: doc.contents }];
   for (let frame = stack.pop(); frame; frame = stack.pop()) {
-    const { node, path, secret } = frame;
+    const { node, secret } = frame;
     if ((isMap(node) || isSeq(node) || isScalar(node)) && node.anchor) {
       anchors.set(node.anchor, { node, end: node.range?.[1] ?? 0 });
     }
@@ -100,7 +120,7 @@ export function checkDocument(
         if (text) secret.value = text;
       }
     } else if (isMap(node)) {
-      const seen = new Map<string, number | undefined>();
+      const seen = new Map<string, number | undefined>(); // key -> offset of its first use
       const children: Frame[] = [];
       for (const pair of node.items) {
         const key = pair.key;
@@ -116,33 +136,30 @@ export function checkDocument(
         // YAML 1.1 merge keys (`<<`) may repeat; the parser gives them a symbol.
         if (typeof name !== "symbol") {
           const id = keyIdentity(name);
-          const line = lineAt(isScalar(key) ? key.range?.[0] : undefined);
+          const offset = isScalar(key) ? key.range?.[0] : undefined;
           if (seen.has(id)) {
-            const first = seen.get(id);
+            const first = lineAt(seen.get(id));
             const also = first === undefined ? "" : ` (${showKey(name)} is also on line ${first})`;
-            errors.push(new ConfigError(`malformed YAML: Map keys must be unique${also}`, { file, line }));
-          } else seen.set(id, line);
+            fail(`malformed YAML: Map keys must be unique${also}`, offset);
+          } else seen.set(id, offset);
         }
         const isSecret = SECRET_KEYS.has(String(name));
-        children.push({
-          node: pair.value,
-          path: { parent: path, key: String(name) },
-          ...(isSecret ? { secret: pair as Pair } : {}),
-        });
+        children.push(
+          isSecret
+            ? { node: pair.value, parent: frame, key: String(name), secret: pair as Pair }
+            : { node: pair.value, parent: frame, key: String(name) },
+        );
       }
       stack.push(...children.reverse());
     } else if (isSeq(node)) {
-      const children = node.items.map((item, i): Frame => ({
-        node: item,
-        path: { parent: path, key: String(i) },
-      }));
+      const children = node.items.map((item, i): Frame => ({ node: item, parent: frame, key: String(i) }));
       stack.push(...children.reverse());
     } else if (isScalar(node)) {
       if (secret) {
         const text = asText(node);
         if (text) node.value = text.value;
       } else if (typeof node.value === "number" && !Number.isFinite(node.value)) {
-        const where = dotPath(path);
+        const where = dotPath(frame);
         const text = typeof node.source === "string" ? node.source : String(node.value);
         fail(
           `${where || "the value"} must be a finite number, got ${text}`,
