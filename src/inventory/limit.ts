@@ -2,9 +2,9 @@
  * Ansible's `--limit` patterns over a loaded Inventory. Pure.
  */
 import { ConfigError } from "../errors.js";
-import { ownValue, setOwn } from "../own.js";
+import { ownValue, setOwn } from "../text/own.js";
 import { compileGlob, isGlob } from "../text/glob.js";
-import { didYouMean } from "../vars/suggest.js";
+import { didYouMean } from "../schema/suggest.js";
 import type { Inventory } from "./types.js";
 
 /** Host names one pattern part selects: `all`/`*`, a host, a group, a glob or `~regex` over both. */

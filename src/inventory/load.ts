@@ -11,7 +11,7 @@ import { walkTree } from "./tree.js";
 import type { Inventory } from "./types.js";
 import { validateInventory, validateVarsFile } from "./validate.js";
 import { listVarsFolder, varsPathsFor } from "./vars-files.js";
-import { parseYaml, type YamlSource } from "./yaml-source.js";
+import { parseYaml, type YamlSource } from "../text/yaml-source.js";
 
 /** Reads and parses; a failure becomes an error in `errors` so every file gets checked in one pass. */
 function readSource(file: string, errors: ConfigError[]): YamlSource | undefined {

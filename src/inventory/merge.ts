@@ -3,11 +3,11 @@
  * variable precedence and where each variable came from. Pure: files arrive already parsed.
  */
 import type { Location } from "../errors.js";
-import { ownValue, setOwn } from "../own.js";
+import { ownValue, setOwn } from "../text/own.js";
 import { liftConnection, isConnectionKey, type PathContext } from "./connection.js";
 import { asMapping, walkTree, type HostMention, type Mapping } from "./tree.js";
 import type { Inventory, InventoryHost } from "./types.js";
-import { dotPath, type YamlPath, type YamlSource } from "./yaml-source.js";
+import { dotPath, type YamlPath, type YamlSource } from "../text/yaml-source.js";
 
 /** Parsed group_vars/<group>* and host_vars/<host>* files, each list in the order they apply. */
 export interface VarsFiles {

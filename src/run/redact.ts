@@ -4,7 +4,7 @@
  * Every secret is masked whatever its length: a one-character password is still a password (choosing
  * a longer one is the cure for the noise that masking it makes).
  */
-import { setOwn } from "../own.js";
+import { setOwn } from "../text/own.js";
 
 export const MASK = "********";
 

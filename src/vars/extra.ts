@@ -7,8 +7,8 @@
  */
 import { ConfigError } from "../errors.js";
 import { READ_LIMITS, readUserFile } from "../fs/read-file.js";
-import { parseYaml } from "../inventory/yaml-source.js";
-import { assignOwn, setOwn } from "../own.js";
+import { parseYaml } from "../text/yaml-source.js";
+import { assignOwn, setOwn } from "../text/own.js";
 import type { VarSource } from "./validate.js";
 
 export interface ExtraVars {

@@ -5,11 +5,11 @@
  */
 import type { ValidateFunction } from "ajv";
 import { ConfigError, type Location } from "../errors.js";
-import { createAjv, explainAjvErrors } from "./ajv.js";
-import type { SchemaNode } from "./describe.js";
-import { setOwn } from "../own.js";
+import { createAjv, explainAjvErrors } from "../schema/ajv.js";
+import type { SchemaNode } from "../schema/describe.js";
+import { setOwn } from "../text/own.js";
 import { isSecretPath } from "./secrets.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean } from "../schema/suggest.js";
 
 /** Where a variable was set. `extra` marks `-e`, where an unknown name is always an error. */
 export interface VarSource extends Location {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateInventory } from "../../../test/bench/inventory-gen.js";
-import { scaleRows, type ScalePoint } from "../../../test/bench/inventory-scale.js";
+import { generateInventory } from "../../bench/inventory-gen.js";
+import { scaleRows, type ScalePoint } from "../../bench/inventory-scale.js";
 import { loadInventory } from "../../../src/inventory/load.js";
 
 describe("bench: inventory scale", () => {

@@ -12,7 +12,7 @@ import { loadInventory, throwIfAny } from "../../../src/inventory/load.js";
 import { buildInventory } from "../../../src/inventory/merge.js";
 import type { Inventory } from "../../../src/inventory/types.js";
 import { validateInventory } from "../../../src/inventory/validate.js";
-import { parseYaml } from "../../../src/inventory/yaml-source.js";
+import { parseYaml } from "../../../src/text/yaml-source.js";
 
 /** Names that have broken loaders before: prototype members, path escapes, YAML-significant text. */
 export const HOSTILE_NAMES = [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { installEngineVariables } from "../../../playbooks/install-engine.vars.js";
-import type { SchemaNode } from "../../../src/vars/describe.js";
+import type { SchemaNode } from "../../../src/schema/describe.js";
 import { validateVars, type VarsSchema } from "../../../src/vars/validate.js";
 
 const schema = installEngineVariables as unknown as VarsSchema;

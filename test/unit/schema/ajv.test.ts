@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createAjv, explainAjvErrors } from "../../../src/vars/ajv.js";
+import { createAjv, explainAjvErrors } from "../../../src/schema/ajv.js";
 
 /** The problems ajv finds in `data` against `schema`, in words. */
 function explain(schema: object, data: unknown): string[] {

@@ -14,7 +14,7 @@ import {
   type YAMLMap,
 } from "yaml";
 import { ConfigError, ConfigErrors } from "../errors.js";
-import { checkDocument, MAX_DEPTH, tooDeepAt } from "./yaml-checks.js";
+import { checkDocument, MAX_DEPTH, tooDeepAt } from "../inventory/yaml-checks.js";
 
 /** Segments of a path inside a YAML document: map keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, ConfigErrors } from "../../../src/errors.js";
 import { loadInventory } from "../../../src/inventory/load.js";
-import { parseYaml } from "../../../src/inventory/yaml-source.js";
+import { parseYaml } from "../../../src/text/yaml-source.js";
 import { loadExtraVars, parseExtraFile, parseExtraValue } from "../../../src/vars/extra.js";
 
 function errorsOf(fn: () => unknown): ConfigError[] {
