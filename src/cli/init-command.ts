@@ -15,6 +15,7 @@ import type { WizardConnect } from "../wizard/probe-host.js";
 import type { Runner } from "../wizard/run-step.js";
 import { runWizard } from "../wizard/wizard.js";
 import { EXIT } from "./exit-codes.js";
+import { printable } from "../report/printable.js";
 import { HostCleanups } from "../run/host-cleanups.js";
 import { loadPlaybook } from "./load-playbook.js";
 import { handleInterrupts } from "./signals.js";
@@ -33,7 +34,7 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
   let ask: Ask;
   if (opts.answers !== undefined) {
     const answers = await loadAnswers(opts.answers);
-    ask = fileAsk(answers, { env: process.env, log: (line) => write(`${line}\n`) });
+    ask = fileAsk(answers, { env: process.env, log: (line) => write(`${printable(line, true)}\n`) });
   } else if (process.stdin.isTTY && process.stdout.isTTY) {
     ask = terminalAsk(await import("@inquirer/prompts"));
   } else {

@@ -3,10 +3,10 @@
  * problem at once, each naming the file, the dot-path and the line), then answers the questions
  * the steps ask, with the same validation a person's answer gets.
  */
-import { readFile, stat } from "node:fs/promises";
+import { READ_LIMITS, readUserFileSync } from "../fs/read-file.js";
 import { ConfigError, ConfigErrors, InternalError } from "../errors.js";
-import { parseYaml, type YamlPath, type YamlSource } from "../inventory/yaml-source.js";
-import { createAjv, explainAjvErrors } from "../vars/ajv.js";
+import { parseYaml, type YamlPath, type YamlSource } from "../text/yaml-source.js";
+import { createAjv, explainAjvErrors } from "../schema/ajv.js";
 import type { Ask, Choice, Validate } from "./ask.js";
 import { answerIds, answersSchema } from "./answers-schema.js";
 
@@ -64,13 +64,17 @@ export function parseAnswers(text: string, file: string): Answers {
   };
 }
 
-/** Reads and checks an answers file; a missing or unreadable file is a ConfigError naming it. */
+/**
+ * Reads and checks an answers file; a missing file, or anything but a regular file of sane size, is
+ * a ConfigError naming it.
+ */
 export async function loadAnswers(file: string): Promise<Answers> {
-  const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) {
-    throw new ConfigError("answers file not found", { file }, "give --answers the path of a YAML file");
-  }
-  return parseAnswers(await readFile(file, "utf8"), file);
+  const text = readUserFileSync(file, {
+    what: "answers file",
+    maxBytes: READ_LIMITS.vars,
+    missingHint: "give --answers the path of a YAML file",
+  });
+  return parseAnswers(text, file);
 }
 
 export interface FileAskOptions {

@@ -3,6 +3,7 @@
  * for a log or a pipe, printed once per host when its line is final.
  */
 import { createLogUpdate } from "log-update";
+import { printable } from "../report/printable.js";
 
 export interface LiveLines {
   /** Sets a host's line; `final` marks the last update of this round. */
@@ -31,7 +32,8 @@ export function liveLines(out: LiveOutput, keys: readonly string[]): LiveLines {
   const row = (key: string, frame: string) => {
     const line = lines.get(key);
     const mark = line?.final ? " " : frame;
-    return `${mark} ${key.padEnd(width)}  ${line?.text ?? ""}`;
+    // What a host printed (its name, its OS) is shown, never obeyed as terminal control.
+    return `${mark} ${key.padEnd(width)}  ${printable(line?.text ?? "")}`;
   };
   if (!out.stream?.isTTY) {
     return {

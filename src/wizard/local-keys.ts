@@ -4,10 +4,11 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { ConfigError } from "../errors.js";
+import { readUserFileIfExistsSync } from "../fs/read-file.js";
 
 export interface LocalKey {
   /** The private key file. */
@@ -56,10 +57,19 @@ export async function findLocalKeys(dir: string): Promise<LocalKey[]> {
     const path = join(dir, name);
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) continue;
-    const parsed = parsePublicKey(await readFile(`${path}.pub`, "utf8").catch(() => ""));
+    const parsed = parsePublicKey(readPublicKey(`${path}.pub`) ?? "");
     if (parsed) keys.push({ path, ...parsed });
   }
   return keys;
+}
+
+/** A .pub file's text, read the bounded way (a public key is a line); undefined when unreadable. */
+function readPublicKey(path: string): string | undefined {
+  try {
+    return readUserFileIfExistsSync(path, { what: "public key", maxBytes: 64 * 1024 });
+  } catch {
+    return undefined;
+  }
 }
 
 function rank(name: string): number {
@@ -88,7 +98,7 @@ export async function createLocalKey(path: string, comment: string): Promise<Loc
       "is openssh-client installed?",
     );
   }
-  const parsed = parsePublicKey(await readFile(`${path}.pub`, "utf8"));
+  const parsed = parsePublicKey(readPublicKey(`${path}.pub`) ?? "");
   if (!parsed)
     throw new ConfigError(`ssh-keygen wrote no public key beside ${path}`, { file: `${path}.pub` });
   return { path, ...parsed };

@@ -3,9 +3,10 @@
  * by measurement -> registry and compliance -> the files, validated, then written at once -> the
  * commands, and the offer to run them. Every side effect comes in through `WizardDeps`.
  */
-import { readFile } from "node:fs/promises";
+import { READ_LIMITS, readUserFileIfExistsSync } from "../fs/read-file.js";
 import { dirname, relative } from "node:path";
 import { Interrupted } from "../errors.js";
+import { printable } from "../report/printable.js";
 import type { LoadedPlaybook } from "../run/prepare.js";
 import type { Ask } from "./ask.js";
 import { checkFiles } from "./check-files.js";
@@ -59,8 +60,9 @@ function shownPath(cwd: string, path: string): string {
   return rel === "" || rel.startsWith("..") ? path : rel;
 }
 
-const readIfThere = (path: string): Promise<string | undefined> =>
-  readFile(path, "utf8").catch(() => undefined);
+/** The file's text when it exists (the inventory being extended, its group_vars), read the one bounded way. */
+const readIfThere = (path: string): string | undefined =>
+  readUserFileIfExistsSync(path, { what: "inventory file", maxBytes: READ_LIMITS.inventory });
 
 /**
  * Runs the wizard; resolves with the exit code of what it ran at the end (0 when it only wrote files).
@@ -68,7 +70,7 @@ const readIfThere = (path: string): Promise<string | undefined> =>
  * @example const code = await runWizard({ ask: terminalAsk(prompts), connect, out, runner, ... });
  */
 export async function runWizard(deps: WizardDeps): Promise<number> {
-  const say = (line: string) => deps.out.write(`${line}\n`);
+  const say = (line: string) => deps.out.write(`${printable(line, true)}\n`);
   const { ask } = deps;
   say(
     "ops init: looks at your hosts first, then asks only what it cannot find out. Ctrl-C quits, nothing written.",
@@ -145,12 +147,12 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
     const files: FileToWrite[] = [
       {
         path: answer.inventoryFile,
-        content: renderInventory(await readIfThere(answer.inventoryFile), plan.inventory),
+        content: renderInventory(readIfThere(answer.inventoryFile), plan.inventory),
       },
       {
         path: varsFile,
         content: renderVars(
-          await readIfThere(varsFile),
+          readIfThere(varsFile),
           `Variables of every host, written by \`ops init\` on ${date}. \`ops playbooks\` lists them all with their defaults.`,
           plan.vars,
         ),

@@ -2,6 +2,7 @@
  * Small edits to a YAML document that keep everything else as it was: comments, key order and keys
  * ops does not know. Used for both files the wizard writes, new or existing.
  */
+import { printable } from "../report/printable.js";
 import { Document, isMap, isScalar, parseDocument, Scalar, YAMLMap, type Node, type Pair } from "yaml";
 
 /**
@@ -63,11 +64,12 @@ export function setWithComment(
   if (!target || comment === undefined) return;
   if (!isScalar(target.key)) target.key = new Scalar(key);
   const keyNode = target.key as Scalar;
+  // Comments carry what hosts said (an OS name, a kernel): no control character may reach the file.
   if (inline) {
-    keyNode.comment = ` ${comment}`;
-    dropEcho(target.value, comment);
+    keyNode.comment = ` ${printable(comment)}`;
+    dropEcho(target.value, printable(comment));
   } else
-    keyNode.commentBefore = comment
+    keyNode.commentBefore = printable(comment, true)
       .split("\n")
       .map((l) => ` ${l}`)
       .join("\n");

@@ -89,6 +89,17 @@ describe("wizard/inventory-doc and vars-doc", () => {
     assert.equal(renderInventory(text, content), text);
   });
 
+  it("what a host said cannot break out of a comment or act on a terminal", () => {
+    const hostile = {
+      ...content,
+      hosts: [{ ...content.hosts[0]!, comment: "CentOS\u001b[2K\nall:\n  vars: { ansible_password: x }" }],
+    };
+    const text = renderInventory(undefined, hostile);
+    assert.match(text, /el9-1: # CentOS\\u001b\[2K\\nall:\\n {2}vars: \{ ansible_password: x \}\n/);
+    const data = parse(text) as { all: { vars: Record<string, unknown> } };
+    assert.equal(data.all.vars["ansible_password"], undefined);
+  });
+
   it("the registry host joins a registry group", () => {
     const data = parse(renderInventory(undefined, { ...content, registryHosts: ["el9-1"] })) as {
       all: { children: Record<string, unknown> };

@@ -31,7 +31,9 @@ describe("wizard/repo-key", () => {
     const { fleet, h } = await host(ARMORED);
     const s = scriptedPrompts([accept(new RegExp(`Trust this key\\?.*\\(${groupFingerprint(FPR)}\\)`))]);
     const said: string[] = [];
-    const key = await repoKeyStep(terminalAsk(s.prompts), h, "http://10.0.0.2/linux/centos", (l) => said.push(l));
+    const key = await repoKeyStep(terminalAsk(s.prompts), h, "http://10.0.0.2/linux/centos", (l) =>
+      said.push(l),
+    );
     s.done();
     assert.deepEqual(said, [
       "  The repo's signing key http://10.0.0.2/linux/centos/gpg (read by 10.0.0.1) is not Docker's. Its fingerprint:",
