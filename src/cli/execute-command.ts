@@ -34,6 +34,8 @@ export interface CommandSpec {
   stages: Stages;
   /** Apply the plan (only `ops run` without --check). */
   apply: boolean;
+  /** `ops run --verify`: judge the playbook's checks after applying. */
+  checksAfterApply?: boolean;
 }
 
 /** A fresh run id: 12 lowercase hex characters. */
@@ -73,6 +75,7 @@ export async function executeCommand(
     const result = await executeRun(
       {
         command: spec.command,
+        ...(spec.checksAfterApply ? { checksAfterApply: true } : {}),
         playbooks,
         prepared,
         stages: spec.stages,

@@ -69,6 +69,8 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
         diff: false,
         output: "pretty",
         verbose: false,
+        // ops verify is offered as its own step, after install-engine finished.
+        verify: false,
         yes: o.yes,
       });
     },

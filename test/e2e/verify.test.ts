@@ -229,6 +229,19 @@ describe("ops verify (lab)", function () {
     assert.match(junit.stdout, /<testsuite name="ghost" tests="1" failures="0" errors="1"/);
   });
 
+  it("ops run --verify judges the checks on the state the run left, in one more round trip", async () => {
+    const r =
+      await $`node bin/ops.js run install-engine --verify --inventory ${lab.inventoryFile} --known-hosts ${lab.knownHostsFile} --output json`.nothrow();
+    const report = reportOf(r.stdout);
+    assert.equal(r.exitCode, 0, r.stdout.slice(-2000));
+    for (const h of report.hosts) {
+      assert.equal(h.status, "passed", h.host);
+      assert.equal(h.checks.length, 14);
+      assert.equal(h.commands, 2, "the no-op probe, then the checks");
+    }
+    await assertNothingLeft();
+  });
+
   it("a mirror written in mixed case converges in one run, then is a no-op, then passes verify", async () => {
     const host = hosts[2]!;
     // A name for the lab's mirror, so its host part can have capitals (dockerd reports it lower-cased).
