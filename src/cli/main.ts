@@ -14,6 +14,7 @@ import type { InventoryCliOptions, RunCliOptions } from "./options.js";
 import { handleFatalErrors } from "./signals.js";
 import { VERIFY_HELP } from "./verify-help.js";
 import type { VerifyCliOptions } from "./verify-command.js";
+import type { InitCliOptions } from "./init-command.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -24,6 +25,12 @@ Exit codes:
   130  interrupted (Ctrl-C, SIGTERM, SIGHUP): no new host started; hosts finished their
        current step and released their locks
   70   a bug in ops
+`;
+
+const INIT_HELP = `
+Host addresses may use ranges: 10.0.0.[10:19], web[01:50], db-[a:f].
+Without a terminal, give every answer in a file: ops init --answers answers.yaml (see docs/WIZARD.md).
+Ctrl-C at any question exits 130 and writes nothing.
 `;
 
 const outputOption = () =>
@@ -83,6 +90,23 @@ export function buildProgram(result: { code: number }): Command {
     .action(async () => {
       const { listPlaybooks } = await import("./playbooks-command.js");
       result.code = await listPlaybooks((t: string) => process.stdout.write(t));
+    });
+
+  // ops init: the setup wizard (src/cli/init-command.ts, src/wizard/).
+  program
+    .command("init")
+    .description("set up an inventory: probe the hosts, install your key, time the mirrors, write the files")
+    .option("-i, --inventory <file>", "inventory to write, or to extend when it exists", "hosts.yaml")
+    .option("--answers <file>", "answer every question from this YAML file (no terminal needed)")
+    .option(
+      "--known-hosts <file>",
+      "known_hosts file to record confirmed host keys in (default ~/.ssh/known_hosts)",
+    )
+    .addHelpText("after", INIT_HELP)
+    .action(async (opts: InitCliOptions) => {
+      const { initCommand } = await import("./init-command.js");
+      const canSchedule = program.commands.some((c) => c.name() === "schedule");
+      result.code = await initCommand(opts, { canSchedule });
     });
 
   const inventory = program.command("inventory").description("check or list an inventory");

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Makes this machine able to build and run the lab and the tests (sshd and sudo for the transport tests,
-# ansible and time for the benchmark): installs missing Debian packages, starts dockerd when
+# ansible and time for the benchmark, tmux to drive ops init in a real terminal): installs missing Debian packages, starts dockerd when
 # none answers (CI machines have no systemd), and raises the inotify limit that many systemd hosts exhaust.
 # Idempotent and quick when everything is in place. Needs root.
 set -euo pipefail
 
 packages=(docker.io debootstrap rpm createrepo-c gnupg skopeo iproute2 iptables openssh-client curl
-  ca-certificates ansible sshpass openssh-server sudo time)
+  ca-certificates ansible sshpass openssh-server sudo time tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

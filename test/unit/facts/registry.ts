@@ -1,16 +1,20 @@
 /** Maps a fixture folder name (and the case's args) to the fact it exercises. */
 import type { Fact } from "../../../src/facts/fact.js";
+import { diskFree } from "../../../src/facts/disk-free.js";
 import { dockerInfo } from "../../../src/facts/docker-info.js";
 import { file } from "../../../src/facts/file.js";
 import { group, users } from "../../../src/facts/group.js";
+import { hostname } from "../../../src/facts/hostname.js";
 import { kernel } from "../../../src/facts/kernel.js";
 import { lock } from "../../../src/facts/lock.js";
 import { osRelease } from "../../../src/facts/os-release.js";
 import { packageManager } from "../../../src/facts/package-manager.js";
 import { rpmGpgKeys } from "../../../src/facts/rpm-gpg-keys.js";
 import { rpmPackages } from "../../../src/facts/rpm-packages.js";
+import { sudo } from "../../../src/facts/sudo.js";
 import { systemdUnit } from "../../../src/facts/systemd-unit.js";
 import { urlContent } from "../../../src/facts/url-content.js";
+import { urlTimings } from "../../../src/facts/url-timings.js";
 
 export interface FactArgs {
   names?: string[];
@@ -18,6 +22,8 @@ export interface FactArgs {
   path?: string;
   url?: string;
   skipIfKeyId?: string;
+  urls?: string[];
+  timeoutSeconds?: number;
 }
 
 const arg = (a: FactArgs, key: keyof FactArgs): string => {
@@ -39,4 +45,8 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   users: (a) => users(a.names ?? []),
   "docker-info": () => dockerInfo,
   lock: () => lock,
+  hostname: () => hostname,
+  sudo: () => sudo,
+  "disk-free": () => diskFree,
+  "url-timings": (a) => urlTimings(a.urls ?? [], a.timeoutSeconds),
 };
