@@ -89,11 +89,17 @@ export const deployRegistryVariables = Type.Object(
       description: "serve HTTPS (false: plain HTTP, engines get insecure-registries)",
       default: true,
     }),
-    registry_tls_cert_file: FILE("your own server certificate (PEM, on this machine); empty: ops's CA signs one"),
+    registry_tls_cert_file: FILE(
+      "your own server certificate (PEM, on this machine); empty: ops's CA signs one",
+    ),
     registry_tls_key_file: FILE("the key of registry_tls_cert_file"),
     registry_tls_ca_file: FILE("the CA engines trust for your own certificate; empty: none needed"),
     registry_ca_dir: FILE("where ops keeps its CA and server certificates; empty: the inventory's folder"),
-    registry_cert_days: Type.Integer({ minimum: 30, description: "server certificate lifetime", default: 365 }),
+    registry_cert_days: Type.Integer({
+      minimum: 30,
+      description: "server certificate lifetime",
+      default: 365,
+    }),
     registry_cert_renew_days: Type.Integer({
       minimum: 1,
       description: "renew the server certificate this many days before it expires",
@@ -101,8 +107,12 @@ export const deployRegistryVariables = Type.Object(
     }),
     registry_images: Type.Object(
       {
-        registry: Type.Optional(Type.String({ description: "CNCF Distribution image", default: IMAGES.registry })),
-        nginx: Type.Optional(Type.String({ description: "nginx image (has busybox wget)", default: IMAGES.nginx })),
+        registry: Type.Optional(
+          Type.String({ description: "CNCF Distribution image", default: IMAGES.registry }),
+        ),
+        nginx: Type.Optional(
+          Type.String({ description: "nginx image (has busybox wget)", default: IMAGES.nginx }),
+        ),
       },
       {
         description: "images, pinned by tag (point them at a mirror for hosts without internet)",
@@ -130,7 +140,11 @@ export const deployRegistryVariables = Type.Object(
         enabled: Type.Optional(Type.Boolean({ default: PROXY_CACHE.enabled })),
         port: Type.Optional(port("port of the pull-through cache", PROXY_CACHE.port)),
         remote_url: Type.Optional(
-          Type.String({ pattern: "^https?://\\S+$", "x-expected": "an http(s) URL", default: PROXY_CACHE.remote_url }),
+          Type.String({
+            pattern: "^https?://\\S+$",
+            "x-expected": "an http(s) URL",
+            default: PROXY_CACHE.remote_url,
+          }),
         ),
         username: Type.Optional(Type.String({ default: "" })),
         password: Type.Optional(Type.String({ default: "", "x-ops-secret": true })),

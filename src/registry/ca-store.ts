@@ -9,7 +9,14 @@ import { X509Certificate } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
-import { createCa, keyMatches, renewalReason, signServer, type KeyAndCert, type ServerNames } from "./x509.js";
+import {
+  createCa,
+  keyMatches,
+  renewalReason,
+  signServer,
+  type KeyAndCert,
+  type ServerNames,
+} from "./x509.js";
 
 export const CA_CERT_FILE = "ops-registry-ca.crt";
 export const CA_KEY_FILE = "ops-registry-ca.key";

@@ -1,5 +1,14 @@
 import { strict as assert } from "node:assert";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, existsSync } from "node:fs";
+import {
+  chmodSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  existsSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../../src/errors.js";
@@ -51,11 +60,17 @@ describe("registry CA store", () => {
   it("refuses a half CA and a key others can read, naming the file", async () => {
     await opsCaMaterial(req());
     chmodSync(join(dir, CA_KEY_FILE), 0o644);
-    await assert.rejects(opsCaMaterial(req()), (e: unknown) => e instanceof ConfigError && /chmod 600/.test(e.hint ?? ""));
+    await assert.rejects(
+      opsCaMaterial(req()),
+      (e: unknown) => e instanceof ConfigError && /chmod 600/.test(e.hint ?? ""),
+    );
     unlinkSync(join(dir, CA_KEY_FILE));
     await assert.rejects(
       opsCaMaterial(req()),
-      (e: unknown) => e instanceof ConfigError && e.message.includes("half there") && e.location.file === join(dir, CA_CERT_FILE),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes("half there") &&
+        e.location.file === join(dir, CA_CERT_FILE),
     );
   });
 
@@ -65,11 +80,21 @@ describe("registry CA store", () => {
     writeFileSync(join(dir, "reg.crt"), own.certPem);
     writeFileSync(join(dir, "reg.key"), own.keyPem);
     writeFileSync(join(dir, "ca.crt"), ca.certPem);
-    const base = { certFile: "reg.crt", keyFile: "reg.key", caFile: "ca.crt", baseDir: dir, names, now: new Date() };
+    const base = {
+      certFile: "reg.crt",
+      keyFile: "reg.key",
+      caFile: "ca.crt",
+      baseDir: dir,
+      names,
+      now: new Date(),
+    };
     assert.equal(ownCertMaterial(base).caPem, readFileSync(join(dir, "ca.crt"), "utf8"));
     writeFileSync(join(dir, "other.key"), ca.keyPem);
     assert.throws(() => ownCertMaterial({ ...base, keyFile: "other.key" }), /is not the key of reg\.crt/);
-    assert.throws(() => ownCertMaterial({ ...base, names: { dns: ["x.lan"], ips: [] } }), /does not name x\.lan/);
+    assert.throws(
+      () => ownCertMaterial({ ...base, names: { dns: ["x.lan"], ips: [] } }),
+      /does not name x\.lan/,
+    );
     assert.throws(() => ownCertMaterial({ ...base, now: new Date(Date.now() + 40 * 86_400_000) }), /expired/);
     assert.throws(() => ownCertMaterial({ ...base, certFile: "missing.crt" }), /missing\.crt does not exist/);
   });

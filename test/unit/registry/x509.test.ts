@@ -34,9 +34,18 @@ describe("registry x509", () => {
     const server = await signServer(ca, names, now, 365);
     assert.equal(await renewalReason(server.certPem, ca.certPem, names, now, 30), null);
     const later = new Date(now.getTime() + 340 * DAY);
-    assert.match((await renewalReason(server.certPem, ca.certPem, names, later, 30)) ?? "", /expires in 2[45] days/);
+    assert.match(
+      (await renewalReason(server.certPem, ca.certPem, names, later, 30)) ?? "",
+      /expires in 2[45] days/,
+    );
     const moved = { dns: ["registry.lan"], ips: ["10.0.0.9"] };
-    assert.equal(await renewalReason(server.certPem, ca.certPem, moved, now, 30), "it does not name 10.0.0.9");
-    assert.equal(await renewalReason(server.certPem, other.certPem, names, now, 30), "it is not signed by the CA");
+    assert.equal(
+      await renewalReason(server.certPem, ca.certPem, moved, now, 30),
+      "it does not name 10.0.0.9",
+    );
+    assert.equal(
+      await renewalReason(server.certPem, other.certPem, names, now, 30),
+      "it is not signed by the CA",
+    );
   });
 });
