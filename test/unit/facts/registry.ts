@@ -11,6 +11,8 @@ import { rpmGpgKeys } from "../../../src/facts/rpm-gpg-keys.js";
 import { rpmPackages } from "../../../src/facts/rpm-packages.js";
 import { systemdUnit } from "../../../src/facts/systemd-unit.js";
 import { urlContent } from "../../../src/facts/url-content.js";
+import { listeningPorts } from "../../../src/facts/listening-ports.js";
+import { composeState } from "../../../src/registry/compose-fact.js";
 
 export interface FactArgs {
   names?: string[];
@@ -39,4 +41,6 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   users: (a) => users(a.names ?? []),
   "docker-info": () => dockerInfo,
   lock: () => lock,
+  "listening-ports": () => listeningPorts,
+  "compose-state": (a) => composeState(arg(a, "name")),
 };

@@ -1,4 +1,8 @@
 /** A registry as a team would declare it, for the registry's unit tests. */
+import {
+  deployRegistryVariables,
+  type DeployRegistryVars,
+} from "../../../../playbooks/deploy-registry.vars.js";
 import { registryModel, type RegistryModel } from "../../../../src/registry/model.js";
 import type { StackSpec } from "../../../../src/registry/stack.js";
 
@@ -41,4 +45,15 @@ export function sampleSpec(over: Partial<StackSpec> = {}): StackSpec {
     gcSchedule: "Sun 03:00",
     ...over,
   };
+}
+
+/** deploy-registry's variables with every default, then `over` on top. */
+export function varsWith(over: Partial<DeployRegistryVars> = {}): DeployRegistryVars {
+  const defaults = Object.fromEntries(
+    Object.entries(deployRegistryVariables.properties).map(([k, s]) => [
+      k,
+      structuredClone((s as unknown as { default: unknown }).default),
+    ]),
+  ) as DeployRegistryVars;
+  return { ...defaults, ...over };
 }
