@@ -162,6 +162,35 @@ export function registryStack(o: StackOptions): Resource {
   };
 }
 
+/** The step that disables and removes unit files that exist, or null when none does. */
+function removeUnits(units: readonly string[], facts: FactSet): Step | null {
+  const present = units.filter((u) => facts.get(fileFact(u)).exists);
+  if (present.length === 0) return null;
+  const names = present.map((u) => quote(u.slice(u.lastIndexOf("/") + 1))).join(" ");
+  return {
+    description: `remove ${present.join(", ")}`,
+    script: `systemctl disable --now ${names} || true\nrm -f -- ${present.map(quote).join(" ")}\nsystemctl daemon-reload`,
+  };
+}
+
+/**
+ * Unit files that must not be there (the GC timer once its schedule is emptied).
+ *
+ * @example unitsAbsent(["/etc/systemd/system/ops-registry-gc.timer"])
+ */
+export function unitsAbsent(units: readonly string[]): Resource {
+  return {
+    id: `units-absent:${units.join(",")}`,
+    facts: units.map((u) => fileFact(u)),
+    plan(facts) {
+      const step = removeUnits(units, facts);
+      return step === null
+        ? noop(`no ${units.map((u) => u.slice(u.lastIndexOf("/") + 1)).join(", ")}`)
+        : change(step);
+    },
+  };
+}
+
 export interface AbsentOptions {
   readonly dir: string;
   readonly dataDir: string;
@@ -180,22 +209,15 @@ export interface AbsentOptions {
 export function registryAbsent(o: AbsentOptions): Resource {
   const dirFact = fileFact(o.dir);
   const dataFact = fileFact(o.dataDir);
-  const unitFacts = o.units.map((u) => fileFact(u));
   return {
     id: `compose:${COMPOSE_PROJECT}:absent`,
-    facts: [state, dirFact, dataFact, ...unitFacts],
+    facts: [state, dirFact, dataFact, ...o.units.map((u) => fileFact(u))],
     plan(facts: FactSet) {
       const s = facts.get(state);
       const containers = s.status === "ok" ? s.containers.length : 0;
       const steps: Step[] = [];
-      const units = o.units.filter((u) => facts.get(fileFact(u)).exists);
-      if (units.length > 0) {
-        const names = units.map((u) => quote(u.slice(u.lastIndexOf("/") + 1))).join(" ");
-        steps.push({
-          description: `remove ${units.join(", ")}`,
-          script: `systemctl disable --now ${names} || true\nrm -f -- ${units.map(quote).join(" ")}\nsystemctl daemon-reload`,
-        });
-      }
+      const units = removeUnits(o.units, facts);
+      if (units !== null) steps.push(units);
       if (containers > 0) {
         steps.push({
           description: `docker compose down (${containers} containers of ${COMPOSE_PROJECT})`,

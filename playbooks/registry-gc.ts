@@ -1,0 +1,19 @@
+/**
+ * registry-gc: garbage collection of the registry deploy-registry stood up, on the hosts of
+ * `registry_group`: read-only maintenance mode, tag retention, `registry garbage-collect
+ * --delete-untagged`, back to read-write. It reads the same variables as deploy-registry (the same
+ * inventory serves both); engine hosts have nothing to do.
+ */
+import type { EnginePlaybook } from "../src/registry/engine-seam.js";
+import { registryGc } from "../src/registry/gc-resource.js";
+import { deployRegistryVariables, type DeployRegistryVars } from "./deploy-registry.vars.js";
+
+const playbook: EnginePlaybook<DeployRegistryVars> = {
+  name: "registry-gc",
+  description: "garbage-collect the private registry (read-only meanwhile) and apply tag retention",
+  variables: deployRegistryVariables,
+  resources: (vars, host) =>
+    host.groups.includes(vars.registry_group) ? [registryGc(vars.registry_dir)] : [],
+};
+
+export default playbook;
