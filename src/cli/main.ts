@@ -10,6 +10,7 @@ import { collect } from "./collect.js";
 import { type TargetCliOptions, withTargetOptions } from "./target-options.js";
 import { describeError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
+import { addRegistryCommands } from "./registry-command.js";
 import { VERIFY_HELP } from "../verify/help.js";
 import type { VerifyCliOptions } from "./verify-command.js";
 
@@ -95,6 +96,8 @@ export function buildProgram(result: { code: number }): Command {
       const { inventoryList } = await import("./inventory-command.js");
       result.code = await inventoryList(opts, (t: string) => process.stdout.write(t));
     });
+  // ops registry ls|rm|users|audit (deploy-registry): one self-contained block.
+  addRegistryCommands(program, result);
   return program;
 }
 

@@ -37,7 +37,7 @@ function missingTools(s: ComposeState): Outcome | null {
   return null;
 }
 
-export interface PreflightOptions {
+export interface RegistryPreflightOptions {
   /** Host ports the stack publishes. */
   readonly ports: readonly number[];
 }
@@ -48,7 +48,7 @@ export interface PreflightOptions {
  *
  * @example registryPreflight({ ports: [443, 5443] })
  */
-export function registryPreflight(o: PreflightOptions): Resource {
+export function registryPreflight(o: RegistryPreflightOptions): Resource {
   return {
     id: "registry:preflight",
     facts: [state, listeningPorts],

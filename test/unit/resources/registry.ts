@@ -16,7 +16,7 @@ import {
   registryPreflight,
   registryStack,
   type AbsentOptions,
-  type PreflightOptions,
+  type RegistryPreflightOptions,
   type StackOptions,
 } from "../../../src/registry/stack-resource.js";
 import { trustRegistry, type TrustedRegistry } from "../../../src/registry/trust.js";
@@ -35,7 +35,7 @@ export const RESOURCES: Record<string, (args: Args) => Resource> = {
   preflight: (a) => preflight(a as PreflightOptions),
   "engine-check": (a) => engineCheck(a as EngineCheckOptions),
   directory: (a) => directory(a as unknown as DirectoryOptions),
-  "registry-preflight": (a) => registryPreflight(a as unknown as PreflightOptions),
+  "registry-preflight": (a) => registryPreflight(a as unknown as RegistryPreflightOptions),
   "registry-stack": (a) => registryStack(a as unknown as StackOptions),
   "registry-absent": (a) => registryAbsent(a as unknown as AbsentOptions),
   "registry-gc": (a) => registryGc(String(a.dir)),
