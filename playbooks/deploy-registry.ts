@@ -11,9 +11,10 @@ import { directory } from "../src/resources/directory.js";
 import { dockerHandlers } from "../src/resources/docker-handlers.js";
 import type { Handler, Resource } from "../src/resources/resource.js";
 import { service } from "../src/resources/service.js";
-import type { EnginePlaybook, PlaybookHost, RunContext } from "../src/registry/engine-seam.js";
+import { definePlaybook, type PlaybookHost, type RunContext } from "../src/playbook.js";
 import { htpasswdFile, stackFileResource } from "../src/registry/host-files.js";
 import { registryModel } from "../src/registry/model.js";
+import { stackHealthCheck, trustCheck } from "../src/registry/checks.js";
 import { REGISTRY_RULES } from "../src/registry/rules.js";
 import {
   GC_TIMER,
@@ -108,7 +109,7 @@ function registryHost(
   ];
 }
 
-const playbook: EnginePlaybook<DeployRegistryVars> = {
+export default definePlaybook({
   name: "deploy-registry",
   description:
     "a Harbor-equivalent private registry (Distribution + nginx, compose) on the registry group's host; every other host trusts it",
@@ -120,6 +121,21 @@ const playbook: EnginePlaybook<DeployRegistryVars> = {
     const mine = registries.find((r) => r.host === host.name);
     const absent = vars.registry_state === "absent";
     return [...(mine !== undefined ? registryHost(vars, host, mine, run) : []), ...trust(registries, absent)];
+  },
+  checks(vars, host, run) {
+    const { registries } = tlsOutput(run.outputs);
+    if (vars.registry_state === "absent") return [];
+    const mine = registries.find((r) => r.host === host.name);
+    const services =
+      mine === undefined
+        ? []
+        : Object.keys(renderStack(stackSpec(vars, host), registryModel(vars), mine.material).services);
+    return [
+      ...(mine !== undefined ? [stackHealthCheck(services)] : []),
+      ...registries
+        .filter((r) => r.tls && r.material?.caPem != null)
+        .flatMap((r) => [r.endpoint, ...(r.proxyEndpoint !== null ? [r.proxyEndpoint] : [])].map(trustCheck)),
+    ];
   },
   handlers(vars): Handler[] {
     return [
@@ -134,6 +150,4 @@ const playbook: EnginePlaybook<DeployRegistryVars> = {
       ...dockerHandlers(),
     ];
   },
-};
-
-export default playbook;
+});

@@ -4,16 +4,14 @@
  * --delete-untagged`, back to read-write. It reads the same variables as deploy-registry (the same
  * inventory serves both); engine hosts have nothing to do.
  */
-import type { EnginePlaybook } from "../src/registry/engine-seam.js";
+import { definePlaybook } from "../src/playbook.js";
 import { registryGc } from "../src/registry/gc-resource.js";
-import { deployRegistryVariables, type DeployRegistryVars } from "./deploy-registry.vars.js";
+import { deployRegistryVariables } from "./deploy-registry.vars.js";
 
-const playbook: EnginePlaybook<DeployRegistryVars> = {
+export default definePlaybook({
   name: "registry-gc",
   description: "garbage-collect the private registry (read-only meanwhile) and apply tag retention",
   variables: deployRegistryVariables,
   resources: (vars, host) =>
     host.groups.includes(vars.registry_group) ? [registryGc(vars.registry_dir)] : [],
-};
-
-export default playbook;
+});

@@ -26,7 +26,7 @@ export type ComposeState =
   | { readonly status: "no-docker" }
   | { readonly status: "no-compose" }
   | { readonly status: "error"; readonly message: string }
-  | { readonly status: "ok"; readonly version: string; readonly containers: readonly ComposeContainer[] };
+  | { readonly status: "ok"; readonly containers: readonly ComposeContainer[] };
 
 const PS_FAILED = "@@ps-failed@@";
 
@@ -65,14 +65,13 @@ export function parseComposeState(name: string, stdout: string): ComposeState {
   const [head = "", ...rest] = stdout.split("\n");
   if (head === "docker absent") return { status: "no-docker" };
   if (head === "compose absent") return { status: "no-compose" };
-  const m = /^compose (\S+)$/.exec(head);
-  if (!m?.[1]) throw new FactError(name, `unexpected output "${head.slice(0, 80)}"`);
+  if (head !== "compose") throw new FactError(name, `unexpected output "${head.slice(0, 80)}"`);
   const body = rest.join("\n");
   if (body.includes(PS_FAILED)) {
     return { status: "error", message: body.replace(PS_FAILED, "").trim().split("\n").slice(-3).join(" ") };
   }
   try {
-    return { status: "ok", version: m[1], containers: rows(body).map(container) };
+    return { status: "ok", containers: rows(body).map(container) };
   } catch {
     throw new FactError(name, `docker compose ps printed no JSON: "${body.slice(0, 80)}"`);
   }
@@ -85,11 +84,13 @@ export function composeState(project: string): Fact<ComposeState> {
   const name = `compose-state:${project}`;
   return {
     name,
+    // One compose invocation (a Go binary's start costs ~0.5 s on a busy host): a missing plugin
+    // is told apart by docker's own "not a docker command" / "unknown command".
     probe: [
       'if ! command -v docker >/dev/null 2>&1; then echo "docker absent"; exit 0; fi',
-      'if ! v=$(docker compose version --short 2>/dev/null); then echo "compose absent"; exit 0; fi',
-      'echo "compose ${v#v}"',
-      `docker compose -p ${quote(project)} ps -a --format json 2>&1 || echo ${PS_FAILED}`,
+      `if out=$(docker compose -p ${quote(project)} ps -a --format json 2>&1); then printf 'compose\\n%s\\n' "$out"; exit 0; fi`,
+      'case "$out" in *"is not a docker command"*|*"unknown command"*) echo "compose absent"; exit 0 ;; esac',
+      `printf 'compose\\n%s\\n${PS_FAILED}\\n' "$out"`,
     ].join("\n"),
     parse: (stdout) => parseComposeState(name, stdout),
   };

@@ -4,7 +4,7 @@
  * line, and nothing on any host changes. Pure.
  */
 import type { DeployRegistryVars } from "../../playbooks/deploy-registry.vars.js";
-import type { RuleProblem, VarRule } from "./engine-seam.js";
+import type { RuleProblem, VarRule } from "../playbook.js";
 import { accountName } from "./model.js";
 
 type Rule = VarRule<DeployRegistryVars>;

@@ -65,9 +65,7 @@ export function registryPreflight(o: RegistryPreflightOptions): Resource {
           `choose another registry_port / registry_proxy_cache.port, or stop what listens there (ss -ltnp 'sport = :${taken[0]}')`,
         );
       }
-      return noop(
-        `docker compose ${s.status === "ok" ? s.version : ""} is installed; ports ${o.ports.join(", ")} are free or ours`,
-      );
+      return noop(`docker compose is installed; ports ${o.ports.join(", ")} are free or ours`);
     },
   };
 }

@@ -9,7 +9,7 @@ import { isIP } from "node:net";
 import type { DeployRegistryVars } from "../../playbooks/deploy-registry.vars.js";
 import { ConfigError } from "../errors.js";
 import { opsCaMaterial, ownCertMaterial, type TlsMaterial } from "./ca-store.js";
-import type { PlaybookHost, RunStep, RunStepContext, StepTarget } from "./engine-seam.js";
+import type { PlaybookHost, RunStep, RunStepContext, StepTarget } from "../playbook.js";
 import type { ServerNames } from "./x509.js";
 
 export const TLS_STEP = "registry-tls";

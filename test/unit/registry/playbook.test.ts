@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { DeployRegistryVars } from "../../../playbooks/deploy-registry.vars.js";
 import playbook, { stackSpec } from "../../../playbooks/deploy-registry.js";
 import gcPlaybook from "../../../playbooks/registry-gc.js";
-import type { RunContext, RunStepContext } from "../../../src/registry/engine-seam.js";
+import type { RunContext, RunStepContext } from "../../../src/playbook.js";
 import { renderStack } from "../../../src/registry/stack.js";
 import { registryModel } from "../../../src/registry/model.js";
 import { TLS_STEP, type TlsOutput } from "../../../src/registry/tls-step.js";

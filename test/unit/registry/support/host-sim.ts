@@ -31,7 +31,7 @@ export function freshFacts(resources: readonly Resource[], ports: number[] = [22
   for (const f of resources.flatMap((r) => r.facts)) {
     if (f.name.startsWith("file:")) values.set(f.name, { exists: false } satisfies FileInfo);
     else if (f.name.startsWith("compose-state:"))
-      values.set(f.name, { status: "ok", version: "2.26.1", containers: [] } satisfies ComposeState);
+      values.set(f.name, { status: "ok", containers: [] } satisfies ComposeState);
     else if (f.name === "listening-ports") values.set(f.name, ports);
     else if (f.name.startsWith("systemd-unit:")) values.set(f.name, unit(false));
     else if (f.name === "docker-info")
@@ -116,7 +116,7 @@ export function applied(
       }));
       for (const [name, v] of values)
         if (name.startsWith("compose-state:") && (v as ComposeState).status === "ok")
-          after.set(name, { status: "ok", version: "2.26.1", containers });
+          after.set(name, { status: "ok", containers });
     }
   }
   return after;
