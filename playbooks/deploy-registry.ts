@@ -73,9 +73,7 @@ function trust(registries: readonly RegistryEndpoint[], absent: boolean): Resour
   return registries.flatMap((r) => {
     const endpoints = [r.endpoint, ...(r.proxyEndpoint !== null ? [r.proxyEndpoint] : [])];
     if (absent) return endpoints.filter(() => r.tls).map((e) => untrustRegistry(e));
-    return endpoints.flatMap((endpoint) =>
-      trustRegistry({ endpoint, caPem: r.material?.caPem ?? null, tls: r.tls }),
-    );
+    return endpoints.flatMap((endpoint) => trustRegistry({ endpoint, caPem: r.caPem, tls: r.tls }));
   });
 }
 
@@ -91,7 +89,7 @@ function registryHost(
     return [registryAbsent({ dir: spec.dir, dataDir: spec.dataDir, removeData: run.yes, units: GC_UNITS })];
   }
   const model = registryModel(vars);
-  const stack = renderStack(spec, model, mine.material);
+  const stack = renderStack(spec, model, mine.server);
   const data = ["registry", "audit", ...(spec.proxyCache !== null ? ["proxy"] : [])];
   const timer = gcTimerFiles(spec);
   return [
@@ -129,11 +127,11 @@ export default definePlaybook({
     const services =
       mine === undefined
         ? []
-        : Object.keys(renderStack(stackSpec(vars, host), registryModel(vars), mine.material).services);
+        : Object.keys(renderStack(stackSpec(vars, host), registryModel(vars), mine.server).services);
     return [
       ...(mine !== undefined ? [stackHealthCheck(services)] : []),
       ...registries
-        .filter((r) => r.tls && r.material?.caPem != null)
+        .filter((r) => r.tls && r.caPem !== null)
         .flatMap((r) => [r.endpoint, ...(r.proxyEndpoint !== null ? [r.proxyEndpoint] : [])].map(trustCheck)),
     ];
   },

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { deployRegistryVariables, type DeployRegistryVars } from "../../playbooks/deploy-registry.vars.js";
+import { builtinVariableNames } from "../../playbooks/index.js";
 import { ConfigError } from "../errors.js";
 import type { VariablesSchema } from "../playbook.js";
 import { CA_CERT_FILE } from "../registry/ca-store.js";
@@ -59,6 +60,8 @@ export async function registryContext(opts: RegistryCliOptions): Promise<Registr
     limit: opts.limit,
     extraVars: opts.extraVars,
     schema: deployRegistryVariables as unknown as VariablesSchema,
+    // A shared inventory holds install-engine's variables too: known names, not typos.
+    known: await builtinVariableNames(),
   });
   const target = targets.find((t) => t.host.groups.includes(String(t.vars.registry_group)));
   if (target === undefined) {

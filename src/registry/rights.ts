@@ -1,8 +1,9 @@
 /**
- * The authorization table nginx enforces, generated from the model. nginx decides with `map`s
- * (core nginx, no modules): the key `"<user>:<action>:<project>"` is looked up in the grants, exact
- * keys first, then the regular expressions in order; a miss is a refusal. Anonymous requests have
- * an empty user. templates/registry/access.conf.ejs writes these grants into the maps.
+ * The authorization table nginx enforces, generated from the model. nginx decides with `map`s:
+ * the key `"<user>:<action>:<project>"` (user = the account nginx verified) is looked up in the
+ * grants, exact keys first, then the regular expressions in order; a miss is a refusal. An
+ * anonymous request has an empty user and gets through authentication only for the `anonymous`
+ * keys. templates/registry/access.conf.ejs writes these into the maps.
  *
  * Why keys are lowercase: nginx lowercases map keys when it loads them, so the names that reach
  * these maps (users, projects) are lowercase by their schema patterns.

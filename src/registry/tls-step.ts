@@ -8,7 +8,9 @@
 import { isIP } from "node:net";
 import type { DeployRegistryVars } from "../../playbooks/deploy-registry.vars.js";
 import { ConfigError } from "../errors.js";
-import { opsCaMaterial, ownCertMaterial, type TlsMaterial } from "./ca-store.js";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { CA_CERT_FILE, opsCaMaterial, ownCertMaterial, type TlsMaterial } from "./ca-store.js";
 import type { PlaybookHost, RunStep, RunStepContext, StepTarget } from "../playbook.js";
 import type { ServerNames } from "./x509.js";
 
@@ -16,15 +18,17 @@ export const TLS_STEP = "registry-tls";
 
 /** One registry as every host of the run sees it. */
 export interface RegistryEndpoint {
-  /** Inventory name of the host that runs it. */
-  readonly host: string;
+  /** Inventory name of the host that runs it; null when it is not among this run's targets. */
+  readonly host: string | null;
   /** `name:port` engines use. */
   readonly endpoint: string;
   /** `name:port` of the pull-through cache, when enabled. */
   readonly proxyEndpoint: string | null;
   readonly tls: boolean;
-  /** TLS files; null for plain HTTP. */
-  readonly material: TlsMaterial | null;
+  /** The CA engines trust (certs.d); null for plain HTTP or a publicly trusted certificate. */
+  readonly caPem: string | null;
+  /** The server's certificate and key (only for its own host's resources); null for plain HTTP. */
+  readonly server: { readonly certPem: string; readonly keyPem: string } | null;
 }
 
 export interface TlsOutput {
@@ -73,14 +77,60 @@ async function endpointOf(
           });
     ctx.secret(material.keyPem);
   }
-  const proxy = v.registry_proxy_cache;
   return {
     host: t.host.name,
+    ...endpoints(v, name),
+    caPem: material?.caPem ?? null,
+    server: material === null ? null : { certPem: material.certPem, keyPem: material.keyPem },
+  };
+}
+
+function endpoints(
+  v: DeployRegistryVars,
+  name: string,
+): Pick<RegistryEndpoint, "endpoint" | "proxyEndpoint" | "tls"> {
+  const proxy = v.registry_proxy_cache;
+  return {
     endpoint: `${name}:${v.registry_port}`,
     proxyEndpoint: proxy.enabled === true ? `${name}:${proxy.port ?? 5443}` : null,
     tls: v.registry_tls,
-    material,
   };
+}
+
+/**
+ * A run limited to engine hosts (`--limit engines`): the registry is known by registry_hostname,
+ * and its CA is read from where the registry's own runs keep it; nothing is made.
+ */
+function remoteRegistry(ctx: RunStepContext<DeployRegistryVars>): RegistryEndpoint {
+  const first = ctx.targets[0];
+  const v = first?.vars;
+  if (v === undefined || v.registry_hostname === "") {
+    const group = v?.registry_group ?? "registry";
+    throw new ConfigError(
+      `no host of group '${group}' is among the targets, and registry_hostname is not set: engines cannot know which registry to trust`,
+      {},
+      `include the registry host in --limit, or set registry_hostname (the name engines use for it)`,
+    );
+  }
+  let caPem: string | null = null;
+  if (v.registry_tls) {
+    const own = v.registry_tls_cert_file !== "";
+    const file = own
+      ? v.registry_tls_ca_file
+      : join(v.registry_ca_dir !== "" ? v.registry_ca_dir : ctx.inventoryDir, CA_CERT_FILE);
+    if (file !== "") {
+      const path = resolve(ctx.inventoryDir, file);
+      if (!existsSync(path)) {
+        throw new ConfigError(
+          `the registry's CA ${path} does not exist`,
+          { file: path },
+          "run deploy-registry on the registry host first: it makes the CA",
+        );
+      }
+      caPem = readFileSync(path, "utf8");
+    }
+  }
+  return { host: null, ...endpoints(v, v.registry_hostname), caPem, server: null };
 }
 
 /**
@@ -94,14 +144,7 @@ export const registryTlsStep: RunStep<DeployRegistryVars> = {
   async run(ctx): Promise<TlsOutput> {
     const now = new Date();
     const registries = ctx.targets.filter((t) => t.host.groups.includes(t.vars.registry_group));
-    if (registries.length === 0) {
-      const group = ctx.targets[0]?.vars.registry_group ?? "registry";
-      throw new ConfigError(
-        `no host of group '${group}' is among the targets: engines cannot know which registry to trust`,
-        {},
-        `put the registry host in group '${group}' (registry_group), and include it in --limit`,
-      );
-    }
+    if (registries.length === 0) return { registries: [remoteRegistry(ctx)] };
     return { registries: await Promise.all(registries.map((t) => endpointOf(t, ctx, now))) };
   },
 };

@@ -54,7 +54,36 @@ describe("deploy-registry playbook", () => {
     assert.equal(out.registries.length, 1);
     const r = out.registries[0]!;
     assert.deepEqual([r.host, r.endpoint, r.proxyEndpoint], ["reg1", "10.0.0.5:443", "10.0.0.5:5443"]);
-    assert.ok(secrets.includes(r.material?.keyPem ?? "?"));
+    assert.ok(secrets.includes(r.server?.keyPem ?? "?"));
+  });
+
+  it("a run of engine hosts alone finds the registry by registry_hostname and the CA kept beside the inventory", async () => {
+    const step = playbook.runSteps?.[0];
+    assert.ok(step);
+    const engines = (over: Partial<DeployRegistryVars>) =>
+      step.run({
+        targets: [{ host: engine, vars: { ...vars, ...over } }],
+        inventoryDir: dir,
+        check: true,
+        outputs: {},
+        exec: () => Promise.reject(new Error("no round trip")),
+        secret: () => undefined,
+        results: [],
+        signal: new AbortController().signal,
+      }) as Promise<TlsOutput>;
+    await assert.rejects(engines({}), /registry_hostname is not set/);
+    const out = await engines({ registry_hostname: "registry.lan" });
+    const first = (run.outputs[TLS_STEP] as TlsOutput).registries[0];
+    assert.deepEqual(out.registries, [
+      {
+        host: null,
+        endpoint: "registry.lan:443",
+        proxyEndpoint: "registry.lan:5443",
+        tls: true,
+        caPem: first?.caPem,
+        server: null,
+      },
+    ]);
   });
 
   it("an engine host only trusts the registry and its proxy cache through certs.d", () => {
@@ -70,7 +99,7 @@ describe("deploy-registry playbook", () => {
         "file:/etc/docker/certs.d/10.0.0.5:5443/ca.crt",
       ],
     );
-    const ca = (run.outputs[TLS_STEP] as TlsOutput).registries[0]?.material?.caPem;
+    const ca = (run.outputs[TLS_STEP] as TlsOutput).registries[0]?.caPem;
     assert.equal(String(steps[0]?.steps[0]?.stdin), ca);
   });
 

@@ -65,15 +65,42 @@ describe("registry stack on a real engine", function () {
     assert.match(metrics.stdout, /^registry_/m);
   });
 
-  it("asks for a password on /v2/ and accepts the right one (docker login), with the API version header", async () => {
+  it("answers /v2/ with a Bearer challenge; the token endpoint hands out verified credentials or 'anonymous'", async () => {
     const anon = await send(ep, "GET", "/v2/");
     assert.equal(anon.status, 401);
-    assert.match(String(anon.headers["www-authenticate"]), /^Basic realm="ops registry"/);
-    assert.equal(anon.headers["docker-distribution-api-version"], "registry/2.0");
-    assert.equal((await send(ep, "GET", "/v2/", { credentials: who("dev") })).status, 200);
     assert.equal(
-      (await send(ep, "GET", "/v2/", { credentials: { user: "dev", password: "wrong-pass" } })).status,
+      anon.headers["www-authenticate"],
+      `Bearer realm="https://${stack.nginxAddress}/ops/token",service="ops-registry"`,
+    );
+    assert.equal(anon.headers["docker-distribution-api-version"], "registry/2.0");
+    const token = async (creds?: Credentials) => {
+      const a = await send(
+        ep,
+        "GET",
+        "/ops/token?service=ops-registry&scope=repository:team/app:pull",
+        creds ? { credentials: creds } : {},
+      );
+      return [
+        a.status,
+        a.status === 200 ? (JSON.parse(a.body.toString()) as { token: string }).token : "",
+      ] as const;
+    };
+    assert.deepEqual(await token(), [200, "anonymous"]);
+    const [status, devToken] = await token(who("dev"));
+    assert.equal(status, 200);
+    assert.equal(devToken, Buffer.from(`dev:${who("dev").password}`).toString("base64"));
+    assert.equal((await token({ user: "dev", password: "wrong-pass" }))[0], 401);
+    const bearer = (t: string) => ({ headers: { Authorization: `Bearer ${t}` } });
+    assert.equal((await send(ep, "GET", "/v2/", bearer(devToken))).status, 200, "docker login");
+    assert.equal((await send(ep, "GET", "/v2/", bearer("anonymous"))).status, 401);
+    assert.equal(
+      (await send(ep, "GET", "/v2/", bearer(Buffer.from("dev:wrong-pass").toString("base64")))).status,
       401,
+    );
+    assert.equal(
+      (await send(ep, "GET", "/v2/", { credentials: who("dev") })).status,
+      200,
+      "Basic works too (curl)",
     );
   });
 
@@ -94,6 +121,8 @@ describe("registry stack on a real engine", function () {
     assert.deepEqual(await storageEntries(stack.registry, digestOf("guest's layer").slice(7)), []);
 
     assert.equal((await send(ep, "GET", "/v2/team/app/manifests/v1")).status, 401);
+    const anonymous = { headers: { Authorization: "Bearer anonymous", Accept: MANIFEST_V2 } };
+    assert.equal((await send(ep, "GET", "/v2/team/app/manifests/v1", anonymous)).status, 401);
     assert.equal((await pushImage(ep, who("dev"), "pub/tool", "1")).answer.status, 201);
     assert.equal(
       (await send(ep, "GET", "/v2/pub/tool/manifests/1", { headers: { Accept: MANIFEST_V2 } })).status,
