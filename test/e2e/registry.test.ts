@@ -176,7 +176,7 @@ describe("deploy-registry on lab hosts", function () {
       r.registry,
       `docker inspect -f '{{join .Args " "}}' ${idsAfter.registry ?? ""}`,
     );
-    assert.match(config, /config\.yml$/, "back to the read-write config");
+    assert.match(config.trim(), /\/config\.yml$/, "back to the read-write config");
     assert.equal((await hostExecResult(r.engines[1], `docker pull ${R}/pub/tool:1`)).exitCode, 0);
   });
 
