@@ -433,6 +433,27 @@ describe("deploy-registry on lab hosts", function () {
     ok(await ops(["run", "install-engine", "-i", r.inventory, "--limit", host, "--output", "json"]));
   });
 
+  it("registry_state: absent removes the stack and the engines' trust, keeps the data unless --yes", async () => {
+    const absent = JSON.stringify({ registry_state: "absent" });
+    const res = await deploy("-e", absent);
+    ok(res);
+    assert.equal(
+      (
+        await hostExec(r.registry, "docker ps -q --filter label=com.docker.compose.project=ops-registry")
+      ).trim(),
+      "",
+    );
+    assert.equal((await hostExecResult(r.registry, "test -e /opt/ops-registry")).exitCode, 1);
+    assert.match(await hostExec(r.registry, "ls /var/lib/ops-registry/registry"), /docker/);
+    for (const h of r.engines)
+      assert.equal((await hostExecResult(h, `test -e /etc/docker/certs.d/${R}:443/ca.crt`)).exitCode, 1);
+    const again = await deploy("-e", absent);
+    ok(again);
+    assert.ok(Object.values(summaries(again)).every((s) => s.status === "ok" && s.commands === 1));
+    ok(await deploy("-e", absent, "--yes"));
+    assert.equal((await hostExecResult(r.registry, "test -e /var/lib/ops-registry")).exitCode, 1);
+  });
+
   after(() => {
     for (const [k, v] of Object.entries(figures)) process.stdout.write(`      figure: ${k}: ${v}\n`);
   });

@@ -15,6 +15,7 @@ import {
   registryAbsent,
   registryPreflight,
   registryStack,
+  unitsAbsent,
   type AbsentOptions,
   type RegistryPreflightOptions,
   type StackOptions,
@@ -39,6 +40,7 @@ export const RESOURCES: Record<string, (args: Args) => Resource> = {
   "registry-stack": (a) => registryStack(a as unknown as StackOptions),
   "registry-absent": (a) => registryAbsent(a as unknown as AbsentOptions),
   "registry-gc": (a) => registryGc(String(a.dir)),
+  "units-absent": (a) => unitsAbsent(a.units as string[]),
   // One resource per case: the first the registry is trusted through.
   "trust-registry": (a) => {
     const [first] = trustRegistry(a as unknown as TrustedRegistry);
