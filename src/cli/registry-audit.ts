@@ -23,6 +23,7 @@ function when(text: string | undefined, option: string, now: Date): Date | undef
   return d;
 }
 
+/** @example await registryAudit({ ...opts, user: "dev", since: "2h", all: false }, write) */
 export async function registryAudit(opts: AuditCliOptions, write: (t: string) => void): Promise<number> {
   const now = new Date();
   const since = when(opts.since, "--since", now);

@@ -10,7 +10,7 @@ export interface ImageRow {
   bytes: number;
 }
 
-/** 1536 -> "1.5 KiB". */
+/** @example humanBytes(1536) === "1.5 KiB" */
 export function humanBytes(n: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let v = n;
@@ -22,6 +22,7 @@ export function humanBytes(n: number): string {
   return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
+/** @example await registryLs({ inventory: "hosts.yaml", extraVars: [], output: "pretty" }, "team", write) */
 export async function registryLs(
   opts: RegistryCliOptions,
   filter: string | undefined,

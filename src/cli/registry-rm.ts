@@ -15,6 +15,7 @@ export function parseImageRef(ref: string): [string, string] {
   throw new ConfigError(`'${ref}' is not PROJECT/REPO:TAG or PROJECT/REPO@sha256:DIGEST`, { path: "image" });
 }
 
+/** @example await registryRm(opts, "team/app:v1", write) // deletes the manifest v1 points at */
 export async function registryRm(
   opts: RegistryCliOptions,
   ref: string,

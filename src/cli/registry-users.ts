@@ -2,6 +2,7 @@
 import { table } from "../registry/audit.js";
 import { registryContext, type RegistryCliOptions } from "./registry-context.js";
 
+/** @example await registryUsers({ inventory: "hosts.yaml", extraVars: [], output: "json" }, write) */
 export async function registryUsers(opts: RegistryCliOptions, write: (t: string) => void): Promise<number> {
   const { model, name } = await registryContext(opts);
   const rows = model.accounts.map((a) => ({

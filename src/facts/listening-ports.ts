@@ -10,6 +10,7 @@ import { lines } from "./text.js";
 /** State 0A is LISTEN in the kernel's tcp_states. */
 const LISTEN = "0A";
 
+/** @example parseListeningPorts("  0: 00000000:01BB 00000000:0000 0A ...\n") // [443] */
 export function parseListeningPorts(stdout: string): number[] {
   const ports = new Set<number>();
   for (const line of lines(stdout)) {

@@ -48,7 +48,11 @@ export interface AuditFilter {
   readonly all?: boolean;
 }
 
-/** Lines nginx could not have written (a truncated last line) are skipped, not fatal. */
+/**
+ * Lines nginx could not have written (a truncated last line) are skipped, not fatal.
+ *
+ * @example parseAuditLog(await api.auditLog()).length
+ */
 export function parseAuditLog(text: string): AuditRecord[] {
   const out: AuditRecord[] = [];
   for (const line of text.split("\n")) {
@@ -120,7 +124,7 @@ export function parseWhen(text: string, now: Date): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** A table a person reads: one line per event. */
+/** A table a person reads: one line per event. @example write(formatAudit(auditEvents(records))) */
 export function formatAudit(events: readonly AuditEvent[]): string {
   if (events.length === 0) return "no matching events\n";
   const rows = events.map((e) => [
@@ -136,7 +140,7 @@ export function formatAudit(events: readonly AuditEvent[]): string {
   return table([head, ...rows]);
 }
 
-/** Left-aligned columns, two spaces apart. */
+/** Left-aligned columns, two spaces apart. @example table([["A", "B"], ["x", "y"]]) // "A  B\nx  y\n" */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
   return (

@@ -61,6 +61,11 @@ function rows(text: string): Json[] {
   return lines(trimmed).map((l) => JSON.parse(l) as Json);
 }
 
+/**
+ * Pure: the probe's output in, the project's state out.
+ *
+ * @example parseComposeState("compose-state:ops-registry", "compose absent\n") // { status: "no-compose" }
+ */
 export function parseComposeState(name: string, stdout: string): ComposeState {
   const [head = "", ...rest] = stdout.split("\n");
   if (head === "docker absent") return { status: "no-docker" };

@@ -26,7 +26,11 @@ export const bcryptHasher: Hasher = {
   matches: (password, hash) => /^\$2[aby]\$/.test(hash) && bcrypt.compareSync(password, hash),
 };
 
-/** `name:hash` lines of an htpasswd file into a map (later lines win, as nginx reads them). */
+/**
+ * `name:hash` lines of an htpasswd file into a map (later lines win, as nginx reads them).
+ *
+ * @example parseHtpasswd("dev:$2b$06$...\n").get("dev") // "$2b$06$..."
+ */
 export function parseHtpasswd(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split("\n")) {

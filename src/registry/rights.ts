@@ -66,7 +66,7 @@ export function mapLookup(grants: readonly string[], key: string): boolean {
   return grants.some((g) => g.startsWith("~") && new RegExp(g.slice(1)).test(key));
 }
 
-/** The key nginx builds for a request. */
+/** The key nginx builds for a request. @example requestKey(undefined, "pull", "pub") === ":pull:pub" */
 export function requestKey(user: string | undefined, action: RequestAction, project: string): string {
   return `${user ?? ""}:${action}:${project}`;
 }

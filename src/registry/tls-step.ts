@@ -35,12 +35,16 @@ export interface TlsOutput {
   readonly registries: readonly RegistryEndpoint[];
 }
 
-/** The name engines use: registry_hostname, else the address ops connects to. */
+/** The name engines use: registry_hostname, else the address ops connects to. @example registryName(vars, host) // "10.0.0.5" */
 export function registryName(vars: DeployRegistryVars, host: PlaybookHost): string {
   return vars.registry_hostname !== "" ? vars.registry_hostname : host.address;
 }
 
-/** The SANs a server certificate needs: the name engines use and the host's address. */
+/**
+ * The SANs a server certificate needs: the name engines use and the host's address.
+ *
+ * @example serverNames({ ...vars, registry_hostname: "reg.lan" }, host) // { dns: ["reg.lan"], ips: ["10.0.0.5"] }
+ */
 export function serverNames(vars: DeployRegistryVars, host: PlaybookHost): ServerNames {
   const all = [...new Set([registryName(vars, host), host.address])];
   return { dns: all.filter((n) => isIP(n) === 0), ips: all.filter((n) => isIP(n) !== 0) };
@@ -149,7 +153,7 @@ export const registryTlsStep: RunStep<DeployRegistryVars> = {
   },
 };
 
-/** The step's output as a host's resources read it (an error if the runner did not run it). */
+/** The step's output as a host's resources read it (an error if the runner did not run it). @example tlsOutput(run.outputs).registries */
 export function tlsOutput(outputs: Readonly<Record<string, unknown>>): TlsOutput {
   const out = outputs[TLS_STEP] as TlsOutput | undefined;
   if (out === undefined) throw new Error(`run step ${TLS_STEP} did not run`);
