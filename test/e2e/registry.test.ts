@@ -93,6 +93,9 @@ describe("deploy-registry on lab hosts", function () {
     const res = await deploy();
     figures["no-op run (3 hosts)"] = seconds(Date.now() - t0);
     ok(res);
+    figures["no-op per host"] = Object.values(summaries(res))
+      .map((s) => `${s.host} ${s.ms} ms`)
+      .join(", ");
     for (const [host, s] of Object.entries(summaries(res))) {
       assert.equal(s.status, "ok", `${host}: ${JSON.stringify(s.plan.filter((p) => p.outcome !== "noop"))}`);
       assert.equal(s.commands, 1, `${host} sent ${s.commands} commands`);

@@ -4,7 +4,9 @@
  * the roles (and refuses what would let a user around them) with real requests over TLS.
  */
 import { strict as assert } from "node:assert";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { ensureServiceImage } from "../../lab/service-images.js";
 import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
 import { renderStack } from "../../../src/registry/stack.js";
 import { createCa, signServer } from "../../../src/registry/x509.js";
@@ -62,6 +64,16 @@ describe("registry stack on a real engine", function () {
     const t = await $`docker exec ${stack.nginx} nginx -t -c /etc/ops-registry/nginx.conf`.nothrow();
     assert.equal(t.exitCode, 0, t.stderr);
     assert.match(t.stderr, /test is successful/);
+    // The plain-HTTP variant (registry_tls: false), without the proxy cache, in a throwaway container.
+    const root = tempRoot();
+    writeStack(
+      root,
+      renderStack(sampleSpec({ tls: false, port: 5000, proxyCache: null }), sampleModel(), null),
+    );
+    const plain =
+      await $`docker run --rm --add-host registry:127.0.0.1 -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "audit")}:/var/log/ops-registry ${await ensureServiceImage("nginx-sh")} nginx -t -c /etc/ops-registry/nginx.conf`.nothrow();
+    rmSync(root, { recursive: true, force: true });
+    assert.equal(plain.exitCode, 0, plain.stderr);
     const metrics =
       await $`docker exec ${stack.registry} /usr/bin/wget -q -O - http://127.0.0.1:5001/metrics`;
     assert.match(metrics.stdout, /^registry_/m);
