@@ -56,6 +56,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(outputOption())
     .option("-v, --verbose", "also list what was already in place, and why", false)
     .option("-y, --yes", "confirm destructive steps (removing installed conflicting packages)", false)
+    .option("--verify", "then run the playbook's checks (what `ops verify` runs) on the state it left", false)
     .addHelpText("after", EXIT_HELP)
     .action(async (playbook: string, opts: RunCliOptions) => {
       const { runCommand } = await import("./run-command.js");

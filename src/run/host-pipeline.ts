@@ -4,12 +4,11 @@
  * lock, apply, run handlers. Every failure is caught here and turned into events and the host's
  * result, so one host's failure never stops the others.
  */
-import type { Check } from "../checks/check.js";
-import { cleanupOf, gatesOf } from "../checks/batch.js";
+import type { Check, CheckOutcome } from "../checks/check.js";
+import { driftOutcomes } from "../checks/drift.js";
 import { judgeChecks } from "../checks/judge.js";
-import { ConnectError, Interrupted, OpsError, StepFailed } from "../errors.js";
+import { ConnectError, Interrupted, StepFailed } from "../errors.js";
 import type { EventSink, HostResult } from "../events.js";
-import { stopBatchScript } from "../facts/gather.js";
 import { LOCK_PATH, lock } from "../facts/lock.js";
 import type { InventoryHost } from "../inventory/types.js";
 import { handlersToRun } from "../plan/handlers.js";
@@ -17,7 +16,7 @@ import { factsOf, planHost, type HostPlan } from "../plan/plan-host.js";
 import type { Handler, Resource } from "../resources/resource.js";
 import type { Transport } from "../transport/transport.js";
 import { applyPlan } from "./apply-plan.js";
-import { gatherFacts } from "./gather-facts.js";
+import { probeBatch } from "./probe-batch.js";
 import type { HostCleanups } from "./host-cleanups.js";
 import { HostRecorder } from "./host-recorder.js";
 import { LOCK_BUSY_EXIT, acquireLockScript, releaseLockScript } from "./lock.js";
@@ -47,6 +46,13 @@ export interface PipelineOptions {
   startedAt: string;
   /** Who runs, e.g. "alice@laptop", written into the host lock for whoever finds it. */
   owner: string;
+  /** `ops run --verify`: judge the checks after applying (one more round trip), not with the first probe. */
+  checksAfterApply?: boolean;
+  /**
+   * Compliance: each planned resource is also a check, `drift.<resource id>`: in place passes, a
+   * planned change fails with its steps (and diffs) as evidence. Drift is a plan that is not empty.
+   */
+  drift?: boolean;
 }
 
 export interface PipelineDeps {
@@ -63,10 +69,9 @@ export interface PipelineDeps {
   signal?: AbortSignal;
   /** Runs planning and judging (playbook code, maybe a user's); the CLI makes it interruptible. */
   guard?<T>(work: () => T): T;
+  /** Sees each check outcome before it is recorded (compliance marks waived failures here). */
+  judged?(host: string, outcome: CheckOutcome): CheckOutcome;
 }
-
-/** Where a run's batch keeps its shell's pid, so an interrupt can stop it. */
-export const batchPidFile = (runId: string): string => `/tmp/ops-batch-${runId}.pid`;
 
 /** Runs one host's pipeline. Never throws. */
 export async function runHostPipeline(
@@ -102,6 +107,7 @@ export async function runHostPipeline(
     );
     if (!options.apply || plan.stepCount === 0) {
       for (const h of handlersToRun(work.handlers, notified)) rec.handlerPlanned(h);
+      await checkAfterApply(work, transport, options, deps, rec);
       return rec.done(rec.changedCount > 0 && !options.apply ? "changed" : "ok");
     }
     if (deps.signal?.aborted) throw new Interrupted("interrupted before the first step; nothing was changed");
@@ -118,6 +124,7 @@ export async function runHostPipeline(
     releaseLock = deps.cleanups.add(job.host.name, transport, releaseLockScript(options.runId), "lock");
     const applyDeps = { emit: deps.emit, now: deps.now, ...(deps.signal ? { signal: deps.signal } : {}) };
     await applyPlan(transport, plan, work.handlers, applyDeps, rec);
+    await checkAfterApply(work, transport, options, deps, rec);
     return rec.done("changed");
   } catch (err) {
     return err instanceof ConnectError ? rec.unreachable(err) : rec.failed(err);
@@ -132,6 +139,25 @@ export async function runHostPipeline(
 }
 
 /**
+ * `ops run --verify`: the playbooks' checks, judged on the state the run left, in one more round
+ * trip (before the lock is released, so no other run changes the host in between).
+ */
+async function checkAfterApply(
+  work: HostWork,
+  transport: Transport,
+  options: PipelineOptions,
+  deps: PipelineDeps,
+  rec: HostRecorder,
+): Promise<void> {
+  if (!options.checksAfterApply || work.checks.length === 0 || deps.signal?.aborted) return;
+  const facts = work.checks.flatMap((c) => c.facts);
+  const set = await probeBatch(transport, facts, work.checks, options.runId, deps.cleanups);
+  const guard = deps.guard ?? (<T>(w: () => T): T => w());
+  for (const outcome of guard(() => judgeChecks(work.checks, set)))
+    rec.checked(deps.judged ? deps.judged(transport.host, outcome) : outcome);
+}
+
+/**
  * Gathers every fact in one round trip and plans and judges. Returns undefined when the host
  * failed (already recorded): another run holds its lock, or a resource cannot be planned.
  */
@@ -142,31 +168,11 @@ async function probeAndPlan(
   deps: PipelineDeps,
   rec: HostRecorder,
 ): Promise<{ plan: HostPlan } | undefined> {
-  const checkFacts = work.checks.flatMap((c) => c.facts);
+  const checks = options.checksAfterApply ? [] : work.checks;
   const withLock = work.resources.length > 0 ? [lock] : [];
-  const facts = [...factsOf(work.resources, withLock), ...checkFacts];
-  const cleanup = cleanupOf(work.checks);
-  const pidFile = cleanup === undefined ? undefined : batchPidFile(options.runId);
-  const undo =
-    cleanup === undefined || pidFile === undefined
-      ? undefined
-      : deps.cleanups.add(transport.host, transport, `${stopBatchScript(pidFile)}\n${cleanup}`, "effects");
+  const facts = [...factsOf(work.resources, withLock), ...checks.flatMap((c) => c.facts)];
   const started = deps.now();
-  let set;
-  try {
-    set = await gatherFacts(transport, facts, {
-      gates: gatesOf(work.checks),
-      ...(cleanup !== undefined ? { cleanup } : {}),
-      ...(pidFile !== undefined ? { pidFile } : {}),
-    });
-  } catch (err) {
-    // The batch's exit trap cleans up when its shell ends; once more in case it never started.
-    if (cleanup !== undefined && pidFile !== undefined)
-      await transport.exec(`${stopBatchScript(pidFile)}\n${cleanup}`).catch(() => undefined);
-    throw err;
-  } finally {
-    undo?.();
-  }
+  const set = await probeBatch(transport, facts, checks, options.runId, deps.cleanups);
   rec.factsGathered(deps.now() - started, set.size);
 
   if (work.resources.length > 0) {
@@ -184,10 +190,12 @@ async function probeAndPlan(
   const guard = deps.guard ?? (<T>(work: () => T): T => work());
   const { plan, outcomes } = guard(() => ({
     plan: planHost(work.resources, set),
-    outcomes: judgeChecks(work.checks, set),
+    outcomes: judgeChecks(checks, set),
   }));
   rec.planned(plan, !options.apply);
-  for (const outcome of outcomes) rec.checked(outcome);
+  const drift = options.drift ? driftOutcomes(plan) : [];
+  for (const outcome of [...drift, ...outcomes])
+    rec.checked(deps.judged ? deps.judged(transport.host, outcome) : outcome);
   if (deps.signal?.aborted && outcomes.some((o) => o.status !== "pass")) {
     throw new Interrupted("interrupted while the checks ran; what they created was removed");
   }
@@ -211,9 +219,4 @@ async function probeAndPlan(
     }
   }
   return { plan };
-}
-
-/** The kind of an error for events: an OpsError's own, else internal. */
-export function errorKind(err: unknown): string {
-  return err instanceof OpsError ? err.kind : "internal";
 }

@@ -2,6 +2,7 @@
 //   flock /tmp/ops-lab.lock npm run bench                      # 20 hosts, 5 no-op runs, 2 fresh runs
 //   flock /tmp/ops-lab.lock npm run bench -- --smoke           # CI: 2 hosts, 1 run each, writes no docs
 //   flock /tmp/ops-lab.lock npm run bench -- --hosts 5 --runs 3 --fresh-runs 1 --skip ansible
+//   npm run bench -- --inventory-scale [1000,5000,20000]      # inventory loading only, no lab
 // Run it under the lab lock: it resizes the shared lab. Exits non-zero when any measured run fails.
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { describeMachine } from "./machine.js";
 import { writeReport, renderSection } from "./report.js";
 import { REPO_ROOT } from "./runners.js";
 import { measureAll, type Plan } from "./measure.js";
+import { DEFAULT_SIZES, measureInventoryScale, SCALE_HEADERS, scaleRows } from "./inventory-scale.js";
 import {
   BREAKDOWN_HEADERS,
   TARGET_HEADERS,
@@ -29,7 +31,12 @@ const USAGE = `usage: npm run bench -- [--hosts N] [--runs R] [--fresh-runs F] [
   --fresh-runs F  fresh runs of each tool, every one on newly created hosts (default 2)
   --smoke         2 hosts, 1 run of each, no docs written: what CI runs so the bench keeps working
   --skip LIST     leave out measurements: ops, ansible, fresh (comma-separated)
-  --out FILE      where to write the report (default docs/BENCHMARKS.md; none with --smoke); "none" writes none`;
+  --out FILE      where to write the report (default docs/BENCHMARKS.md; none with --smoke); "none" writes none
+  --simulate LIST sizes (comma-separated, e.g. 100,1000) of a no-op run with the fake transport: control-side
+                  CPU per host and peak memory, no lab needed (--unreachable: hosts that refuse instead)
+  --inventory-scale [SIZES]
+                  only time and peak RSS of loading generated inventories (default 1000,5000,20000
+                  hosts); needs no lab and writes no docs`;
 
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -38,7 +45,9 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-function parsePlan(argv: string[]): (Plan & { out: string | undefined }) | undefined {
+type Simulation = { sizes: number[]; unreachable: boolean };
+
+function parsePlan(argv: string[]): (Plan & { out: string | undefined; simulate?: Simulation }) | undefined {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -48,6 +57,8 @@ function parsePlan(argv: string[]): (Plan & { out: string | undefined }) | undef
       smoke: { type: "boolean", default: false },
       skip: { type: "string", default: "" },
       out: { type: "string" },
+      simulate: { type: "string" },
+      unreachable: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -61,7 +72,15 @@ function parsePlan(argv: string[]): (Plan & { out: string | undefined }) | undef
   for (const s of skip)
     if (!["ops", "ansible", "fresh"].includes(s)) throw new Error(`--skip: unknown "${s}"`);
   const smoke = values.smoke;
+  const simulate =
+    values.simulate === undefined
+      ? undefined
+      : {
+          sizes: values.simulate.split(",").map((n) => positive("simulate", n.trim(), 1)),
+          unreachable: values.unreachable,
+        };
   return {
+    ...(simulate ? { simulate } : {}),
     hosts: smoke ? 2 : positive("hosts", values.hosts, 20),
     runs: smoke ? 1 : positive("runs", values.runs, 5),
     freshRuns: smoke ? 1 : positive("fresh-runs", values["fresh-runs"], 2),
@@ -72,10 +91,31 @@ function parsePlan(argv: string[]): (Plan & { out: string | undefined }) | undef
   };
 }
 
+/** `--inventory-scale` alone, or followed by comma-separated sizes; undefined when not asked for. */
+function scaleSizes(argv: string[]): number[] | undefined {
+  const at = argv.indexOf("--inventory-scale");
+  if (at < 0) return undefined;
+  const next = argv[at + 1];
+  if (next === undefined || next.startsWith("--")) return DEFAULT_SIZES;
+  return next.split(",").map((s) => positive("inventory-scale", s, 0));
+}
+
 async function main(argv: string[]): Promise<number> {
+  const sizes = scaleSizes(argv);
+  if (sizes !== undefined) {
+    const points = await measureInventoryScale(sizes);
+    process.stdout.write(renderText(SCALE_HEADERS, scaleRows(points)) + "\n");
+    return 0;
+  }
   const plan = parsePlan(argv);
   if (plan === undefined) {
     process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  if (plan.simulate) {
+    const { runSimulations, simulationTable } = await import("./simulate.js");
+    const results = await runSimulations(plan.simulate.sizes, plan.simulate.unreachable);
+    process.stdout.write(simulationTable(results) + "\n");
     return 0;
   }
   const lab = await labUp({ el9: plan.hosts, debian12: 0 });
