@@ -11,6 +11,7 @@ import { withTargetOptions } from "./target-options.js";
 import { describeError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
 import type { InventoryCliOptions, RunCliOptions } from "./options.js";
+import { addRegistryCommands } from "./registry-command.js";
 import { handleFatalErrors } from "./signals.js";
 import { VERIFY_HELP } from "./verify-help.js";
 import type { VerifyCliOptions } from "./verify-command.js";
@@ -133,6 +134,8 @@ export function buildProgram(result: { code: number }): Command {
       const { inventoryList } = await import("./inventory-command.js");
       result.code = await inventoryList(opts, (t: string) => process.stdout.write(t));
     });
+  // ops registry ls|rm|users|audit (deploy-registry): one self-contained block.
+  addRegistryCommands(program, result);
   return program;
 }
 

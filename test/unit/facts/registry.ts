@@ -15,6 +15,8 @@ import { sudo } from "../../../src/facts/sudo.js";
 import { systemdUnit } from "../../../src/facts/systemd-unit.js";
 import { urlContent } from "../../../src/facts/url-content.js";
 import { urlTimings } from "../../../src/facts/url-timings.js";
+import { listeningPorts } from "../../../src/facts/listening-ports.js";
+import { composeState } from "../../../src/registry/compose-fact.js";
 
 export interface FactArgs {
   names?: string[];
@@ -49,4 +51,6 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   sudo: () => sudo,
   "disk-free": () => diskFree,
   "url-timings": (a) => urlTimings(a.urls ?? [], a.timeoutSeconds),
+  "listening-ports": () => listeningPorts,
+  "compose-state": (a) => composeState(arg(a, "name")),
 };

@@ -207,4 +207,23 @@ describe("runHosts: the host pipeline with the fake transport", () => {
     assert.ok(!events.some((e) => e.kind === "host-failed"), "a host not started is not a failure");
     assert.equal(code, 130);
   });
+
+  it("a step marked showOutput reports the end of what it printed; others do not", async () => {
+    const a = new FakeTransport("a", (script) => {
+      const probe = answerProbe(script, { lock: "unlocked", marker: "old" });
+      if (probe) return probe;
+      return { code: 0, stdout: "noise\nops-gc bytes_before=10 bytes_after=2\n", stderr: "" };
+    });
+    const gc: Resource = {
+      id: "gc",
+      facts: [marker],
+      plan: () => change({ description: "collect", script: "gc.sh", showOutput: true }),
+    };
+    const { byHost, events } = await run({ a }, [job("a", [gc, markerResource("v2")])]);
+    assert.deepEqual(
+      byHost("a").applied.map((s) => s.output),
+      ["noise\nops-gc bytes_before=10 bytes_after=2", undefined],
+    );
+    assert.ok(events.some((e) => e.kind === "step-ran" && e.output?.includes("bytes_after=2")));
+  });
 });
