@@ -23,8 +23,8 @@ Exit codes:
   1    usage or configuration error (nothing ran)
   2    a host failed, was unreachable or did not start (the others still ran)
   3    drift: --check found changes to make
-  130  interrupted (Ctrl-C, SIGTERM, SIGHUP): no new host started; hosts finished their
-       current step and released their locks
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP, or the output closed): no new host started;
+       hosts finished their current step and released their locks
   70   a bug in ops
 `;
 

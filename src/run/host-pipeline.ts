@@ -93,7 +93,7 @@ export async function runHostPipeline(
     await transport.close().catch(() => undefined);
     return rec.done("not-started");
   }
-  let releaseLock: (() => void) | undefined;
+  let locked = false;
   try {
     const guard = deps.guard ?? (<T>(work: () => T): T => work());
     const work = guard(() => job.work());
@@ -121,7 +121,8 @@ export async function runHostPipeline(
           : undefined;
       throw new StepFailed(job.host.name, "take the host lock", taken.code, tail(taken.stderr), hint);
     }
-    releaseLock = deps.cleanups.add(job.host.name, transport, releaseLockScript(options.runId), "lock");
+    deps.cleanups.add(job.host.name, transport, releaseLockScript(options.runId), "lock");
+    locked = true;
     const applyDeps = { emit: deps.emit, now: deps.now, ...(deps.signal ? { signal: deps.signal } : {}) };
     await applyPlan(transport, plan, work.handlers, applyDeps, rec);
     await checkAfterApply(work, transport, options, deps, rec);
@@ -129,10 +130,9 @@ export async function runHostPipeline(
   } catch (err) {
     return err instanceof ConnectError ? rec.unreachable(err) : rec.failed(err);
   } finally {
-    if (releaseLock) {
-      releaseLock();
-      await transport.exec(releaseLockScript(options.runId)).catch(() => undefined);
-    }
+    // Released through the registry: a second signal or a fatal error that ends the process now
+    // waits (bounded) for this release in flight instead of exiting before it reached the host.
+    if (locked) deps.cleanups.start("lock", job.host.name);
     await deps.cleanups.settle(job.host.name);
     await transport.close().catch(() => undefined);
   }
