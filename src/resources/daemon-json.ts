@@ -4,7 +4,7 @@
  * by reload when only reloadable keys changed, else by restart, and rolled back by the handler when
  * the engine does not come back (see docker-handlers.ts).
  */
-import { dockerInfo, type DockerInfo } from "../facts/docker-info.js";
+import { dockerDaemon, type DockerInfo } from "../facts/docker-info.js";
 import { file as fileFact } from "../facts/file.js";
 import { keyDiff, sha256 } from "./diff.js";
 import { DOCKER_RELOAD, DOCKER_RESTART } from "./docker-handlers.js";
@@ -79,7 +79,7 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
   const fact = fileFact(path);
   return {
     id: `daemon-json:${path}`,
-    facts: [fact, dockerInfo],
+    facts: [fact, dockerDaemon],
     plan(facts) {
       const info = facts.get(fact);
       let current: Json = {};
@@ -111,7 +111,7 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
       const changed = Object.keys(o.set).filter(
         (k) => !(k in current) || canonical(current[k]) !== canonical(o.set[k]),
       );
-      const engine = facts.get(dockerInfo);
+      const engine = facts.get(dockerDaemon);
       if (changed.length === 0) {
         const stale = notApplied(engine, o.set);
         if (stale.length > 0) {

@@ -1,6 +1,6 @@
 /** Maps a fixture folder name (and the case's args) to the fact it exercises. */
 import type { Fact } from "../../../src/facts/fact.js";
-import { dockerInfo } from "../../../src/facts/docker-info.js";
+import { dockerDaemon, dockerInfo } from "../../../src/facts/docker-info.js";
 import { file } from "../../../src/facts/file.js";
 import { group, users } from "../../../src/facts/group.js";
 import { kernel } from "../../../src/facts/kernel.js";
@@ -38,5 +38,6 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   group: (a) => group(arg(a, "name")),
   users: (a) => users(a.names ?? []),
   "docker-info": () => dockerInfo,
+  "docker-daemon": () => dockerDaemon,
   lock: () => lock,
 };
