@@ -12,12 +12,14 @@ import { REPO_ROOT } from "./runners.js";
 import { measureAll, type Plan } from "./measure.js";
 import {
   BREAKDOWN_HEADERS,
+  PROBE_HEADERS,
   TARGET_HEADERS,
   TIME_HEADERS,
   breakdownRows,
   STEP_HEADERS,
   stepRows,
   extraLines,
+  probeRows,
   renderText,
   targetRows,
   timeRows,
@@ -85,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
     "",
     renderText(TARGET_HEADERS, targetRows(results)),
     ...(results.breakdown ? ["", renderText(BREAKDOWN_HEADERS, breakdownRows(results))] : []),
+    ...(results.probe ? ["", renderText(PROBE_HEADERS, probeRows(results))] : []),
     ...(stepRows(results).length > 0 ? ["", renderText(STEP_HEADERS, stepRows(results))] : []),
     "",
     ...extraLines(results),

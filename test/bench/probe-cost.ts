@@ -15,7 +15,8 @@ import { sshArgs } from "../lab/hosts.js";
 import type { LabHost, LabInfo } from "../lab/lab.js";
 import { FLOOR_PROBE } from "./floor.js";
 import { timed, type Timed } from "./proc.js";
-import { summarize, type Summary } from "./stats.js";
+import type { ProbeCost } from "./results.js";
+import { summarize } from "./stats.js";
 
 /** Runs a script on the host over the open connection. */
 export type Ssh = (script: string) => Promise<Timed>;
@@ -65,17 +66,6 @@ export async function timeScript(ssh: Ssh, script: () => string, repeats: number
     ms.push(r.ms);
   }
   return ms;
-}
-
-export interface ProbeCost {
-  /** Hosts measured, one after the other. */
-  readonly hosts: number;
-  /** Facts in install-engine's batched probe. */
-  readonly facts: number;
-  /** Every run on every measured host, pooled. */
-  readonly empty: Summary;
-  readonly floor: Summary;
-  readonly probe: Summary;
 }
 
 /**
