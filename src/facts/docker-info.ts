@@ -66,10 +66,13 @@ function validates(version: string | null): boolean {
 
 /** Parses either probe's output (docker-info or docker-daemon): `client`, `info` and `error` lines. */
 export function parseDockerInfo(stdout: string): DockerInfo {
-  const kv = wordMap(stdout);
+  // The JSON comes last and is taken whole (newlines and all): no `tr` on the host to fold it.
+  const nl = stdout.indexOf("\ninfo ");
+  const at = stdout.startsWith("info ") ? 0 : nl < 0 ? -1 : nl + 1;
+  const kv = wordMap(at < 0 ? stdout : stdout.slice(0, at));
   if (kv.get("status") === "absent") return { status: "absent" };
   const client = kv.get("client")?.trim() ?? "";
-  const raw = kv.get("info");
+  const raw = at >= 0 ? stdout.slice(at + "info ".length) : undefined;
   if (raw === undefined) {
     const clientVersion = client === "" ? null : client;
     const message = (kv.get("error") ?? "").trim() || "docker info did not answer";
@@ -131,7 +134,7 @@ function probe(client: "always" | "unless-socket-answers"): string {
     `  *) ${client === "always" ? "" : `${CLIENT}; `}${fallback} ;;`,
     "esac",
     'case "$out" in',
-    "  '{'*) printf 'info %s\\n' \"$(printf '%s' \"$out\" | tr '\\n' ' ')\" ;;",
+    "  '{'*) printf 'info %s\\n' \"$out\" ;;",
     `  *) printf 'error %s\\n' "$( (${bounded("docker info")}) 2>&1 >/dev/null | tail -n 3 | tr '\\n' ' ' | cut -c1-500)" ;;`,
     "esac",
   ].join("\n");
