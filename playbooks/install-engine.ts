@@ -9,6 +9,7 @@ import { osRelease } from "../src/facts/os-release.js";
 import { definePlaybook } from "../src/playbook.js";
 import { daemonJson } from "../src/resources/daemon-json.js";
 import { DOCKER_RESTART, dockerHandlers } from "../src/resources/docker-handlers.js";
+import { DAEMON_JSON } from "../src/resources/docker-rollback.js";
 import { engineCheck } from "../src/resources/engine-check.js";
 import { DOCKER_GPG_KEY_PATH, gpgKey } from "../src/resources/gpg-key.js";
 import { groupMembers } from "../src/resources/group-members.js";
@@ -61,6 +62,8 @@ export default definePlaybook({
       packages({
         names: vars.docker_packages,
         ...(vars.docker_version ? { version: vars.docker_version } : {}),
+        // The engine and its CLI move together; the rest follows dnf's dependencies.
+        pinned: ["docker-ce", "docker-ce-cli"],
         conflicts: vars.docker_remove_conflicts ? CONFLICTING_PACKAGES : [],
         confirmRemoval: run.yes,
         notify: [DOCKER_RESTART],
@@ -71,7 +74,14 @@ export default definePlaybook({
           ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
           : {}),
       }),
-      service({ name: "docker", enabled: true, started: true }),
+      // Starting the engine proves the pending daemon.json, and rolls it back when docker info never answers.
+      service({
+        name: "docker",
+        enabled: true,
+        started: true,
+        verify: "docker info",
+        daemonJson: DAEMON_JSON,
+      }),
       groupMembers({ group: "docker", users: vars.docker_users }),
       engineCheck({ timeoutSeconds: 30, startedBy: "docker" }),
     ];

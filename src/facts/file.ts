@@ -2,6 +2,7 @@
  * One path's metadata and checksum, plus its content when small: the file resource converges by
  * sha256, shows a diff from the content, and daemon-json merges into it.
  */
+import { createHash } from "node:crypto";
 import { FactError } from "../errors.js";
 import { quote } from "../transport/quote.js";
 import type { Fact } from "./fact.js";
@@ -45,10 +46,12 @@ export function parseFile(name: string, stdout: string): FileInfo {
   }
   const kind = m[6].trim();
   const type = /^regular( empty)? file$/.test(kind) ? "file" : kind === "directory" ? "directory" : "other";
-  const sum = /^sha256 ([0-9a-f]{64})$/.exec(rows[1] ?? "")?.[1] ?? null;
   const size = Number(m[5]);
   const content = body.length > 0 ? decodeBase64(body.join("")) : null;
   if (content !== null && content.length !== size) throw new FactError(name, "the content is truncated");
+  // The host hashes only what it does not send; what it sends is hashed here.
+  const printed = /^sha256 ([0-9a-f]{64})$/.exec(rows[1] ?? "")?.[1];
+  const sum = printed ?? (content !== null ? createHash("sha256").update(content).digest("hex") : null);
   return {
     exists: true,
     type,
@@ -71,10 +74,14 @@ export function file(path: string): Fact<FileInfo> {
       `p=${quote(path)}`,
       'if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; exit 0; fi',
       // GNU and busybox stat both know -c; %F tells a regular file from a directory.
-      `stat -L -c 'stat %a %U %G %Y %s %F' -- "$p" || stat -c 'stat %a %U %G %Y %s %F' -- "$p"`,
+      `s=$(stat -L -c 'stat %a %U %G %Y %s %F' -- "$p" || stat -c 'stat %a %U %G %Y %s %F' -- "$p")`,
+      "printf '%s\\n' \"$s\"",
+      // A small file travels back whole and is hashed by the parser; only a large one is hashed here.
+      // The size comes from stat: each process spared counts in a no-op.
       'if [ -f "$p" ]; then',
-      '  printf "sha256 %s\\n" "$(sha256sum < "$p" | cut -c1-64)"',
-      `  if [ "$(wc -c < "$p")" -le ${MAX_CONTENT_BYTES} ]; then echo '@@content@@'; base64 < "$p"; fi`,
+      "  set -f; set -- $s",
+      `  if [ "$6" -le ${MAX_CONTENT_BYTES} ]; then echo '@@content@@'; base64 < "$p"`,
+      '  else sum=$(sha256sum < "$p"); printf \'sha256 %s\\n\' "${sum%% *}"; fi',
       "fi",
     ].join("\n"),
     parse: (stdout) => parseFile(name, stdout),

@@ -1,7 +1,6 @@
 /** The running kernel and machine architecture, from `uname`. */
 import { FactError } from "../errors.js";
 import type { Fact } from "./fact.js";
-import { lines } from "./text.js";
 
 export interface Kernel {
   /** `uname -r`, e.g. "3.10.0-1160.el7.x86_64". */
@@ -14,8 +13,9 @@ export interface Kernel {
 
 const NAME = "kernel";
 
+/** `uname -r -m` prints "RELEASE ARCH" on one line; two lines (`uname -r; uname -m`) read the same. */
 export function parseKernel(stdout: string): Kernel {
-  const [release = "", arch = ""] = lines(stdout).map((l) => l.trim());
+  const [release = "", arch = ""] = stdout.split(/\s+/).filter((w) => w !== "");
   const m = /^(\d+)\.(\d+)/.exec(release);
   if (!m?.[1] || !m[2])
     throw new FactError(NAME, `kernel release "${release}" is not of the form MAJOR.MINOR`);
@@ -26,6 +26,7 @@ export function parseKernel(stdout: string): Kernel {
 /** @example facts.get(kernel) // { release: "5.14.0-362.el9.x86_64", major: 5, minor: 14, arch: "x86_64" } */
 export const kernel: Fact<Kernel> = {
   name: NAME,
-  probe: "uname -r; uname -m",
+  // One process: uname prints the release before the machine whatever the order of its flags.
+  probe: "uname -r -m",
   parse: parseKernel,
 };

@@ -4,7 +4,7 @@
  * by reload when only reloadable keys changed, else by restart, and rolled back by the handler when
  * the engine does not come back (see docker-handlers.ts).
  */
-import { dockerInfo, type DockerInfo } from "../facts/docker-info.js";
+import { dockerDaemon, type DockerInfo } from "../facts/docker-info.js";
 import { file as fileFact } from "../facts/file.js";
 import { normalizeMirror, normalizeRegistry } from "../facts/registry-names.js";
 import { keyDiff, sha256 } from "./diff.js";
@@ -82,7 +82,7 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
   const fact = fileFact(path);
   return {
     id: `daemon-json:${path}`,
-    facts: [fact, dockerInfo],
+    facts: [fact, dockerDaemon],
     notifies: [DOCKER_RELOAD, DOCKER_RESTART],
     plan(facts) {
       const info = facts.get(fact);
@@ -115,7 +115,7 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
       const changed = Object.keys(o.set).filter(
         (k) => !Object.hasOwn(current, k) || canonical(current[k]) !== canonical(o.set[k]),
       );
-      const engine = facts.get(dockerInfo);
+      const engine = facts.get(dockerDaemon);
       if (changed.length === 0) {
         const stale = notApplied(engine, o.set);
         if (stale.length > 0) {

@@ -1,5 +1,5 @@
 /** The last word of install-engine: the engine answers `docker version` and `docker info`. */
-import { dockerInfo } from "../facts/docker-info.js";
+import { dockerDaemon } from "../facts/docker-info.js";
 import { systemdUnit } from "../facts/systemd-unit.js";
 import { change, noop, type Resource } from "./resource.js";
 
@@ -25,11 +25,12 @@ export function engineCheck(o: EngineCheckOptions = {}): Resource {
   const unit = o.startedBy === undefined ? undefined : systemdUnit(o.startedBy);
   return {
     id: "engine-check",
-    facts: unit === undefined ? [dockerInfo] : [dockerInfo, unit],
+    facts: unit === undefined ? [dockerDaemon] : [dockerDaemon, unit],
     plan(facts) {
-      const info = facts.get(dockerInfo);
+      const info = facts.get(dockerDaemon);
       if (info.status === "running") {
-        return noop(`docker ${info.serverVersion} answers (client ${info.clientVersion ?? "unknown"})`);
+        const client = info.clientVersion === null ? "" : ` (client ${info.clientVersion})`;
+        return noop(`docker ${info.serverVersion} answers${client}`);
       }
       if (unit !== undefined && !facts.get(unit).active) {
         return noop(

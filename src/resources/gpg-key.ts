@@ -1,9 +1,9 @@
 /**
  * The repo's signing key, imported only after its fingerprint matches the one the user pinned.
  * The host fetches the key (its proxy, its mirror) only when rpm does not have it yet; the bytes
- * are verified here, and exactly those verified bytes are written and imported.
+ * are verified here, and exactly those verified bytes are written and imported. Whether rpm has it
+ * is the url-content probe's own first question (`rpm -q gpg-pubkey-<id>`), so a no-op asks rpm once.
  */
-import { rpmGpgKeys } from "../facts/rpm-gpg-keys.js";
 import { urlContent } from "../facts/url-content.js";
 import { quote } from "../transport/quote.js";
 import { keyIdentity, normalizeFingerprint } from "./openpgp.js";
@@ -36,14 +36,13 @@ export function gpgKey(o: GpgKeyOptions): Resource {
   const fetched = urlContent(o.url, validFp ? rpmKeyId : undefined);
   return {
     id: `gpg-key:${want}`,
-    facts: [rpmGpgKeys, fetched],
+    facts: [fetched],
     plan(facts) {
       if (!validFp) return fail(`fingerprint "${o.fingerprint ?? ""}" is not 40 hex digits`);
-      if (facts.get(rpmGpgKeys).some((k) => k.keyId === rpmKeyId)) {
+      const got = facts.get(fetched);
+      if (got.status === "imported") {
         return noop(`key ${spaced(want).slice(-9)} is imported (gpg-pubkey-${rpmKeyId})`);
       }
-      const got = facts.get(fetched);
-      if (got.status === "imported") return noop(`key gpg-pubkey-${rpmKeyId} is imported`);
       if (got.status === "error")
         return fail(`could not fetch the key at ${o.url}: ${got.message}; nothing was imported`);
       let fp: string;

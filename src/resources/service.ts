@@ -1,10 +1,11 @@
 /**
- * A systemd service enabled and started. Starting docker proves the pending daemon.json too: when
- * the engine does not come up, the previous file is restored (see docker-rollback.ts).
+ * A systemd service enabled and started. A playbook may give a command that proves the service
+ * answers and a config file to roll back when it does not (install-engine gives `docker info` and
+ * daemon.json): the start then proves the pending config too (see docker-rollback.ts).
  */
 import { systemdUnit } from "../facts/systemd-unit.js";
 import { quote } from "../transport/quote.js";
-import { DAEMON_JSON, rollbackFunctions } from "./docker-rollback.js";
+import { rollbackFunctions } from "./docker-rollback.js";
 import { change, fail, noop, type Resource, type Step } from "./resource.js";
 
 export interface ServiceOptions {
@@ -14,17 +15,17 @@ export interface ServiceOptions {
   readonly enabled?: boolean;
   /** Default true. */
   readonly started?: boolean;
-  /** Trusted shell that succeeds once the service answers; default `docker info` for docker, none otherwise. */
+  /** Trusted shell from the playbook that succeeds once the service answers, e.g. `docker info`. Default: none. */
   readonly verify?: string;
-  /** The daemon.json rolled back when it does not start; default /etc/docker/daemon.json for docker, else null. */
+  /**
+   * A config file applied with a pending marker (daemon-json's): restored to its previous version when
+   * the service does not start or answer. Default: none.
+   */
   readonly daemonJson?: string | null;
 }
 
-const isDocker = (name: string): boolean => name === "docker" || name === "docker.service";
-
 function startStep(o: ServiceOptions, enable: boolean): Step {
-  const verify = o.verify ?? (isDocker(o.name) ? "docker info" : undefined);
-  const daemonJson = o.daemonJson ?? (isDocker(o.name) ? DAEMON_JSON : null);
+  const { verify, daemonJson = null } = o;
   const cmd = enable ? 'systemctl enable --now "$unit"' : 'systemctl start "$unit"';
   const lines =
     daemonJson === null && verify === undefined
@@ -41,7 +42,7 @@ function startStep(o: ServiceOptions, enable: boolean): Step {
 }
 
 /**
- * @example service({ name: "docker", enabled: true, started: true })
+ * @example service({ name: "docker", enabled: true, started: true, verify: "docker info", daemonJson: DAEMON_JSON })
  */
 export function service(o: ServiceOptions): Resource {
   const fact = systemdUnit(o.name);

@@ -14,12 +14,14 @@ import { measureAll, type Plan } from "./measure.js";
 import { DEFAULT_SIZES, measureInventoryScale, SCALE_HEADERS, scaleRows } from "./inventory-scale.js";
 import {
   BREAKDOWN_HEADERS,
+  PROBE_HEADERS,
   TARGET_HEADERS,
   TIME_HEADERS,
   breakdownRows,
   STEP_HEADERS,
   stepRows,
   extraLines,
+  probeRows,
   renderText,
   targetRows,
   timeRows,
@@ -125,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
     "",
     renderText(TARGET_HEADERS, targetRows(results)),
     ...(results.breakdown ? ["", renderText(BREAKDOWN_HEADERS, breakdownRows(results))] : []),
+    ...(results.probe ? ["", renderText(PROBE_HEADERS, probeRows(results))] : []),
     ...(stepRows(results).length > 0 ? ["", renderText(STEP_HEADERS, stepRows(results))] : []),
     "",
     ...extraLines(results),

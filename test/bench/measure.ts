@@ -4,6 +4,7 @@
 import type { LabInfo } from "../lab/lab.js";
 import { freshHosts } from "./fresh.js";
 import { runFloor } from "./floor.js";
+import { measureProbeCost } from "./probe-cost.js";
 import type { Results } from "./results.js";
 import { runAnsible, runOps, type OpsMeasure } from "./runners.js";
 import { summarize, type Summary } from "./stats.js";
@@ -111,6 +112,20 @@ function freshSteps(fresh: readonly OpsMeasure[]): Results["freshSteps"] {
     .sort((a, b) => b.ms.median - a.ms.median);
 }
 
+/** Hosts whose probe is timed alone (one after the other), and the fewest runs on each. */
+const PROBE_HOSTS = 3;
+const PROBE_MIN_RUNS = 3;
+
+/** The probe's cost per host, on hosts ops just installed (so it is the no-op's probe). */
+async function measureProbe(lab: LabInfo, plan: Plan): Promise<Results["probe"]> {
+  const hosts = lab.hosts.slice(0, PROBE_HOSTS);
+  const runs = Math.max(PROBE_MIN_RUNS, plan.runs);
+  log(`probe cost: ${runs} runs on each of ${hosts.map((h) => h.name).join(", ")}, one host at a time`);
+  const cost = await measureProbeCost(lab, hosts, runs);
+  log(`probe cost per host: ${formatMs(cost.probe.median)} (empty command ${formatMs(cost.empty.median)})`);
+  return cost;
+}
+
 /** Everything the plan asks for; the floor always runs (on whatever state the hosts are in). */
 export async function measureAll(lab: LabInfo, plan: Plan): Promise<Results> {
   let results: Results = { hosts: lab.hosts.length };
@@ -127,6 +142,7 @@ export async function measureAll(lab: LabInfo, plan: Plan): Promise<Results> {
       ...(rss.length > 0 ? { opsPeakRss: Math.max(...rss) } : {}),
       breakdown: breakdown(ops.noop),
       freshSteps: freshSteps(ops.fresh),
+      probe: await measureProbe(lab, plan),
     };
   } else {
     results = { ...results, floor: msOf(await repeat("floor", plan.runs, () => runFloor(lab))) };

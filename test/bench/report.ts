@@ -5,10 +5,12 @@ import type { Machine } from "./machine.js";
 import type { Results } from "./results.js";
 import {
   BREAKDOWN_HEADERS,
+  PROBE_HEADERS,
   TARGET_HEADERS,
   TIME_HEADERS,
   breakdownRows,
   extraLines,
+  probeRows,
   renderMarkdown,
   STEP_HEADERS,
   stepRows,
@@ -23,6 +25,7 @@ export const END = "<!-- bench:end -->";
 export function renderSection(r: Results, m: Machine, command: string): string {
   const breakdown = breakdownRows(r);
   const steps = stepRows(r);
+  const probe = probeRows(r);
   return [
     BEGIN,
     `Measured ${m.date} with \`${command}\`.`,
@@ -40,6 +43,9 @@ export function renderSection(r: Results, m: Machine, command: string): string {
     renderMarkdown(TARGET_HEADERS, targetRows(r)),
     ...(breakdown.length > 0
       ? ["", "### Where an ops no-op run's time goes", "", renderMarkdown(BREAKDOWN_HEADERS, breakdown)]
+      : []),
+    ...(probe.length > 0
+      ? ["", "### What the one round trip costs a host", "", renderMarkdown(PROBE_HEADERS, probe)]
       : []),
     ...(steps.length > 0
       ? [

@@ -38,17 +38,19 @@ export function targetRows(r: Results): Row[] {
   return judgeTargets(r).map((t) => [t.name, t.goal, t.measured, t.verdict]);
 }
 
+/** A named summary as cells: name, median, min – max, and the sample count when asked. */
+function summaryRow(name: string, s: Summary, count = false): Row {
+  const cells = [name, formatMs(s.median), `${formatMs(s.min)} – ${formatMs(s.max)}`];
+  return count ? [...cells, String(s.n)] : cells;
+}
+
 export const BREAKDOWN_HEADERS: Row = ["ops no-op phase", "median", "min – max"];
 
 /** Where an ops no-op run spends its wall time (medians over runs, per-host medians for SSH). */
 export function breakdownRows(r: Results): Row[] {
   const b = r.breakdown;
   if (b === undefined) return [];
-  const row = (name: string, s: Summary): Row => [
-    name,
-    formatMs(s.median),
-    `${formatMs(s.min)} – ${formatMs(s.max)}`,
-  ];
+  const row = (name: string, s: Summary): Row => summaryRow(name, s);
   return [
     row("process start to run done, minus the run (node, module load, inventory)", b.startup),
     row("SSH connect, per host", b.connect),
@@ -56,18 +58,30 @@ export function breakdownRows(r: Results): Row[] {
   ];
 }
 
+export const PROBE_HEADERS: Row = [
+  "one round trip, per host (alone, open connection)",
+  "median",
+  "min – max",
+  "runs",
+];
+
+/** The probe's cost per host beside an empty command and the floor's probe; empty when not measured. */
+export function probeRows(r: Results): Row[] {
+  const p = r.probe;
+  if (p === undefined) return [];
+  const row = (name: string, s: Summary): Row => summaryRow(name, s, true);
+  return [
+    row("empty command", p.empty),
+    row("floor probe (test/bench/floor.ts)", p.floor),
+    row(`ops install-engine probe (${p.facts} facts)`, p.probe),
+  ];
+}
+
 export const STEP_HEADERS: Row = ["ops fresh step (per host)", "median", "min – max", "hosts × runs"];
 
 /** The slowest steps of the ops fresh runs (the rest add little); empty when none were measured. */
 export function stepRows(r: Results, top = 8): Row[] {
-  return (r.freshSteps ?? [])
-    .slice(0, top)
-    .map((s) => [
-      s.name,
-      formatMs(s.ms.median),
-      `${formatMs(s.ms.min)} – ${formatMs(s.ms.max)}`,
-      String(s.ms.n),
-    ]);
+  return (r.freshSteps ?? []).slice(0, top).map((s) => summaryRow(s.name, s.ms, true));
 }
 
 /** Plain text: columns padded to their widest cell, a rule under the header. */
@@ -95,5 +109,9 @@ export function extraLines(r: Results): string[] {
     out.push(`ops no-op round trips per host (worst host): ${r.noopCommandsMax}`);
   if (r.opsPeakRss !== undefined)
     out.push(`ops peak memory (max RSS over all ops runs): ${formatBytes(r.opsPeakRss)}`);
+  if (r.probe !== undefined)
+    out.push(
+      `ops probe per host (alone, over an open connection, ${r.probe.hosts} host(s)): ${formatMs(r.probe.probe.median)}`,
+    );
   return out;
 }

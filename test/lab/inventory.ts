@@ -18,6 +18,11 @@ export interface LabInfo {
   repoUrl: string;
   /** The same content under a mirror-style prefix, like https://mirrors.example.com/docker-ce/linux/centos */
   mirrorRepoUrl: string;
+  /**
+   * A second tree like https://vendor.example.com/linux/centos whose one docker-ce RPM provides
+   * docker-ce-cli, containerd.io and the plugins. Absent in a lab.json written before it existed.
+   */
+  vendorRepoUrl?: string;
   /** Full fingerprint of the repo's signing key: 40 hex digits, uppercase. */
   gpgFingerprint: string;
   /** Fingerprint of the key that signed ops-lab-rogue (not published by the repo). */

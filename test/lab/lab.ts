@@ -41,6 +41,7 @@ import {
 import { ensureBaseImage } from "./rootfs.js";
 import { ensureRepoTree } from "./rpms.js";
 import { ensureNetwork, ensureRegistries, ensureRepoServer } from "./services.js";
+import { VENDOR_PREFIX, ensureVendorTree } from "./vendor-repo.js";
 import { $, log, timed } from "./sh.js";
 
 export type { LabHost, LabInfo };
@@ -83,7 +84,13 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
   await $`bash ${join(LAB_DIR, "prereqs.sh")}`.quiet(false);
   await ensureDebs();
   // debootstrap and rpmbuild are the slow steps of a cold build; run them side by side.
-  const [, repo] = await Promise.all([ensureBaseImage(), ensureRepoTree()]);
+  const [, repo] = await Promise.all([
+    ensureBaseImage(),
+    ensureRepoTree().then(async (tree) => {
+      await ensureVendorTree(tree.root);
+      return tree;
+    }),
+  ]);
   const images = {
     el9: await ensureHostImage("el9", repo.baseSystemRpm),
     debian12: debian12 > 0 ? await ensureHostImage("debian12", repo.baseSystemRpm) : "",
@@ -111,6 +118,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     hosts,
     repoUrl: `http://${REPO_ADDRESS}/linux/centos`,
     mirrorRepoUrl: `http://${REPO_ADDRESS}/docker-ce/linux/centos`,
+    vendorRepoUrl: `http://${REPO_ADDRESS}/${VENDOR_PREFIX}/linux/centos`,
     gpgFingerprint: repo.fingerprint,
     rogueGpgFingerprint: repo.rogueFingerprint,
     hubRegistry: `${HUB_ADDRESS}:5000`,

@@ -10,14 +10,14 @@ import {
   writeFileSync,
   copyFileSync,
 } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, isAbsolute, join } from "node:path";
 import { CACHE_DIR, LAB_DIR } from "./config.js";
 import { ensureDebs } from "./debs.js";
 import { ensureKey, signRpms } from "./gpg.js";
 import { hashInputs } from "./hash.js";
 import { $, timed } from "./sh.js";
 
-const SPEC_DIR = join(LAB_DIR, "rpm");
+export const SPEC_DIR = join(LAB_DIR, "rpm");
 /** The engine version of the Debian binaries, and the older label the same binaries also get. */
 export const ENGINE_VERSION = "20.10.24";
 export const OLDER_ENGINE_VERSION = "20.10.23";
@@ -32,22 +32,24 @@ export interface RepoTree {
 }
 
 /** "containerd_1.6.20~ds1-1+deb12u3_amd64.deb" -> "1.6.20" */
-function upstreamVersion(deb: string): string {
+export function upstreamVersion(deb: string): string {
   const m = /_(?:\d+%3a)?(\d+\.\d+\.\d+)/.exec(basename(deb));
   if (m?.[1] === undefined) throw new Error(`cannot read a version from ${deb}`);
   return m[1];
 }
 
-async function rpmbuild(topdir: string, spec: string, defines: Record<string, string>): Promise<void> {
+/** Builds `spec` (a name in rpm/, or an absolute path) with rpm/ as %{specdir} (macros, units). */
+export async function rpmbuild(topdir: string, spec: string, defines: Record<string, string>): Promise<void> {
   const args = Object.entries({ _topdir: topdir, specdir: SPEC_DIR, ...defines }).flatMap(([k, v]) => [
     "--define",
     `${k} ${v}`,
   ]);
   // Fast gzip: the payload is large prebuilt binaries and the repo never leaves the machine.
-  await $`rpmbuild -bb --quiet --define ${"_binary_payload w1.gzdio"} ${args} ${join(SPEC_DIR, spec)}`;
+  const path = isAbsolute(spec) ? spec : join(SPEC_DIR, spec);
+  await $`rpmbuild -bb --quiet --define ${"_binary_payload w1.gzdio"} ${args} ${path}`;
 }
 
-function rpmsIn(dir: string): string[] {
+export function rpmsIn(dir: string): string[] {
   const out: string[] = [];
   for (const arch of readdirSync(dir)) {
     for (const f of readdirSync(join(dir, arch))) if (f.endsWith(".rpm")) out.push(join(dir, arch, f));
@@ -133,14 +135,14 @@ export async function ensureRepoTree(): Promise<RepoTree> {
 }
 
 /** The docker-ce.repo that download.docker.com also publishes next to its key (relative to the server). */
-function repoFile(): string {
+export function repoFile(prefix = ""): string {
   return [
     "[docker-ce-stable]",
     "name=Docker CE Stable - $basearch",
-    "baseurl=/linux/centos/$releasever/$basearch/stable",
+    `baseurl=${prefix}/linux/centos/$releasever/$basearch/stable`,
     "enabled=1",
     "gpgcheck=1",
-    "gpgkey=/linux/centos/gpg",
+    `gpgkey=${prefix}/linux/centos/gpg`,
     "",
   ].join("\n");
 }

@@ -2,7 +2,15 @@ import { strict as assert } from "node:assert";
 import { renderSection, spliceSection, BEGIN, END } from "../../bench/report.js";
 import { formatBytes, formatMs, formatSummary, judgeTargets, type Results } from "../../bench/results.js";
 import { summarize } from "../../bench/stats.js";
-import { renderMarkdown, renderText, stepRows, targetRows, timeRows } from "../../bench/table.js";
+import {
+  extraLines,
+  probeRows,
+  renderMarkdown,
+  renderText,
+  stepRows,
+  targetRows,
+  timeRows,
+} from "../../bench/table.js";
 
 const RESULTS: Results = {
   hosts: 20,
@@ -13,6 +21,13 @@ const RESULTS: Results = {
   ansibleNoop: summarize([12_000, 12_500, 11_800]),
   noopCommandsMax: 1,
   opsPeakRss: 95e6,
+  probe: {
+    hosts: 3,
+    facts: 10,
+    empty: summarize([25, 30, 28]),
+    floor: summarize([190, 200, 210]),
+    probe: summarize([280, 300, 320]),
+  },
 };
 
 describe("bench table and targets", () => {
@@ -36,10 +51,17 @@ describe("bench table and targets", () => {
 
   it("judges every target: pass, miss, not measured", () => {
     const verdicts = (r: Results) => judgeTargets(r).map((t) => t.verdict);
-    assert.deepEqual(verdicts(RESULTS), ["pass", "pass", "pass", "pass", "pass"]);
-    const slow: Results = { ...RESULTS, opsNoop: summarize([1500]), noopCommandsMax: 2, opsPeakRss: 250e6 };
-    assert.deepEqual(verdicts(slow), ["miss", "miss", "pass", "miss", "miss"]);
-    assert.deepEqual(verdicts({ hosts: 2 }), Array(5).fill("not measured"));
+    assert.deepEqual(verdicts(RESULTS), ["pass", "pass", "pass", "pass", "pass", "pass"]);
+    const slowProbe = { ...(RESULTS.probe as NonNullable<Results["probe"]>), probe: summarize([650]) };
+    const slow: Results = {
+      ...RESULTS,
+      opsNoop: summarize([1500]),
+      noopCommandsMax: 2,
+      opsPeakRss: 250e6,
+      probe: slowProbe,
+    };
+    assert.deepEqual(verdicts(slow), ["miss", "miss", "pass", "miss", "miss", "miss"]);
+    assert.deepEqual(verdicts({ hosts: 2 }), Array(6).fill("not measured"));
     assert.equal(targetRows(RESULTS)[0]?.[2], "20.0× faster");
   });
 
@@ -52,6 +74,19 @@ describe("bench table and targets", () => {
       ["packages", "65.00 s", "60.00 s – 70.00 s", "2"],
     ]);
     assert.deepEqual(stepRows({ hosts: 20 }), []);
+  });
+
+  it("reports the probe's cost per host beside an empty command and the floor's probe", () => {
+    assert.deepEqual(probeRows(RESULTS), [
+      ["empty command", "28 ms", "25 ms – 30 ms", "3"],
+      ["floor probe (test/bench/floor.ts)", "200 ms", "190 ms – 210 ms", "3"],
+      ["ops install-engine probe (10 facts)", "300 ms", "280 ms – 320 ms", "3"],
+    ]);
+    assert.deepEqual(probeRows({ hosts: 2 }), []);
+    assert.ok(
+      extraLines(RESULTS).includes("ops probe per host (alone, over an open connection, 3 host(s)): 300 ms"),
+    );
+    assert.equal(targetRows(RESULTS)[4]?.[2], "300 ms");
   });
 
   it("renders aligned text and escaped Markdown", () => {
@@ -78,6 +113,8 @@ describe("bench table and targets", () => {
     assert.match(out, /## Analysis\nkept/);
     assert.doesNotMatch(out, /old figures/);
     assert.match(out, /\| ops no-op \| 600 ms/);
+    assert.match(out, /### What the one round trip costs a host\n\n\| one round trip/);
+    assert.match(out, /\| ops install-engine probe \(10 facts\) \| 300 ms/);
     assert.equal(spliceSection("# B\n", section), `# B\n\n${section}\n`);
   });
 });

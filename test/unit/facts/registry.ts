@@ -1,7 +1,7 @@
 /** Maps a fixture folder name (and the case's args) to the fact it exercises. */
 import type { Fact } from "../../../src/facts/fact.js";
 import { diskFree } from "../../../src/facts/disk-free.js";
-import { dockerInfo } from "../../../src/facts/docker-info.js";
+import { dockerDaemon, dockerInfo } from "../../../src/facts/docker-info.js";
 import { file } from "../../../src/facts/file.js";
 import { group, users } from "../../../src/facts/group.js";
 import { hostname } from "../../../src/facts/hostname.js";
@@ -46,6 +46,7 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   group: (a) => group(arg(a, "name")),
   users: (a) => users(a.names ?? []),
   "docker-info": () => dockerInfo,
+  "docker-daemon": () => dockerDaemon,
   lock: () => lock,
   hostname: () => hostname,
   sudo: () => sudo,

@@ -18,6 +18,9 @@ const env = (): NodeJS.ProcessEnv => ({
   ...process.env,
   PATH: `${box.bin}:${process.env.PATH ?? ""}`,
   STUB: box.dir,
+  // The docker stub answers through the CLI only: with DOCKER_HOST set, the docker-info probe asks
+  // the CLI instead of this machine's own daemon on /var/run/docker.sock.
+  DOCKER_HOST: `unix://${box.dir}/docker.sock`,
 });
 
 export function run(step: Step): { code: number; stderr: string } {
