@@ -3,7 +3,7 @@
 // The `-sh` variants are the same registry and nginx images plus busybox's applets (sh, wget...),
 // as the official images carry a shell and an HTTP client: compose health checks run them.
 import { chmodSync, cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { CACHE_DIR, LAB_DIR } from "./config.js";
 import { ensureDebs, type DebName } from "./debs.js";
 import { imageExists } from "./docker.js";
@@ -68,9 +68,9 @@ export async function ensureServiceImage(name: ServiceImage): Promise<string> {
   const { base, busybox } = variant(name);
   const [pkg, from, to] = BINARIES[base];
   const source = join(LAB_DIR, "images", base);
-  // The base images' hashes are the ones they always had (nothing running is rebuilt).
-  const extra = busybox && base !== "busybox" ? [debs["busybox-static"].deb] : [];
-  const ref = `ops-lab/${name}:${hashInputs([{ path: source }, debs[pkg].deb, ...extra])}`;
+  // The .deb's name, not its path: the same package must give the same tag in every checkout.
+  const extra = busybox && base !== "busybox" ? [basename(debs["busybox-static"].deb)] : [];
+  const ref = `ops-lab/${name}:${hashInputs([{ path: source }, basename(debs[pkg].deb), ...extra])}`;
   if (await imageExists(ref)) return ref;
   await timed(`building image ${ref}`, async () => {
     const context = join(CACHE_DIR, "context", name);
