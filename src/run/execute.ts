@@ -66,44 +66,53 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
     outputs,
   };
   const stepDeps = { connect: deps.connect, emit, now: deps.now, redactor, signal: deps.signal };
-  await runSteps({ ...stepInput, when: "before", results: [] }, stepDeps);
+  try {
+    return await runAll();
+  } catch (err) {
+    // An error leaving the engine (a playbook's, a step's) is printed as it is: mask it first.
+    throw redactor.maskError(err);
+  }
 
-  const runOf = (playbook: string): RunContext => ({
-    yes: req.yes,
-    runId: req.runId,
-    outputs: outputs.get(playbook) ?? {},
-  });
-  const guard = deps.guard ?? (<T>(work: () => T): T => work());
-  // Built once for every host before any connects, so a playbook's own error is a configuration
-  // error with nothing run; then built again per host when its turn comes (memory bounded by forks).
-  guard(() => validateWork(req.playbooks, req.prepared.targets, req.stages, runOf));
-  const jobs: HostJob[] = req.prepared.targets.map((target) => ({
-    host: target.host,
-    work: () => buildWork(req.playbooks, target, req.stages, runOf),
-  }));
-  const result = await runHosts(
-    jobs,
-    {
-      command: req.command,
-      playbook: req.playbooks.map((p) => p.playbook.name).join(","),
-      forks: req.forks,
-      apply: req.apply,
+  async function runAll(): Promise<RunResult> {
+    await runSteps({ ...stepInput, when: "before", results: [] }, stepDeps);
+
+    const runOf = (playbook: string): RunContext => ({
+      yes: req.yes,
       runId: req.runId,
-      startedAt: req.startedAt,
-      owner: req.owner,
-      ...(req.drift ? { drift: true } : {}),
-      ...(req.checksAfterApply ? { checksAfterApply: true } : {}),
-    },
-    {
-      connect: deps.connect,
-      emit,
-      now: deps.now,
-      cleanups: deps.cleanups,
-      signal: deps.signal,
-      ...(deps.guard ? { guard: deps.guard } : {}),
-      ...(deps.judged ? { judged: deps.judged } : {}),
-    },
-  );
-  if (!result.interrupted) await runSteps({ ...stepInput, when: "after", results: result.hosts }, stepDeps);
-  return result;
+      outputs: outputs.get(playbook) ?? {},
+    });
+    const guard = deps.guard ?? (<T>(work: () => T): T => work());
+    // Built once for every host before any connects, so a playbook's own error is a configuration
+    // error with nothing run; then built again per host when its turn comes (memory bounded by forks).
+    guard(() => validateWork(req.playbooks, req.prepared.targets, req.stages, runOf));
+    const jobs: HostJob[] = req.prepared.targets.map((target) => ({
+      host: target.host,
+      work: () => buildWork(req.playbooks, target, req.stages, runOf),
+    }));
+    const result = await runHosts(
+      jobs,
+      {
+        command: req.command,
+        playbook: req.playbooks.map((p) => p.playbook.name).join(","),
+        forks: req.forks,
+        apply: req.apply,
+        runId: req.runId,
+        startedAt: req.startedAt,
+        owner: req.owner,
+        ...(req.drift ? { drift: true } : {}),
+        ...(req.checksAfterApply ? { checksAfterApply: true } : {}),
+      },
+      {
+        connect: deps.connect,
+        emit,
+        now: deps.now,
+        cleanups: deps.cleanups,
+        signal: deps.signal,
+        ...(deps.guard ? { guard: deps.guard } : {}),
+        ...(deps.judged ? { judged: deps.judged } : {}),
+      },
+    );
+    if (!result.interrupted) await runSteps({ ...stepInput, when: "after", results: result.hosts }, stepDeps);
+    return result;
+  }
 }

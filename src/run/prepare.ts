@@ -8,6 +8,7 @@ import { ConfigError, ConfigErrors, type Location } from "../errors.js";
 import type { Inventory } from "../inventory/types.js";
 import type { Playbook, PlaybookHost, VariableSpec, VariablesSchema } from "../playbook.js";
 import type { InventoryHost } from "../inventory/types.js";
+import { Redactor } from "./redact.js";
 import { resolveTargets, type Target } from "./targets.js";
 
 type AnyPlaybook = Playbook<Record<string, unknown>>;
@@ -98,7 +99,9 @@ export async function prepareRun(req: PrepareRequest): Promise<PreparedRun> {
     schema: mergeSchemas(req.playbooks),
     ...(req.known ? { known: req.known } : {}),
   });
-  const problems = checkRules(req.playbooks, targets);
+  // A rule may quote a value back: secrets are masked before the error exists outside.
+  const redactor = new Redactor(secrets);
+  const problems = checkRules(req.playbooks, targets).map((p) => redactor.maskError(p));
   if (problems.length === 1 && problems[0]) throw problems[0];
   if (problems.length > 1) throw new ConfigErrors(problems);
   return { inventory, inventoryDir: dirname(resolve(req.inventoryFile)), targets, secrets };

@@ -29,6 +29,19 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * Masks an error's message and hint in place (and those of the errors it gathers), so an error
+   * that leaves the engine can be printed as it is.
+   */
+  maskError<E>(err: E): E {
+    if (!(err instanceof Error)) return err;
+    err.message = this.mask(err.message);
+    const e = err as Error & { hint?: unknown; errors?: unknown };
+    if (typeof e.hint === "string") Object.defineProperty(e, "hint", { value: this.mask(e.hint) });
+    if (Array.isArray(e.errors)) for (const inner of e.errors) this.maskError(inner);
+    return err;
+  }
+
   /** Masks every string inside a JSON-like value (keys too: a secret can be a map key). */
   maskDeep<T>(value: T): T {
     if (this.secrets.length === 0) return value;

@@ -244,4 +244,37 @@ describe("executeRun", () => {
     // once per host to check the work before connecting, once per host when it runs
     assert.equal(built, 6);
   });
+
+  it("an error leaving the run never carries a secret: a playbook's own, or a step's", async () => {
+    const leaky = definePlaybook<Record<string, unknown>>({
+      name: "leaky",
+      description: "",
+      variables: { type: "object", properties: {} },
+      resources: () => {
+        throw new Error("cannot log in as admin:hunter2");
+      },
+    });
+    await assert.rejects(
+      execute(leaky, prepared(["a"], {}, ["hunter2"]), new Map([["a", host("a", "old")]])),
+      (e: unknown) =>
+        e instanceof ConfigError && !e.message.includes("hunter2") && e.message.includes("admin:********"),
+    );
+    const step = {
+      ...leaky,
+      resources: () => [],
+      runSteps: [
+        {
+          name: "s",
+          when: "before" as const,
+          run: async () => {
+            throw new Error("pw hunter2 refused");
+          },
+        },
+      ],
+    };
+    await assert.rejects(
+      execute(step, prepared(["a"], {}, ["hunter2"]), new Map([["a", host("a", "old")]])),
+      (e: unknown) => e instanceof Error && /pw \*{8} refused/.test(e.message),
+    );
+  });
 });
