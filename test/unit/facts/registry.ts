@@ -11,6 +11,12 @@ import { rpmGpgKeys } from "../../../src/facts/rpm-gpg-keys.js";
 import { rpmPackages } from "../../../src/facts/rpm-packages.js";
 import { systemdUnit } from "../../../src/facts/systemd-unit.js";
 import { urlContent } from "../../../src/facts/url-content.js";
+import { auditRules } from "../../../src/compliance/facts/audit-rules.js";
+import { bridgeNetwork } from "../../../src/compliance/facts/bridge-network.js";
+import { containers } from "../../../src/compliance/facts/containers.js";
+import { dockerFiles } from "../../../src/compliance/facts/docker-files.js";
+import { dockerdCmdline } from "../../../src/compliance/facts/dockerd-cmdline.js";
+import { mounts } from "../../../src/compliance/facts/mounts.js";
 
 export interface FactArgs {
   names?: string[];
@@ -39,4 +45,10 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   users: (a) => users(a.names ?? []),
   "docker-info": () => dockerInfo,
   lock: () => lock,
+  "dockerd-cmdline": () => dockerdCmdline,
+  "docker-files": () => dockerFiles,
+  containers: () => containers,
+  mounts: () => mounts,
+  "audit-rules": () => auditRules,
+  "docker-bridge": () => bridgeNetwork,
 };
