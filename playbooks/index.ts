@@ -1,8 +1,24 @@
-/** The built-in playbooks by name. Loaded lazily so a run imports only the one it needs. */
-import type { Playbook } from "../src/playbook.js";
+/**
+ * The built-in playbooks by name. Loaded lazily so a run imports only the one it needs; their
+ * variables load alone (light modules), so every command knows every built-in variable name.
+ */
+import type { Playbook, VariablesSchema } from "../src/playbook.js";
 
 type Loader = () => Promise<{ default: Playbook<never> }>;
+type VarsLoader = () => Promise<VariablesSchema>;
 
-export const builtinPlaybooks: Record<string, Loader> = {
-  "install-engine": () => import("./install-engine.js"),
-};
+export const builtinPlaybooks: ReadonlyMap<string, Loader> = new Map<string, Loader>([
+  ["install-engine", () => import("./install-engine.js")],
+]);
+
+export const builtinVariables: ReadonlyMap<string, VarsLoader> = new Map<string, VarsLoader>([
+  ["install-engine", async () => (await import("./install-engine.vars.js")).installEngineVariables],
+]);
+
+/** Every variable name a built-in playbook declares: not a typo in a shared inventory. */
+export async function builtinVariableNames(): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const load of builtinVariables.values())
+    for (const n of Object.keys((await load()).properties)) names.add(n);
+  return names;
+}

@@ -1,7 +1,9 @@
 /**
  * install-engine: a correct, running, enabled Docker engine from the docker-ce yum repo, configured
  * with the team's registry mirrors and insecure registries. The course's steps 3.2 and 4.2, made
- * idempotent: preflight, trusted key, repo, packages, daemon.json, service, users, final check.
+ * idempotent: preflight, trusted key, repo, packages, daemon.json, service, users, final check. Its
+ * checks (the engine answers, the configuration is live, the course's chapters 7 and 8) are what
+ * `ops verify` runs by default.
  */
 import { osRelease } from "../src/facts/os-release.js";
 import { definePlaybook } from "../src/playbook.js";
@@ -15,27 +17,22 @@ import { preflight } from "../src/resources/preflight.js";
 import { service } from "../src/resources/service.js";
 import { template } from "../src/resources/template.js";
 import { chooseRepo } from "./docker-repo.js";
-import {
-  CONFLICTING_PACKAGES,
-  installEngineVariables,
-  type InstallEngineVars,
-} from "./install-engine.vars.js";
+import { engineChecksFor } from "./engine-checks/index.js";
+import { daemonSettings } from "./install-engine.daemon.js";
+import { installEngineRules, unsafeInUse } from "./install-engine.rules.js";
+import { CONFLICTING_PACKAGES, installEngineVariables } from "./install-engine.vars.js";
 
-/** The daemon.json keys this run sets: the options map, then the named variables on top. */
-export function daemonSettings(vars: InstallEngineVars): Record<string, unknown> {
-  const set: Record<string, unknown> = { ...vars.docker_daemon_options };
-  if (vars.registry_mirrors.length > 0) set["registry-mirrors"] = vars.registry_mirrors;
-  if (vars.insecure_registries.length > 0) set["insecure-registries"] = vars.insecure_registries;
-  return set;
-}
+export { daemonSettings };
 
-export default definePlaybook<InstallEngineVars>({
+export default definePlaybook({
   name: "install-engine",
   description:
     "install, configure and start the Docker engine on CentOS/RHEL-family hosts (dnf/yum, daemon.json)",
   variables: installEngineVariables,
-  resources(vars, _host, choices) {
+  rules: installEngineRules,
+  resources(vars, _host, run) {
     const repo = chooseRepo(vars);
+    const unsafe = unsafeInUse(vars);
     return [
       preflight({
         families: ["el"],
@@ -65,14 +62,20 @@ export default definePlaybook<InstallEngineVars>({
         names: vars.docker_packages,
         ...(vars.docker_version ? { version: vars.docker_version } : {}),
         conflicts: vars.docker_remove_conflicts ? CONFLICTING_PACKAGES : [],
-        confirmRemoval: choices.yes,
+        confirmRemoval: run.yes,
         notify: [DOCKER_RESTART],
       }),
-      daemonJson({ set: daemonSettings(vars) }),
+      daemonJson({
+        set: daemonSettings(vars),
+        ...(unsafe.length > 0
+          ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
+          : {}),
+      }),
       service({ name: "docker", enabled: true, started: true }),
       groupMembers({ group: "docker", users: vars.docker_users }),
       engineCheck({ timeoutSeconds: 30, startedBy: "docker" }),
     ];
   },
   handlers: () => dockerHandlers(),
+  checks: (vars, _host, run) => engineChecksFor(vars, run.runId),
 });

@@ -1,23 +1,9 @@
 /**
- * The variables of install-engine: names, types, defaults and what each does. `ops playbooks`
- * prints this; ajv checks it; the README's table is written from it.
+ * The variables of install-engine, declared once: this TypeBox schema is what ajv validates, what
+ * `ops playbooks` prints, and (through `Static`) the TypeScript type the playbook reads.
  */
-import type { VariablesSchema } from "../src/playbook.js";
+import Type from "typebox";
 import { DOCKER_GPG_FINGERPRINT } from "../src/resources/gpg-key.js";
-
-export interface InstallEngineVars {
-  docker_mirror: string;
-  docker_repo_url: string;
-  docker_repo_gpgkey: string;
-  docker_repo_gpg_fingerprint: string;
-  docker_version: string;
-  docker_packages: string[];
-  docker_remove_conflicts: boolean;
-  registry_mirrors: string[];
-  insecure_registries: string[];
-  docker_daemon_options: Record<string, unknown>;
-  docker_users: string[];
-}
 
 /** Packages that stand in the engine's way on EL hosts (Docker's own install guide removes them). */
 export const CONFLICTING_PACKAGES = [
@@ -34,85 +20,101 @@ export const CONFLICTING_PACKAGES = [
   "runc",
 ];
 
-const strings = (pattern: string) => ({ type: "string", pattern });
+/** Unsafe engine settings that are refused unless named in `docker_allow_unsafe`. */
+export const UNSAFE_SETTINGS = ["tcp-without-tls", "insecure-registry-any"] as const;
 
-export const installEngineVariables: VariablesSchema = {
-  type: "object",
-  "x-ops-prefixes": ["docker_", "registry_", "insecure_"],
-  properties: {
-    docker_mirror: {
-      type: "string",
+const URL_OR_EMPTY = "^($|(https?|file)://\\S+$)";
+
+export const installEngineVariables = Type.Object(
+  {
+    docker_mirror: Type.String({
       description:
         "where the docker-ce repo comes from: official, aliyun, tuna, ustc, or any base URL of Docker's layout",
       pattern: "^(official|aliyun|tuna|ustc|(https?|file)://\\S+)$",
+      "x-expected": "official, aliyun, tuna, ustc or an http(s)/file URL",
       default: "official",
-    },
-    docker_repo_url: {
-      type: "string",
+    }),
+    docker_repo_url: Type.String({
       description:
         "base URL holding <releasever>/<basearch>/stable/ and the key file gpg; empty: from docker_mirror",
-      pattern: "^($|(https?|file)://\\S+$)",
+      pattern: URL_OR_EMPTY,
+      "x-expected": "an http(s)/file URL or empty",
       default: "",
-    },
-    docker_repo_gpgkey: {
-      type: "string",
+    }),
+    docker_repo_gpgkey: Type.String({
       description: "URL of the repo's armored signing key; empty: <docker_repo_url>/gpg",
-      pattern: "^($|(https?|file)://\\S+$)",
+      pattern: URL_OR_EMPTY,
+      "x-expected": "an http(s)/file URL or empty",
       default: "",
-    },
-    docker_repo_gpg_fingerprint: {
-      type: "string",
+    }),
+    docker_repo_gpg_fingerprint: Type.String({
       description: "fingerprint the signing key must have before it is imported (spaces allowed)",
       pattern: "^[0-9A-Fa-f ]{40,50}$",
+      "x-expected": "a 40-hex-digit OpenPGP fingerprint (spaces allowed)",
       default: DOCKER_GPG_FINGERPRINT,
-    },
-    docker_version: {
-      type: "string",
+    }),
+    docker_version: Type.String({
       description:
         "pin docker-ce and docker-ce-cli to this version (e.g. 24.0.7 or 3:24.0.7-1.el9); empty: the newest",
       pattern: "^($|[0-9][0-9A-Za-z.:~_+-]*$)",
+      "x-expected": "a version such as 24.0.7 or 3:24.0.7-1.el9, or empty",
       default: "",
-    },
-    docker_packages: {
-      type: "array",
-      description: "packages to install",
-      items: strings("^[A-Za-z0-9][A-Za-z0-9._+-]*$"),
-      default: [
-        "docker-ce",
-        "docker-ce-cli",
-        "containerd.io",
-        "docker-buildx-plugin",
-        "docker-compose-plugin",
-      ],
-    },
-    docker_remove_conflicts: {
-      type: "boolean",
+    }),
+    docker_packages: Type.Array(
+      Type.String({ pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$", "x-expected": "an rpm package name" }),
+      {
+        description: "packages to install",
+        minItems: 1,
+        default: [
+          "docker-ce",
+          "docker-ce-cli",
+          "containerd.io",
+          "docker-buildx-plugin",
+          "docker-compose-plugin",
+        ],
+      },
+    ),
+    docker_remove_conflicts: Type.Boolean({
       description: `remove conflicting packages first (${CONFLICTING_PACKAGES.join(", ")})`,
       default: true,
-    },
-    registry_mirrors: {
-      type: "array",
-      description: "daemon.json registry-mirrors (the 'accelerator'), e.g. https://mirror.example.com",
-      items: strings("^https?://\\S+$"),
-      default: [],
-    },
-    insecure_registries: {
-      type: "array",
-      description:
-        "daemon.json insecure-registries: host:port or CIDR of registries reached without TLS checks",
-      items: strings("^[^\\s/]+(/[0-9]{1,2})?$"),
-      default: [],
-    },
-    docker_daemon_options: {
-      type: "object",
+    }),
+    registry_mirrors: Type.Array(
+      Type.String({ pattern: "^https?://\\S+$", "x-expected": "an http(s) URL" }),
+      {
+        description: "daemon.json registry-mirrors (the 'accelerator'), e.g. https://mirror.example.com",
+        default: [],
+      },
+    ),
+    insecure_registries: Type.Array(
+      Type.String({ pattern: "^[^\\s/]+(/[0-9]{1,3})?$", "x-expected": "host:port or a CIDR" }),
+      {
+        description:
+          "daemon.json insecure-registries: host:port or CIDR of registries reached without TLS checks",
+        default: [],
+      },
+    ),
+    docker_daemon_options: Type.Record(Type.String(), Type.Unknown(), {
       description: "any other daemon.json keys, merged into the file (keys set by hand survive)",
       default: {},
-    },
-    docker_users: {
-      type: "array",
-      description: "users added to the docker group",
-      items: strings("^[a-z_][a-z0-9_.-]*[$]?$"),
+    }),
+    docker_users: Type.Array(
+      Type.String({ pattern: "^[a-z_][a-z0-9_.-]*[$]?$", "x-expected": "a Linux user name" }),
+      { description: "users added to the docker group", default: [] },
+    ),
+    docker_allow_unsafe: Type.Array(Type.Enum([...UNSAFE_SETTINGS]), {
+      description:
+        "unsafe engine settings allowed on purpose: tcp-without-tls (a TCP API socket without tlsverify), insecure-registry-any (an insecure-registries CIDR wider than /8)",
       default: [],
-    },
+    }),
+    verify_image: Type.String({
+      description:
+        "image `ops verify` pulls and runs its test containers from (needs sh, httpd, ip, cat: busybox has them)",
+      pattern: "^[a-z0-9][a-z0-9._/:@-]*$",
+      "x-expected": "an image reference such as busybox or registry.lan:5000/tools/busybox:1.36",
+      default: "busybox",
+    }),
   },
-};
+  { "x-ops-prefixes": ["docker_", "registry_", "insecure_", "verify_"] },
+);
+
+export type InstallEngineVars = Type.Static<typeof installEngineVariables>;

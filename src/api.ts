@@ -3,7 +3,18 @@
  * module may `export default definePlaybook({...})`, or export a function that receives this
  * object and returns the playbook, so it needs no import path to ops at all.
  */
-export { definePlaybook, type Playbook, type VariablesSchema, type PlaybookHost } from "./playbook.js";
+export { default as Type } from "typebox";
+export {
+  definePlaybook,
+  type Playbook,
+  type VariablesSchema,
+  type PlaybookHost,
+  type RunContext,
+  type RunStep,
+  type RunStepContext,
+  type VarRule,
+  type RuleProblem,
+} from "./playbook.js";
 export {
   change,
   fail,
@@ -13,7 +24,9 @@ export {
   type Handler,
   type Outcome,
 } from "./resources/resource.js";
+export { verdict, type Check, type CheckResult, type CheckStatus } from "./checks/check.js";
 export type { Fact } from "./facts/fact.js";
+export { commandFact, type CommandOutput } from "./facts/command.js";
 export { quote, sh } from "./transport/quote.js";
 export { file } from "./resources/file.js";
 export { template } from "./resources/template.js";

@@ -83,6 +83,22 @@ export class TemplateError extends OpsError {
   }
 }
 
+/**
+ * A playbook's run-wide step failed on the control machine (a CA that cannot be written, a value
+ * one host did not give). Before the hosts, nothing ran on them; after, their results stand.
+ */
+export class RunStepFailed extends OpsError {
+  readonly kind = "run-step";
+  constructor(
+    readonly step: string,
+    readonly when: "before" | "after",
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
 /** The run was stopped (Ctrl-C) before this host's next step; steps already run stay applied. */
 export class Interrupted extends OpsError {
   readonly kind = "interrupted";

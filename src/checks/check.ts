@@ -47,6 +47,8 @@ export interface Check {
    * reported as an error ("not run: image.pull did not pass") and its judge is not called.
    */
   readonly needs?: readonly string[];
+  /** What a person would type to see the same thing: the evidence when the judge is not reached. */
+  readonly command?: string;
   /** POSIX sh removing what this check's probes create; only for checks with side effects. */
   readonly cleanup?: string;
   /** Pure: facts in, verdict out. Never throws for a host's answer (a thrown error is reported as an error). */

@@ -1,24 +1,26 @@
 /** `ops inventory check|list`: validate an inventory, or show the hosts it yields, without connecting. */
 import { applyLimit } from "../inventory/limit.js";
 import { loadInventory } from "../inventory/load.js";
-import { resolveTargets } from "../run/targets.js";
+import { prepareRun } from "../run/prepare.js";
+import { builtinVariableNames } from "../../playbooks/index.js";
 import { loadPlaybook } from "./load-playbook.js";
-import type { InventoryCliOptions } from "./main.js";
+import type { InventoryCliOptions } from "./options.js";
 
 export async function inventoryCheck(
   opts: InventoryCliOptions,
   write: (text: string) => void,
 ): Promise<number> {
-  const playbook = await loadPlaybook(opts.playbook ?? "install-engine");
-  const { inventory, targets } = await resolveTargets({
+  const loaded = await loadPlaybook(opts.playbook ?? "install-engine");
+  const { inventory, targets } = await prepareRun({
+    playbooks: [loaded],
     inventoryFile: opts.inventory,
     limit: opts.limit,
     extraVars: opts.extraVars,
-    schema: playbook.variables,
+    known: await builtinVariableNames(),
   });
   const groups = Object.keys(inventory.groups).length;
   write(
-    `${opts.inventory}: ok, ${targets.length} host(s) in ${groups} group(s); variables valid for ${playbook.name}\n`,
+    `${opts.inventory}: ok, ${targets.length} host(s) in ${groups} group(s); variables valid for ${loaded.playbook.name}\n`,
   );
   return 0;
 }
@@ -28,7 +30,7 @@ export async function inventoryList(
   write: (text: string) => void,
 ): Promise<number> {
   const full = await loadInventory(opts.inventory);
-  const inventory = opts.limit ? applyLimit(full, opts.limit, opts.inventory) : full;
+  const inventory = opts.limit !== undefined ? applyLimit(full, opts.limit, opts.inventory) : full;
   const rows = inventory.hosts.map((host) => ({
     name: host.name,
     address: host.connection.address,

@@ -7,27 +7,40 @@
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../paths.js";
 import { collect } from "./collect.js";
-import { type TargetCliOptions, withTargetOptions } from "./target-options.js";
+import { withTargetOptions } from "./target-options.js";
 import { describeError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
-import { VERIFY_HELP } from "../verify/help.js";
+import type { InventoryCliOptions, RunCliOptions } from "./options.js";
+import { handleFatalErrors } from "./signals.js";
+import { VERIFY_HELP } from "./verify-help.js";
 import type { VerifyCliOptions } from "./verify-command.js";
 
 const EXIT_HELP = `
 Exit codes:
-  0  every host ok or converged
-  1  usage or configuration error (nothing ran)
-  2  a host failed or was unreachable (the others still ran)
-  3  drift: --check found changes to make
-  130  interrupted (Ctrl-C): hosts finished their current step and released their locks
+  0    every host ok or converged
+  1    usage or configuration error (nothing ran)
+  2    a host failed, was unreachable or did not start (the others still ran)
+  3    drift: --check found changes to make
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP): no new host started; hosts finished their
+       current step and released their locks
+  70   a bug in ops
 `;
+
+const outputOption = () =>
+  new Option(
+    "-o, --output <format>",
+    "output format: pretty (live on a terminal), json (one event per line), junit",
+  )
+    .choices(["pretty", "json", "junit"])
+    .default("pretty");
 
 /** Builds the program; `out`/`err` are injectable so tests read what a user would see. */
 export function buildProgram(result: { code: number }): Command {
   const program = new Command("ops")
     .description("Idempotent playbooks over SSH for Docker hosts on CentOS/RHEL-family systems.")
     .version(VERSION, "-V, --version")
-    .showHelpAfterError()
+    // A usage error is one line and a pointer, not forty lines of help.
+    .showHelpAfterError("(add --help for usage)")
     .addHelpText("after", EXIT_HELP)
     .exitOverride();
 
@@ -39,9 +52,7 @@ export function buildProgram(result: { code: number }): Command {
     )
     .option("-C, --check", "plan and report what would change; change nothing", false)
     .option("-D, --diff", "show file diffs and daemon.json key changes", false)
-    .addOption(
-      new Option("-o, --output <format>", "output format").choices(["pretty", "json"]).default("pretty"),
-    )
+    .addOption(outputOption())
     .option("-v, --verbose", "also list what was already in place, and why", false)
     .option("-y, --yes", "confirm destructive steps (removing installed conflicting packages)", false)
     .addHelpText("after", EXIT_HELP)
@@ -51,12 +62,14 @@ export function buildProgram(result: { code: number }): Command {
     });
 
   withTargetOptions(program.command("verify"), "hosts verified at once")
-    .description("prove each host's engine works: service, config, image pull, network modes, volumes")
-    .addOption(
-      new Option("-o, --output <format>", "output format")
-        .choices(["pretty", "json", "junit"])
-        .default("pretty"),
+    .description("prove each host works: the checks of the chosen playbooks (install-engine by default)")
+    .option(
+      "-p, --playbook <name>",
+      "a playbook whose checks to run (repeatable; a built-in name or a path); default install-engine",
+      collect,
+      [],
     )
+    .addOption(outputOption())
     .addHelpText("after", VERIFY_HELP)
     .action(async (opts: VerifyCliOptions) => {
       const { verifyCommand } = await import("./verify-command.js");
@@ -98,23 +111,9 @@ export function buildProgram(result: { code: number }): Command {
   return program;
 }
 
-export interface RunCliOptions extends TargetCliOptions {
-  check: boolean;
-  diff: boolean;
-  output: "pretty" | "json";
-  verbose: boolean;
-  yes: boolean;
-}
-
-export interface InventoryCliOptions {
-  inventory: string;
-  limit?: string;
-  extraVars?: string[];
-  playbook?: string;
-}
-
 /** Runs the CLI and returns the exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
+  handleFatalErrors();
   const result = { code: EXIT.ok as number };
   const program = buildProgram(result);
   try {

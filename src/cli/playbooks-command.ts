@@ -3,13 +3,16 @@ import { builtinPlaybooks } from "../../playbooks/index.js";
 import { loadPlaybook } from "./load-playbook.js";
 
 export async function listPlaybooks(write: (text: string) => void): Promise<number> {
-  for (const name of Object.keys(builtinPlaybooks)) {
-    const playbook = await loadPlaybook(name);
+  for (const name of builtinPlaybooks.keys()) {
+    const { playbook } = await loadPlaybook(name);
     write(`${name}\n  ${playbook.description}\n  variables:\n`);
     for (const [variable, spec] of Object.entries(playbook.variables.properties)) {
-      const type = spec.type === "array" && spec.items?.type ? `${String(spec.items.type)}[]` : spec.type;
+      const items = spec.items as { type?: unknown; enum?: unknown[] } | undefined;
+      const itemType = items?.type ?? (items?.enum ? "enum" : undefined);
+      const type = spec.type === "array" && itemType ? `${String(itemType)}[]` : (spec.type ?? "value");
       const dflt = spec.default === undefined ? "(none)" : JSON.stringify(spec.default);
-      write(`    ${variable} (${type}, default ${dflt})\n      ${spec.description}\n`);
+      const secret = spec["x-ops-secret"] === true ? ", secret" : "";
+      write(`    ${variable} (${type}${secret}, default ${dflt})\n      ${spec.description ?? ""}\n`);
     }
     write("\n");
   }

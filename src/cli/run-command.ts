@@ -1,68 +1,11 @@
-/** `ops run <playbook>`: resolve targets, build jobs, run them, choose the exit code. */
-import { randomBytes } from "node:crypto";
-import { hostname, userInfo } from "node:os";
-import { Redactor } from "../run/redact.js";
-import { runExitCode, runJobs, safeSink } from "../run/run.js";
-import { makeConnector, sshOptionsFrom } from "../run/connector.js";
-import { resolveTargets } from "../run/targets.js";
-import { loadPlaybook } from "./load-playbook.js";
-import type { RunCliOptions } from "./main.js";
-import { EXIT } from "./exit-codes.js";
-import { chooseReporter } from "./reporter.js";
+/** `ops run <playbook>`: plan and apply (or only plan, with --check) one playbook on every host. */
+import { executeCommand } from "./execute-command.js";
+import type { RunCliOptions } from "./options.js";
 
 export async function runCommand(ref: string, opts: RunCliOptions): Promise<number> {
-  const playbook = await loadPlaybook(ref);
-  const { targets, secrets } = await resolveTargets({
-    inventoryFile: opts.inventory,
-    limit: opts.limit,
-    extraVars: opts.extraVars,
-    schema: playbook.variables,
-  });
-  const redactor = new Redactor(secrets);
-  const jobs = targets.map(({ host, vars }) => ({
-    host,
-    resources: playbook.resources(vars, { name: host.name, groups: host.groups }, { yes: opts.yes }),
-    handlers: playbook.handlers?.(vars) ?? [],
-  }));
-  const emit = safeSink(await chooseReporter(opts.output, opts));
-  const connect = makeConnector(sshOptionsFrom(opts));
-  const startedAt = new Date().toISOString();
-  const interrupt = stopOnInterrupt();
-  const result = await runJobs(
-    playbook.name,
-    jobs,
-    {
-      check: opts.check,
-      forks: opts.forks,
-      runId: randomBytes(6).toString("hex"),
-      startedAt,
-      owner: `${userInfo().username}@${hostname()}`,
-    },
-    { connect, emit, redactor, now: () => Date.now(), signal: interrupt.signal },
-  ).finally(interrupt.dispose);
-  return interrupt.signal.aborted ? EXIT.interrupted : runExitCode(result.hosts, opts.check);
-}
-
-/**
- * The first Ctrl-C stops the run gracefully: each host finishes the step it is running, starts no
- * other and releases its lock. A second Ctrl-C quits at once.
- */
-function stopOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const now = () => process.exit(EXIT.interrupted);
-  const first = () => {
-    process.stderr.write(
-      "\ninterrupted: each host finishes its current step and releases its lock (Ctrl-C again to quit now)\n",
-    );
-    controller.abort();
-    process.once("SIGINT", now);
-  };
-  process.once("SIGINT", first);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off("SIGINT", first);
-      process.off("SIGINT", now);
-    },
-  };
+  const { code } = await executeCommand(
+    { command: "run", playbooks: [ref], stages: { resources: true, checks: false }, apply: !opts.check },
+    opts,
+  );
+  return code;
 }

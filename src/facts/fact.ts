@@ -5,17 +5,51 @@
 export interface Fact<T> {
   /** Unique for the probe's parameters, e.g. `file:/etc/docker/daemon.json`. Batches dedupe by it. */
   readonly name: string;
-  /** POSIX sh that prints the raw output. It must exit 0 (print the failure instead). */
+  /** POSIX sh that prints the raw output. Read-only facts exit 0 (they print the failure instead). */
   readonly probe: string;
-  /** Side-effect-free: raw stdout of the probe in, typed value out. Throws FactError on nonsense. */
-  parse(stdout: string): T;
+  /** What the probe's stderr becomes: folded into its stdout, or thrown away (the default). */
+  readonly stderr?: "fold" | "discard";
+  /**
+   * Side-effect-free: raw stdout of the probe (and its exit status, for probes whose status is the
+   * answer) in, typed value out. Throws on output it cannot understand.
+   */
+  parse(stdout: string, exitCode?: number): T;
 }
 
-/** The parsed facts of one host, looked up by the same Fact objects that asked for them. */
+/**
+ * The parsed facts of one host, looked up by the same Fact objects that asked for them. A fact may
+ * be `skipped` (its probe was gated on a check that did not pass, so it never ran) or have failed
+ * (its section is missing or its parser rejected it): `get` then throws that error, so whatever
+ * read it (a plan, a judge) fails on its own and nothing else does.
+ */
 export class FactSet {
-  constructor(private readonly values: ReadonlyMap<string, unknown>) {}
+  constructor(
+    private readonly values: ReadonlyMap<string, unknown>,
+    private readonly skippedNames: ReadonlySet<string> = new Set(),
+    private readonly errors: ReadonlyMap<string, Error> = new Map(),
+  ) {}
+
   get<T>(fact: Fact<T>): T {
+    const error = this.errors.get(fact.name);
+    if (error) throw error;
     if (!this.values.has(fact.name)) throw new Error(`fact ${fact.name} was not gathered`);
     return this.values.get(fact.name) as T;
+  }
+
+  /** Why the fact could not be read (missing section, parser error), or undefined. */
+  errorOf(fact: Fact<unknown>): Error | undefined {
+    return this.errors.get(fact.name);
+  }
+
+  has(fact: Fact<unknown>): boolean {
+    return this.values.has(fact.name);
+  }
+
+  skipped(fact: Fact<unknown>): boolean {
+    return this.skippedNames.has(fact.name);
+  }
+
+  get size(): number {
+    return this.values.size;
   }
 }

@@ -1,8 +1,9 @@
 /**
- * Reporter for pipes and logs (not a terminal): one plain line per change, failure and summary.
+ * Reporter for pipes and logs (not a terminal): one plain line per change, failure, host's checks
+ * and the summary.
  */
 import type { EventSink } from "../events.js";
-import { diffBlock, eventLine, summaryText } from "./format.js";
+import { checksBlock, diffBlock, eventLine, summaryText } from "./format.js";
 
 export interface LinesOptions {
   write: (text: string) => void;
@@ -16,6 +17,11 @@ export function linesReporter(opts: LinesOptions): EventSink {
     if (event.kind === "step-planned" && opts.diff) {
       const block = diffBlock(event);
       if (block) opts.write(block + "\n");
+    }
+    if (event.kind === "host-done") {
+      const block = checksBlock(event.summary);
+      if (block) opts.write(block + "\n");
+      return;
     }
     if (event.kind === "run-done") {
       opts.write(summaryText(event.hosts, event.ms, event.check) + "\n");

@@ -1,10 +1,12 @@
 /**
- * Terminal reporter: a live line per host showing what it is doing now, redrawn in place, and the
- * changes and failures printed above it as they happen.
+ * Terminal reporter: a live line per host in flight showing what it is doing now, redrawn in
+ * place under a progress count, with changes, failures and each host's checks printed above it as
+ * they happen. Only hosts in flight are drawn (at most --forks), so a run of thousands stays fast.
  */
 import { createLogUpdate } from "log-update";
 import type { EventSink, OpsEvent } from "../events.js";
-import { diffBlock, eventLine, summaryText } from "./format.js";
+import { checksBlock, diffBlock, eventLine, summaryText } from "./format.js";
+import { printable } from "./printable.js";
 
 export interface LiveOptions {
   stream: NodeJS.WriteStream;
@@ -18,12 +20,15 @@ const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
 export function liveReporter(opts: LiveOptions): EventSink {
   const render = createLogUpdate(opts.stream);
   const state = new Map<string, string>();
+  let total = 0;
+  let done = 0;
   let frame = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
   const draw = () => {
     frame = (frame + 1) % FRAMES.length;
     const width = Math.max(0, ...[...state.keys()].map((h) => h.length));
-    render([...state].map(([host, what]) => `${FRAMES[frame]} ${host.padEnd(width)}  ${what}`).join("\n"));
+    const rows = [...state].map(([host, what]) => `${FRAMES[frame]} ${host.padEnd(width)}  ${what}`);
+    render([`${done}/${total} hosts done`, ...rows].join("\n"));
   };
   const print = (text: string) => {
     render.clear();
@@ -33,28 +38,37 @@ export function liveReporter(opts: LiveOptions): EventSink {
   const progress = (event: OpsEvent): string | undefined => {
     switch (event.kind) {
       case "host-connected":
-        return "gathering facts";
+        return "gathering facts and running checks";
       case "facts-gathered":
         return "planning";
       case "step-planned":
-        return opts.check ? "planning" : `next: ${event.description}`;
+        return opts.check ? "planning" : `next: ${printable(event.description)}`;
+      case "check-result":
+        return `checked ${printable(event.check.id)}`;
       case "step-ran":
-        return `done: ${event.description}`;
+        return `done: ${printable(event.description)}`;
       case "handler-ran":
-        return `handler: ${event.description}`;
+        return `handler: ${printable(event.description)}`;
       default:
         return undefined;
     }
   };
   return (event) => {
     if (event.kind === "run-start") {
-      for (const h of event.hosts) state.set(h, "connecting");
+      total = event.hosts.length;
       timer = setInterval(draw, 120);
       timer.unref();
       draw();
       return;
     }
-    if (event.kind === "host-done") state.delete(event.summary.host);
+    if (event.kind === "host-done") {
+      state.delete(printable(event.summary.host));
+      done++;
+      const block = checksBlock(event.summary);
+      if (block) print(block);
+      else draw();
+      return;
+    }
     if (event.kind === "run-done") {
       if (timer) clearInterval(timer);
       render.clear();
@@ -62,7 +76,7 @@ export function liveReporter(opts: LiveOptions): EventSink {
       return;
     }
     const now = "host" in event ? progress(event) : undefined;
-    if (now && "host" in event) state.set(event.host, now);
+    if (now && "host" in event) state.set(printable(event.host), now);
     if (event.kind === "step-planned" && opts.diff) {
       const block = diffBlock(event);
       if (block) print(block);

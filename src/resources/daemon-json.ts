@@ -6,6 +6,7 @@
  */
 import { dockerInfo, type DockerInfo } from "../facts/docker-info.js";
 import { file as fileFact } from "../facts/file.js";
+import { normalizeMirror, normalizeRegistry } from "../facts/registry-names.js";
 import { keyDiff, sha256 } from "./diff.js";
 import { DOCKER_RELOAD, DOCKER_RESTART } from "./docker-handlers.js";
 import { DAEMON_JSON, PENDING_SUFFIX, PREV_SUFFIX } from "./docker-rollback.js";
@@ -38,6 +39,8 @@ export interface DaemonJsonOptions {
   readonly path?: string;
   /** Keys to set; a value replaces the key's value as a whole (arrays are not merged). */
   readonly set: Readonly<Record<string, unknown>>;
+  /** Said with the change (its description, so --diff, --check and reports show it): e.g. an unsafe setting allowed on purpose. */
+  readonly warning?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -52,21 +55,21 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-const noSlash = (s: string): string => s.replace(/\/+$/, "");
-
 /** Keys whose value the running engine does not show yet (the file was edited but never applied). */
 function notApplied(info: DockerInfo, want: Json): string[] {
   if (info.status !== "running") return [];
   const missing: string[] = [];
   const mirrors = want["registry-mirrors"];
   if (Array.isArray(mirrors)) {
-    const have = new Set(info.registryMirrors.map(noSlash));
-    if (mirrors.some((m) => typeof m === "string" && !have.has(noSlash(m)))) missing.push("registry-mirrors");
+    const have = new Set(info.registryMirrors.map(normalizeMirror));
+    if (mirrors.some((m) => typeof m === "string" && !have.has(normalizeMirror(m))))
+      missing.push("registry-mirrors");
   }
   const insecure = want["insecure-registries"];
   if (Array.isArray(insecure)) {
-    const have = new Set(info.insecureRegistries);
-    if (insecure.some((r) => typeof r === "string" && !have.has(r))) missing.push("insecure-registries");
+    const have = new Set(info.insecureRegistries.map(normalizeRegistry));
+    if (insecure.some((r) => typeof r === "string" && !have.has(normalizeRegistry(r))))
+      missing.push("insecure-registries");
   }
   return missing;
 }
@@ -80,6 +83,7 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
   return {
     id: `daemon-json:${path}`,
     facts: [fact, dockerInfo],
+    notifies: [DOCKER_RELOAD, DOCKER_RESTART],
     plan(facts) {
       const info = facts.get(fact);
       let current: Json = {};
@@ -137,7 +141,7 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
             ]
           : [];
       return change({
-        description: `${info.exists ? "update" : "create"} ${path} (${changed.join(", ")})`,
+        description: `${info.exists ? "update" : "create"} ${path} (${changed.join(", ")})${o.warning ? ` [${o.warning}]` : ""}`,
         script: atomicWriteScript({
           path,
           mode: info.exists ? info.mode : "0644",

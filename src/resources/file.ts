@@ -93,6 +93,7 @@ export function file(o: FileOptions): Resource {
   return {
     id: `file:${o.path}`,
     facts: [fact, ...(o.facts ?? [])],
+    ...(o.notify ? { notifies: o.notify } : {}),
     plan(facts) {
       const bytes = toBuffer(typeof o.content === "function" ? o.content(facts) : o.content);
       return planFile(o, facts.get(fact), bytes);

@@ -37,6 +37,7 @@ export function packages(o: PackagesOptions): Resource {
   return {
     id: `packages:${o.names.join(",")}`,
     facts: [packageManager, installed],
+    ...(o.notify ? { notifies: o.notify } : {}),
     plan(facts) {
       let pin: Evr | undefined;
       try {

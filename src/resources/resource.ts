@@ -28,6 +28,11 @@ export interface Resource {
   readonly id: string;
   /** Facts the plan reads; gathered in the host's single batched probe. */
   readonly facts: readonly Fact<unknown>[];
+  /**
+   * Handlers this resource's steps may notify. Checked against the playbook's handlers before
+   * anything connects: a name no handler has is a configuration error, never a silent no-op.
+   */
+  readonly notifies?: readonly string[];
   /** Pure: facts in, steps or no-op or failure out. */
   plan(facts: FactSet): Outcome;
 }

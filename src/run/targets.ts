@@ -1,6 +1,6 @@
 /**
  * From command-line inputs to the hosts a run works on, each with its validated variables:
- * inventory -> --limit -> -e on top -> the playbook's schema. Every problem of every host is
+ * inventory -> --limit -> -e on top -> the playbooks' schema. Every problem of every host is
  * collected and thrown together before anything connects, so a bad input never half-runs.
  */
 import { ConfigError, ConfigErrors } from "../errors.js";
@@ -9,11 +9,14 @@ import { loadInventory } from "../inventory/load.js";
 import type { Inventory, InventoryHost } from "../inventory/types.js";
 import type { VariablesSchema } from "../playbook.js";
 import { loadExtraVars, withExtraVars } from "../vars/extra.js";
-import { validateVars, type VarsSchema } from "../vars/validate.js";
+import { secretValues } from "../vars/secrets.js";
+import { validateVars, type VarSource, type VarsSchema } from "../vars/validate.js";
 
 export interface Target {
   host: InventoryHost;
   vars: Record<string, unknown>;
+  /** Where each variable was set (file, dot-path, line), for errors found after validation. */
+  sources: Record<string, VarSource>;
 }
 
 export interface TargetRequest {
@@ -21,18 +24,20 @@ export interface TargetRequest {
   limit?: string | undefined;
   extraVars?: readonly string[] | undefined;
   schema: VariablesSchema;
+  /** Variable names other playbooks know (not typos here); see validateVars. */
+  known?: ReadonlySet<string>;
 }
 
 export interface Targets {
   inventory: Inventory;
   targets: Target[];
-  /** Every secret the run may meet (passwords), for the Redactor. */
+  /** Every secret the run may meet (connection passwords, secret variables), for the Redactor. */
   secrets: string[];
 }
 
 export async function resolveTargets(req: TargetRequest): Promise<Targets> {
   const full = await loadInventory(req.inventoryFile);
-  const inventory = req.limit ? applyLimit(full, req.limit, req.inventoryFile) : full;
+  const inventory = req.limit !== undefined ? applyLimit(full, req.limit, req.inventoryFile) : full;
   if (inventory.hosts.length === 0) {
     throw new ConfigError(
       "no hosts to run on",
@@ -43,18 +48,18 @@ export async function resolveTargets(req: TargetRequest): Promise<Targets> {
   const extra = await loadExtraVars(req.extraVars ?? []);
   const errors = new Map<string, ConfigError>();
   const targets: Target[] = [];
+  const secrets = new Set<string>();
+  const schema = req.schema as unknown as VarsSchema;
   for (const host of inventory.hosts) {
     const merged = withExtraVars(host.vars, host.varSources, extra);
-    const { vars, errors: found } = validateVars(
-      req.schema as unknown as VarsSchema,
-      merged.vars,
-      merged.sources,
-    );
+    const options = req.known ? { known: req.known } : {};
+    const { vars, errors: found } = validateVars(schema, merged.vars, merged.sources, options);
     // The same group variable is wrong for every host of the group: report it once.
     for (const e of found) errors.set(`${e.location.file}|${e.location.path}|${e.message}`, e);
-    targets.push({ host, vars });
+    targets.push({ host, vars, sources: merged.sources });
+    for (const s of [host.connection.password, host.connection.becomePassword, ...secretValues(schema, vars)])
+      if (typeof s === "string" && s !== "") secrets.add(s);
   }
   if (errors.size > 0) throw new ConfigErrors([...errors.values()]);
-  const secrets = inventory.hosts.flatMap((h) => [h.connection.password, h.connection.becomePassword]);
-  return { inventory, targets, secrets: secrets.filter((s): s is string => typeof s === "string") };
+  return { inventory, targets, secrets: [...secrets] };
 }

@@ -7,7 +7,7 @@ import { describeExpected, showValue, typeOfValue, type SchemaNode } from "./des
 import { didYouMean } from "./suggest.js";
 
 /** Our own annotation keywords, declared so ajv's strict mode accepts them. */
-const OPS_KEYWORDS = ["x-expected", "x-ops-prefixes"];
+const OPS_KEYWORDS = ["x-expected", "x-ops-prefixes", "x-ops-secret"];
 
 /**
  * A fresh ajv collecting all errors (a user fixes a file once, not once per error) and keeping the

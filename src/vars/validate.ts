@@ -7,6 +7,7 @@ import type { ValidateFunction } from "ajv";
 import { ConfigError, type Location } from "../errors.js";
 import { createAjv, explainAjvErrors } from "./ajv.js";
 import type { SchemaNode } from "./describe.js";
+import { isSecretPath } from "./secrets.js";
 import { didYouMean } from "./suggest.js";
 
 /** Where a variable was set. `extra` marks `-e`, where an unknown name is always an error. */
@@ -23,6 +24,14 @@ export interface VarsSchema extends SchemaNode {
    * @example ["docker_", "registry_", "insecure_"]
    */
   "x-ops-prefixes"?: string[];
+}
+
+export interface ValidateOptions {
+  /**
+   * Names other playbooks know: with an owned prefix they are not typos (an inventory shared by
+   * install-engine and deploy-registry holds both playbooks' variables).
+   */
+  known?: ReadonlySet<string>;
 }
 
 export interface ValidatedVars {
@@ -50,8 +59,11 @@ function subjectOf(segments: string[]): string {
   return name + rest.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join("");
 }
 
+const own = <T>(map: Record<string, T>, key: string): T | undefined =>
+  Object.hasOwn(map, key) ? map[key] : undefined;
+
 function locate(name: string, sources: Record<string, VarSource>, path: string): Location {
-  const src = sources[name];
+  const src = own(sources, name);
   if (!src) return { path };
   const { extra: _extra, ...loc } = src;
   return { ...loc, path: src.path && src.path !== name ? src.path + path.slice(name.length) : path };
@@ -68,6 +80,7 @@ export function validateVars(
   schema: VarsSchema,
   input: Record<string, unknown>,
   sources: Record<string, VarSource>,
+  options: ValidateOptions = {},
 ): ValidatedVars {
   const known = Object.keys(schema.properties);
   const prefixes = schema["x-ops-prefixes"] ?? [];
@@ -75,18 +88,19 @@ export function validateVars(
   const vars: Record<string, unknown> = {};
 
   for (const [name, value] of Object.entries(input)) {
-    if (name in schema.properties) {
+    if (Object.hasOwn(schema.properties, name)) {
       vars[name] = value;
       continue;
     }
-    const fromExtra = sources[name]?.extra === true;
+    const fromExtra = Object.hasOwn(sources, name) && sources[name]?.extra === true;
     if (!fromExtra && !prefixes.some((p) => name.startsWith(p))) continue; // another tool's variable
+    if (options.known?.has(name)) continue; // another playbook's variable
     errors.push(
       new ConfigError(`unknown variable '${name}'`, locate(name, sources, name), didYouMean(name, known)),
     );
   }
   for (const [name, prop] of Object.entries(schema.properties)) {
-    if (!(name in vars) && prop.default !== undefined) vars[name] = structuredClone(prop.default);
+    if (!Object.hasOwn(vars, name) && prop.default !== undefined) vars[name] = structuredClone(prop.default);
   }
 
   const validate = compile(schema);
@@ -94,13 +108,17 @@ export function validateVars(
     for (const p of explainAjvErrors(validate.errors)) {
       const name = p.segments[0] ?? "";
       const subject = subjectOf(p.segments);
-      const src = sources[name];
+      const src = own(sources, name);
       const kvString = src?.file === "-e" && typeof vars[name] === "string";
-      const description = schema.properties[name]?.description;
+      const description = own(schema.properties, name)?.description;
       const hint = kvString
         ? `-e ${name}=... gives a string; pass JSON instead: -e '{"${name}": ...}'`
         : (p.hint ?? (description ? `${name}: ${description}` : undefined));
-      errors.push(new ConfigError(`${subject} ${p.problem}`, locate(name, sources, subject), hint));
+      // A secret's value is never quoted back: the message says what is wrong, not what was given.
+      const problem = isSecretPath(schema, p.segments)
+        ? p.problem.replace(/, got .*$/s, " (value not shown: secret)")
+        : p.problem;
+      errors.push(new ConfigError(`${subject} ${problem}`, locate(name, sources, subject), hint));
     }
   }
   return { vars, errors };

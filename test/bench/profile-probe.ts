@@ -32,8 +32,12 @@ const { targets } = await resolveTargets({
 });
 const target = targets[0];
 if (target === undefined) throw new Error(`${host.name} is not in the inventory`);
-const host0 = { name: target.host.name, groups: target.host.groups };
-const resources = installEngine.resources(target.vars as never, host0, { yes: false });
+const host0 = { name: target.host.name, address: target.host.connection.address, groups: target.host.groups };
+const resources = installEngine.resources(target.vars as never, host0, {
+  yes: false,
+  runId: "bench",
+  outputs: {},
+});
 const facts = factsOf(resources, [lock]);
 
 const dir = mkdtempSync(join(tmpdir(), "ops-bench-mux-"));

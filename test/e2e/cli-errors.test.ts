@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { ops, type OpsResult } from "./helpers/ops-cli.js";
 
 function inventoryFile(text: string): string {
@@ -99,5 +99,105 @@ describe("ops CLI: bad input", function () {
     const r = await ops(["run", "install-engine", "-i", inventoryFile(GOOD), "--forks", "zero"]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /--forks/);
+  });
+});
+
+describe("ops CLI: a user's playbook with mistakes in it", function () {
+  this.timeout(60_000);
+  const fixture = (name: string) => resolve("test/fixtures/playbooks/errors", name);
+
+  for (const [name, pattern] of [
+    ["factory-throws.ts", /default export threw: motd_text is not configured/],
+    ["resources-throw.ts", /playbook 'resources-throw': listing its resources and checks failed/],
+    ["bad-schema.ts", /variables schema is invalid/],
+  ] as const) {
+    it(`${name}: exit 1 naming the file and the cause, no stack`, async () => {
+      const r = await ops(["run", fixture(name), "-i", inventoryFile(GOOD)]);
+      assertConfigError(r, new RegExp(fixture(name).replace(/[.]/g, "\\.")), pattern);
+    });
+  }
+
+  it("a notify no handler answers: exit 1 naming the file and the line of the notify", async () => {
+    const r = await ops(["run", fixture("unknown-notify.ts"), "-i", inventoryFile(GOOD)]);
+    assertConfigError(
+      r,
+      new RegExp(`${fixture("unknown-notify.ts")}:11\\b`),
+      /notifies handler 'restart-ap'/,
+    );
+  });
+
+  it("an async factory, and a module compiled as CommonJS, both load", async () => {
+    for (const file of [fixture("async-factory.ts"), fixture("cjs/motd.ts")]) {
+      const r = await ops(["inventory", "check", "-i", inventoryFile(GOOD), "-p", file]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+  });
+
+  it("Ctrl-C stops a CPU loop in a playbook's plan()", async () => {
+    const local = inventoryFile("all:\n  hosts:\n    me:\n      ansible_connection: local\n");
+    let sent = false;
+    const r = await ops(
+      ["run", fixture("cpu-loop.ts"), "-i", local, "--output", "json"],
+      "",
+      (event, child) => {
+        if (event.kind === "facts-gathered" && !sent) {
+          sent = true;
+          setTimeout(() => child.kill("SIGINT"), 300);
+        }
+      },
+    );
+    assert.ok(sent, r.stderr);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /interrupted/);
+  });
+});
+
+describe("ops CLI: usage and lookups", function () {
+  this.timeout(30_000);
+
+  it("a usage error is one line and a pointer to --help, not the whole help", async () => {
+    const r = await ops(["run", "install-engine", "--bogus"]);
+    assert.equal(r.code, 1);
+    assert.ok(r.stderr.trim().split("\n").length <= 3, r.stderr);
+    assert.match(r.stderr, /--help/);
+  });
+
+  it("names that are Object.prototype members are unknown playbooks, not bugs", async () => {
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      assertConfigError(
+        await ops(["run", name, "-i", inventoryFile(GOOD)]),
+        new RegExp(`unknown playbook '${name}'`),
+      );
+    }
+  });
+
+  it("a TCP socket without TLS is refused before connecting, unless allowed on purpose", async () => {
+    const tcp = JSON.stringify({ docker_daemon_options: { hosts: ["tcp://0.0.0.0:2375"], tls: false } });
+    assertConfigError(
+      await ops(["run", "install-engine", "-i", inventoryFile(GOOD), "-e", tcp]),
+      /docker_daemon_options\.hosts/,
+      /without tlsverify/,
+      /tcp-socket-needs-tls/,
+    );
+    const wide = JSON.stringify({ insecure_registries: ["0.0.0.0/0"] });
+    assertConfigError(
+      await ops(["run", "install-engine", "-i", inventoryFile(GOOD), "-e", wide]),
+      /insecure_registries/,
+      /0\.0\.0\.0\/0/,
+    );
+  });
+
+  it("values that would fail only at plan time fail before connecting", async () => {
+    for (const [vars, pattern] of [
+      [{ docker_packages: [] }, /docker_packages must/],
+      [{ docker_version: "1:2:3" }, /docker_version.*not a version/],
+      [{ verify_image: "--privileged" }, /verify_image must be an image reference/],
+      [{ verify_image: "-v/:/host" }, /verify_image must be an image reference/],
+    ] as const) {
+      assertConfigError(
+        await ops(["run", "install-engine", "-i", inventoryFile(GOOD), "-e", JSON.stringify(vars)]),
+        pattern,
+      );
+    }
   });
 });

@@ -290,7 +290,10 @@ describe("install-engine on lab hosts", function () {
     });
     assert.ok(sent, "no step ran before the run ended");
     assert.equal(result.code, 130, result.stderr);
-    assert.match(result.stderr, /interrupted: each host finishes its current step/);
+    assert.match(
+      result.stderr,
+      /interrupted \(SIGINT\): no new host starts; each host finishes its current step/,
+    );
     assert.match(failures(result, host).join("\n"), /interrupted before/);
     assert.equal(await exists(host, "/run/ops.lock"), false, "the lock was left behind");
     assert.equal(await exists(host, "/etc/docker/daemon.json"), false, "a later step ran");

@@ -26,6 +26,26 @@ describe("a user's own playbook", function () {
     const again = await runMotd();
     assert.equal(summaries(again)[host.name]?.status, "ok");
     assert.equal(summaries(again)[host.name]?.commands, 1);
+
+    // The playbook's own check, run by `ops verify -p`: passes now, fails with expected beside actual
+    // once the banner is changed by hand.
+    const verifyMotd = () =>
+      ops(["verify", "-p", MOTD, "-i", inv, "-e", JSON.stringify({ motd_text: text }), "--output", "json"]);
+    const proved = await verifyMotd();
+    assert.equal(proved.code, 0, proved.stderr);
+    const checks = summaries(proved)[host.name]?.checks ?? [];
+    assert.deepEqual(
+      checks.map((c) => [c.id, c.status]),
+      [["motd.text", "pass"]],
+    );
+    assert.equal(summaries(proved)[host.name]?.commands, 1);
+    await hostExec(host.name, "echo tampered > /etc/motd");
+    const broken = await verifyMotd();
+    assert.equal(broken.code, 2);
+    const failed = summaries(broken)[host.name]?.checks[0];
+    assert.equal(failed?.status, "fail");
+    assert.equal(failed?.expected, text);
+    assert.equal(failed?.actual, "tampered");
   });
 
   it("a module that is not a playbook is a configuration error naming the file", async () => {

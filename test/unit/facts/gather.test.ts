@@ -1,8 +1,12 @@
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { promisify } from "node:util";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { FactError } from "../../../src/errors.js";
 import type { Fact } from "../../../src/facts/fact.js";
-import { buildProbe, makeNonce, parseProbeOutput, type GatheredFact } from "../../../src/facts/gather.js";
+import { buildProbe, makeNonce, parseProbeOutput, stopBatchScript } from "../../../src/facts/gather.js";
 import { file } from "../../../src/facts/file.js";
 import { group, users } from "../../../src/facts/group.js";
 import { kernel } from "../../../src/facts/kernel.js";
@@ -12,11 +16,7 @@ import { packageManager } from "../../../src/facts/package-manager.js";
 import { quote } from "../../../src/transport/quote.js";
 
 const NONCE = "0123456789abcdef0123456789abcdef";
-const echo = (
-  name: string,
-  text: string,
-  extra: Partial<GatheredFact<string>> = {},
-): GatheredFact<string> => ({
+const echo = (name: string, text: string, extra: Partial<Fact<string>> = {}): Fact<string> => ({
   name,
   probe: `printf '%s' ${quote(text)}`,
   parse: (s) => s,
@@ -41,9 +41,13 @@ describe("gather", () => {
     assert.equal(script.match(/-begin-/g)?.length, 2);
   });
 
-  it("names the fact whose section is missing", () => {
+  it("names the fact whose section is missing, when it is read (the others still read)", () => {
+    const a = echo("a", "");
+    const b = echo("b", "");
+    const set = parseProbeOutput([a, b], frame(0, "x"), NONCE);
+    assert.equal(set.get(a), "x");
     assert.throws(
-      () => parseProbeOutput([echo("a", ""), echo("b", "")], frame(0, "x"), NONCE),
+      () => set.get(b),
       (e: unknown) => e instanceof FactError && e.fact === "b" && /no section/.test(e.message),
     );
   });
@@ -56,8 +60,9 @@ describe("gather", () => {
         throw new Error("boom");
       },
     };
+    const set = parseProbeOutput([bad], frame(0, ""), NONCE);
     assert.throws(
-      () => parseProbeOutput([bad], frame(0, ""), NONCE),
+      () => set.get(bad),
       (e: unknown) => e instanceof FactError && e.fact === "bad" && e.message.includes("boom"),
     );
   });
@@ -111,5 +116,69 @@ describe("gather", () => {
     assert.equal(set.get(users(["root"])).root, true);
     const hostname = set.get(file("/etc/hostname"));
     assert.ok(hostname.exists && hostname.sha256?.length === 64);
+  });
+
+  it("gives each parser its section's exit status, and skips gated sections whose needs failed", () => {
+    const status = (name: string, probe: string): Fact<string> => ({
+      name,
+      probe,
+      stderr: "fold",
+      parse: (out, code) => `${code}:${out.trim()}`,
+    });
+    const one = status("one", "echo hello; echo err >&2");
+    const two = status("two", "echo failing; exit 4");
+    const three = status("three", "echo never");
+    const four = status("four", "echo fine");
+    const facts = [one, two, three, four];
+    const gates = new Map([
+      ["three", ["two"]],
+      ["four", ["one"]],
+    ]);
+    const set = parseProbeOutput(facts, runSh(buildProbe(facts, NONCE, { gates })), NONCE);
+    assert.equal(set.get(one), "0:hello\nerr");
+    assert.equal(set.get(two), "4:failing");
+    assert.equal(set.skipped(three), true);
+    assert.equal(set.get(four), "0:fine");
+  });
+
+  it("refuses a gate on a fact that is not before it in the batch", () => {
+    assert.throws(
+      () => buildProbe([echo("b", ""), echo("a", "")], NONCE, { gates: new Map([["b", ["a"]]]) }),
+      /gated on a/,
+    );
+  });
+
+  it("runs the cleanup and removes the pid file on exit, also after a failing probe", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ops-batch-"));
+    const made = join(dir, "made");
+    const pidFile = join(dir, "batch.pid");
+    const facts = [
+      echo("mk", "", { probe: `touch ${quote(made)}` }),
+      echo("boom", "", { probe: "exit 9" }),
+      echo("after", "ok"),
+    ];
+    const script = buildProbe(facts, NONCE, { cleanup: `rm -f ${quote(made)}`, pidFile });
+    const set = parseProbeOutput(facts, runSh(script), NONCE);
+    assert.equal(set.get(facts[2] as Fact<string>), "ok", "one failing probe does not stop the next");
+    assert.equal(existsSync(made), false, "the cleanup ran");
+    assert.equal(existsSync(pidFile), false, "the pid file is gone");
+  });
+
+  it("cleans up when the shell is killed mid-batch, and a stop script ends a running batch", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ops-batch-"));
+    const made = join(dir, "made");
+    const pidFile = join(dir, "batch.pid");
+    const facts = [
+      echo("mk", "", { probe: `touch ${quote(made)}` }),
+      echo("wait", "", { probe: "sleep 30" }),
+    ];
+    const child = spawn("sh", ["-c", buildProbe(facts, NONCE, { cleanup: `rm -f ${quote(made)}`, pidFile })]);
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    for (let i = 0; i < 100 && !existsSync(made); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(existsSync(made), "the batch started");
+    // Asynchronously: a blocked event loop could not reap the batch, and the stop script would wait on a zombie.
+    await promisify(execFile)("sh", ["-c", stopBatchScript(pidFile)]);
+    await exited;
+    assert.equal(existsSync(made), false, "killed, the batch still cleaned up");
   });
 });

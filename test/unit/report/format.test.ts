@@ -11,6 +11,10 @@ const summary = (host: string, status: HostSummary["status"], changed = 0): Host
   failed: status === "failed" ? 1 : 0,
   commands: 1,
   ms: 1500,
+  plan: [],
+  applied: [],
+  handlers: [],
+  checks: [],
 });
 
 function collect(opts: { check?: boolean; diff?: boolean; verbose?: boolean }, events: OpsEvent[]): string {
@@ -38,9 +42,11 @@ describe("plain-line reporter", () => {
       },
       {
         kind: "run-done",
+        command: "run",
         hosts: [summary("a", "changed", 1), summary("b", "failed")],
         ms: 3000,
         check: false,
+        interrupted: false,
       },
     ];
     const out = collect({}, events);

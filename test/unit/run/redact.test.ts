@@ -14,8 +14,14 @@ describe("Redactor", () => {
       n: 1,
     });
   });
-  it("ignores empty and very short values that would mask ordinary text", () => {
-    const r = new Redactor(["", "a"]);
-    assert.equal(r.mask("a banana"), "a banana");
+  it("masks every secret whatever its length, and ignores empty values", () => {
+    const r = new Redactor(["", "7"]);
+    assert.equal(r.mask("pin 7, not 8"), "pin ********, not 8");
+  });
+  it("masks a secret added during the run from then on, keys included", () => {
+    const r = new Redactor();
+    assert.equal(r.mask("made-at-run-time"), "made-at-run-time");
+    r.add("made-at-run-time");
+    assert.deepEqual(r.maskDeep({ "made-at-run-time": "x made-at-run-time" }), { "********": "x ********" });
   });
 });

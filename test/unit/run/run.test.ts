@@ -1,11 +1,13 @@
 import { inventoryHost } from "../../helpers/inventory-host.js";
 import assert from "node:assert/strict";
-import type { HostSummary, OpsEvent } from "../../../src/events.js";
+import { exitCodeFor } from "../../../src/cli/exit-codes.js";
+import type { HostResult, OpsEvent } from "../../../src/events.js";
 import type { Fact } from "../../../src/facts/fact.js";
 import { change, noop, type Handler, type Resource } from "../../../src/resources/resource.js";
+import { HostCleanups } from "../../../src/run/host-cleanups.js";
+import type { HostJob } from "../../../src/run/host-pipeline.js";
 import { Redactor } from "../../../src/run/redact.js";
-import type { HostJob } from "../../../src/run/run-host.js";
-import { runExitCode, runJobs } from "../../../src/run/run.js";
+import { runHosts } from "../../../src/run/run.js";
 import { FakeTransport, fakeConnector, type FakeOptions } from "../../../src/transport/fake.js";
 import { answerProbe, type RawFacts } from "../../helpers/fake-host.js";
 
@@ -46,6 +48,12 @@ function fakeHost(
   );
 }
 
+/** A job converging `resources` on host `name`. */
+const job = (name: string, resources: Resource[]): HostJob => ({
+  host: inventoryHost(name),
+  work: () => ({ resources, handlers, checks: [] }),
+});
+
 async function run(
   fakes: Record<string, FakeTransport>,
   jobs: HostJob[],
@@ -54,31 +62,37 @@ async function run(
 ) {
   const events: OpsEvent[] = [];
   const connect = fakeConnector(fakes);
-  const result = await runJobs(
-    "test",
+  // The runner's sink masks secrets before any event exists, as executeRun's does.
+  const redactor = new Redactor(["secret-pw"]);
+  const result = await runHosts(
     jobs,
-    { check, forks: 4, runId: "run1", startedAt: "2026-01-01T00:00:00Z", owner: "me@here" },
+    {
+      command: "run",
+      playbook: "test",
+      apply: !check,
+      forks: 4,
+      runId: "run1",
+      startedAt: "2026-01-01T00:00:00Z",
+      owner: "me@here",
+    },
     {
       connect: (h) => connect(h.name),
-      emit: (e) => events.push(e),
-      redactor: new Redactor(["secret-pw"]),
+      emit: (e) => events.push(redactor.maskDeep(e)),
       now: () => 0,
+      cleanups: new HostCleanups(),
       ...(signal ? { signal } : {}),
     },
   );
-  const byHost = (n: string): HostSummary => result.hosts.find((h) => h.host === n) as HostSummary;
-  return { result, events, byHost };
+  const byHost = (n: string): HostResult => result.hosts.find((h) => h.host === n) as HostResult;
+  const code = exitCodeFor({ command: "run", hosts: result.hosts, check, interrupted: result.interrupted });
+  return { result, events, byHost, code };
 }
 
-describe("runJobs / runHost with the fake transport", () => {
+describe("runHosts: the host pipeline with the fake transport", () => {
   it("a no-op run sends exactly one command per host after connecting", async () => {
     const fakes = { a: fakeHost("a", { marker: "v1" }), b: fakeHost("b", { marker: "v1" }) };
-    const jobs = ["a", "b"].map((n) => ({
-      host: inventoryHost(n),
-      resources: [markerResource("v1")],
-      handlers,
-    }));
-    const { result, events } = await run(fakes, jobs);
+    const jobs = ["a", "b"].map((n) => job(n, [markerResource("v1")]));
+    const { result, events, code } = await run(fakes, jobs);
     assert.deepEqual(
       result.hosts.map((h) => [h.host, h.status, h.commands]),
       [
@@ -89,18 +103,12 @@ describe("runJobs / runHost with the fake transport", () => {
     assert.equal(fakes.a.calls.length, 1);
     assert.ok(fakes.a.closed);
     assert.ok(events.some((e) => e.kind === "noop" && e.reason === "/etc/marker says v1"));
-    assert.equal(runExitCode(result.hosts, false), 0);
+    assert.equal(code, 0);
   });
 
   it("applies steps in order under the host lock and runs a notified handler once", async () => {
     const fakes = { a: fakeHost("a", { marker: "old" }) };
-    const jobs = [
-      {
-        host: inventoryHost("a"),
-        resources: [markerResource("v2", ["reload"]), markerResource("v2", ["reload"])],
-        handlers,
-      },
-    ];
+    const jobs = [job("a", [markerResource("v2", ["reload"]), markerResource("v2", ["reload"])])];
     const { byHost } = await run(fakes, jobs);
     const scripts = fakes.a.calls.map((c) => c.script.split("\n")[0] ?? "");
     assert.match(scripts[1] ?? "", /set -C; printf/);
@@ -112,15 +120,14 @@ describe("runJobs / runHost with the fake transport", () => {
 
   it("--check plans and reports but sends nothing beyond the probe", async () => {
     const fakes = { a: fakeHost("a", { marker: "old" }) };
-    const { result, events } = await run(
-      fakes,
-      [{ host: inventoryHost("a"), resources: [markerResource("v2")], handlers }],
-      true,
-    );
+    const { result, events, code } = await run(fakes, [job("a", [markerResource("v2", ["reload"])])], true);
     assert.equal(fakes.a.calls.length, 1);
     assert.equal(result.hosts[0]?.status, "changed");
     assert.ok(events.some((e) => e.kind === "step-planned" && e.description === "write v2 to /etc/marker"));
-    assert.equal(runExitCode(result.hosts, true), 3);
+    // --check also says which handlers the change would run.
+    assert.ok(events.some((e) => e.kind === "handler-planned" && e.handler === "reload"));
+    assert.deepEqual(result.hosts[0]?.handlers, ["reload"]);
+    assert.equal(code, 3);
   });
 
   it("one failing and one unreachable host do not stop the others; secrets are masked", async () => {
@@ -129,12 +136,8 @@ describe("runJobs / runHost with the fake transport", () => {
       good: fakeHost("good", { marker: "old" }),
       gone: fakeHost("gone", {}, {}, { unreachable: "connection refused" }),
     };
-    const jobs = ["bad", "good", "gone"].map((n) => ({
-      host: inventoryHost(n),
-      resources: [markerResource("v2")],
-      handlers,
-    }));
-    const { result, events, byHost } = await run(fakes, jobs);
+    const jobs = ["bad", "good", "gone"].map((n) => job(n, [markerResource("v2")]));
+    const { events, byHost, code } = await run(fakes, jobs);
     assert.equal(byHost("bad").status, "failed");
     assert.equal(byHost("good").status, "changed");
     assert.equal(byHost("gone").status, "unreachable");
@@ -146,16 +149,14 @@ describe("runJobs / runHost with the fake transport", () => {
       fakes.bad.calls.some((c) => c.script.includes("rm -f /run/ops.lock")),
       "lock released after failure",
     );
-    assert.equal(runExitCode(result.hosts, false), 2);
+    assert.equal(code, 2);
   });
 
   it("refuses a host another run holds", async () => {
     const fakes = {
       a: fakeHost("a", { marker: "old", lock: "locked\nowner=bob@box\nrun=other\nstarted=2026-01-01" }),
     };
-    const { byHost, events } = await run(fakes, [
-      { host: inventoryHost("a"), resources: [markerResource("v2")], handlers },
-    ]);
+    const { byHost, events } = await run(fakes, [job("a", [markerResource("v2")])]);
     assert.equal(byHost("a").status, "failed");
     assert.equal(fakes.a.calls.length, 1);
     assert.ok(
@@ -169,9 +170,7 @@ describe("runJobs / runHost with the fake transport", () => {
 
   it("a connection dropped mid-run marks only that host unreachable", async () => {
     const fakes = { a: fakeHost("a", { marker: "old" }, {}, { dropAfter: 2 }) };
-    const { byHost } = await run(fakes, [
-      { host: inventoryHost("a"), resources: [markerResource("v2")], handlers },
-    ]);
+    const { byHost } = await run(fakes, [job("a", [markerResource("v2")])]);
     assert.equal(byHost("a").status, "unreachable");
   });
 
@@ -183,9 +182,7 @@ describe("runJobs / runHost with the fake transport", () => {
       if (script.includes("write-marker")) controller.abort(); // Ctrl-C while the first step runs
       return { code: 0, stdout: "", stderr: "" };
     });
-    const jobs = [
-      { host: inventoryHost("a"), resources: [markerResource("v2"), markerResource("v2")], handlers },
-    ];
+    const jobs = [job("a", [markerResource("v2"), markerResource("v2")])];
     const { byHost, events } = await run({ a }, jobs, false, controller.signal);
     assert.equal(a.calls.filter((c) => c.script === "write-marker").length, 1, "a second step started");
     assert.ok(a.calls.at(-1)?.script.includes("rm -f /run/ops.lock"), "the lock was not released");
@@ -197,13 +194,17 @@ describe("runJobs / runHost with the fake transport", () => {
     const controller = new AbortController();
     controller.abort();
     const a = fakeHost("a", { marker: "old" });
-    const { byHost } = await run(
-      { a },
-      [{ host: inventoryHost("a"), resources: [markerResource("v2")], handlers }],
+    const b = fakeHost("b", { marker: "old" });
+    const { byHost, events, code } = await run(
+      { a, b },
+      [job("a", [markerResource("v2")]), job("b", [markerResource("v2")])],
       false,
       controller.signal,
     );
-    assert.equal(a.calls.length, 0);
-    assert.equal(byHost("a").status, "failed");
+    assert.equal(a.calls.length + b.calls.length, 0);
+    assert.equal(byHost("a").status, "not-started");
+    assert.equal(byHost("b").status, "not-started");
+    assert.ok(!events.some((e) => e.kind === "host-failed"), "a host not started is not a failure");
+    assert.equal(code, 130);
   });
 });

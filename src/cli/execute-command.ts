@@ -1,0 +1,96 @@
+/**
+ * What `ops run`, `ops verify` and `ops check` share: load the playbooks, check every input before
+ * connecting, choose the reporter, handle signals, run the one engine, and turn its result into the
+ * exit code.
+ */
+import { randomBytes } from "node:crypto";
+import { hostname, userInfo } from "node:os";
+import type { RunCommand } from "../events.js";
+import { makeConnector, sshOptionsFrom } from "../run/connector.js";
+import { executeRun } from "../run/execute.js";
+import { HostCleanups } from "../run/host-cleanups.js";
+import { prepareRun, type LoadedPlaybook } from "../run/prepare.js";
+import type { RunResult } from "../run/run.js";
+import type { Stages } from "../run/work.js";
+import { builtinVariableNames } from "../../playbooks/index.js";
+import { exitCodeFor } from "./exit-codes.js";
+import { loadPlaybook } from "./load-playbook.js";
+import { chooseReporter, type OutputFormat } from "./reporter.js";
+import { handleInterrupts, setActiveCleanups } from "./signals.js";
+import type { TargetCliOptions } from "./target-options.js";
+
+export interface HostsCliOptions extends TargetCliOptions {
+  output: OutputFormat;
+  check?: boolean;
+  diff?: boolean;
+  verbose?: boolean;
+  yes?: boolean;
+}
+
+export interface CommandSpec {
+  command: RunCommand;
+  /** Built-in names or paths of the playbooks. */
+  playbooks: readonly string[];
+  stages: Stages;
+  /** Apply the plan (only `ops run` without --check). */
+  apply: boolean;
+}
+
+/** A fresh run id: 12 lowercase hex characters. */
+export const newRunId = (): string => randomBytes(6).toString("hex");
+
+/**
+ * Runs one command over the inventory's hosts and returns the result with the exit code.
+ *
+ * @example const { code } = await executeCommand({ command: "verify", playbooks: ["install-engine"], stages: { resources: false, checks: true }, apply: false }, opts);
+ */
+export async function executeCommand(
+  spec: CommandSpec,
+  opts: HostsCliOptions,
+): Promise<{ code: number; result: RunResult; playbooks: LoadedPlaybook[] }> {
+  const playbooks: LoadedPlaybook[] = [];
+  for (const ref of spec.playbooks) playbooks.push(await loadPlaybook(ref));
+  const known = await builtinVariableNames();
+  const prepared = await prepareRun({
+    playbooks,
+    inventoryFile: opts.inventory,
+    limit: opts.limit,
+    extraVars: opts.extraVars,
+    known,
+  });
+  const view = { check: !spec.apply, diff: opts.diff ?? false, verbose: opts.verbose ?? false };
+  const sink = await chooseReporter(opts.output, view);
+  const cleanups = new HostCleanups();
+  setActiveCleanups(cleanups);
+  const interrupts = handleInterrupts(cleanups);
+  try {
+    const result = await executeRun(
+      {
+        command: spec.command,
+        playbooks,
+        prepared,
+        stages: spec.stages,
+        apply: spec.apply,
+        yes: opts.yes ?? false,
+        forks: opts.forks,
+        runId: newRunId(),
+        startedAt: new Date().toISOString(),
+        owner: `${userInfo().username}@${hostname()}`,
+      },
+      {
+        connect: makeConnector(sshOptionsFrom(opts)),
+        sink,
+        now: () => Date.now(),
+        signal: interrupts.signal,
+        cleanups,
+        guard: interrupts.guard,
+      },
+    );
+    const interrupted = result.interrupted || interrupts.stoppedBy !== undefined;
+    const code = exitCodeFor({ command: spec.command, hosts: result.hosts, check: !spec.apply, interrupted });
+    return { code, result, playbooks };
+  } finally {
+    interrupts.dispose();
+    setActiveCleanups(undefined);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * One whole run, the same for `ops run`, `ops verify` and `ops check`: the playbooks' `before`
+ * run-wide steps, then every host's pipeline (the stages the command asks for), then the `after`
+ * steps. Every event goes through one sink that masks secrets first, so nothing downstream can
+ * leak one. Exit codes are the CLI's to decide from the result.
+ */
+import type { EventSink, RunCommand } from "../events.js";
+import type { InventoryHost } from "../inventory/types.js";
+import type { RunContext } from "../playbook.js";
+import type { Transport } from "../transport/transport.js";
+import { buildWork, validateWork, type Stages } from "./work.js";
+import type { HostCleanups } from "./host-cleanups.js";
+import type { HostJob } from "./host-pipeline.js";
+import type { LoadedPlaybook, PreparedRun } from "./prepare.js";
+import { Redactor } from "./redact.js";
+import { runHosts, safeSink, type RunResult } from "./run.js";
+import { runSteps } from "./run-steps.js";
+
+export interface ExecuteRequest {
+  command: RunCommand;
+  playbooks: readonly LoadedPlaybook[];
+  prepared: PreparedRun;
+  stages: Stages;
+  /** Apply the plan; false for `--check`, verify and compliance. */
+  apply: boolean;
+  /** `--yes`. */
+  yes: boolean;
+  forks: number;
+  runId: string;
+  startedAt: string;
+  owner: string;
+}
+
+export interface ExecuteDeps {
+  connect(host: InventoryHost): Promise<Transport>;
+  /** The reporter; it receives events with secrets already masked. */
+  sink: EventSink;
+  now(): number;
+  signal: AbortSignal;
+  cleanups: HostCleanups;
+  guard?<T>(work: () => T): T;
+}
+
+/**
+ * @example const result = await executeRun({ command: "run", playbooks, prepared, stages: { resources: true, checks: false }, apply: true, ... }, deps);
+ * @throws ConfigError when a playbook's code fails or notifies an unknown handler (before any host is touched);
+ *   RunStepFailed when a run-wide step fails
+ */
+export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promise<RunResult> {
+  const redactor = new Redactor(req.prepared.secrets);
+  const sink = safeSink(deps.sink);
+  const emit: EventSink = (event) => sink(redactor.maskDeep(event));
+  const outputs = new Map<string, Record<string, unknown>>();
+  const stepInput = {
+    playbooks: req.playbooks,
+    targets: req.prepared.targets,
+    inventoryDir: req.prepared.inventoryDir,
+    check: !req.apply,
+    outputs,
+  };
+  const stepDeps = { connect: deps.connect, emit, now: deps.now, redactor, signal: deps.signal };
+  await runSteps({ ...stepInput, when: "before", results: [] }, stepDeps);
+
+  const runOf = (playbook: string): RunContext => ({
+    yes: req.yes,
+    runId: req.runId,
+    outputs: outputs.get(playbook) ?? {},
+  });
+  const guard = deps.guard ?? (<T>(work: () => T): T => work());
+  // Built once for every host before any connects, so a playbook's own error is a configuration
+  // error with nothing run; then built again per host when its turn comes (memory bounded by forks).
+  guard(() => validateWork(req.playbooks, req.prepared.targets, req.stages, runOf));
+  const jobs: HostJob[] = req.prepared.targets.map((target) => ({
+    host: target.host,
+    work: () => buildWork(req.playbooks, target, req.stages, runOf),
+  }));
+  const result = await runHosts(
+    jobs,
+    {
+      command: req.command,
+      playbook: req.playbooks.map((p) => p.playbook.name).join(","),
+      forks: req.forks,
+      apply: req.apply,
+      runId: req.runId,
+      startedAt: req.startedAt,
+      owner: req.owner,
+    },
+    {
+      connect: deps.connect,
+      emit,
+      now: deps.now,
+      cleanups: deps.cleanups,
+      signal: deps.signal,
+      ...(deps.guard ? { guard: deps.guard } : {}),
+    },
+  );
+  if (!result.interrupted) await runSteps({ ...stepInput, when: "after", results: result.hosts }, stepDeps);
+  return result;
+}
