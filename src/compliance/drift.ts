@@ -1,23 +1,15 @@
 /**
- * Drift as check outcomes: install-engine's plan for a host, made in check mode, read as checks.
- * A resource already in place passes (its no-op reason is the evidence); a resource with steps
- * still to run fails, with the steps and their diff as evidence and the desired value beside the
- * current one; a resource the playbook cannot plan on this host is an error.
+ * Drift as checks: a playbook's plan for a host, made in check mode by the engine's own planner
+ * (planHost), read as one check per resource. A resource already in place passes (its no-op reason
+ * is the evidence); one with steps still to run fails, with the steps and their diff as evidence and
+ * the desired value beside the current one; one the playbook cannot plan is an error, and so is every
+ * resource after it (planning stops there, as `ops run --check` does). The checks read the resources'
+ * own facts, so drift costs nothing beyond the host's one probe.
  */
-import type { CheckOutcome } from "../checks/check.js";
-
-/**
- * One resource's plan as the runner reports it (the engine's `PlanEntry`; the runner must keep
- * diffs in check mode so drift can show expected beside actual).
- */
-export interface DriftEntry {
-  resource: string;
-  outcome: "noop" | "change" | "fail";
-  reason?: string;
-  steps?: { description: string; diff?: string }[];
-  message?: string;
-  hint?: string;
-}
+import type { Check, CheckResult } from "../checks/check.js";
+import type { FactSet } from "../facts/fact.js";
+import { planHost, type HostPlan } from "../plan/plan-host.js";
+import type { Resource } from "../resources/resource.js";
 
 /** `drift.install-engine.daemon-json:/etc/docker/daemon.json`: stable, so history and waivers can name it. */
 export const driftId = (playbook: string, resource: string): string => `drift.${playbook}.${resource}`;
@@ -43,48 +35,65 @@ export function diffSides(diff: string): { expected: string; actual: string } {
   return { expected: expected.join("\n"), actual: actual.join("\n") };
 }
 
-/**
- * @example driftOutcomes("install-engine", hostResult.plan).filter((o) => o.status === "fail")
- */
-export function driftOutcomes(playbook: string, plan: readonly DriftEntry[]): CheckOutcome[] {
+/** One resource's verdict from the host's plan. */
+function driftResult(playbook: string, plan: HostPlan, resource: string): CheckResult {
   const command = `ops run ${playbook} --check --diff --limit <host>`;
-  return plan.map((entry): CheckOutcome => {
-    const base = {
-      id: driftId(playbook, entry.resource),
-      title: `${playbook}: ${entry.resource} is as the playbook wants it`,
-      labels: { drift: playbook, severity: "medium" },
-    };
-    if (entry.outcome === "noop") {
-      const reason = entry.reason ?? "in place";
-      return {
-        ...base,
-        status: "pass",
-        message: reason,
-        evidence: { command, outputTail: reason, source: "plan" },
-      };
-    }
-    if (entry.outcome === "fail") {
-      const message = entry.message ?? "the playbook cannot plan this resource";
-      return {
-        ...base,
-        status: "error",
-        message,
-        evidence: { command, outputTail: message, source: "plan" },
-        ...(entry.hint ? { hint: entry.hint } : {}),
-      };
-    }
-    const steps = entry.steps ?? [];
-    const diff = steps.map((s) => s.diff ?? "").join("");
-    const sides = diffSides(diff);
-    const listed = steps.map((s) => `would ${s.description}`).join("\n");
+  const evidence = (output: string) => ({ command, outputTail: output, source: `${playbook} plan` });
+  const planned = plan.resources.find((r) => r.id === resource);
+  if (planned === undefined) {
+    const failure = plan.failure;
+    const here = failure?.resource === resource;
+    const message = here
+      ? (failure?.message ?? "cannot be planned")
+      : `not planned: ${failure?.resource ?? "an earlier resource"} cannot be planned on this host`;
     return {
-      ...base,
-      status: "fail",
-      message: `drift: ${steps.map((s) => s.description).join("; ") || "changes to make"}`,
-      evidence: { command, outputTail: [listed, diff.trimEnd()].filter(Boolean).join("\n"), source: "plan" },
-      expected: sides.expected || steps.map((s) => s.description).join("; "),
-      actual: sides.actual || "not done",
-      hint: `ops run ${playbook} --limit <host> puts it back (or waive drift.${playbook} if the change is wanted)`,
+      status: "error",
+      message,
+      evidence: evidence(message),
+      ...(here && failure?.hint ? { hint: failure.hint } : { hint: `ops run ${playbook} --check shows why` }),
     };
-  });
+  }
+  if (planned.outcome.kind === "noop")
+    return { status: "pass", message: planned.outcome.reason, evidence: evidence(planned.outcome.reason) };
+  const steps = planned.outcome.kind === "change" ? planned.outcome.steps : [];
+  const diff = steps.map((s) => s.diff ?? "").join("");
+  const sides = diffSides(diff);
+  const listed = steps.map((s) => `would ${s.description}`).join("\n");
+  const descriptions = steps.map((s) => s.description).join("; ");
+  return {
+    status: "fail",
+    message: `drift: ${descriptions || "changes to make"}`,
+    evidence: evidence([listed, diff.trimEnd()].filter(Boolean).join("\n")),
+    expected: sides.expected || descriptions,
+    actual: sides.actual || "not done",
+    hint: `ops run ${playbook} --limit <host> puts it back (or waive drift.${playbook} if the change is wanted)`,
+  };
+}
+
+/**
+ * The drift checks of one playbook's resources for one host. The plan is made once per host (all
+ * checks of the host share its FactSet) and read by each check.
+ *
+ * @example driftChecks("install-engine", installEngine.resources(vars, host, run))
+ */
+export function driftChecks(playbook: string, resources: readonly Resource[]): Check[] {
+  const plans = new WeakMap<FactSet, HostPlan>();
+  const planOf = (facts: FactSet): HostPlan => {
+    let plan = plans.get(facts);
+    if (plan === undefined) {
+      plan = planHost(resources, facts);
+      plans.set(facts, plan);
+    }
+    return plan;
+  };
+  // A resource's plan may read the facts of the resources before it: each check waits on them all.
+  const allFacts = resources.flatMap((r) => r.facts);
+  return resources.map((r) => ({
+    id: driftId(playbook, r.id),
+    title: `${playbook}: ${r.id} is as the playbook wants it`,
+    labels: { drift: playbook, severity: "medium" },
+    facts: allFacts,
+    command: `ops run ${playbook} --check --diff`,
+    judge: (facts) => driftResult(playbook, planOf(facts), r.id),
+  }));
 }

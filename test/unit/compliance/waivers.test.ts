@@ -2,13 +2,15 @@ import { strict as assert } from "node:assert";
 import { rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { verdict, type CheckOutcome } from "../../../src/checks/check.js";
+import { judgeChecks } from "../../../src/checks/judge.js";
 import {
   applyWaivers,
-  checksToRun,
   effectiveStatus,
-  notRunOutcomes,
   utcDay,
+  withWaivers,
+  type ComplianceOutcome,
 } from "../../../src/compliance/apply-waivers.js";
+import { FactSet } from "../../../src/facts/fact.js";
 import { catalog } from "../../../src/compliance/checks/catalog.js";
 import { DEFAULT_PARAMS } from "../../../src/compliance/params.js";
 import { loadWaivers, type Waiver } from "../../../src/compliance/waivers.js";
@@ -84,17 +86,35 @@ describe("waivers", () => {
     assert.match(expired?.message ?? "", /\(waiver expired on 2020-01-31: a batch job sizes itself/);
   });
 
-  it("run: false leaves the check out of the host's batch and reports it waived, not run", () => {
+  it("run: false leaves the check out of the host's probe and reports it waived, not run", () => {
     const checks = catalog(DEFAULT_PARAMS);
     const today = utcDay(new Date("2026-05-01T12:00:00Z"));
-    const run = checksToRun(checks, waivers, "el9-1", today).map((c) => c.id);
-    assert.ok(!run.includes("cis.host.audit-rules"));
-    assert.equal(run.length, checks.length - 1);
-    const [skipped, ...rest] = notRunOutcomes(checks, waivers, "el9-1", today);
-    assert.equal(rest.length, 0);
-    assert.equal(skipped?.id, "cis.host.audit-rules");
+    const wrapped = withWaivers(checks, waivers, "el9-1", today);
+    const audit = wrapped.find((c) => c.id === "cis.host.audit-rules");
+    assert.deepEqual(audit?.facts, [], "no probe for it");
+    const [skipped] = judgeChecks(audit ? [audit] : [], new FactSet(new Map())) as ComplianceOutcome[];
     assert.equal(effectiveStatus(skipped!), "waived");
+    assert.equal(skipped?.waiver?.notRun, true);
     assert.match(skipped?.message ?? "", /^not run: waived until 2099-12-31/);
+    const untouched = wrapped.find((c) => c.id === "cis.daemon.live-restore");
+    assert.equal(
+      untouched,
+      checks.find((c) => c.id === "cis.daemon.live-restore"),
+      "checks without a waiver are as they were",
+    );
+  });
+
+  it("a wrapped judge carries the waiver into the engine's outcome", () => {
+    const checks = catalog(DEFAULT_PARAMS).filter((c) => c.id === "cis.daemon.icc");
+    const wrapped = withWaivers(checks, waivers, "el9-2", "2026-05-01");
+    // The icc judge reads facts this set does not have, so it throws: an error, still waived.
+    const [o] = judgeChecks(
+      wrapped.map((c) => ({ ...c, facts: [] })),
+      new FactSet(new Map()),
+    ) as ComplianceOutcome[];
+    assert.equal(o?.status, "error");
+    assert.match(o?.message ?? "", /could not judge: fact docker-info was not gathered/);
+    assert.equal(effectiveStatus(o!), "waived");
   });
 
   it("a bad waivers file: every problem at once, with the file, the dot-path and the line", () => {
