@@ -29,11 +29,13 @@ export interface HostsCliOptions extends TargetCliOptions {
 
 export interface CommandSpec {
   command: RunCommand;
-  /** Built-in names or paths of the playbooks. */
-  playbooks: readonly string[];
+  /** Built-in names or paths of the playbooks, or playbooks built in code (compliance's). */
+  playbooks: readonly (string | LoadedPlaybook)[];
   stages: Stages;
   /** Apply the plan (only `ops run` without --check). */
   apply: boolean;
+  /** Compliance: a failed check that is waived on this host does not count for the exit code. */
+  waived?: (host: string, check: string) => boolean;
 }
 
 /** A fresh run id: 12 lowercase hex characters. */
@@ -49,7 +51,7 @@ export async function executeCommand(
   opts: HostsCliOptions,
 ): Promise<{ code: number; result: RunResult; playbooks: LoadedPlaybook[] }> {
   const playbooks: LoadedPlaybook[] = [];
-  for (const ref of spec.playbooks) playbooks.push(await loadPlaybook(ref));
+  for (const ref of spec.playbooks) playbooks.push(typeof ref === "string" ? await loadPlaybook(ref) : ref);
   const known = await builtinVariableNames();
   const prepared = await prepareRun({
     playbooks,
@@ -87,7 +89,13 @@ export async function executeCommand(
       },
     );
     const interrupted = result.interrupted || interrupts.stoppedBy !== undefined;
-    const code = exitCodeFor({ command: spec.command, hosts: result.hosts, check: !spec.apply, interrupted });
+    const code = exitCodeFor({
+      command: spec.command,
+      hosts: result.hosts,
+      check: !spec.apply,
+      interrupted,
+      ...(spec.waived ? { waived: spec.waived } : {}),
+    });
     return { code, result, playbooks };
   } finally {
     interrupts.dispose();

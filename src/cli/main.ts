@@ -7,7 +7,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../paths.js";
 import { collect } from "./collect.js";
-import { withTargetOptions } from "./target-options.js";
+import { parseIntOption, withTargetOptions } from "./target-options.js";
+import { CHECK_HELP } from "./check-help.js";
+import type { CheckCliOptions } from "./check-command.js";
+import type { DiffCliOptions, HistoryCliOptions } from "./check-history-command.js";
 import { describeError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
 import type { InventoryCliOptions, RunCliOptions } from "./options.js";
@@ -74,6 +77,63 @@ export function buildProgram(result: { code: number }): Command {
     .action(async (opts: VerifyCliOptions) => {
       const { verifyCommand } = await import("./verify-command.js");
       result.code = await verifyCommand(opts);
+    });
+
+  // ops check: compliance (drift + CIS baseline), history and reports. Self-contained block.
+  const check = withTargetOptions(program.command("check"), "hosts checked at once", false)
+    .description("compliance: drift from the playbooks and a CIS Docker Benchmark subset, with history")
+    .option("--policy <file>", "compliance policy (YAML); default policies/default.yaml")
+    .option("--waivers <file>", "accepted exceptions (YAML): check, hosts, justification, expires")
+    .option(
+      "--history <path|url>",
+      "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
+    )
+    .option("--no-history", "do not store the run")
+    .option("--report-dir <dir>", "write report.html, report.json, junit.xml and ops_check.prom there")
+    .option("--html <file>", "write the standalone HTML report here")
+    .option("--prometheus <file>", "write the Prometheus textfile here (atomically)")
+    .option("--notify <url>", "POST a JSON message when something newly failed or was fixed")
+    .option("--list", "list every check, and whether the policy runs it", false)
+    .addOption(outputOption())
+    .addHelpText("after", CHECK_HELP)
+    .action(async (opts: CheckCliOptions) => {
+      const { checkCommand } = await import("./check-command.js");
+      result.code = await checkCommand(opts);
+    });
+  check
+    .command("history")
+    .description("what is newly failing, what was fixed and since when, and the trend")
+    .option(
+      "--history <path|url>",
+      "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
+    )
+    .option("-i, --inventory <file>", "only runs of this inventory")
+    .option("--runs <n>", "how many runs to read", parseIntOption, 30)
+    .option("--all", "also list checks that pass", false)
+    .option("--list-runs", "list the runs kept", false)
+    .addOption(
+      new Option("-o, --output <format>", "output format").choices(["pretty", "json"]).default("pretty"),
+    )
+    .action(async (opts: HistoryCliOptions) => {
+      const { checkHistoryCommand } = await import("./check-history-command.js");
+      result.code = await checkHistoryCommand(opts, (t) => process.stdout.write(t));
+    });
+  check
+    .command("diff")
+    .description("compare two compliance runs (default: the last two)")
+    .argument("[from]", "run id (ops check history --list-runs)")
+    .argument("[to]", "run id")
+    .option(
+      "--history <path|url>",
+      "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
+    )
+    .option("-i, --inventory <file>", "only runs of this inventory")
+    .addOption(
+      new Option("-o, --output <format>", "output format").choices(["pretty", "json"]).default("pretty"),
+    )
+    .action(async (from: string | undefined, to: string | undefined, opts: DiffCliOptions) => {
+      const { checkDiffCommand } = await import("./check-history-command.js");
+      result.code = await checkDiffCommand(from, to, opts, (t) => process.stdout.write(t));
     });
 
   program

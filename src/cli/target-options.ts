@@ -22,9 +22,15 @@ export function parseIntOption(value: string): number {
   return n;
 }
 
-export function withTargetOptions(command: Command, forksHelp: string): Command {
-  return command
-    .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
+/** `requireInventory` false: the command also works without one (`ops check --list`) and checks it itself. */
+export function withTargetOptions(command: Command, forksHelp: string, requireInventory = true): Command {
+  const inventory = "-i, --inventory <file>";
+  const inventoryHelp = "Ansible-format YAML inventory";
+  return (
+    requireInventory
+      ? command.requiredOption(inventory, inventoryHelp)
+      : command.option(inventory, inventoryHelp)
+  )
     .option("-l, --limit <pattern>", "hosts or groups: names, globs, a:b unions, &intersections, !exclusions")
     .option(
       "-e, --extra-vars <vars>",

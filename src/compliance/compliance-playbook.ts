@@ -6,6 +6,7 @@
  * against exactly what `ops run` would converge it to.
  */
 import type { Check } from "../checks/check.js";
+import type { HostResult } from "../events.js";
 import { definePlaybook, type Playbook, type PlaybookHost, type RunContext } from "../playbook.js";
 import { mergeSchemas, type LoadedPlaybook } from "../run/prepare.js";
 import { withWaivers } from "./apply-waivers.js";
@@ -22,6 +23,12 @@ export interface ComplianceSetup {
   today: string;
   /** The playbooks whose plan is drift (install-engine). */
   drift: readonly LoadedPlaybook[];
+  /**
+   * Keeps the run once every host is done (history, reports, notification): a run-wide `after`
+   * step, so it runs on the control machine once, not after an interrupt, and its failure is
+   * reported like any run-wide step's.
+   */
+  keep?: (results: readonly HostResult[]) => Promise<unknown>;
 }
 
 type Vars = Record<string, unknown>;
@@ -57,13 +64,26 @@ export function complianceChecks(
  */
 export function compliancePlaybook(setup: ComplianceSetup): Playbook<Vars> {
   const sources = setup.drift.map((d) => d.playbook);
+  const keep = setup.keep;
   return definePlaybook<Vars>({
     name: "compliance",
     description: "drift from the built-in playbooks and a CIS Docker Benchmark subset, read-only",
     variables: mergeSchemas(setup.drift),
     rules: sources.flatMap((p) => p.rules ?? []),
-    // Control-side inputs the drift playbooks' resources read (a CA, say), when they need no change.
-    runSteps: sources.flatMap((p) => (p.runSteps ?? []).filter((s) => s.when === "before" && s.readOnly)),
+    runSteps: [
+      // Control-side inputs the drift playbooks' resources read (a CA, say), when they need no change.
+      ...sources.flatMap((p) => (p.runSteps ?? []).filter((s) => s.when === "before" && s.readOnly)),
+      ...(keep
+        ? [
+            {
+              name: "keep-run",
+              when: "after" as const,
+              readOnly: true,
+              run: (ctx: { results: readonly HostResult[] }) => keep(ctx.results),
+            },
+          ]
+        : []),
+    ],
     resources: () => [],
     checks: (vars, host, run) => complianceChecks(setup, vars, host, run),
   });

@@ -35,6 +35,14 @@ export function diffSides(diff: string): { expected: string; actual: string } {
   return { expected: expected.join("\n"), actual: actual.join("\n") };
 }
 
+/** The first `max` lines of a text, and how many were left out: a new file's diff is the whole file. */
+export function clip(text: string, max: number): string {
+  const lines = text.split("\n");
+  return lines.length <= max
+    ? text
+    : `${lines.slice(0, max).join("\n")}\n… (${lines.length - max} more lines)`;
+}
+
 /** One resource's verdict from the host's plan. */
 function driftResult(playbook: string, plan: HostPlan, resource: string): CheckResult {
   const command = `ops run ${playbook} --check --diff --limit <host>`;
@@ -63,9 +71,9 @@ function driftResult(playbook: string, plan: HostPlan, resource: string): CheckR
   return {
     status: "fail",
     message: `drift: ${descriptions || "changes to make"}`,
-    evidence: evidence([listed, diff.trimEnd()].filter(Boolean).join("\n")),
-    expected: sides.expected || descriptions,
-    actual: sides.actual || "not done",
+    evidence: evidence(clip([listed, diff.trimEnd()].filter(Boolean).join("\n"), 16)),
+    expected: clip(sides.expected, 6) || descriptions,
+    actual: clip(sides.actual, 6) || "not done",
     hint: `ops run ${playbook} --limit <host> puts it back (or waive drift.${playbook} if the change is wanted)`,
   };
 }

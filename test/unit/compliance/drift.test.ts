@@ -75,3 +75,27 @@ describe("drift as checks", () => {
     assert.deepEqual(diffSides(diff), { expected: "managed by ops", actual: "hello" });
   });
 });
+
+describe("drift evidence of a new file", () => {
+  it("shows the first lines of a long diff and says how many were left out", () => {
+    const body = Array.from({ length: 30 }, (_, i) => `+line ${i}`).join("\n");
+    const [o] = judgeChecks(
+      driftChecks("install-engine", [
+        {
+          id: "template:/etc/yum.repos.d/docker-ce.repo",
+          facts: [],
+          plan: () =>
+            change({
+              description: "create /etc/yum.repos.d/docker-ce.repo",
+              script: ":",
+              diff: `--- /dev/null\n+++ x\n${body}\n`,
+            }),
+        },
+      ]),
+      new FactSet(new Map()),
+    );
+    assert.equal(o?.expected?.split("\n").length, 7);
+    assert.match(o?.expected ?? "", /… \(24 more lines\)$/);
+    assert.match(o?.evidence.outputTail ?? "", /… \(\d+ more lines\)$/);
+  });
+});
