@@ -7,8 +7,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../paths.js";
 import { collect } from "./collect.js";
-import { parseIntOption, withTargetOptions } from "./target-options.js";
+import { parseCount, parseIntOption, withTargetOptions } from "./target-options.js";
 import { CHECK_HELP } from "./check-help.js";
+import { DEFAULT_CRON, DEFAULT_ON_CALENDAR } from "../compliance/schedule/spec.js";
+import type { ScheduleCheckOptions } from "./schedule-command.js";
 import type { CheckCliOptions } from "./check-command.js";
 import type { DiffCliOptions, HistoryCliOptions } from "./check-history-command.js";
 import { describeError } from "./errors.js";
@@ -134,6 +136,67 @@ export function buildProgram(result: { code: number }): Command {
     .action(async (from: string | undefined, to: string | undefined, opts: DiffCliOptions) => {
       const { checkDiffCommand } = await import("./check-history-command.js");
       result.code = await checkDiffCommand(from, to, opts, (t) => process.stdout.write(t));
+    });
+
+  // ops schedule: compliance on a systemd timer (cron where there is no systemd). Self-contained block.
+  const schedule = program
+    .command("schedule")
+    .description("run ops check on a schedule: a systemd timer (user units when not root), or cron");
+  withTargetOptions(schedule.command("check"), "hosts checked at once")
+    .description("check the inputs now, then install the schedule (service + timer, or a cron entry)")
+    .option("--name <name>", "the schedule's name (unit ops-check-<name>)", "default")
+    .option("--on-calendar <spec>", "systemd OnCalendar", DEFAULT_ON_CALENDAR)
+    .option("--cron <fields>", "the five cron fields, where there is no systemd", DEFAULT_CRON)
+    .option(
+      "--randomized-delay <seconds>",
+      "random delay before each run (RandomizedDelaySec)",
+      parseCount,
+      1800,
+    )
+    .option("--use-cron", "use cron even where systemd runs", false)
+    .option("--policy <file>", "compliance policy (YAML)")
+    .option("--waivers <file>", "waivers (YAML)")
+    .option(
+      "--history <path|url>",
+      "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
+    )
+    .option(
+      "--report-dir <dir>",
+      "where each run writes its reports (default ~/.local/state/ops/reports/<name>)",
+    )
+    .option("--notify <url>", "POST a JSON message when something newly failed or was fixed")
+    .action(async (opts: ScheduleCheckOptions) => {
+      const { scheduleCheck, localDeps } = await import("./schedule-command.js");
+      result.code = await scheduleCheck(opts, localDeps());
+    });
+  schedule
+    .command("list")
+    .description("the schedules of this user (root: of the machine), their timers and last results")
+    .action(async () => {
+      const { scheduleList, localDeps } = await import("./schedule-command.js");
+      result.code = await scheduleList(localDeps());
+    });
+  schedule
+    .command("remove")
+    .description("stop and remove a schedule")
+    .argument("<name>", "the schedule's name")
+    .action(async (name: string) => {
+      const { scheduleRemove, localDeps } = await import("./schedule-command.js");
+      result.code = await scheduleRemove(name, localDeps());
+    });
+  schedule
+    .command("run")
+    .description("what the timer runs: the saved ops check, under the schedule's lock")
+    .argument("<name>", "the schedule's name")
+    .option(
+      "--delay <seconds>",
+      "sleep a random time up to this first (cron's RandomizedDelaySec)",
+      parseCount,
+    )
+    .action(async (name: string, opts: { delay?: number }) => {
+      const { localDeps } = await import("./schedule-command.js");
+      const { scheduleRun } = await import("./schedule-run-command.js");
+      result.code = await scheduleRun(name, opts, localDeps());
     });
 
   program

@@ -22,6 +22,13 @@ export function parseIntOption(value: string): number {
   return n;
 }
 
+/** Commander parser for a whole number of at least 0 (seconds, counts). */
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("it must be a whole number.");
+  return n;
+}
+
 /** `requireInventory` false: the command also works without one (`ops check --list`) and checks it itself. */
 export function withTargetOptions(command: Command, forksHelp: string, requireInventory = true): Command {
   const inventory = "-i, --inventory <file>";
