@@ -46,6 +46,21 @@ export class ConnectError extends OpsError {
   }
 }
 
+/**
+ * sudo on a host that was reached and authenticated refused to run as root (wrong become password,
+ * user not in sudoers, requiretty). The host counts as failed, not unreachable.
+ */
+export class BecomeError extends OpsError {
+  readonly kind = "become";
+  constructor(
+    readonly host: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
 /** A fact probe's output could not be understood. */
 export class FactError extends OpsError {
   readonly kind = "fact";

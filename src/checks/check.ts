@@ -60,6 +60,8 @@ export interface CheckOutcome extends CheckResult {
   id: string;
   title: string;
   labels?: Readonly<Record<string, string>>;
+  /** A failure accepted on purpose (compliance waivers): reported, but it fails nothing. */
+  waived?: { justification: string; expires?: string };
 }
 
 /** The last lines of an output: enough to show the cause, short enough for a report. */

@@ -60,6 +60,12 @@ export async function executeCommand(
     extraVars: opts.extraVars,
     known,
   });
+  // A directory or a FIFO given as known_hosts is the run's configuration error, found before any host.
+  const { checkKnownHostsFiles } = await import("../transport/known-hosts-check.js");
+  await checkKnownHostsFiles(
+    prepared.targets.map((t) => t.host.connection),
+    opts.knownHosts ? { knownHostsFile: opts.knownHosts } : {},
+  );
   const view = { check: !spec.apply, diff: opts.diff ?? false, verbose: opts.verbose ?? false };
   const sink = await chooseReporter(opts.output, view);
   const cleanups = new HostCleanups();

@@ -25,8 +25,6 @@ export interface RunOutcome {
   /** `--check`: planning only. */
   check: boolean;
   interrupted: boolean;
-  /** Compliance: whether a failed check is waived for this host (waived checks do not count). */
-  waived?: (host: string, check: string) => boolean;
 }
 
 const broken = (h: HostResult) =>
@@ -46,9 +44,8 @@ export function exitCodeFor(outcome: RunOutcome): number {
   if (outcome.interrupted) return EXIT.interrupted;
   const hosts = outcome.hosts;
   if (hosts.some(broken)) return EXIT.hostFailed;
-  const failedChecks = hosts.some((h) =>
-    h.checks.some((c) => c.status !== "pass" && !(outcome.waived?.(h.host, c.id) ?? false)),
-  );
+  // A waived failure is reported, but it fails nothing.
+  const failedChecks = hosts.some((h) => h.checks.some((c) => c.status !== "pass" && !c.waived));
   switch (outcome.command) {
     case "run":
       if (failedChecks) return EXIT.hostFailed;

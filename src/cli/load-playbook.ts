@@ -44,6 +44,9 @@ export async function loadPlaybook(ref: string): Promise<LoadedPlaybook> {
   let mod: { default?: unknown };
   try {
     if (/\.[mc]?ts$/.test(file)) {
+      // tsx caches compiled modules under the system temp directory: keep that private to this user.
+      const { makeTsxCachePrivate } = await import("./tsx-cache.js");
+      await makeTsxCachePrivate();
       const { tsImport } = await import("tsx/esm/api");
       mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
     } else {

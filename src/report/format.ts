@@ -93,8 +93,13 @@ export function checksBlock(h: HostResult): string | undefined {
   if (h.checks.length === 0) return undefined;
   const lines = [`${printable(h.host)}: ${checkCount(h)}`];
   for (const c of h.checks) {
-    lines.push(`  ${MARK[c.status]} ${printable(c.id).padEnd(27)} ${printable(c.message, true)}`);
-    if (c.status !== "pass") lines.push(indent(checkDetails(c).join("\n"), "         "));
+    const mark = c.waived && c.status !== "pass" ? "WAIV" : MARK[c.status];
+    lines.push(`  ${mark} ${printable(c.id).padEnd(27)} ${printable(c.message, true)}`);
+    if (c.waived && c.status !== "pass")
+      lines.push(
+        `         waived: ${printable(c.waived.justification, true)}${c.waived.expires ? ` (until ${printable(c.waived.expires)})` : ""}`,
+      );
+    else if (c.status !== "pass") lines.push(indent(checkDetails(c).join("\n"), "         "));
   }
   return lines.join("\n");
 }
@@ -123,10 +128,13 @@ export function summaryText(hosts: readonly HostResult[], ms: number, check: boo
     `${count("changed")} ${check ? "would change" : "changed"}, ${count("failed")} failed, ` +
     `${count("unreachable")} unreachable${notStarted} in ${seconds(ms)}`;
   const allChecks = hosts.flatMap((h) => h.checks);
+  const open = allChecks.filter((c) => !c.waived || c.status === "pass");
+  const waived = allChecks.length - open.length;
   const checkTotal =
     allChecks.length > 0
-      ? `\nchecks: ${allChecks.filter((c) => c.status === "pass").length} passed, ` +
-        `${allChecks.filter((c) => c.status === "fail").length} failed, ${allChecks.filter((c) => c.status === "error").length} errors`
+      ? `\nchecks: ${open.filter((c) => c.status === "pass").length} passed, ` +
+        `${open.filter((c) => c.status === "fail").length} failed, ${open.filter((c) => c.status === "error").length} errors` +
+        (waived > 0 ? `, ${waived} waived` : "")
       : "";
   const nothing =
     !check && hosts.length > 0 && allChecks.length === 0 && hosts.every((h) => h.status === "ok")

@@ -4,6 +4,7 @@
  * steps. Every event goes through one sink that masks secrets first, so nothing downstream can
  * leak one. Exit codes are the CLI's to decide from the result.
  */
+import type { CheckOutcome } from "../checks/check.js";
 import type { EventSink, RunCommand } from "../events.js";
 import type { InventoryHost } from "../inventory/types.js";
 import type { RunContext } from "../playbook.js";
@@ -18,6 +19,8 @@ import { runSteps } from "./run-steps.js";
 
 export interface ExecuteRequest {
   command: RunCommand;
+  /** Each planned resource is also a `drift.<id>` check (compliance). */
+  drift?: boolean;
   playbooks: readonly LoadedPlaybook[];
   prepared: PreparedRun;
   stages: Stages;
@@ -39,6 +42,8 @@ export interface ExecuteDeps {
   signal: AbortSignal;
   cleanups: HostCleanups;
   guard?<T>(work: () => T): T;
+  /** Sees each check outcome before it is recorded (compliance marks waived failures here). */
+  judged?(host: string, outcome: CheckOutcome): CheckOutcome;
 }
 
 /**
@@ -84,6 +89,7 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
       runId: req.runId,
       startedAt: req.startedAt,
       owner: req.owner,
+      ...(req.drift ? { drift: true } : {}),
     },
     {
       connect: deps.connect,
@@ -92,6 +98,7 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
       cleanups: deps.cleanups,
       signal: deps.signal,
       ...(deps.guard ? { guard: deps.guard } : {}),
+      ...(deps.judged ? { judged: deps.judged } : {}),
     },
   );
   if (!result.interrupted) await runSteps({ ...stepInput, when: "after", results: result.hosts }, stepDeps);

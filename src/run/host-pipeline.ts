@@ -4,7 +4,8 @@
  * lock, apply, run handlers. Every failure is caught here and turned into events and the host's
  * result, so one host's failure never stops the others.
  */
-import type { Check } from "../checks/check.js";
+import type { Check, CheckOutcome } from "../checks/check.js";
+import { driftOutcomes } from "../checks/drift.js";
 import { cleanupOf, gatesOf } from "../checks/batch.js";
 import { judgeChecks } from "../checks/judge.js";
 import { ConnectError, Interrupted, OpsError, StepFailed } from "../errors.js";
@@ -47,6 +48,11 @@ export interface PipelineOptions {
   startedAt: string;
   /** Who runs, e.g. "alice@laptop", written into the host lock for whoever finds it. */
   owner: string;
+  /**
+   * Compliance: each planned resource is also a check, `drift.<resource id>`: in place passes, a
+   * planned change fails with its steps (and diffs) as evidence. Drift is a plan that is not empty.
+   */
+  drift?: boolean;
 }
 
 export interface PipelineDeps {
@@ -63,6 +69,8 @@ export interface PipelineDeps {
   signal?: AbortSignal;
   /** Runs planning and judging (playbook code, maybe a user's); the CLI makes it interruptible. */
   guard?<T>(work: () => T): T;
+  /** Sees each check outcome before it is recorded (compliance marks waived failures here). */
+  judged?(host: string, outcome: CheckOutcome): CheckOutcome;
 }
 
 /** Where a run's batch keeps its shell's pid, so an interrupt can stop it. */
@@ -187,7 +195,9 @@ async function probeAndPlan(
     outcomes: judgeChecks(work.checks, set),
   }));
   rec.planned(plan, !options.apply);
-  for (const outcome of outcomes) rec.checked(outcome);
+  const drift = options.drift ? driftOutcomes(plan) : [];
+  for (const outcome of [...drift, ...outcomes])
+    rec.checked(deps.judged ? deps.judged(transport.host, outcome) : outcome);
   if (deps.signal?.aborted && outcomes.some((o) => o.status !== "pass")) {
     throw new Interrupted("interrupted while the checks ran; what they created was removed");
   }

@@ -9,7 +9,7 @@
  * timestamp). Both sudo and sh's `read` consume a pipe byte by byte, so the payload stays intact.
  */
 import { randomBytes } from "node:crypto";
-import { ConfigError } from "../errors.js";
+import { BecomeError, ConfigError } from "../errors.js";
 import { quote } from "./quote.js";
 import type { ExecResult } from "./transport.js";
 
@@ -95,6 +95,12 @@ export function becomeFailure(command: BecomeCommand, result: ExecResult): Becom
       hint: "set ansible_become_password (or become_password) for this host, or allow NOPASSWD in sudoers",
     };
   }
+  if (/^sudo: sorry, you must have a tty/.test(firstLine)) {
+    return {
+      message: "sudo requires a terminal for this user (requiretty)",
+      hint: "allow sudo without a terminal (Defaults:USER !requiretty in sudoers) or connect as root",
+    };
+  }
   if (/^(Sorry, try again|sudo: \d+ incorrect password|sudo: no password was provided)/.test(firstLine)) {
     return {
       message: "sudo refused the become password",
@@ -111,4 +117,15 @@ export function becomeFailure(command: BecomeCommand, result: ExecResult): Becom
     return { message: "sudo is not installed on the host", hint: "install sudo or connect as root" };
   }
   return undefined;
+}
+
+/**
+ * Throws BecomeError when sudo itself refused (see becomeFailure): the host was reached, so it is a
+ * failed host, not an unreachable one.
+ *
+ * @example assertBecame("web1", command, await run(command)); // throws on "sudo refused the become password"
+ */
+export function assertBecame(host: string, command: BecomeCommand, result: ExecResult): void {
+  const refused = becomeFailure(command, result);
+  if (refused) throw new BecomeError(host, refused.message, refused.hint);
 }

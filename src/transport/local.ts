@@ -4,7 +4,7 @@
  */
 import { $ } from "zx";
 import { ConnectError } from "../errors.js";
-import { becomeFailure, buildBecome } from "./become.js";
+import { assertBecame, buildBecome } from "./become.js";
 import { quote } from "./quote.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
@@ -62,8 +62,7 @@ export class LocalTransport implements Transport {
       stdout: output.stdout,
       stderr: output.stderr,
     };
-    const refused = becomeFailure(command, result);
-    if (refused) throw new ConnectError(this.host, refused.message, refused.hint);
+    assertBecame(this.host, command, result);
     return result;
   }
 

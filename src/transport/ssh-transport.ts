@@ -7,7 +7,7 @@ import { constants } from "node:os";
 import { Readable } from "node:stream";
 import type { NodeSSH } from "node-ssh";
 import { ConnectError } from "../errors.js";
-import { becomeFailure, buildBecome } from "./become.js";
+import { assertBecame, buildBecome } from "./become.js";
 import { sh } from "./quote.js";
 import { connectionLost } from "./ssh-errors.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
@@ -72,8 +72,7 @@ export class SshTransport implements Transport {
     // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
     running.catch(() => undefined);
     const result = await Promise.race([running, this.#lostSignal]);
-    const refused = becomeFailure(command, result);
-    if (refused) throw new ConnectError(this.host, refused.message, refused.hint);
+    assertBecame(this.host, command, result);
     return result;
   }
 

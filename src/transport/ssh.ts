@@ -6,7 +6,9 @@
 import type { Readable } from "node:stream";
 import { NodeSSH, type Config } from "node-ssh";
 import type { HostConnection } from "../inventory/types.js";
+import { knownHostsFileFor } from "./known-hosts-check.js";
 import { readKnownHosts } from "./known-hosts-file.js";
+import { KnownHostsFileError } from "./known-hosts-read.js";
 import type { Limiter } from "./limiter.js";
 import { defaultHandshakes } from "./limiter.js";
 import { planAuth } from "./ssh-auth.js";
@@ -26,7 +28,10 @@ import type { Transport } from "./transport.js";
 export interface SshOptions {
   /** Default: conn.knownHostsFile, else ~/.ssh/known_hosts. */
   knownHostsFile?: string;
-  /** "strict" refuses unknown keys; "accept-new" records a host's first key and refuses changed ones. */
+  /**
+   * "strict" refuses unknown keys; "accept-new" records a host's first key; a function is asked
+   * about each first key (true records it). Changed keys are always refused.
+   */
   hostKeyPolicy: HostKeyPolicy;
   /** Default ~/.ssh/config; `null` reads none (tests, or a clean environment). */
   sshConfigFile?: string | null;
@@ -64,7 +69,7 @@ export async function connectSsh(
   }
   const hop: HopSettings = {
     name,
-    knownHostsFile: options.knownHostsFile ?? conn.knownHostsFile ?? `${env.home}/.ssh/known_hosts`,
+    knownHostsFile: knownHostsFileFor(conn, options.knownHostsFile, env.home),
     policy: options.hostKeyPolicy,
     readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
     keepaliveIntervalMs: options.keepaliveIntervalMs ?? 5_000,
@@ -124,7 +129,10 @@ async function handshake(
   };
   return hop.handshakes.run(async () => {
     // Read known_hosts per hop: an earlier hop may just have accepted a key for the same host.
-    const entries = await readKnownHosts(hop.knownHostsFile);
+    const entries = await readKnownHosts(hop.knownHostsFile).catch((error: unknown) => {
+      if (!(error instanceof KnownHostsFileError)) throw error;
+      throw new ConnectError(hop.name, `known_hosts ${hop.knownHostsFile} ${error.message}`, error.hint);
+    });
     const check = hostKeyCheck(
       hop.name,
       endpoint.host,

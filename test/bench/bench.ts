@@ -29,7 +29,9 @@ const USAGE = `usage: npm run bench -- [--hosts N] [--runs R] [--fresh-runs F] [
   --fresh-runs F  fresh runs of each tool, every one on newly created hosts (default 2)
   --smoke         2 hosts, 1 run of each, no docs written: what CI runs so the bench keeps working
   --skip LIST     leave out measurements: ops, ansible, fresh (comma-separated)
-  --out FILE      where to write the report (default docs/BENCHMARKS.md; none with --smoke); "none" writes none`;
+  --out FILE      where to write the report (default docs/BENCHMARKS.md; none with --smoke); "none" writes none
+  --simulate LIST sizes (comma-separated, e.g. 100,1000) of a no-op run with the fake transport: control-side
+                  CPU per host and peak memory, no lab needed (--unreachable: hosts that refuse instead)`;
 
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -38,7 +40,9 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-function parsePlan(argv: string[]): (Plan & { out: string | undefined }) | undefined {
+type Simulation = { sizes: number[]; unreachable: boolean };
+
+function parsePlan(argv: string[]): (Plan & { out: string | undefined; simulate?: Simulation }) | undefined {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -48,6 +52,8 @@ function parsePlan(argv: string[]): (Plan & { out: string | undefined }) | undef
       smoke: { type: "boolean", default: false },
       skip: { type: "string", default: "" },
       out: { type: "string" },
+      simulate: { type: "string" },
+      unreachable: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -61,7 +67,15 @@ function parsePlan(argv: string[]): (Plan & { out: string | undefined }) | undef
   for (const s of skip)
     if (!["ops", "ansible", "fresh"].includes(s)) throw new Error(`--skip: unknown "${s}"`);
   const smoke = values.smoke;
+  const simulate =
+    values.simulate === undefined
+      ? undefined
+      : {
+          sizes: values.simulate.split(",").map((n) => positive("simulate", n.trim(), 1)),
+          unreachable: values.unreachable,
+        };
   return {
+    ...(simulate ? { simulate } : {}),
     hosts: smoke ? 2 : positive("hosts", values.hosts, 20),
     runs: smoke ? 1 : positive("runs", values.runs, 5),
     freshRuns: smoke ? 1 : positive("fresh-runs", values["fresh-runs"], 2),
@@ -76,6 +90,12 @@ async function main(argv: string[]): Promise<number> {
   const plan = parsePlan(argv);
   if (plan === undefined) {
     process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  if (plan.simulate) {
+    const { runSimulations, simulationTable } = await import("./simulate.js");
+    const results = await runSimulations(plan.simulate.sizes, plan.simulate.unreachable);
+    process.stdout.write(simulationTable(results) + "\n");
     return 0;
   }
   const lab = await labUp({ el9: plan.hosts, debian12: 0 });

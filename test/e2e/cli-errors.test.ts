@@ -201,3 +201,22 @@ describe("ops CLI: usage and lookups", function () {
     }
   });
 });
+
+describe("ops CLI: a known_hosts that cannot be one", function () {
+  this.timeout(30_000);
+  for (const bad of ["/tmp", "/dev/zero"]) {
+    it(`--known-hosts ${bad} is a configuration error naming it, before any host`, async () => {
+      const r = await ops([
+        "run",
+        "install-engine",
+        "-i",
+        inventoryFile(GOOD),
+        "--known-hosts",
+        bad,
+        "--output",
+        "json",
+      ]);
+      assertConfigError(r, new RegExp(bad));
+    });
+  }
+});

@@ -1,23 +1,38 @@
 /**
  * The SSH transport against a real OpenSSH sshd on 127.0.0.1 (a private instance on two random
  * ports, with its own host keys and authorized_keys) and real sudo. Needs root; installs
- * openssh-server and sudo with apt-get when they are missing. Creates the users opstest-nopw and
- * opstest-pw and /etc/sudoers.d/opstest, and removes them afterwards.
+ * openssh-server and sudo with apt-get when they are missing. Creates the users opstest-nopw,
+ * opstest-pw and opstest-tty and /etc/sudoers.d/opstest, and removes them afterwards.
+ * The last part runs the built CLI against a lab host (`flock /tmp/ops-lab.lock`, `npm run build`).
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { createServer, connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ConnectError } from "../../src/errors.js";
+import { dirname, join } from "node:path";
+import { BecomeError, ConnectError } from "../../src/errors.js";
 import type { HostConnection } from "../../src/inventory/types.js";
 import { connect } from "../../src/transport/connect.js";
 import { parseKnownHosts } from "../../src/transport/known-hosts.js";
 import type { SshOptions } from "../../src/transport/ssh.js";
 import type { Transport } from "../../src/transport/transport.js";
+import { labUp, readLab, type LabInfo } from "../lab/lab.js";
+import { writeInventory, type HostEntry } from "./helpers/inventory.js";
+import { failures, ops, summaries, type OpsResult } from "./helpers/ops-cli.js";
 
 const run = (cmd: string, args: string[], input?: string): string =>
   execFileSync(cmd, args, { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
@@ -43,6 +58,8 @@ async function waitForPort(port: number): Promise<void> {
   }
   throw new Error(`sshd did not listen on ${port}`);
 }
+
+const USERS = ["opstest-nopw", "opstest-pw", "opstest-tty"];
 
 describe("ssh transport against a real sshd", function () {
   this.timeout(120_000);
@@ -114,13 +131,20 @@ describe("ssh transport against a real sshd", function () {
     sshd = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", join(dir, "sshd_config")], { stdio: "ignore" });
     await waitForPort(port);
 
-    for (const user of ["opstest-nopw", "opstest-pw"]) {
+    for (const user of USERS) {
       run("useradd", ["-m", "-s", "/bin/sh", user]);
     }
     // "*" is "no password" without "locked": sshd refuses even key logins to a locked account.
     run("usermod", ["-p", "*", "opstest-nopw"]);
+    run("usermod", ["-p", "*", "opstest-tty"]);
     run("chpasswd", [], `opstest-pw:${userPassword}\n`);
-    const sudoers = "opstest-nopw ALL=(ALL) NOPASSWD: ALL\nopstest-pw ALL=(ALL) ALL\n";
+    const sudoers = [
+      "opstest-nopw ALL=(ALL) NOPASSWD: ALL",
+      "opstest-pw ALL=(ALL) ALL",
+      "Defaults:opstest-tty requiretty",
+      "opstest-tty ALL=(ALL) NOPASSWD: ALL",
+      "",
+    ].join("\n");
     await writeFile(join(dir, "sudoers"), sudoers, { mode: 0o440 });
     run("visudo", ["-c", "-f", join(dir, "sudoers")]);
     await writeFile("/etc/sudoers.d/opstest", sudoers, { mode: 0o440 });
@@ -134,7 +158,7 @@ describe("ssh transport against a real sshd", function () {
   after(async () => {
     sshd?.kill("SIGTERM");
     await rm("/etc/sudoers.d/opstest", { force: true });
-    for (const user of ["opstest-nopw", "opstest-pw"]) {
+    for (const user of USERS) {
       try {
         run("userdel", ["-r", user]);
       } catch {
@@ -242,6 +266,62 @@ describe("ssh transport against a real sshd", function () {
     await t.close();
   });
 
+  it("records a key through a symlink into a hashed 0640 file, in a form OpenSSH itself finds", async () => {
+    const realDir = join(dir, "real");
+    await mkdir(realDir, { recursive: true });
+    const real = join(realDir, "known_hosts");
+    try {
+      const other = (await readFile(join(dir, "other_host_ed25519.pub"), "utf8")).split(" ");
+      await writeFile(real, `other.example ${other[0]} ${other[1]}\n`);
+      run("ssh-keygen", ["-q", "-H", "-f", real]);
+      await rm(`${real}.old`, { force: true });
+      await chmod(real, 0o640);
+      await chown(real, 0, 65534);
+      await symlink(real, knownHosts());
+
+      await open(root(), options({ hostKeyPolicy: "accept-new" }));
+      assert.ok((await lstat(knownHosts())).isSymbolicLink(), "the link was replaced by a file");
+      const stats = await stat(real);
+      assert.deepEqual([stats.mode & 0o7777, stats.uid, stats.gid], [0o640, 0, 65534]);
+      const text = await readFile(real, "utf8");
+      assert.ok(!text.includes("127.0.0.1"), "the new name is hashed like the rest of the file");
+      const found = run("ssh-keygen", ["-F", `[127.0.0.1]:${port}`, "-f", real]);
+      assert.match(found, /found: line 2/, "OpenSSH finds the hashed line ops wrote");
+      await open(root()); // and ops, strictly, finds it too
+    } finally {
+      await rm(realDir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses to add a key to a read-only known_hosts and leaves it as it was", async () => {
+    await writeFile(knownHosts(), "# kept read-only on purpose\n");
+    await chmod(knownHosts(), 0o444);
+    await assert.rejects(open(root(), options({ hostKeyPolicy: "accept-new" })), (e: ConnectError) => {
+      assert.ok(e instanceof ConnectError, String(e));
+      assert.equal(
+        e.message,
+        `cannot add the host key of 127.0.0.1:${port} to ${knownHosts()}: is read-only (mode 0444): ops does not change that`,
+      );
+      assert.match(e.hint ?? "", new RegExp(`ssh-keyscan -p ${port} 127\\.0\\.0\\.1 >> `));
+      return true;
+    });
+    assert.equal((await stat(knownHosts())).mode & 0o7777, 0o444);
+    assert.equal(await readFile(knownHosts(), "utf8"), "# kept read-only on purpose\n");
+  });
+
+  it("names the file when known_hosts is a directory", async () => {
+    await mkdir(knownHosts());
+    try {
+      await assert.rejects(open(root(), options({ hostKeyPolicy: "accept-new" })), (e: ConnectError) => {
+        assert.ok(e instanceof ConnectError, String(e));
+        assert.equal(e.message, `known_hosts ${knownHosts()} is a directory, not a file`);
+        return true;
+      });
+    } finally {
+      await rm(knownHosts(), { recursive: true, force: true });
+    }
+  });
+
   it("refuses bad credentials plainly, without the password", async () => {
     await open(root(), options({ hostKeyPolicy: "accept-new" }));
     const conn = {
@@ -287,16 +367,155 @@ describe("ssh transport against a real sshd", function () {
       assert.equal(r.stdout, `${payload}0\n`);
       assert.ok(!r.stderr.includes(userPassword));
 
+      // sudo's refusals come from a host that was reached: BecomeError (a failed host), never
+      // ConnectError (an unreachable one).
       const noPw = await open(base);
-      await assert.rejects(noPw.exec("id -u"), (e: ConnectError) => {
+      await assert.rejects(noPw.exec("id -u"), (e: BecomeError) => {
+        assert.ok(e instanceof BecomeError && !(e instanceof ConnectError), String(e));
         assert.equal(e.message, "sudo needs a password: set ansible_become_password");
         return true;
       });
       const wrong = await open({ ...base, becomePassword: "wrong-become-pw" });
-      await assert.rejects(wrong.exec("id -u"), (e: ConnectError) => {
+      await assert.rejects(wrong.exec("id -u"), (e: BecomeError) => {
+        assert.ok(e instanceof BecomeError, String(e));
         assert.equal(e.message, "sudo refused the become password");
         return true;
       });
     });
+
+    it("reports sudo's requiretty as a become refusal", async () => {
+      const t = await open(root({ user: "opstest-tty", become: true }));
+      assert.equal((await t.exec("id -un", { become: false })).stdout, "opstest-tty\n", "logged in");
+      await assert.rejects(t.exec("id -u"), (e: BecomeError) => {
+        assert.ok(e instanceof BecomeError, String(e));
+        assert.equal(e.message, "sudo requires a terminal for this user (requiretty)");
+        return true;
+      });
+    });
+  });
+});
+
+/**
+ * The same failures through the built CLI against a lab host: the process must report the host,
+ * exit with the documented code 2 and print no stack. `--check` only reads facts, so nothing changes
+ * on the host even if a refusal regressed into a connection.
+ */
+describe("ops CLI on a lab host: known_hosts writes and sudo refusals", function () {
+  this.timeout(300_000);
+  let lab: LabInfo;
+  let host: HostEntry;
+  let work = "";
+  const STACK = /\n\s+at .*:\d+:\d+/;
+
+  before(async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    await labUp();
+    lab = readLab();
+    const first = lab.hosts[0];
+    if (!first) throw new Error("the lab has no host");
+    host = { name: first.name, address: first.address };
+    work = await mkdtemp(join(tmpdir(), "ops-cli-kh-"));
+    await chmod(work, 0o755);
+  });
+  after(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** `ops run install-engine --check` as JSON, accepting new host keys into `knownHosts`. */
+  const check = (inventory: string, knownHosts: string, wrap: string[] = []): Promise<OpsResult> =>
+    ops(
+      [
+        "run",
+        "install-engine",
+        "--check",
+        "-i",
+        inventory,
+        "--output",
+        "json",
+        "--accept-new-host-keys",
+      ].concat(["--known-hosts", knownHosts]),
+      "",
+      undefined,
+      wrap,
+    );
+
+  /** The one host-unreachable message of the run, after checking it ended cleanly with exit 2. */
+  function unreachableCleanly(result: OpsResult): string {
+    assert.equal(result.code, 2, `exit ${result.code}\n${result.stderr}${result.stdout.slice(-2000)}`);
+    assert.doesNotMatch(result.stderr, STACK, "a stack trace was printed");
+    assert.doesNotMatch(result.stderr, /unhandled|internal error/i);
+    assert.equal(summaries(result)[host.name]?.status, "unreachable");
+    return failures(result, host.name).join("\n");
+  }
+
+  it("a known_hosts in a directory the user cannot write: the host is reported, exit 2, no stack", async () => {
+    // ops runs as nobody: its key, inventory and known_hosts are its own, the directory is not.
+    const key = join(work, "id_nobody");
+    await writeFile(key, await readFile(lab.privateKeyFile), { mode: 0o600 });
+    await chown(key, 65534, 65534);
+    const inventory = writeInventory(lab, [host], { ansible_ssh_private_key_file: key });
+    await chmod(dirname(inventory), 0o755);
+    await chmod(inventory, 0o644);
+    const lockedDir = join(work, "locked");
+    await mkdir(lockedDir, { mode: 0o755 });
+    const knownHosts = join(lockedDir, "known_hosts");
+    await writeFile(knownHosts, "", { mode: 0o644 });
+    await chown(knownHosts, 65534, 65534);
+
+    // HOME too: root's ~/.ssh is not readable by nobody, and would be the wrong one anyway.
+    const nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", `HOME=${work}`];
+    const message = unreachableCleanly(await check(inventory, knownHosts, nobody));
+    assert.match(
+      message,
+      new RegExp(
+        `cannot add the host key of ${host.address.replace(/\./g, "\\.")}:22 to ${knownHosts}: ` +
+          `permission denied \\(EACCES\\) writing a temporary file in ${lockedDir}`,
+      ),
+    );
+    assert.equal(await readFile(knownHosts, "utf8"), "", "known_hosts unchanged");
+  });
+
+  it("a known_hosts on a full disk: the host is reported, exit 2, no stack, no temp file left", async () => {
+    // A one-page tmpfs, filled, in a mount namespace of ops's own: it vanishes with the process.
+    const full = join(work, "full");
+    await mkdir(full);
+    const knownHosts = join(full, "known_hosts");
+    const listing = join(work, "full-after.txt");
+    const mountFull =
+      `mount -t tmpfs -o size=4k tmpfs ${full} && (head -c 65536 /dev/zero > ${full}/filler 2>/dev/null; true) ` +
+      `&& { "$@"; rc=$?; ls -A ${full} > ${listing}; exit $rc; }`;
+    const wrap = ["unshare", "--mount", "--propagation", "private", "sh", "-c", mountFull, "sh"];
+    const inventory = writeInventory(lab, [host]);
+    const message = unreachableCleanly(await check(inventory, knownHosts, wrap));
+    assert.match(message, /no space left on device \(ENOSPC\) writing a temporary file in /);
+    assert.ok(message.includes(knownHosts), message);
+    assert.equal(
+      await readFile(listing, "utf8"),
+      "filler\n",
+      "a temp file or a partial known_hosts was left",
+    );
+  });
+
+  it("a wrong sudo password: the host is failed (reached, sudo refused), not unreachable", async () => {
+    const wrongPassword = `wrong-${randomBytes(4).toString("hex")}`;
+    const knownHosts = join(work, "known_hosts");
+    await writeFile(knownHosts, await readFile(lab.knownHostsFile));
+    const inventory = writeInventory(lab, [
+      {
+        ...host,
+        vars: { ansible_user: "opspw", ansible_become: true, ansible_become_password: wrongPassword },
+      },
+    ]);
+    const result = await check(inventory, knownHosts);
+    assert.equal(result.code, 2, result.stderr);
+    assert.doesNotMatch(result.stderr, STACK);
+    assert.equal(summaries(result)[host.name]?.status, "failed");
+    const failed = result.events.filter((e) => e.kind === "host-failed" && e.host === host.name);
+    assert.equal(failed.length, 1);
+    assert.ok(!result.events.some((e) => e.kind === "host-unreachable"), "reported as unreachable");
+    const [event] = failed;
+    assert.ok(event?.kind === "host-failed");
+    assert.deepEqual([event.error.kind, event.error.message], ["become", "sudo refused the become password"]);
+    assert.ok(!`${result.stdout}${result.stderr}`.includes(wrongPassword), "the password leaked");
   });
 });

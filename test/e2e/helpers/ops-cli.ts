@@ -18,14 +18,18 @@ export interface OpsResult {
 /**
  * @param onEvent called with each JSON event as it arrives, and the child, so a test can act
  *   mid-run (send SIGINT after the first step, say).
+ * @param wrap a command that runs ops in another setting, ops's own command line appended to it
+ *   (another user: `["setpriv", "--reuid=65534", …]`, another mount namespace: `["unshare", …]`).
  */
 export function ops(
   args: readonly string[],
   input = "",
   onEvent?: (event: OpsEvent, child: ChildProcess) => void,
+  wrap: readonly string[] = [],
 ): Promise<OpsResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const [command, ...prefix] = [...wrap, process.execPath];
+    const child = spawn(command as string, [...prefix, BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let seen = 0;

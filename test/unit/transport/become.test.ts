@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConnectError } from "../../../src/errors.js";
+import { BecomeError, ConnectError } from "../../../src/errors.js";
 import { becomeFailure, buildBecome } from "../../../src/transport/become.js";
 import { LocalTransport } from "../../../src/transport/local.js";
 
@@ -22,6 +22,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 echo "$*" > "$FAKE_SUDO_ARGS"
+if [ "$FAKE_SUDO_MODE" = requiretty ]; then echo "sudo: sorry, you must have a tty to run sudo" >&2; exit 1; fi
+if [ "$FAKE_SUDO_MODE" = notsudoer ]; then echo "$(id -un) is not in the sudoers file.  This incident will be reported." >&2; exit 1; fi
 if [ "$FAKE_SUDO_MODE" = password ]; then
   if [ $nonint = yes ]; then echo "sudo: a password is required" >&2; exit 1; fi
   IFS= read -r pw
@@ -115,17 +117,35 @@ describe("become", () => {
   });
 
   it("fails fast with a clear error when sudo wants a password we do not have", async () => {
-    await assert.rejects(local("password").exec("true"), (e: ConnectError) => {
-      assert.ok(e instanceof ConnectError);
+    await assert.rejects(local("password").exec("true"), (e: BecomeError) => {
+      assert.ok(e instanceof BecomeError, String(e));
+      assert.ok(!(e instanceof ConnectError), "a reached host is not unreachable");
+      assert.equal(e.kind, "become");
       assert.equal(e.message, "sudo needs a password: set ansible_become_password");
       return true;
     });
   });
 
   it("reports a wrong password without the password", async () => {
-    await assert.rejects(local("password", "wrong-pw").exec("true"), (e: ConnectError) => {
+    await assert.rejects(local("password", "wrong-pw").exec("true"), (e: BecomeError) => {
+      assert.ok(e instanceof BecomeError, String(e));
+      assert.equal(e.host, "local");
       assert.equal(e.message, "sudo refused the become password");
       assert.ok(!`${e.message} ${e.hint ?? ""}`.includes("wrong-pw"));
+      return true;
+    });
+  });
+
+  it("reports requiretty and a user not in sudoers as sudo's refusals, not step failures", async () => {
+    await assert.rejects(local("requiretty", PASSWORD).exec("true"), (e: BecomeError) => {
+      assert.ok(e instanceof BecomeError, String(e));
+      assert.equal(e.message, "sudo requires a terminal for this user (requiretty)");
+      assert.match(e.hint ?? "", /!requiretty/);
+      return true;
+    });
+    await assert.rejects(local("notsudoer").exec("true"), (e: BecomeError) => {
+      assert.ok(e instanceof BecomeError, String(e));
+      assert.equal(e.message, "the user may not run commands as root through sudo");
       return true;
     });
   });

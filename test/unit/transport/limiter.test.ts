@@ -26,5 +26,24 @@ describe("handshake limiter", () => {
     );
     assert.equal(await limiter.run(async () => "next"), "next");
     assert.throws(() => createLimiter(0), RangeError);
+    assert.throws(() => createLimiter(1.5), RangeError);
+  });
+
+  it("starts waiting functions in the order they asked, and frees the slot on a synchronous throw", async () => {
+    const limiter = createLimiter(1);
+    const started: number[] = [];
+    const throwsAtOnce = (): Promise<never> => {
+      throw new Error("sync");
+    };
+    await assert.rejects(limiter.run(throwsAtOnce), /sync/);
+    await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        limiter.run(async () => {
+          started.push(i);
+          await new Promise((resolve) => setTimeout(resolve, 4 - i));
+        }),
+      ),
+    );
+    assert.deepEqual(started, [0, 1, 2, 3]);
   });
 });

@@ -1,0 +1,67 @@
+import { strict as assert } from "node:assert";
+import { driftOutcomes } from "../../../src/checks/drift.js";
+import { exitCodeFor } from "../../../src/cli/exit-codes.js";
+import type { HostResult } from "../../../src/events.js";
+
+describe("drift as checks", () => {
+  it("a resource in place passes; a planned change fails with its steps and diff as evidence", () => {
+    const out = driftOutcomes({
+      resources: [
+        { id: "service:docker", outcome: { kind: "noop", reason: "docker is active and enabled" } },
+        {
+          id: "daemon-json:/etc/docker/daemon.json",
+          outcome: {
+            kind: "change",
+            steps: [
+              {
+                description: "update /etc/docker/daemon.json (registry-mirrors)",
+                script: "x",
+                diff: "- a\n+ b",
+              },
+            ],
+          },
+        },
+      ],
+      stepCount: 1,
+    });
+    assert.deepEqual(
+      out.map((o) => [o.id, o.status]),
+      [
+        ["drift.service:docker", "pass"],
+        ["drift.daemon-json:/etc/docker/daemon.json", "fail"],
+      ],
+    );
+    assert.match(out[1]?.message ?? "", /would update \/etc\/docker\/daemon\.json \(registry-mirrors\)/);
+    assert.equal(out[1]?.evidence.outputTail, "- a\n+ b");
+  });
+
+  it("compliance exits 3 for a failed check, 0 when it is waived, 2 when a host could not be checked", () => {
+    const host = (over: Partial<HostResult>): HostResult => ({
+      host: "a",
+      status: "ok",
+      ok: 0,
+      changed: 0,
+      failed: 0,
+      commands: 1,
+      ms: 1,
+      plan: [],
+      applied: [],
+      handlers: [],
+      checks: [],
+      ...over,
+    });
+    const failed = {
+      id: "cis.2.2",
+      title: "t",
+      status: "fail" as const,
+      message: "m",
+      evidence: { command: "c", outputTail: "" },
+    };
+    const code = (hosts: HostResult[]) =>
+      exitCodeFor({ command: "check", hosts, check: true, interrupted: false });
+    assert.equal(code([host({ checks: [failed] })]), 3);
+    assert.equal(code([host({ checks: [{ ...failed, waived: { justification: "legacy app" } }] })]), 0);
+    assert.equal(code([host({ checks: [failed] }), host({ host: "b", status: "unreachable" })]), 2);
+    assert.equal(code([host({})]), 0);
+  });
+});
