@@ -6,9 +6,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import { findWaiver, utcDay } from "../compliance/apply-waivers.js";
+import { utcDay } from "../compliance/apply-waivers.js";
 import { catalog } from "../compliance/checks/catalog.js";
-import { compliancePlaybook } from "../compliance/compliance-playbook.js";
+import { complianceJudged, compliancePlaybook } from "../compliance/compliance-playbook.js";
+import { driftIdsOf } from "../compliance/drift-ids.js";
 import { finishRun, type Finished } from "../compliance/finish-run.js";
 import { defaultHistoryPath, openHistory } from "../compliance/history/open.js";
 import { applyPolicy, loadPolicy } from "../compliance/policy.js";
@@ -39,6 +40,13 @@ export interface CheckCliOptions extends Omit<HostsCliOptions, "inventory"> {
 
 /** The playbooks whose plan is drift: install-engine applies to every host ops manages. */
 export const DRIFT_PLAYBOOKS = ["install-engine"];
+
+/** The drift playbooks, and the drift ids a policy or waiver may name. */
+export async function loadDrift(): Promise<{ drift: LoadedPlaybook[]; driftIds: string[] }> {
+  const drift: LoadedPlaybook[] = [];
+  for (const name of DRIFT_PLAYBOOKS) drift.push(await loadPlaybook(name));
+  return { drift, driftIds: driftIdsOf(drift) };
+}
 
 /** Sortable and readable: 20260501T020000Z-3fa2. */
 export const historyRunId = (at: Date): string =>
@@ -83,9 +91,8 @@ export async function checkCommand(
   write: (text: string) => void = (t) => void process.stdout.write(t),
   warn: (text: string) => void = (t) => void process.stderr.write(t),
 ): Promise<number> {
-  const drift: LoadedPlaybook[] = [];
-  for (const name of DRIFT_PLAYBOOKS) drift.push(await loadPlaybook(name));
-  const policy = loadPolicy(opts.policy, DRIFT_PLAYBOOKS);
+  const { drift, driftIds } = await loadDrift();
+  const policy = loadPolicy(opts.policy, driftIds);
   if (opts.list) {
     const all = catalog(policy.params);
     write(listText(all, new Set(applyPolicy(policy, all).map((c) => c.id))));
@@ -96,7 +103,7 @@ export async function checkCommand(
   const inventoryFile = opts.inventory;
   // Waiver host patterns resolve against the whole inventory: --limit must not turn one into an error.
   const waivers: Waiver[] = opts.waivers
-    ? loadWaivers(opts.waivers, await loadInventory(inventoryFile), DRIFT_PLAYBOOKS)
+    ? loadWaivers(opts.waivers, await loadInventory(inventoryFile), driftIds)
     : [];
   if (opts.notify !== undefined) {
     checkNotifyUrl(opts.notify);
@@ -110,12 +117,11 @@ export async function checkCommand(
     const started = new Date();
     const startedAt = started.toISOString();
     const today = utcDay(started);
-    const waived = (host: string, check: string) =>
-      findWaiver(waivers, host, check, today)?.state === "active";
+    const setup = { policy, waivers, today, drift };
     let kept: { run: ComplianceRun; finished: Finished } | undefined;
     // Runs once every host is done (never after an interrupt): the run is stored, reported, announced.
     const keep = async (hosts: readonly HostResult[]) => {
-      const exitCode = exitCodeFor({ command: "check", hosts, check: true, interrupted: false, waived });
+      const exitCode = exitCodeFor({ command: "check", hosts, check: true, interrupted: false });
       const meta = {
         id: historyRunId(started),
         startedAt,
@@ -139,10 +145,11 @@ export async function checkCommand(
     const { code } = await executeCommand(
       {
         command: "check",
-        playbooks: [{ playbook: compliancePlaybook({ policy, waivers, today, drift, keep }) }],
-        stages: { resources: false, checks: "read-only" },
+        playbooks: [{ playbook: compliancePlaybook({ ...setup, keep }) }],
+        stages: { resources: true, checks: "read-only" },
         apply: false,
-        waived,
+        drift: policy.drift,
+        judged: complianceJudged(setup),
       },
       { ...opts, inventory: inventoryFile },
     );

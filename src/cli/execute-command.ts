@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
+import type { CheckOutcome } from "../checks/check.js";
 import type { RunCommand } from "../events.js";
 import { makeConnector, sshOptionsFrom } from "../run/connector.js";
 import { executeRun } from "../run/execute.js";
@@ -34,8 +35,10 @@ export interface CommandSpec {
   stages: Stages;
   /** Apply the plan (only `ops run` without --check). */
   apply: boolean;
-  /** Compliance: a failed check that is waived on this host does not count for the exit code. */
-  waived?: (host: string, check: string) => boolean;
+  /** Compliance: each planned resource is also a `drift.<id>` check. */
+  drift?: boolean;
+  /** Compliance: sees each check outcome before it is recorded (waivers are applied here). */
+  judged?: (host: string, outcome: CheckOutcome) => CheckOutcome;
 }
 
 /** A fresh run id: 12 lowercase hex characters. */
@@ -84,6 +87,7 @@ export async function executeCommand(
         runId: newRunId(),
         startedAt: new Date().toISOString(),
         owner: `${userInfo().username}@${hostname()}`,
+        ...(spec.drift ? { drift: true } : {}),
       },
       {
         connect: makeConnector(sshOptionsFrom(opts)),
@@ -92,16 +96,11 @@ export async function executeCommand(
         signal: interrupts.signal,
         cleanups,
         guard: interrupts.guard,
+        ...(spec.judged ? { judged: spec.judged } : {}),
       },
     );
     const interrupted = result.interrupted || interrupts.stoppedBy !== undefined;
-    const code = exitCodeFor({
-      command: spec.command,
-      hosts: result.hosts,
-      check: !spec.apply,
-      interrupted,
-      ...(spec.waived ? { waived: spec.waived } : {}),
-    });
+    const code = exitCodeFor({ command: spec.command, hosts: result.hosts, check: !spec.apply, interrupted });
     return { code, result, playbooks };
   } finally {
     interrupts.dispose();

@@ -33,7 +33,7 @@ import { LocalTransport } from "../transport/local.js";
 import { quote } from "../transport/quote.js";
 import type { Transport } from "../transport/transport.js";
 import { tail } from "../text/tail.js";
-import { DRIFT_PLAYBOOKS } from "./check-command.js";
+import { loadDrift } from "./check-command.js";
 import { EXIT } from "./exit-codes.js";
 
 export interface ScheduleCheckOptions {
@@ -114,9 +114,10 @@ export async function scheduleCheck(opts: ScheduleCheckOptions, deps: ScheduleDe
   checkScheduleName(opts.name);
   checkTimes(opts.onCalendar, opts.cron);
   // Everything the run will read is checked now, with the same code the run uses.
-  loadPolicy(opts.policy, DRIFT_PLAYBOOKS);
+  const { driftIds } = await loadDrift();
+  loadPolicy(opts.policy, driftIds);
   const inventory = await loadInventory(opts.inventory);
-  if (opts.waivers) loadWaivers(opts.waivers, inventory, DRIFT_PLAYBOOKS);
+  if (opts.waivers) loadWaivers(opts.waivers, inventory, driftIds);
   const history = opts.history ?? defaultHistoryPath(deps.env);
   await (await openHistory(history)).close();
   const kind = await detectKind(deps, opts.useCron);

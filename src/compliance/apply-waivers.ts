@@ -1,17 +1,17 @@
 /**
- * Waivers applied to checks: each check of a host that a waiver covers is wrapped, so its verdict
- * carries the waiver (`waiver` on the outcome) through the engine's events and results to every
- * report. An active waiver makes a failure (or an error) count as "waived"; an expired one leaves
- * the verdict as it is and says so in the message; `run: false` keeps the check out of the host's
- * probe and reports it waived, not run. Pure.
+ * Waivers applied to a host's check outcomes. The engine calls `judgeWithWaivers` on each outcome
+ * before it is recorded (its `judged` hook), so every report, the history and the exit code see the
+ * same verdict: an active waiver marks a failure (or an error) `waived`, which fails nothing; an
+ * expired one leaves the verdict as it is and says so in the message. A check an active waiver
+ * says not to run (`run: false`) stays out of the host's probe and is reported waived, not run.
+ * Pure.
  */
-import type { Check, CheckOutcome, CheckResult } from "../checks/check.js";
-import type { FactSet } from "../facts/fact.js";
+import type { Check, CheckOutcome } from "../checks/check.js";
 import { matches } from "./check-ids.js";
 import { isNotApplicable } from "./checks/support.js";
 import type { Waiver } from "./waivers.js";
 
-/** What a waiver did to one outcome. */
+/** What a waiver did to one outcome, as history and the reports keep it. */
 export interface WaiverNote {
   readonly state: "active" | "expired";
   readonly justification: string;
@@ -63,53 +63,28 @@ const noteOf = ({ waiver: w, state }: FoundWaiver): WaiverNote => ({
   ...(state === "active" && !w.run ? { notRun: true } : {}),
 });
 
-/** A verdict with its waiver: an expired waiver's note is added to the message of a finding. */
-export function waive<T extends CheckResult>(result: T, found: FoundWaiver): T & { waiver: WaiverNote } {
-  const { waiver: w, state } = found;
-  const message =
-    state === "expired" && result.status !== "pass"
-      ? `${result.message} (waiver expired on ${w.expires}: ${w.justification})`
-      : result.message;
-  return { ...result, message, waiver: noteOf(found) };
-}
-
-/** A check an active `run: false` waiver keeps off the host: no probe, reported waived. */
-function notRun(check: Check, found: FoundWaiver): Check {
-  const w = found.waiver;
-  return {
-    id: check.id,
-    title: check.title,
-    ...(check.labels ? { labels: check.labels } : {}),
-    facts: [],
-    judge: () =>
-      waive(
-        {
-          status: "pass",
-          message: `not run: waived until ${w.expires} (${w.justification})`,
-          evidence: { command: check.command ?? check.id, outputTail: "", source: w.origin },
-          actual: "not run",
-        },
-        found,
-      ),
+/**
+ * The engine's `judged` hook: one outcome with its host's waiver applied.
+ *
+ * @example executeCommand({ ..., judged: judgeWithWaivers(waivers, utcDay(new Date())) }, opts)
+ */
+export function judgeWithWaivers(waivers: readonly Waiver[], today: string) {
+  return (host: string, outcome: CheckOutcome): CheckOutcome => {
+    const found = findWaiver(waivers, host, outcome.id, today);
+    if (found === undefined) return outcome;
+    const w = found.waiver;
+    if (found.state === "active")
+      return { ...outcome, waived: { justification: w.justification, expires: w.expires } };
+    if (outcome.status === "pass") return outcome;
+    return { ...outcome, message: `${outcome.message} (waiver expired on ${w.expires}: ${w.justification})` };
   };
 }
 
-/** The judge's verdict; one that throws is an error, as the engine reports it, so the waiver still applies. */
-function judgeSafely(check: Check, facts: FactSet): CheckResult {
-  try {
-    return check.judge(facts);
-  } catch (err) {
-    const message = `the check could not judge: ${err instanceof Error ? err.message : String(err)}`;
-    return { status: "error", message, evidence: { command: check.command ?? check.id, outputTail: "" } };
-  }
-}
-
 /**
- * A host's checks with its waivers applied.
- *
- * @example judgeChecks(withWaivers(checks, waivers, "el9-1", utcDay(new Date())), facts)
+ * A host's checks without those an active `run: false` waiver covers: each is replaced by a check
+ * with no probe that reports it waived, not run.
  */
-export function withWaivers(
+export function withoutSkipped(
   checks: readonly Check[],
   waivers: readonly Waiver[],
   host: string,
@@ -117,41 +92,43 @@ export function withWaivers(
 ): Check[] {
   return checks.map((check) => {
     const found = findWaiver(waivers, host, check.id, today);
-    if (found === undefined) return check;
-    if (found.state === "active" && !found.waiver.run) return notRun(check, found);
-    return { ...check, judge: (facts) => waive(judgeSafely(check, facts), found) };
+    if (found?.state !== "active" || found.waiver.run) return check;
+    const w = found.waiver;
+    return {
+      id: check.id,
+      title: check.title,
+      ...(check.labels ? { labels: check.labels } : {}),
+      facts: [],
+      judge: () => ({
+        status: "pass" as const,
+        message: `not run: waived until ${w.expires} (${w.justification})`,
+        evidence: { command: check.command ?? check.id, outputTail: "", source: w.origin },
+        actual: "not run",
+      }),
+    };
   });
 }
 
-/**
- * Waivers applied to outcomes that did not come from a wrapped judge (the engine turns a fact that
- * could not be read into an error outcome itself). Outcomes that already carry a waiver are kept.
- */
-export function applyWaivers(
-  outcomes: readonly ComplianceOutcome[],
+/** The waiver note of each outcome, for history and reports (the verdicts are the engine's). */
+export function noteWaivers(
+  outcomes: readonly CheckOutcome[],
   waivers: readonly Waiver[],
   host: string,
   today: string,
 ): ComplianceOutcome[] {
   return outcomes.map((o) => {
-    if (o.waiver !== undefined) return o;
     const found = findWaiver(waivers, host, o.id, today);
-    return found ? waive(o, found) : o;
+    return found ? { ...o, waiver: noteOf(found) } : o;
   });
 }
 
 /**
  * The status reports show and count.
  *
- * @example effectiveStatus({ status: "fail", waiver: { state: "active", ... } }) === "waived"
+ * @example effectiveStatus({ status: "fail", waived: { justification: "legacy" }, ... }) === "waived"
  */
 export function effectiveStatus(o: ComplianceOutcome): EffectiveStatus {
-  if (o.waiver?.state === "active" && (o.status !== "pass" || o.waiver.notRun)) return "waived";
+  if ((o.waived && o.status !== "pass") || o.waiver?.notRun) return "waived";
   if (isNotApplicable(o)) return "n/a";
   return o.status;
-}
-
-/** Whether a non-passing outcome is waived: what the exit code must not count. */
-export function isWaived(o: ComplianceOutcome): boolean {
-  return effectiveStatus(o) === "waived";
 }

@@ -26,24 +26,23 @@ export function matches(pattern: string, id: string): boolean {
   return true;
 }
 
-/** Drift ids are `drift.<playbook>.<resource>`: known by their playbook, not listed in advance. */
-export function isDriftId(id: string, playbooks: readonly string[]): boolean {
-  return playbooks.some((p) => id === `drift.${p}` || id.startsWith(`drift.${p}.`));
-}
-
 /**
- * Whether a policy or waiver names something real: a pattern must match at least one known id, or
- * name a playbook's drift.
+ * Whether a policy or waiver names something real: a pattern must match a compliance check's id or
+ * a drift check's. Drift ids (`drift.<resource id>`) depend on each host's variables, so a drift
+ * name is known when it matches the drift playbooks' resources with default variables, or names
+ * one of their kinds of resource (`drift.daemon-json:*`, `drift.packages:*`).
  *
- * @example namesKnownCheck("cis.daemon.icc", ids, ["install-engine"]) === true
+ * @example namesKnownCheck("drift.daemon-json:*", ids, ["drift.daemon-json:/etc/docker/daemon.json"]) === true
  */
 export function namesKnownCheck(
   pattern: string,
   ids: Iterable<string>,
-  playbooks: readonly string[],
+  driftIds: readonly string[],
 ): boolean {
-  if (pattern === "drift.*" || isDriftId(pattern.replace(/\*$/, "").replace(/\.$/, ""), playbooks))
-    return true;
-  for (const id of ids) if (matches(pattern, id)) return true;
-  return false;
+  for (const id of [...ids, ...driftIds]) if (matches(pattern, id)) return true;
+  if (pattern === "drift.*") return true;
+  const kind = /^drift\.([a-z-]+)(:|$)/.exec(pattern)?.[1];
+  return (
+    kind !== undefined && driftIds.some((id) => id.startsWith(`drift.${kind}:`) || id === `drift.${kind}`)
+  );
 }

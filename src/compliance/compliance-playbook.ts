@@ -1,19 +1,19 @@
 /**
- * `ops check` on the one engine: a playbook whose checks are the compliance run of a host. Its
- * checks are the drift of the built-in playbooks (their plan in check mode, see drift.ts) and the
- * CIS checks the policy selects, with the host's waivers applied; all read-only, all gathered in the
- * host's one probe. Its variables and rules are the drift playbooks' own, so a host is judged
- * against exactly what `ops run` would converge it to.
+ * `ops check` on the one engine: a playbook that plans the drift playbooks' resources (the engine
+ * turns each planned resource into a `drift.<id>` check) and judges the CIS checks the policy
+ * selects, all read-only and gathered in the host's one probe. Its variables, rules, resources and
+ * handlers are the drift playbooks' own, so a host is judged against exactly what `ops run` would
+ * converge it to. `complianceJudged` is the engine's hook that applies severities and waivers to
+ * every outcome before it is recorded.
  */
-import type { Check } from "../checks/check.js";
+import type { Check, CheckOutcome } from "../checks/check.js";
 import type { HostResult } from "../events.js";
 import { definePlaybook, type Playbook, type PlaybookHost, type RunContext } from "../playbook.js";
 import { mergeSchemas, type LoadedPlaybook } from "../run/prepare.js";
-import { withWaivers } from "./apply-waivers.js";
+import { judgeWithWaivers, withoutSkipped } from "./apply-waivers.js";
 import { catalog } from "./checks/catalog.js";
-import { driftChecks } from "./drift.js";
 import { forHost } from "./params.js";
-import { applyPolicy, selects, type Policy } from "./policy.js";
+import { applyPolicy, severityOf, type Policy } from "./policy.js";
 import type { Waiver } from "./waivers.js";
 
 export interface ComplianceSetup {
@@ -36,27 +36,37 @@ type Vars = Record<string, unknown>;
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
 
+/** Drift severity when the policy gives none: a host that is not what its playbook made it. */
+export const DRIFT_SEVERITY = "medium";
+
 /**
- * A host's compliance checks, in report order: drift first, then the CIS checks.
+ * A host's CIS checks: the policy's, judged against its parameters and the host's own variables,
+ * without those a `run: false` waiver keeps off the host.
  *
- * @example complianceChecks(setup, vars, host, run).map((c) => c.id)
+ * @example cisChecks(setup, vars, host).map((c) => c.id)
  */
-export function complianceChecks(
-  setup: ComplianceSetup,
-  vars: Vars,
-  host: PlaybookHost,
-  run: RunContext,
-): Check[] {
-  const { policy } = setup;
-  const drift = setup.drift.flatMap(({ playbook }) =>
-    driftChecks(playbook.name, playbook.resources(vars, host, run)).filter((c) => selects(policy, c.id, 1)),
-  );
-  const params = forHost(policy.params, {
+export function cisChecks(setup: ComplianceSetup, vars: Vars, host: PlaybookHost): Check[] {
+  const params = forHost(setup.policy.params, {
     dockerUsers: strings(vars.docker_users),
     insecureRegistries: strings(vars.insecure_registries),
   });
-  const cis = applyPolicy(policy, catalog(params));
-  return withWaivers([...drift, ...cis], setup.waivers, host.name, setup.today);
+  return withoutSkipped(applyPolicy(setup.policy, catalog(params)), setup.waivers, host.name, setup.today);
+}
+
+/**
+ * The engine's `judged` hook for compliance: drift outcomes get their severity; every outcome its
+ * host's waiver.
+ */
+export function complianceJudged(
+  setup: ComplianceSetup,
+): (host: string, outcome: CheckOutcome) => CheckOutcome {
+  const waive = judgeWithWaivers(setup.waivers, setup.today);
+  return (host, outcome) => {
+    const drift = outcome.id.startsWith("drift.");
+    const severity = drift ? severityOf(setup.policy, outcome.id, DRIFT_SEVERITY) : undefined;
+    const labelled = severity ? { ...outcome, labels: { ...outcome.labels, severity } } : outcome;
+    return waive(host, labelled);
+  };
 }
 
 /**
@@ -65,6 +75,7 @@ export function complianceChecks(
 export function compliancePlaybook(setup: ComplianceSetup): Playbook<Vars> {
   const sources = setup.drift.map((d) => d.playbook);
   const keep = setup.keep;
+  const withDrift = setup.policy.drift;
   return definePlaybook<Vars>({
     name: "compliance",
     description: "drift from the built-in playbooks and a CIS Docker Benchmark subset, read-only",
@@ -84,7 +95,10 @@ export function compliancePlaybook(setup: ComplianceSetup): Playbook<Vars> {
           ]
         : []),
     ],
-    resources: () => [],
-    checks: (vars, host, run) => complianceChecks(setup, vars, host, run),
+    // Planned only (the run applies nothing): the engine reports each as a drift.<id> check.
+    resources: (vars, host, run: RunContext) =>
+      withDrift ? sources.flatMap((p) => p.resources(vars, host, run)) : [],
+    handlers: (vars) => (withDrift ? sources.flatMap((p) => p.handlers?.(vars) ?? []) : []),
+    checks: (vars, host) => cisChecks(setup, vars, host),
   });
 }

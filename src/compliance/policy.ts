@@ -47,23 +47,30 @@ interface PolicyFile {
   };
 }
 
-/** Every check name a policy uses must name a check (or a playbook's drift). */
-function unknownNames(src: YamlSource, doc: PolicyFile, playbooks: readonly string[]): ConfigError[] {
-  const named: [(string | number)[], string][] = [
-    ...(doc.include ?? []).map((p, i): [(string | number)[], string] => [["include", i], p]),
-    ...(doc.exclude ?? []).map((p, i): [(string | number)[], string] => [["exclude", i], p]),
-    ...Object.keys(doc.severity ?? {}).map((p): [(string | number)[], string] => [["severity", p], p]),
+/** Every check name a policy uses must name a check; drift is selected whole (`drift: false`). */
+function unknownNames(src: YamlSource, doc: PolicyFile, driftIds: readonly string[]): ConfigError[] {
+  type Named = [(string | number)[], string];
+  const named: Named[] = [
+    ...(doc.include ?? []).map((p, i): Named => [["include", i], p]),
+    ...(doc.exclude ?? []).map((p, i): Named => [["exclude", i], p]),
+    ...Object.keys(doc.severity ?? {}).map((p): Named => [["severity", p], p]),
   ];
-  return named
-    .filter(([, p]) => !namesKnownCheck(p, CHECK_IDS, playbooks))
-    .map(([path, p]) =>
-      errorAt(
-        src,
-        path,
-        `'${p}' names no check`,
-        didYouMean(p, CHECK_IDS) ?? "ops check --list shows every check id",
-      ),
-    );
+  const selectsDrift = ([path, p]: Named) => path[0] !== "severity" && p.startsWith("drift");
+  const errors = named.flatMap(([path, p]): ConfigError[] => {
+    if (selectsDrift([path, p]))
+      return [
+        errorAt(
+          src,
+          path,
+          `'${p}': drift is reported whole`,
+          "set drift: false to leave it out, or waive what you accept",
+        ),
+      ];
+    if (namesKnownCheck(p, CHECK_IDS, driftIds)) return [];
+    const hint = didYouMean(p, CHECK_IDS) ?? "ops check --list shows every check id";
+    return [errorAt(src, path, `'${p}' names no check`, hint)];
+  });
+  return errors.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
 }
 
 function merge(base: Policy, doc: PolicyFile, file: string): Policy {
@@ -105,10 +112,10 @@ const EMPTY: Policy = {
   },
 };
 
-function readPolicyFile(file: string, base: Policy, playbooks: readonly string[]): Policy {
+function readPolicyFile(file: string, base: Policy, driftIds: readonly string[]): Policy {
   const src = loadYamlInput(file, "policy file", schemaValidator(schema));
   const doc = (src.data ?? {}) as PolicyFile;
-  const errors = unknownNames(src, doc, playbooks);
+  const errors = unknownNames(src, doc, driftIds);
   if (errors.length > 0) throw new ConfigErrors(errors);
   return merge(base, doc, file);
 }
@@ -116,18 +123,17 @@ function readPolicyFile(file: string, base: Policy, playbooks: readonly string[]
 /**
  * The default policy, with the user's file on top when one is given.
  *
- * @example loadPolicy("site-policy.yaml", ["install-engine"]).params.minimumEngineVersion
+ * @example loadPolicy("site-policy.yaml", driftIdsOf(drift)).params.minimumEngineVersion
  * @throws ConfigError(s) naming the file, the dot-path and the line of each problem
  */
-export function loadPolicy(file: string | undefined, playbooks: readonly string[]): Policy {
-  const defaults = readPolicyFile(DEFAULT_POLICY_FILE, EMPTY, playbooks);
-  return file === undefined ? defaults : readPolicyFile(file, defaults, playbooks);
+export function loadPolicy(file: string | undefined, driftIds: readonly string[]): Policy {
+  const defaults = readPolicyFile(DEFAULT_POLICY_FILE, EMPTY, driftIds);
+  return file === undefined ? defaults : readPolicyFile(file, defaults, driftIds);
 }
 
-/** Whether the policy runs a check of this id and CIS level. */
+/** Whether the policy runs a CIS check of this id and level. */
 export function selects(policy: Policy, id: string, level: number): boolean {
   if (policy.exclude.some((p) => matches(p, id))) return false;
-  if (id.startsWith("drift.")) return policy.drift || policy.include.some((p) => matches(p, id));
   return level <= policy.level || policy.include.some((p) => matches(p, id));
 }
 

@@ -6,8 +6,8 @@
 import type { CheckStatus } from "../checks/check.js";
 import type { HostResult, HostStatus } from "../events.js";
 import {
-  applyWaivers,
   effectiveStatus,
+  noteWaivers,
   type ComplianceOutcome,
   type EffectiveStatus,
   type WaiverNote,
@@ -96,7 +96,7 @@ export function recordRun(
       ...(h.error ? { error: h.error.message } : {}),
       ms: h.ms,
       commands: h.commands,
-      checks: applyWaivers(h.checks, waivers, h.host, today).map(checkRecord),
+      checks: noteWaivers(h.checks, waivers, h.host, today).map(checkRecord),
     })),
   };
 }

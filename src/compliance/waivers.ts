@@ -44,17 +44,17 @@ function isDate(text: string): boolean {
 }
 
 /**
- * @example loadWaivers("waivers.yaml", inventory, ["install-engine"])[0].hostNames // Set { "el9-1" }
+ * @example loadWaivers("waivers.yaml", inventory, driftIdsOf(drift))[0].hostNames // Set { "el9-1" }
  * @throws ConfigError(s) naming the file, the dot-path and the line of each problem
  */
-export function loadWaivers(file: string, inventory: Inventory, playbooks: readonly string[]): Waiver[] {
+export function loadWaivers(file: string, inventory: Inventory, driftIds: readonly string[]): Waiver[] {
   const src = loadYamlInput(file, "waivers file", schemaValidator(schema));
   const entries = (src.data as { waivers: WaiverEntry[] }).waivers;
   const errors: ConfigError[] = [];
   const waivers: Waiver[] = [];
   entries.forEach((w, i) => {
     const at = (key: string) => ["waivers", i, key];
-    if (!namesKnownCheck(w.check, CHECK_IDS, playbooks)) {
+    if (!namesKnownCheck(w.check, CHECK_IDS, driftIds)) {
       const hint = didYouMean(w.check, CHECK_IDS) ?? "ops check --list shows every check id";
       errors.push(errorAt(src, at("check"), `'${w.check}' names no check`, hint));
     }

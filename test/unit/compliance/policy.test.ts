@@ -6,7 +6,7 @@ import { ConfigError, ConfigErrors } from "../../../src/errors.js";
 
 const input = (name: string) =>
   fileURLToPath(new URL(`../../fixtures/compliance/inputs/${name}`, import.meta.url));
-const PLAYBOOKS = ["install-engine"];
+const PLAYBOOKS = ["drift.preflight", "drift.daemon-json:/etc/docker/daemon.json"];
 
 function errorsOf(fn: () => unknown): ConfigError[] {
   try {
@@ -76,6 +76,12 @@ describe("compliance policy", () => {
           "did you mean 'cis.daemon.live-restore'?",
         ],
         ["exclude.1", 3, "'cis.nothing.*' names no check", "ops check --list shows every check id"],
+        [
+          "exclude.2",
+          4,
+          "'drift.install-engine': drift is reported whole",
+          "set drift: false to leave it out, or waive what you accept",
+        ],
       ],
     );
   });

@@ -4,24 +4,24 @@ import { fileURLToPath } from "node:url";
 import { verdict, type CheckOutcome } from "../../../src/checks/check.js";
 import { judgeChecks } from "../../../src/checks/judge.js";
 import {
-  applyWaivers,
   effectiveStatus,
+  judgeWithWaivers,
+  noteWaivers,
   utcDay,
-  withWaivers,
-  type ComplianceOutcome,
+  withoutSkipped,
 } from "../../../src/compliance/apply-waivers.js";
-import { FactSet } from "../../../src/facts/fact.js";
 import { catalog } from "../../../src/compliance/checks/catalog.js";
 import { DEFAULT_PARAMS } from "../../../src/compliance/params.js";
 import { loadWaivers, type Waiver } from "../../../src/compliance/waivers.js";
 import { ConfigError, ConfigErrors } from "../../../src/errors.js";
+import { FactSet } from "../../../src/facts/fact.js";
 import { loadInventory } from "../../../src/inventory/load.js";
 import type { Inventory } from "../../../src/inventory/types.js";
 
 const input = (name: string) =>
   fileURLToPath(new URL(`../../fixtures/compliance/inputs/${name}`, import.meta.url));
 const INVENTORY = fileURLToPath(new URL("../../fixtures/inventory/lab/hosts.yaml", import.meta.url));
-const PLAYBOOKS = ["install-engine"];
+const DRIFT = ["drift.preflight", "drift.daemon-json:/etc/docker/daemon.json"];
 
 const outcome = (id: string, status: "pass" | "fail" | "error"): CheckOutcome => ({
   id,
@@ -29,12 +29,23 @@ const outcome = (id: string, status: "pass" | "fail" | "error"): CheckOutcome =>
   ...verdict(status, `${id} ${status}`, { command: "true", output: "" }),
 });
 
+function errorsOf(fn: () => unknown): ConfigError[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigErrors) return err.errors;
+    if (err instanceof ConfigError) return [err];
+    throw err;
+  }
+  return [];
+}
+
 describe("waivers", () => {
   let inventory: Inventory;
   let waivers: Waiver[];
   before(async () => {
     inventory = await loadInventory(INVENTORY);
-    waivers = loadWaivers(input("waivers.yaml"), inventory, PLAYBOOKS);
+    waivers = loadWaivers(input("waivers.yaml"), inventory, DRIFT);
   });
 
   it("resolve host patterns against the inventory with --limit's matcher", () => {
@@ -45,86 +56,69 @@ describe("waivers", () => {
     assert.match(waivers[0]?.origin ?? "", /waivers\.yaml:2$/);
   });
 
-  it("an active waiver turns a failure into waived; a pass stays a pass", () => {
-    const today = "2026-05-01";
-    const [icc, live] = applyWaivers(
-      [outcome("cis.daemon.icc", "fail"), outcome("cis.daemon.live-restore", "fail")],
+  it("an active waiver marks a failure waived (the engine's field); a pass stays a pass", () => {
+    const judged = judgeWithWaivers(waivers, "2026-05-01");
+    const icc = judged("el9-1", outcome("cis.daemon.icc", "fail"));
+    assert.deepEqual(icc.waived, {
+      justification: "legacy app talks container to container until the 2026 migration (J. Doe)",
+      expires: "2099-12-31",
+    });
+    assert.equal(icc.status, "fail", "the verdict itself is kept, for history");
+    assert.equal(effectiveStatus(icc), "waived");
+    assert.equal(effectiveStatus(judged("el9-1", outcome("cis.daemon.live-restore", "fail"))), "fail");
+    assert.equal(effectiveStatus(judged("el9-1", outcome("cis.daemon.icc", "pass"))), "pass");
+  });
+
+  it("applies only to the hosts its pattern selects", () => {
+    const other = judgeWithWaivers(waivers, "2026-05-01")("el8-1", outcome("cis.daemon.icc", "fail"));
+    assert.equal(other.waived, undefined);
+    assert.equal(effectiveStatus(other), "fail");
+  });
+
+  it("an expired waiver is evaluated normally and says so; it holds through its last day", () => {
+    const lastDay = judgeWithWaivers(waivers, "2020-01-31")(
+      "el9-2",
+      outcome("cis.containers.memory", "fail"),
+    );
+    assert.equal(effectiveStatus(lastDay), "waived");
+    const expired = judgeWithWaivers(waivers, "2020-02-01")(
+      "el9-2",
+      outcome("cis.containers.memory", "fail"),
+    );
+    assert.equal(effectiveStatus(expired), "fail");
+    assert.equal(expired.waived, undefined);
+    assert.match(expired.message, /\(waiver expired on 2020-01-31: a batch job sizes itself/);
+    const [noted] = noteWaivers([expired], waivers, "el9-2", "2020-02-01");
+    assert.equal(noted?.waiver?.state, "expired");
+  });
+
+  it("run: false keeps the check out of the host's probe and reports it waived, not run", () => {
+    const checks = catalog(DEFAULT_PARAMS);
+    const today = utcDay(new Date("2026-05-01T12:00:00Z"));
+    const kept = withoutSkipped(checks, waivers, "el9-1", today);
+    const audit = kept.find((c) => c.id === "cis.host.audit-rules");
+    assert.deepEqual(audit?.facts, [], "no probe for it");
+    const [judged] = judgeChecks(audit ? [audit] : [], new FactSet(new Map()));
+    const [skipped] = noteWaivers(
+      [judgeWithWaivers(waivers, today)("el9-1", judged!)],
       waivers,
       "el9-1",
       today,
     );
-    assert.equal(icc?.waiver?.state, "active");
-    assert.equal(effectiveStatus(icc!), "waived");
-    assert.equal(icc?.status, "fail", "the verdict itself is kept, for history");
-    assert.equal(effectiveStatus(live!), "fail", "no waiver for this check");
-    const [passing] = applyWaivers([outcome("cis.daemon.icc", "pass")], waivers, "el9-1", today);
-    assert.equal(effectiveStatus(passing!), "pass");
-  });
-
-  it("applies only to the hosts its pattern selects", () => {
-    const [other] = applyWaivers([outcome("cis.daemon.icc", "fail")], waivers, "el8-1", "2026-05-01");
-    assert.equal(effectiveStatus(other!), "fail");
-    assert.equal(other?.waiver, undefined);
-  });
-
-  it("an expired waiver is evaluated normally and says so; it holds through its last day", () => {
-    const [lastDay] = applyWaivers(
-      [outcome("cis.containers.memory", "fail")],
-      waivers,
-      "el9-2",
-      "2020-01-31",
-    );
-    assert.equal(effectiveStatus(lastDay!), "waived");
-    const [expired] = applyWaivers(
-      [outcome("cis.containers.memory", "fail")],
-      waivers,
-      "el9-2",
-      "2020-02-01",
-    );
-    assert.equal(effectiveStatus(expired!), "fail");
-    assert.equal(expired?.waiver?.state, "expired");
-    assert.match(expired?.message ?? "", /\(waiver expired on 2020-01-31: a batch job sizes itself/);
-  });
-
-  it("run: false leaves the check out of the host's probe and reports it waived, not run", () => {
-    const checks = catalog(DEFAULT_PARAMS);
-    const today = utcDay(new Date("2026-05-01T12:00:00Z"));
-    const wrapped = withWaivers(checks, waivers, "el9-1", today);
-    const audit = wrapped.find((c) => c.id === "cis.host.audit-rules");
-    assert.deepEqual(audit?.facts, [], "no probe for it");
-    const [skipped] = judgeChecks(audit ? [audit] : [], new FactSet(new Map())) as ComplianceOutcome[];
     assert.equal(effectiveStatus(skipped!), "waived");
     assert.equal(skipped?.waiver?.notRun, true);
     assert.match(skipped?.message ?? "", /^not run: waived until 2099-12-31/);
-    const untouched = wrapped.find((c) => c.id === "cis.daemon.live-restore");
+    const live = kept.find((c) => c.id === "cis.daemon.live-restore");
     assert.equal(
-      untouched,
+      live,
       checks.find((c) => c.id === "cis.daemon.live-restore"),
-      "checks without a waiver are as they were",
+      "others are untouched",
     );
-  });
-
-  it("a wrapped judge carries the waiver into the engine's outcome", () => {
-    const checks = catalog(DEFAULT_PARAMS).filter((c) => c.id === "cis.daemon.icc");
-    const wrapped = withWaivers(checks, waivers, "el9-2", "2026-05-01");
-    // The icc judge reads facts this set does not have, so it throws: an error, still waived.
-    const [o] = judgeChecks(
-      wrapped.map((c) => ({ ...c, facts: [] })),
-      new FactSet(new Map()),
-    ) as ComplianceOutcome[];
-    assert.equal(o?.status, "error");
-    assert.match(o?.message ?? "", /could not judge: fact docker-info was not gathered/);
-    assert.equal(effectiveStatus(o!), "waived");
   });
 
   it("a bad waivers file: every problem at once, with the file, the dot-path and the line", () => {
     const file = input("bad-waivers.yaml");
-    let errors: ConfigError[] = [];
-    try {
-      loadWaivers(file, inventory, PLAYBOOKS);
-    } catch (err) {
-      errors = err instanceof ConfigErrors ? err.errors : err instanceof ConfigError ? [err] : [];
-    }
+    const errors = errorsOf(() => loadWaivers(file, inventory, DRIFT));
     assert.deepEqual(
       errors.map((e) => `${e.location.line} ${e.location.path} ${e.message}`),
       [
@@ -137,9 +131,10 @@ describe("waivers", () => {
   });
 
   it("a waiver for an unknown check, a host that does not exist or a day that is no date is an error", () => {
-    const file = input("bad-waivers.yaml");
-    // The same file with the schema problems fixed: what the cross-field rules find.
-    const text = `waivers:
+    const fixed = `${input("bad-waivers.yaml")}.rules.yaml`;
+    writeFileSync(
+      fixed,
+      `waivers:
   - check: cis.daemon.iccc
     hosts: el9
     justification: "legacy app talks container to container"
@@ -148,18 +143,22 @@ describe("waivers", () => {
     hosts: el9-7
     justification: "accepted by the ops team"
     expires: 2026-02-30
-`;
-    const fixed = `${file}.rules.yaml`;
-    writeFileSync(fixed, text);
+  - check: drift.nonsense:/etc/x
+    justification: "accepted by the ops team"
+    expires: 2099-12-31
+  - check: drift.daemon-json:/etc/docker/daemon.json
+    justification: "a hand-tuned daemon.json, accepted by the ops team"
+    expires: 2099-12-31
+`,
+    );
     try {
-      let errors: ConfigError[] = [];
-      try {
-        loadWaivers(fixed, inventory, PLAYBOOKS);
-      } catch (err) {
-        errors = err instanceof ConfigErrors ? err.errors : [];
-      }
       assert.deepEqual(
-        errors.map((e) => [e.location.line, e.location.path, e.message, e.hint]),
+        errorsOf(() => loadWaivers(fixed, inventory, DRIFT)).map((e) => [
+          e.location.line,
+          e.location.path,
+          e.message,
+          e.hint,
+        ]),
         [
           [2, "waivers.0.check", "'cis.daemon.iccc' names no check", "did you mean 'cis.daemon.icc'?"],
           [
@@ -169,6 +168,12 @@ describe("waivers", () => {
             "did you mean 'el9-1' or 'el9-2'?",
           ],
           [9, "waivers.1.expires", "'2026-02-30' is not a date", undefined],
+          [
+            10,
+            "waivers.2.check",
+            "'drift.nonsense:/etc/x' names no check",
+            "ops check --list shows every check id",
+          ],
         ],
       );
     } finally {
