@@ -1,23 +1,12 @@
 import { strict as assert } from "node:assert";
 import { fileURLToPath } from "node:url";
+import { errorsOf } from "./support/errors.js";
 import { catalog } from "../../../src/compliance/checks/catalog.js";
 import { applyPolicy, loadPolicy } from "../../../src/compliance/policy.js";
-import { ConfigError, ConfigErrors } from "../../../src/errors.js";
 
 const input = (name: string) =>
   fileURLToPath(new URL(`../../fixtures/compliance/inputs/${name}`, import.meta.url));
 const PLAYBOOKS = ["drift.preflight", "drift.daemon-json:/etc/docker/daemon.json"];
-
-function errorsOf(fn: () => unknown): ConfigError[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigErrors) return err.errors;
-    if (err instanceof ConfigError) return [err];
-    throw err;
-  }
-  assert.fail("no error");
-}
 
 describe("compliance policy", () => {
   it("the shipped default runs every level-1 check and drift, with the benchmark's parameters", () => {

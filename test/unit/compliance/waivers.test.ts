@@ -10,10 +10,10 @@ import {
   utcDay,
   withoutSkipped,
 } from "../../../src/compliance/apply-waivers.js";
+import { errorsOf } from "./support/errors.js";
 import { catalog } from "../../../src/compliance/checks/catalog.js";
 import { DEFAULT_PARAMS } from "../../../src/compliance/params.js";
 import { loadWaivers, type Waiver } from "../../../src/compliance/waivers.js";
-import { ConfigError, ConfigErrors } from "../../../src/errors.js";
 import { FactSet } from "../../../src/facts/fact.js";
 import { loadInventory } from "../../../src/inventory/load.js";
 import type { Inventory } from "../../../src/inventory/types.js";
@@ -28,17 +28,6 @@ const outcome = (id: string, status: "pass" | "fail" | "error"): CheckOutcome =>
   title: id,
   ...verdict(status, `${id} ${status}`, { command: "true", output: "" }),
 });
-
-function errorsOf(fn: () => unknown): ConfigError[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigErrors) return err.errors;
-    if (err instanceof ConfigError) return [err];
-    throw err;
-  }
-  return [];
-}
 
 describe("waivers", () => {
   let inventory: Inventory;
