@@ -46,6 +46,8 @@ export function buildProgram(result: { code: number }): Command {
     .version(VERSION, "-V, --version")
     // A usage error is one line and a pointer, not forty lines of help.
     .showHelpAfterError("(add --help for usage)")
+    // An option after a subcommand is the subcommand's (`ops check history --history X`).
+    .enablePositionalOptions()
     .addHelpText("after", EXIT_HELP)
     .exitOverride();
 
@@ -82,7 +84,11 @@ export function buildProgram(result: { code: number }): Command {
     });
 
   // ops check: compliance (drift + CIS baseline), history and reports. Self-contained block.
-  const check = withTargetOptions(program.command("check"), "hosts checked at once", false)
+  const check = withTargetOptions(
+    program.command("check").enablePositionalOptions(),
+    "hosts checked at once",
+    false,
+  )
     .description("compliance: drift from the playbooks and a CIS Docker Benchmark subset, with history")
     .option("--policy <file>", "compliance policy (YAML); default policies/default.yaml")
     .option("--waivers <file>", "accepted exceptions (YAML): check, hosts, justification, expires")

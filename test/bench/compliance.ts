@@ -8,8 +8,10 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { OpsEvent } from "../../src/events.js";
-import { hardenedInventory } from "../e2e/helpers/compliance.js";
-import { labUp, type LabInfo } from "../lab/lab.js";
+import { convergeHardened } from "../e2e/helpers/compliance.js";
+import { existsSync } from "node:fs";
+import { LAB_JSON_FILE } from "../lab/inventory.js";
+import { labUp, readLab, type LabInfo } from "../lab/lab.js";
 import { checkProbe } from "./check-probe.js";
 import { runFloor } from "./floor.js";
 import { describeMachine } from "./machine.js";
@@ -61,31 +63,27 @@ async function main(argv: string[]): Promise<void> {
   });
   const hosts = Number(values.hosts);
   const runs = Number(values.runs);
+  // The lab is shared: it goes back to the size it had once the figures are taken.
+  const before = existsSync(LAB_JSON_FILE) ? readLab().hosts.filter((h) => h.kind === "el9").length : 3;
+  try {
+    await measure(argv, hosts, runs, values.out);
+  } finally {
+    if (before !== hosts) await labUp({ el9: before, debian12: 0 });
+  }
+}
+
+async function measure(
+  argv: string[],
+  hosts: number,
+  runs: number,
+  outOption: string | undefined,
+): Promise<void> {
   const lab = await labUp({ el9: hosts, debian12: 0 });
-  const inventory = hardenedInventory(
+  log(`converging ${hosts} hosts with install-engine (not measured)`);
+  const inventory = await convergeHardened(
     lab,
     lab.hosts.map((h) => h.name),
   );
-  log(`converging ${hosts} hosts with install-engine (not measured)`);
-  const install = await timed(
-    process.execPath,
-    [
-      join(REPO_ROOT, "bin", "ops.js"),
-      "run",
-      "install-engine",
-      "-i",
-      inventory,
-      "--known-hosts",
-      lab.knownHostsFile,
-      "--forks",
-      String(hosts),
-      "-o",
-      "json",
-    ],
-    { cwd: REPO_ROOT, timeoutMs: 30 * 60_000 },
-  );
-  if (install.code !== 0)
-    throw new Error(`install-engine exited ${install.code}:\n${tail(install.stderr || install.stdout)}`);
   const probe = await checkProbe(inventory);
   log(`probe: ${probe.length} bytes`);
   const floor: number[] = [];
@@ -116,7 +114,7 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(
     `${renderText(["run", "median", "min – max", "runs", "ops/floor"], times)}\n\n${renderText(["target", "goal", "measured", "verdict"], targets)}\n`,
   );
-  const out = values.out ?? join(REPO_ROOT, "docs", "BENCHMARKS.md");
+  const out = outOption ?? join(REPO_ROOT, "docs", "BENCHMARKS.md");
   if (out !== "none") {
     const m = describeMachine();
     const command = argv.length === 0 ? "npm run bench:check" : `npm run bench:check -- ${argv.join(" ")}`;
