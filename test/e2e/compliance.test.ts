@@ -26,6 +26,15 @@ const DRIFT_DAEMON_JSON = "drift.daemon-json:/etc/docker/daemon.json";
 const editDaemonJson = (code: string) =>
   `python3 -c 'import json; p="${DAEMON_JSON}"; d=json.load(open(p)); ${code}; json.dump(d, open(p, "w"), indent=2)'`;
 
+const BIN = fileURLToPath(new URL("../../bin/ops.js", import.meta.url));
+/** `ops check history|diff -o json`: pretty-printed JSON, read whole (not as event lines). */
+function opsJson<T>(args: readonly string[]): T {
+  return JSON.parse(execFileSync(process.execPath, [BIN, ...args, "-o", "json"], { encoding: "utf8" })) as T;
+}
+/** The text `ops` prints. */
+const opsText = (args: readonly string[]): string =>
+  execFileSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+
 describe("ops check (lab)", function () {
   this.timeout(900_000);
   let lab: LabInfo;
@@ -196,16 +205,18 @@ describe("ops check (lab)", function () {
 
   describe("history (SQLite)", () => {
     it("history (SQLite): newly failing and fixed since, and the difference of two runs", async () => {
-      const runs = JSON.parse(
-        (await ops(["check", "history", "--history", history, "--list-runs", "-o", "json"])).stdout,
-      ) as { id: string; startedAt: string }[];
+      const runs = opsJson<{ id: string; startedAt: string }[]>([
+        "check",
+        "history",
+        "--history",
+        history,
+        "--list-runs",
+      ]);
       // Newest first: the baseline and the six scenarios above; run 3 broke daemon.json's mode, run 4 the socket.
       assert.equal(runs.length, 7);
       const mode = runs[4]!;
       const sock = runs[3]!;
-      const d = JSON.parse(
-        (await ops(["check", "diff", mode.id, sock.id, "--history", history, "-o", "json"])).stdout,
-      ) as RunDiff;
+      const d = opsJson<RunDiff>(["check", "diff", mode.id, sock.id, "--history", history]);
       assert.deepEqual(
         d.newlyFailing.map((i) => `${i.host} ${i.check}`),
         [`${target} cis.files.docker-sock`],
@@ -214,9 +225,7 @@ describe("ops check (lab)", function () {
         d.fixed.map((i) => `${i.host} ${i.check}`),
         [`${target} cis.files.daemon-json`],
       );
-      const report = JSON.parse(
-        (await ops(["check", "history", "--history", history, "--all", "-o", "json"])).stdout,
-      ) as HistoryReport;
+      const report = opsJson<HistoryReport>(["check", "history", "--history", history, "--all"]);
       const item = (check: string) => report.items.find((i) => i.host === target && i.check === check);
       assert.equal(item("cis.files.daemon-json")?.change, "fixed");
       assert.equal(item("cis.files.daemon-json")?.sinceRun, sock.id, "fixed since the run after it failed");
@@ -225,7 +234,7 @@ describe("ops check (lab)", function () {
       assert.equal(item("cis.daemon.live-restore")?.change, "fixed");
       assert.equal(item("cis.daemon.live-restore")?.sinceRun, runs[0]?.id);
       assert.equal(report.trend.length, 7);
-      const text = (await ops(["check", "history", "--history", history])).stdout;
+      const text = opsText(["check", "history", "--history", history]);
       assert.match(text, new RegExp(`${target} +NEWLY FAILING +cis.host.docker-group`));
       assert.match(text, new RegExp(`${target} +fixed since .* cis.daemon.live-restore`));
     });
@@ -288,14 +297,10 @@ describe("ops check (lab)", function () {
         await hostExec(target, "chmod o-r /run/docker.sock");
       }
       assert.deepEqual(broken.failing(target), ["cis.files.docker-sock"]);
-      let report = JSON.parse(
-        (await ops(["check", "history", "--history", url, "-o", "json"])).stdout,
-      ) as HistoryReport;
+      let report = opsJson<HistoryReport>(["check", "history", "--history", url]);
       assert.equal(report.items.find((i) => i.check === "cis.files.docker-sock")?.change, "newly-failing");
       await runCheck(inventory, lab, one);
-      report = JSON.parse(
-        (await ops(["check", "history", "--history", url, "-o", "json"])).stdout,
-      ) as HistoryReport;
+      report = opsJson<HistoryReport>(["check", "history", "--history", url]);
       const fixed = report.items.find((i) => i.check === "cis.files.docker-sock");
       assert.equal(fixed?.change, "fixed");
       assert.equal(fixed?.sinceRun, report.latest?.id);
