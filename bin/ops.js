@@ -3,12 +3,8 @@
 // instead of hundreds of modules, which halves start-up time, and start-up is most of a no-op run.
 import { main } from "../dist/bundle/main.js";
 
-// `ops playbooks | head` closes the pipe early: that is the reader's choice, not an error.
-process.stdout.on("error", (err) => {
-  if (err.code === "EPIPE") process.exit(0);
-  throw err;
-});
-
+// A closed pipe or terminal (`ops playbooks | head`) is handled by main (src/cli/signals.ts): it
+// ends a listing with 0, and stops a run as a hangup does, releasing its locks first.
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -31,37 +31,40 @@ export const installEngineVariables = Type.Object(
       description:
         "where the docker-ce repo comes from: official, aliyun, tuna, ustc, or any base URL of Docker's layout",
       pattern: "^(official|aliyun|tuna|ustc|(https?|file)://\\S+)$",
-      "x-expected": "official, aliyun, tuna, ustc or an http(s)/file URL",
+      "x-expected": "official, aliyun, tuna, ustc, or an http(s):// or file:// base URL",
       default: "official",
     }),
     docker_repo_url: Type.String({
       description:
         "base URL holding <releasever>/<basearch>/stable/ and the key file gpg; empty: from docker_mirror",
       pattern: URL_OR_EMPTY,
-      "x-expected": "an http(s)/file URL or empty",
+      "x-expected": "empty or an http(s):// or file:// URL",
       default: "",
     }),
     docker_repo_gpgkey: Type.String({
       description: "URL of the repo's armored signing key; empty: <docker_repo_url>/gpg",
       pattern: URL_OR_EMPTY,
-      "x-expected": "an http(s)/file URL or empty",
+      "x-expected": "empty or an http(s):// or file:// URL",
       default: "",
     }),
     docker_repo_gpg_fingerprint: Type.String({
       description: "fingerprint the signing key must have before it is imported (spaces allowed)",
       pattern: "^[0-9A-Fa-f ]{40,50}$",
-      "x-expected": "a 40-hex-digit OpenPGP fingerprint (spaces allowed)",
+      "x-expected": "a key fingerprint of 40 hex digits (spaces allowed)",
       default: DOCKER_GPG_FINGERPRINT,
     }),
     docker_version: Type.String({
       description:
         "pin docker-ce and docker-ce-cli to this version (e.g. 24.0.7 or 3:24.0.7-1.el9); empty: the newest",
       pattern: "^($|[0-9][0-9A-Za-z.:~_+-]*$)",
-      "x-expected": "a version such as 24.0.7 or 3:24.0.7-1.el9, or empty",
+      "x-expected": "empty or a package version such as 24.0.7 or 3:24.0.7-1.el9",
       default: "",
     }),
     docker_packages: Type.Array(
-      Type.String({ pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$", "x-expected": "an rpm package name" }),
+      Type.String({
+        pattern: "^[A-Za-z0-9][A-Za-z0-9._+-]*$",
+        "x-expected": "a package name (letters, digits and . _ + -)",
+      }),
       {
         description: "packages to install",
         minItems: 1,
@@ -79,14 +82,20 @@ export const installEngineVariables = Type.Object(
       default: true,
     }),
     registry_mirrors: Type.Array(
-      Type.String({ pattern: "^https?://\\S+$", "x-expected": "an http(s) URL" }),
+      Type.String({
+        pattern: "^https?://\\S+$",
+        "x-expected": "an http(s) URL such as https://mirror.example.com",
+      }),
       {
         description: "daemon.json registry-mirrors (the 'accelerator'), e.g. https://mirror.example.com",
         default: [],
       },
     ),
     insecure_registries: Type.Array(
-      Type.String({ pattern: "^[^\\s/]+(/[0-9]{1,3})?$", "x-expected": "host:port or a CIDR" }),
+      Type.String({
+        pattern: "^[^\\s/]+(/[0-9]{1,3})?$",
+        "x-expected": "host:port or a CIDR such as 10.0.0.0/8",
+      }),
       {
         description:
           "daemon.json insecure-registries: host:port or CIDR of registries reached without TLS checks",
@@ -98,7 +107,10 @@ export const installEngineVariables = Type.Object(
       default: {},
     }),
     docker_users: Type.Array(
-      Type.String({ pattern: "^[a-z_][a-z0-9_.-]*[$]?$", "x-expected": "a Linux user name" }),
+      Type.String({
+        pattern: "^[a-z_][a-z0-9_.-]*[$]?$",
+        "x-expected": "a user name (lowercase letters, digits and _ . -)",
+      }),
       { description: "users added to the docker group", default: [] },
     ),
     docker_allow_unsafe: Type.Array(Type.Enum([...UNSAFE_SETTINGS]), {

@@ -35,6 +35,8 @@ export interface AppliedStep {
   resource: string;
   description: string;
   ms: number;
+  /** The end of what the step printed, for steps whose output is their result. */
+  output?: string;
 }
 
 /** Everything one host's run produced, so history and reports need nothing else. */
@@ -85,7 +87,7 @@ export type OpsEvent =
   | { kind: "noop"; host: string; resource: string; reason: string }
   | { kind: "step-planned"; host: string; resource: string; description: string; diff?: string }
   | { kind: "handler-planned"; host: string; handler: string; description: string }
-  | { kind: "step-ran"; host: string; resource: string; description: string; ms: number }
+  | { kind: "step-ran"; host: string; resource: string; description: string; ms: number; output?: string }
   | { kind: "handler-ran"; host: string; handler: string; description: string; ms: number }
   | { kind: "check-result"; host: string; check: CheckOutcome }
   | { kind: "host-failed"; host: string; resource?: string; error: ErrorInfo }

@@ -19,6 +19,7 @@ import { loadWaivers, type Waiver } from "../compliance/waivers.js";
 import { ConfigError } from "../errors.js";
 import type { HostResult } from "../events.js";
 import { loadInventory } from "../inventory/load.js";
+import type { Inventory } from "../inventory/types.js";
 import { junitReporter } from "../report/junit-reporter.js";
 import type { LoadedPlaybook } from "../run/prepare.js";
 import { executeCommand, type HostsCliOptions } from "./execute-command.js";
@@ -38,13 +39,25 @@ export interface CheckCliOptions extends Omit<HostsCliOptions, "inventory"> {
   list?: boolean;
 }
 
-/** The playbooks whose plan is drift: install-engine applies to every host ops manages. */
-export const DRIFT_PLAYBOOKS = ["install-engine"];
+/**
+ * The playbooks whose plan is drift: install-engine on every host ops manages, and deploy-registry
+ * when the inventory has a registry (a host in its `registry_group`, or `registry_hostname` set).
+ */
+export function driftPlaybooks(inventory?: Inventory): string[] {
+  const registry = inventory?.hosts.some((h) => {
+    const group = typeof h.vars.registry_group === "string" ? h.vars.registry_group : "registry";
+    const named = typeof h.vars.registry_hostname === "string" && h.vars.registry_hostname !== "";
+    return named || (inventory.groups[group]?.length ?? 0) > 0;
+  });
+  return registry ? ["install-engine", "deploy-registry"] : ["install-engine"];
+}
 
 /** The drift playbooks, and the drift ids a policy or waiver may name. */
-export async function loadDrift(): Promise<{ drift: LoadedPlaybook[]; driftIds: string[] }> {
+export async function loadDrift(
+  inventory?: Inventory,
+): Promise<{ drift: LoadedPlaybook[]; driftIds: string[] }> {
   const drift: LoadedPlaybook[] = [];
-  for (const name of DRIFT_PLAYBOOKS) drift.push(await loadPlaybook(name));
+  for (const name of driftPlaybooks(inventory)) drift.push(await loadPlaybook(name));
   return { drift, driftIds: driftIdsOf(drift) };
 }
 
@@ -91,20 +104,19 @@ export async function checkCommand(
   write: (text: string) => void = (t) => void process.stdout.write(t),
   warn: (text: string) => void = (t) => void process.stderr.write(t),
 ): Promise<number> {
-  const { drift, driftIds } = await loadDrift();
+  const inventory = opts.inventory === undefined ? undefined : await loadInventory(opts.inventory);
+  const { drift, driftIds } = await loadDrift(inventory);
   const policy = loadPolicy(opts.policy, driftIds);
   if (opts.list) {
     const all = catalog(policy.params);
     write(listText(all, new Set(applyPolicy(policy, all).map((c) => c.id))));
     return EXIT.ok;
   }
-  if (opts.inventory === undefined)
+  if (opts.inventory === undefined || inventory === undefined)
     throw new ConfigError("ops check needs an inventory", { path: "--inventory" }, "ops check -i hosts.yaml");
   const inventoryFile = opts.inventory;
   // Waiver host patterns resolve against the whole inventory: --limit must not turn one into an error.
-  const waivers: Waiver[] = opts.waivers
-    ? loadWaivers(opts.waivers, await loadInventory(inventoryFile), driftIds)
-    : [];
+  const waivers: Waiver[] = opts.waivers ? loadWaivers(opts.waivers, inventory, driftIds) : [];
   if (opts.notify !== undefined) {
     checkNotifyUrl(opts.notify);
     if (opts.history === false)

@@ -2,7 +2,7 @@
  * The one place that turns errors into what a person reads and an exit code. No stack trace for
  * anything the user can fix; a stack only for a bug in ops itself.
  */
-import { ConfigError, OpsError, formatLocation } from "../errors.js";
+import { ConfigError, Interrupted, OpsError, formatLocation } from "../errors.js";
 import { EXIT } from "./exit-codes.js";
 
 interface HasErrors {
@@ -24,6 +24,7 @@ export function describeError(err: unknown): { text: string; code: number } {
     return { text: err.errors.map((e) => `error: ${configLine(e)}`).join("\n"), code: EXIT.config };
   }
   if (err instanceof ConfigError) return { text: `error: ${configLine(err)}`, code: EXIT.config };
+  if (err instanceof Interrupted) return { text: `interrupted: ${err.message}`, code: EXIT.interrupted };
   if (err instanceof OpsError && err.kind !== "internal") {
     const text = `error: ${err.message}${err.hint ? `\n  hint: ${err.hint}` : ""}`;
     return { text, code: EXIT.hostFailed };

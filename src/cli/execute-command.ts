@@ -17,7 +17,7 @@ import { builtinVariableNames } from "../../playbooks/index.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { loadPlaybook } from "./load-playbook.js";
 import { chooseReporter, type OutputFormat } from "./reporter.js";
-import { handleInterrupts, setActiveCleanups } from "./signals.js";
+import { handleInterrupts, setActiveCleanups, type Interrupts } from "./signals.js";
 import type { TargetCliOptions } from "./target-options.js";
 
 export interface HostsCliOptions extends TargetCliOptions {
@@ -35,6 +35,8 @@ export interface CommandSpec {
   stages: Stages;
   /** Apply the plan (only `ops run` without --check). */
   apply: boolean;
+  /** `ops run --verify`: judge the playbook's checks after applying. */
+  checksAfterApply?: boolean;
   /** Compliance: each planned resource is also a `drift.<id>` check. */
   drift?: boolean;
   /** Compliance: sees each check outcome before it is recorded (waivers are applied here). */
@@ -52,6 +54,26 @@ export const newRunId = (): string => randomBytes(6).toString("hex");
 export async function executeCommand(
   spec: CommandSpec,
   opts: HostsCliOptions,
+): Promise<{ code: number; result: RunResult; playbooks: LoadedPlaybook[] }> {
+  // Signals are handled from the first moment: one that comes while playbooks and the inventory
+  // load (seconds for a large inventory) stops the run before any host, with exit 130 and a
+  // message, instead of Node's silent death by signal.
+  const cleanups = new HostCleanups();
+  setActiveCleanups(cleanups);
+  const interrupts = handleInterrupts(cleanups);
+  try {
+    return await executeWith(spec, opts, cleanups, interrupts);
+  } finally {
+    interrupts.dispose();
+    setActiveCleanups(undefined);
+  }
+}
+
+async function executeWith(
+  spec: CommandSpec,
+  opts: HostsCliOptions,
+  cleanups: HostCleanups,
+  interrupts: Interrupts,
 ): Promise<{ code: number; result: RunResult; playbooks: LoadedPlaybook[] }> {
   const playbooks: LoadedPlaybook[] = [];
   for (const ref of spec.playbooks) playbooks.push(typeof ref === "string" ? await loadPlaybook(ref) : ref);
@@ -71,39 +93,32 @@ export async function executeCommand(
   );
   const view = { check: !spec.apply, diff: opts.diff ?? false, verbose: opts.verbose ?? false };
   const sink = await chooseReporter(opts.output, view);
-  const cleanups = new HostCleanups();
-  setActiveCleanups(cleanups);
-  const interrupts = handleInterrupts(cleanups);
-  try {
-    const result = await executeRun(
-      {
-        command: spec.command,
-        playbooks,
-        prepared,
-        stages: spec.stages,
-        apply: spec.apply,
-        yes: opts.yes ?? false,
-        forks: opts.forks,
-        runId: newRunId(),
-        startedAt: new Date().toISOString(),
-        owner: `${userInfo().username}@${hostname()}`,
-        ...(spec.drift ? { drift: true } : {}),
-      },
-      {
-        connect: makeConnector(sshOptionsFrom(opts)),
-        sink,
-        now: () => Date.now(),
-        signal: interrupts.signal,
-        cleanups,
-        guard: interrupts.guard,
-        ...(spec.judged ? { judged: spec.judged } : {}),
-      },
-    );
-    const interrupted = result.interrupted || interrupts.stoppedBy !== undefined;
-    const code = exitCodeFor({ command: spec.command, hosts: result.hosts, check: !spec.apply, interrupted });
-    return { code, result, playbooks };
-  } finally {
-    interrupts.dispose();
-    setActiveCleanups(undefined);
-  }
+  const result = await executeRun(
+    {
+      command: spec.command,
+      ...(spec.checksAfterApply ? { checksAfterApply: true } : {}),
+      playbooks,
+      prepared,
+      stages: spec.stages,
+      apply: spec.apply,
+      yes: opts.yes ?? false,
+      forks: opts.forks,
+      runId: newRunId(),
+      startedAt: new Date().toISOString(),
+      owner: `${userInfo().username}@${hostname()}`,
+      ...(spec.drift ? { drift: true } : {}),
+    },
+    {
+      connect: makeConnector(sshOptionsFrom(opts)),
+      sink,
+      now: () => Date.now(),
+      signal: interrupts.signal,
+      cleanups,
+      guard: interrupts.guard,
+      ...(spec.judged ? { judged: spec.judged } : {}),
+    },
+  );
+  const interrupted = result.interrupted || interrupts.stoppedBy !== undefined;
+  const code = exitCodeFor({ command: spec.command, hosts: result.hosts, check: !spec.apply, interrupted });
+  return { code, result, playbooks };
 }

@@ -13,7 +13,7 @@ export const EXIT = {
   hostFailed: 2,
   /** Drift: `--check` found changes to make, or a compliance check failed. */
   drift: 3,
-  /** Stopped by a signal (Ctrl-C, SIGTERM, SIGHUP), after releasing locks and cleaning up. */
+  /** Stopped by a signal (Ctrl-C, SIGTERM, SIGHUP) or a closed output, after releasing locks and cleaning up. */
   interrupted: 130,
   /** A bug in ops. */
   internal: 70,

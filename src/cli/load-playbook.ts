@@ -12,7 +12,7 @@ import type * as Api from "../api.js";
 import { ConfigError } from "../errors.js";
 import type { Playbook } from "../playbook.js";
 import type { LoadedPlaybook } from "../run/prepare.js";
-import { createAjv } from "../vars/ajv.js";
+import { createAjv } from "../schema/ajv.js";
 import { builtinPlaybooks } from "../../playbooks/index.js";
 
 type AnyPlaybook = Playbook<Record<string, unknown>>;

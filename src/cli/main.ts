@@ -16,9 +16,11 @@ import type { DiffCliOptions, HistoryCliOptions } from "./check-history-command.
 import { describeError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
 import type { InventoryCliOptions, RunCliOptions } from "./options.js";
+import { addRegistryCommands } from "./registry-command.js";
 import { handleFatalErrors } from "./signals.js";
 import { VERIFY_HELP } from "./verify-help.js";
 import type { VerifyCliOptions } from "./verify-command.js";
+import type { InitCliOptions } from "./init-command.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -26,9 +28,15 @@ Exit codes:
   1    usage or configuration error (nothing ran)
   2    a host failed, was unreachable or did not start (the others still ran)
   3    drift: --check found changes to make
-  130  interrupted (Ctrl-C, SIGTERM, SIGHUP): no new host started; hosts finished their
-       current step and released their locks
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP, or the output closed): no new host started;
+       hosts finished their current step and released their locks
   70   a bug in ops
+`;
+
+const INIT_HELP = `
+Host addresses may use ranges: 10.0.0.[10:19], web[01:50], db-[a:f].
+Without a terminal, give every answer in a file: ops init --answers answers.yaml (see docs/WIZARD.md).
+Ctrl-C at any question exits 130 and writes nothing.
 `;
 
 const outputOption = () =>
@@ -62,6 +70,7 @@ export function buildProgram(result: { code: number }): Command {
     .addOption(outputOption())
     .option("-v, --verbose", "also list what was already in place, and why", false)
     .option("-y, --yes", "confirm destructive steps (removing installed conflicting packages)", false)
+    .option("--verify", "then run the playbook's checks (what `ops verify` runs) on the state it left", false)
     .addHelpText("after", EXIT_HELP)
     .action(async (playbook: string, opts: RunCliOptions) => {
       const { runCommand } = await import("./run-command.js");
@@ -213,6 +222,23 @@ export function buildProgram(result: { code: number }): Command {
       result.code = await listPlaybooks((t: string) => process.stdout.write(t));
     });
 
+  // ops init: the setup wizard (src/cli/init-command.ts, src/wizard/).
+  program
+    .command("init")
+    .description("set up an inventory: probe the hosts, install your key, time the mirrors, write the files")
+    .option("-i, --inventory <file>", "inventory to write, or to extend when it exists", "hosts.yaml")
+    .option("--answers <file>", "answer every question from this YAML file (no terminal needed)")
+    .option(
+      "--known-hosts <file>",
+      "known_hosts file to record confirmed host keys in (default ~/.ssh/known_hosts)",
+    )
+    .addHelpText("after", INIT_HELP)
+    .action(async (opts: InitCliOptions) => {
+      const { initCommand } = await import("./init-command.js");
+      const canSchedule = program.commands.some((c) => c.name() === "schedule");
+      result.code = await initCommand(opts, { canSchedule });
+    });
+
   const inventory = program.command("inventory").description("check or list an inventory");
   inventory
     .command("check")
@@ -237,6 +263,8 @@ export function buildProgram(result: { code: number }): Command {
       const { inventoryList } = await import("./inventory-command.js");
       result.code = await inventoryList(opts, (t: string) => process.stdout.write(t));
     });
+  // ops registry ls|rm|users|audit (deploy-registry): one self-contained block.
+  addRegistryCommands(program, result);
   return program;
 }
 

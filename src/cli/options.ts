@@ -6,6 +6,8 @@ export interface RunCliOptions extends HostsCliOptions {
   diff: boolean;
   verbose: boolean;
   yes: boolean;
+  /** Judge the playbook's checks on the state the run left (what `ops verify` runs), one more round trip. */
+  verify: boolean;
 }
 
 export interface InventoryCliOptions {

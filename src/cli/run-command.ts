@@ -4,7 +4,13 @@ import type { RunCliOptions } from "./options.js";
 
 export async function runCommand(ref: string, opts: RunCliOptions): Promise<number> {
   const { code } = await executeCommand(
-    { command: "run", playbooks: [ref], stages: { resources: true, checks: false }, apply: !opts.check },
+    {
+      command: "run",
+      playbooks: [ref],
+      stages: { resources: true, checks: opts.verify },
+      apply: !opts.check,
+      checksAfterApply: opts.verify,
+    },
     opts,
   );
   return code;

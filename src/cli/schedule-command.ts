@@ -114,9 +114,9 @@ export async function scheduleCheck(opts: ScheduleCheckOptions, deps: ScheduleDe
   checkScheduleName(opts.name);
   checkTimes(opts.onCalendar, opts.cron);
   // Everything the run will read is checked now, with the same code the run uses.
-  const { driftIds } = await loadDrift();
-  loadPolicy(opts.policy, driftIds);
   const inventory = await loadInventory(opts.inventory);
+  const { driftIds } = await loadDrift(inventory);
+  loadPolicy(opts.policy, driftIds);
   if (opts.waivers) loadWaivers(opts.waivers, inventory, driftIds);
   const history = opts.history ?? defaultHistoryPath(deps.env);
   await (await openHistory(history)).close();

@@ -3,8 +3,10 @@
  * (a CI cancel, `systemctl stop`, `timeout`) and SIGHUP (a closed terminal) all mean "stop": no host
  * starts after it, hosts in flight finish their current step and release their locks, and batches
  * that were creating containers are stopped and cleaned up. A second signal quits at once, after at
- * most a few seconds spent releasing locks. An error nobody caught is reported as a bug (exit 70),
- * also after releasing locks.
+ * most a few seconds spent releasing locks. The output going away is a hangup too: a pipe whose
+ * reader left (`ops run ... | head`: EPIPE, reported as SIGPIPE) or a closed terminal (EIO) stops a
+ * run the same way, and never counts as a second signal. An error nobody caught is reported as a
+ * bug (exit 70), also after releasing locks.
  */
 import vm from "node:vm";
 import { Interrupted } from "../errors.js";
@@ -51,25 +53,33 @@ export function handleInterrupts(
     if (hosts.length > 0) write(`releasing locks and removing leftovers on ${hosts.join(", ")}...\n`);
     void cleanups.runAll(LAST_CLEANUP_MS).finally(() => process.exit(code));
   };
-  const onSignal = (name: string) => {
-    if (stoppedBy !== undefined) {
-      write(`\n${name} again: quitting now\n`);
-      quitNow(EXIT.interrupted);
-      return;
-    }
+  /** The first stop: no new host, steps in flight finish, batches making containers are stopped. */
+  const stop = (name: string) => {
     stoppedBy = name;
+    const again = (SIGNALS as readonly string[]).includes(name)
+      ? ` (${name === "SIGINT" ? "Ctrl-C" : name} again to quit now)`
+      : "";
     write(
-      `\ninterrupted (${name}): no new host starts; each host finishes its current step and releases its lock (${name === "SIGINT" ? "Ctrl-C" : name} again to quit now)\n`,
+      `\ninterrupted (${name}): no new host starts; each host finishes its current step and releases its lock${again}\n`,
     );
     controller.abort();
     // Batches creating containers are stopped now, on a new channel; their own traps clean up too.
     cleanups.start("effects");
+  };
+  const onSignal = (name: string) => {
+    if (stoppedBy === undefined) return stop(name);
+    write(`\n${name} again: quitting now\n`);
+    quitNow(EXIT.interrupted);
   };
   const listeners = SIGNALS.map((name) => {
     const listener = () => onSignal(name);
     process.on(name, listener);
     return [name, listener] as const;
   });
+  // A closed terminal also sends SIGHUP, and every later write fails: only the first stop counts.
+  stopActive = (name) => {
+    if (stoppedBy === undefined) stop(name);
+  };
   return {
     signal: controller.signal,
     get stoppedBy() {
@@ -90,12 +100,15 @@ export function handleInterrupts(
     },
     dispose() {
       for (const [name, listener] of listeners) process.off(name, listener);
+      stopActive = undefined;
     },
   };
 }
 
 /** The cleanups of the run in progress, for the last-resort handler. */
 let active: HostCleanups | undefined;
+/** Stops the run in progress as its first signal would (undefined when none is in progress). */
+let stopActive: ((name: string) => void) | undefined;
 
 /** Tells the last-resort handler what hosts hold right now (undefined when no run is in progress). */
 export function setActiveCleanups(cleanups: HostCleanups | undefined): void {
@@ -122,4 +135,36 @@ export function handleFatalErrors(
   };
   process.on("uncaughtException", onFatal);
   process.on("unhandledRejection", onFatal);
+  handleLostOutput([process.stdout, process.stderr], (code) => process.exit(code), onFatal);
+}
+
+/** Output streams' errors that mean the reader went away rather than a fault of ops. */
+const GONE: Readonly<Record<string, string>> = { EPIPE: "SIGPIPE", EIO: "SIGHUP" };
+
+/**
+ * The output going away: with a run in progress it stops the run as a hangup would (exit 130 after
+ * steps in flight finish and locks are released); otherwise ops just ends with 0, since
+ * `ops playbooks | head` closing the pipe early is the reader's choice. Any other error on an
+ * output stream is a bug (`fatal`). Writes after the loss are dropped by the destroyed stream.
+ * Installed once per process by the CLI.
+ *
+ * @example handleLostOutput([process.stdout, process.stderr], (code) => process.exit(code), onFatal)
+ */
+export function handleLostOutput(
+  streams: readonly NodeJS.EventEmitter[],
+  exit: (code: number) => void,
+  fatal: (err: unknown) => void,
+): void {
+  let lost = false;
+  const onError = (err: NodeJS.ErrnoException) => {
+    const as = err.code === undefined ? undefined : GONE[err.code];
+    if (as === undefined) return fatal(err);
+    // One loss, however many writes report it: a late report (after the stopped run ended) must
+    // not turn its exit 130 into a 0.
+    if (lost) return;
+    lost = true;
+    if (stopActive) stopActive(as);
+    else exit(EXIT.ok);
+  };
+  for (const stream of streams) stream.on("error", onError);
 }

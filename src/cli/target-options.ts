@@ -14,11 +14,20 @@ export interface TargetCliOptions {
   knownHosts?: string;
 }
 
-/** Commander parser for a whole number of at least 1. */
+/** The most hosts worked on at once: beyond this, file descriptors and memory run out first. */
+export const MAX_FORKS = 1000;
+
+/**
+ * Commander parser for `--forks`: plain decimal digits only, from 1 to MAX_FORKS. `Number()` would
+ * also take `1e3`, `0x10`, `" 5"`, `5.0` and `+5`; none of them is what a user types on purpose.
+ *
+ * @example parseIntOption("20") === 20; parseIntOption("0x10") // throws InvalidArgumentError
+ */
 export function parseIntOption(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError("it must be a whole number of at least 1.");
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= MAX_FORKS)) {
+    throw new InvalidArgumentError(`it must be a whole number from 1 to ${MAX_FORKS} (digits only).`);
+  }
   return n;
 }
 

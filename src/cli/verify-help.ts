@@ -17,6 +17,7 @@ Exit codes:
   0    every check passed on every host
   1    usage or configuration error (nothing ran)
   2    a check did not pass, or a host failed, was unreachable or did not start
-  130  interrupted (Ctrl-C, SIGTERM, SIGHUP); what the checks created was removed
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP, or the output closed); what the checks
+       created was removed
   70   a bug in ops
 `;

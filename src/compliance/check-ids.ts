@@ -1,29 +1,16 @@
 /**
  * Check ids as policies and waivers name them: an exact id (`cis.daemon.icc`) or a pattern with
- * `*` (`cis.containers.*`, `drift.*`). A name that matches no check is a typo, and an error.
- *
- * TODO(replace): once the project's one glob matcher (src/text/glob.ts) is on main, `matches` uses it.
+ * `*` (`cis.containers.*`, `drift.daemon-json:*`). A name that matches no check is a typo, and an error.
  */
+import { compileGlob } from "../text/glob.js";
 
 /**
- * Whether `pattern` (`*` matches any run of characters, nothing else is special) matches `id`.
+ * Whether `pattern` (the project's one glob matcher: `*` any run, `?` one character) matches `id`.
  *
  * @example matches("cis.containers.*", "cis.containers.privileged") === true
  */
 export function matches(pattern: string, id: string): boolean {
-  const parts = pattern.split("*");
-  if (parts.length === 1) return pattern === id;
-  const [first = "", ...rest] = parts;
-  const last = rest.pop() ?? "";
-  if (!id.startsWith(first) || !id.endsWith(last) || id.length < first.length + last.length) return false;
-  let at = first.length;
-  const end = id.length - last.length;
-  for (const part of rest) {
-    const found = id.indexOf(part, at);
-    if (found < 0 || found + part.length > end) return false;
-    at = found + part.length;
-  }
-  return true;
+  return compileGlob(pattern).test(id);
 }
 
 /**
@@ -40,7 +27,7 @@ export function namesKnownCheck(
   driftIds: readonly string[],
 ): boolean {
   for (const id of [...ids, ...driftIds]) if (matches(pattern, id)) return true;
-  if (pattern === "drift.*") return true;
+  if (pattern === "drift.*" || (pattern.startsWith("drift.") && driftIds.includes("drift.*"))) return true;
   const kind = /^drift\.([a-z-]+)(:|$)/.exec(pattern)?.[1];
   return (
     kind !== undefined && driftIds.some((id) => id.startsWith(`drift.${kind}:`) || id === `drift.${kind}`)

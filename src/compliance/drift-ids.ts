@@ -6,6 +6,9 @@ import { driftId } from "../checks/drift.js";
 import type { LoadedPlaybook } from "../run/prepare.js";
 import { validateVars, type VarsSchema } from "../vars/validate.js";
 
+/** Stands for "any drift id" when a playbook's cannot be listed before the run. */
+export const ANY_DRIFT = "drift.*";
+
 /**
  * @example driftIdsOf([{ playbook: installEngine }]) // ["drift.preflight", "drift.gpg-key:...", "drift.daemon-json:/etc/docker/daemon.json", ...]
  */
@@ -17,8 +20,9 @@ export function driftIdsOf(playbooks: readonly LoadedPlaybook[]): string[] {
     try {
       return playbook.resources(vars, host, run).map((r) => driftId(r.id));
     } catch {
-      // A playbook that needs a run-wide step's output to list its resources: only its kinds are unknown.
-      return [];
+      // A playbook that needs a run-wide step's output to list its resources (deploy-registry's
+      // CA): its ids are not known before the run, so any drift name is accepted.
+      return [ANY_DRIFT];
     }
   });
 }

@@ -7,10 +7,10 @@
 import { join } from "node:path";
 import type { Check } from "../checks/check.js";
 import { ConfigErrors, type ConfigError } from "../errors.js";
-import type { YamlSource } from "../inventory/yaml-source.js";
+import type { YamlSource } from "../text/yaml-source.js";
 import { PROJECT_ROOT } from "../paths.js";
 import schema from "../../docs/schemas/policy.schema.json" with { type: "json" };
-import { didYouMean } from "../vars/suggest.js";
+import { didYouMean } from "../schema/suggest.js";
 import { CHECK_IDS } from "./checks/catalog.js";
 import type { Severity } from "./checks/support.js";
 import { matches, namesKnownCheck } from "./check-ids.js";

@@ -79,6 +79,18 @@ function checkRecord(o: ComplianceOutcome): CheckRecord {
   };
 }
 
+const RANK: Record<EffectiveStatus, number> = { fail: 0, error: 1, waived: 2, pass: 3, "n/a": 4 };
+
+/** One record per check id: two drift playbooks may plan the same file; the worse verdict is kept. */
+function worstPerId(records: CheckRecord[]): CheckRecord[] {
+  const byId = new Map<string, CheckRecord>();
+  for (const r of records) {
+    const seen = byId.get(r.id);
+    if (seen === undefined || RANK[r.status] < RANK[seen.status]) byId.set(r.id, r);
+  }
+  return [...byId.values()];
+}
+
 /**
  * @example recordRun({ id, startedAt, finishedAt, inventory, policy, exitCode }, result.hosts, waivers, today)
  */
@@ -96,7 +108,7 @@ export function recordRun(
       ...(h.error ? { error: h.error.message } : {}),
       ms: h.ms,
       commands: h.commands,
-      checks: noteWaivers(h.checks, waivers, h.host, today).map(checkRecord),
+      checks: worstPerId(noteWaivers(h.checks, waivers, h.host, today).map(checkRecord)),
     })),
   };
 }

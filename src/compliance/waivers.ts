@@ -8,7 +8,7 @@ import schema from "../../docs/schemas/waivers.schema.json" with { type: "json" 
 import { ConfigError, ConfigErrors } from "../errors.js";
 import { applyLimit } from "../inventory/limit.js";
 import type { Inventory } from "../inventory/types.js";
-import { didYouMean } from "../vars/suggest.js";
+import { didYouMean } from "../schema/suggest.js";
 import { CHECK_IDS } from "./checks/catalog.js";
 import { namesKnownCheck } from "./check-ids.js";
 import { errorAt, loadYamlInput, schemaValidator } from "./yaml-input.js";

@@ -6,9 +6,9 @@
 import type { ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import { ConfigError, ConfigErrors } from "../errors.js";
-import { dotPath, parseYaml, type YamlPath, type YamlSource } from "../inventory/yaml-source.js";
-import { createAjv, explainAjvErrors } from "../vars/ajv.js";
-import { readInputFile } from "./read-input.js";
+import { dotPath, parseYaml, type YamlPath, type YamlSource } from "../text/yaml-source.js";
+import { createAjv, explainAjvErrors } from "../schema/ajv.js";
+import { readUserFileSync } from "../fs/read-file.js";
 
 const ajv = createAjv();
 
@@ -30,7 +30,7 @@ export function schemaValidator(schema: { $id: string }): ValidateFunction {
  * @example const src = loadYamlInput("policy.yaml", "policy file", schemaValidator(policySchema));
  */
 export function loadYamlInput(file: string, what: string, validate: ValidateFunction): YamlSource {
-  const text = readInputFile(file, what);
+  const text = readUserFileSync(file, { what });
   // parseYaml reports malformed YAML at its line and knows where each key sits. Its data is YAML
   // 1.1 (Ansible's), where `2026-02-30` is a timestamp that silently becomes March 2nd: these are
   // ops's own formats, so the data is read as YAML 1.2, where a date stays the text written.

@@ -20,6 +20,9 @@ const ALIASES = {
 
 const CONNECTION_KEYS = new Set<string>(Object.values(ALIASES).flat());
 
+/** The names of connection secrets: read as the exact text written, never as numbers or booleans. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([...ALIASES.password, ...ALIASES.becomePassword]);
+
 /** Keys that are about connections but that ops does not use; dropped so they never reach playbooks. */
 export function isConnectionKey(name: string): boolean {
   return CONNECTION_KEYS.has(name) || name.startsWith("ansible_");

@@ -2,41 +2,24 @@
  * Ansible's `--limit` patterns over a loaded Inventory. Pure.
  */
 import { ConfigError } from "../errors.js";
-import { didYouMean } from "../vars/suggest.js";
+import { ownValue, setOwn } from "../text/own.js";
+import { compileGlob, isGlob } from "../text/glob.js";
+import { didYouMean } from "../schema/suggest.js";
 import type { Inventory } from "./types.js";
 
-/** fnmatch-style glob (`*`, `?`, `[abc]`) to an anchored RegExp. */
-function globToRegExp(glob: string): RegExp {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] ?? "";
-    if (c === "*") out += ".*";
-    else if (c === "?") out += ".";
-    else if (c === "[" && glob.indexOf("]", i + 1) > i + 1) {
-      const end = glob.indexOf("]", i + 1);
-      out += `[${glob
-        .slice(i + 1, end)
-        .replace(/^!/, "^")
-        .replace(/\\/g, "\\\\")}]`;
-      i = end;
-    } else out += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
-  }
-  return new RegExp(`^${out}$`);
-}
-
 /** Host names one pattern part selects: `all`/`*`, a host, a group, a glob or `~regex` over both. */
-function select(inv: Inventory, part: string): Set<string> {
-  if (part === "all" || part === "*") return new Set(inv.hosts.map((h) => h.name));
-  const byName = inv.groups[part] ?? (inv.hosts.some((h) => h.name === part) ? [part] : undefined);
+function select(inv: Inventory, part: string, hostNames: ReadonlySet<string>): Set<string> {
+  if (part === "all" || part === "*") return new Set(hostNames);
+  const byName = ownValue(inv.groups, part) ?? (hostNames.has(part) ? [part] : undefined);
   if (byName) return new Set(byName);
-  let test: RegExp | undefined;
+  let test: { test(text: string): boolean } | undefined;
   if (part.startsWith("~")) {
     try {
       test = new RegExp(part.slice(1));
     } catch {
       throw new ConfigError(`--limit: '${part}' is not a valid regular expression`, { path: "--limit" });
     }
-  } else if (/[*?[]/.test(part)) test = globToRegExp(part);
+  } else if (isGlob(part, { classes: true })) test = compileGlob(part, { classes: true });
   const out = new Set<string>();
   if (!test) return out;
   for (const [group, members] of Object.entries(inv.groups))
@@ -62,10 +45,12 @@ export function applyLimit(inv: Inventory, pattern: string, file?: string): Inve
     .filter(Boolean);
   if (parts.length === 0) throw new ConfigError("--limit: the pattern is empty", where);
 
-  const names = [...inv.hosts.map((h) => h.name), ...Object.keys(inv.groups)];
+  const hostNames = new Set(inv.hosts.map((h) => h.name));
+  const names = [...hostNames, ...Object.keys(inv.groups)];
   const resolve = (part: string): Set<string> => {
-    const hosts = select(inv, part);
-    if (hosts.size === 0 && !(part in inv.groups)) {
+    if (part === "") throw new ConfigError("--limit: '&' and '!' must be followed by a host or group", where);
+    const hosts = select(inv, part, hostNames);
+    if (hosts.size === 0 && !Object.hasOwn(inv.groups, part)) {
       throw new ConfigError(`--limit: no host or group matches '${part}'`, where, didYouMean(part, names));
     }
     return hosts;
@@ -82,6 +67,12 @@ export function applyLimit(inv: Inventory, pattern: string, file?: string): Inve
 
   if (selected.size === 0) throw new ConfigError(`--limit '${pattern}' selects no hosts`, where);
   const groups: Record<string, string[]> = {};
-  for (const [g, members] of Object.entries(inv.groups)) groups[g] = members.filter((m) => selected.has(m));
+  for (const [g, members] of Object.entries(inv.groups)) {
+    setOwn(
+      groups,
+      g,
+      members.filter((m) => selected.has(m)),
+    );
+  }
   return { ...inv, hosts: inv.hosts.filter((h) => selected.has(h.name)), groups };
 }

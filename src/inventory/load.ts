@@ -2,55 +2,37 @@
  * The file reader: reads an inventory and the group_vars/host_vars beside it, then hands the
  * parsed files to the pure validator and merger. The only module here that touches the disk.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { ConfigError, ConfigErrors } from "../errors.js";
+import { READ_LIMITS, readUserFileSync } from "../fs/read-file.js";
 import { buildInventory, type VarsFiles } from "./merge.js";
 import { walkTree } from "./tree.js";
 import type { Inventory } from "./types.js";
 import { validateInventory, validateVarsFile } from "./validate.js";
-import { parseYaml, type YamlSource } from "./yaml-source.js";
-
-const VARS_EXTENSIONS = ["", ".yml", ".yaml", ".json"];
-
-async function kind(path: string): Promise<"file" | "dir" | undefined> {
-  const s = await stat(path).catch(() => undefined);
-  return s?.isDirectory() ? "dir" : s?.isFile() ? "file" : undefined;
-}
-
-/** Ansible's lookup for `group_vars/<name>`: the file with or without extension, or every file in the folder. */
-async function varsPaths(folder: string, name: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const ext of VARS_EXTENSIONS) {
-    const path = join(folder, name + ext);
-    const k = await kind(path);
-    if (k === "file") found.push(path);
-    if (k === "dir" && ext === "") {
-      const entries = (await readdir(path)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
-      found.push(...entries.map((f) => join(path, f)));
-    }
-  }
-  return found;
-}
+import { listVarsFolder, varsPathsFor } from "./vars-files.js";
+import { parseYaml, type YamlSource } from "../text/yaml-source.js";
 
 /** Reads and parses; a failure becomes an error in `errors` so every file gets checked in one pass. */
-async function readSource(file: string, errors: ConfigError[]): Promise<YamlSource | undefined> {
+function readSource(file: string, errors: ConfigError[]): YamlSource | undefined {
   try {
-    return parseYaml(await readFile(file, "utf8"), file);
+    return parseYaml(readUserFileSync(file, { what: "vars file", maxBytes: READ_LIMITS.vars }), file);
   } catch (e) {
-    if (e instanceof ConfigError) errors.push(e);
+    if (e instanceof ConfigErrors) errors.push(...e.errors);
+    else if (e instanceof ConfigError) errors.push(e);
     else errors.push(new ConfigError(`cannot read file: ${(e as Error).message}`, { file }));
     return undefined;
   }
 }
 
 async function readVarsFiles(folder: string, names: string[], errors: ConfigError[]) {
+  const listing = await listVarsFolder(folder);
   const out = new Map<string, YamlSource[]>();
+  if (listing.entries.size === 0) return out;
   for (const name of names) {
     const sources: YamlSource[] = [];
-    for (const path of await varsPaths(folder, name)) {
-      const src = await readSource(path, errors);
+    for (const path of await varsPathsFor(listing, name)) {
+      const src = readSource(path, errors);
       if (!src) continue;
       const problems = validateVarsFile(src);
       errors.push(...problems);
@@ -76,22 +58,19 @@ export function throwIfAny(errors: ConfigError[]): void {
  * inv.hosts[0].connection // { address: "10.0.0.11", port: 22, user: "ops", become: true, ... }
  */
 export async function loadInventory(file: string): Promise<Inventory> {
-  if ((await kind(file)) !== "file") {
-    throw new ConfigError(
-      "inventory file not found",
-      { file },
-      "pass --inventory with a YAML inventory file",
-    );
-  }
-  const errors: ConfigError[] = [];
-  const src = await readSource(file, errors);
-  if (!src) throw errors[0];
+  const text = readUserFileSync(file, {
+    what: "inventory file",
+    maxBytes: READ_LIMITS.inventory,
+    missingHint: "pass --inventory with a YAML inventory file",
+  });
+  const src = parseYaml(text, file);
   throwIfAny(validateInventory(src));
 
   const tree = walkTree(src.data);
   const baseDir = dirname(file);
   const groupNames = ["all", "ungrouped", ...new Set(tree.blocks.map((b) => b.name))];
   const hostNames = [...new Set(tree.hosts.map((h) => h.name))];
+  const errors: ConfigError[] = [];
   const files: VarsFiles = {
     groups: await readVarsFiles(join(baseDir, "group_vars"), [...new Set(groupNames)], errors),
     hosts: await readVarsFiles(join(baseDir, "host_vars"), hostNames, errors),

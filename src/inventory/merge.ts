@@ -3,10 +3,11 @@
  * variable precedence and where each variable came from. Pure: files arrive already parsed.
  */
 import type { Location } from "../errors.js";
+import { ownValue, setOwn } from "../text/own.js";
 import { liftConnection, isConnectionKey, type PathContext } from "./connection.js";
-import { asMapping, walkTree, type Mapping } from "./tree.js";
+import { asMapping, walkTree, type HostMention, type Mapping } from "./tree.js";
 import type { Inventory, InventoryHost } from "./types.js";
-import { dotPath, type YamlPath, type YamlSource } from "./yaml-source.js";
+import { dotPath, type YamlPath, type YamlSource } from "../text/yaml-source.js";
 
 /** Parsed group_vars/<group>* and host_vars/<host>* files, each list in the order they apply. */
 export interface VarsFiles {
@@ -20,18 +21,39 @@ interface VarLayer {
   where: (key: string) => Location;
 }
 
-function inlineLayer(src: YamlSource, path: YamlPath, vars: Mapping): VarLayer {
-  return {
-    vars,
-    where: (key) => ({ file: src.file, path: dotPath([...path, key]), line: src.lineOf([...path, key]) }),
+/** `where` computed once per key: a group's layer is shared by all its hosts (20,000 of them, maybe). */
+function memo(where: (key: string) => Location): (key: string) => Location {
+  const known = new Map<string, Location>();
+  return (key) => {
+    let loc = known.get(key);
+    if (!loc) known.set(key, (loc = where(key)));
+    return loc;
   };
 }
 
-function fileLayer(src: YamlSource): VarLayer {
+function inlineLayer(src: YamlSource, path: YamlPath, vars: Mapping): VarLayer {
   return {
-    vars: asMapping(src.data),
-    where: (key) => ({ file: src.file, path: key, line: src.lineOf([key]) }),
+    vars,
+    where: memo((key) => ({
+      file: src.file,
+      path: dotPath([...path, key]),
+      line: src.lineOf([...path, key]),
+    })),
   };
+}
+
+const fileLayers = new WeakMap<YamlSource, VarLayer>();
+
+function fileLayer(src: YamlSource): VarLayer {
+  let layer = fileLayers.get(src);
+  if (!layer) {
+    layer = {
+      vars: asMapping(src.data),
+      where: memo((key) => ({ file: src.file, path: key, line: src.lineOf([key]) })),
+    };
+    fileLayers.set(src, layer);
+  }
+  return layer;
 }
 
 /**
@@ -70,9 +92,14 @@ export function buildInventory(src: YamlSource, files: VarsFiles, ctx: PathConte
     return into;
   };
 
-  const hostNames = [...new Set(tree.hosts.map((h) => h.name))];
-  const hosts: InventoryHost[] = hostNames.map((name) => {
-    const mentions = tree.hosts.filter((h) => h.name === name);
+  // One pass groups the mentions by host (in first-mention order), so no host scans the others.
+  const mentionsOf = new Map<string, HostMention[]>();
+  for (const m of tree.hosts) {
+    const list = mentionsOf.get(m.name);
+    if (list) list.push(m);
+    else mentionsOf.set(m.name, [m]);
+  }
+  const hosts: InventoryHost[] = [...mentionsOf].map(([name, mentions]) => {
     const groups = new Set<string>(["all"]);
     for (const m of mentions) ancestors(m.group, groups);
     if (groups.size === 1) groups.add("ungrouped");
@@ -87,28 +114,31 @@ export function buildInventory(src: YamlSource, files: VarsFiles, ctx: PathConte
       ...mentions.map((m) => inlineLayer(src, m.path, m.vars)),
       ...(files.hosts.get(name) ?? []).map(fileLayer),
     ];
+    // Own properties only: a variable named `__proto__` is a variable, not a prototype.
     const merged: Record<string, unknown> = {};
     const rank: Record<string, number> = {};
     const varSources: Record<string, Location> = {};
     layers.forEach((layer, i) => {
       for (const [key, value] of Object.entries(layer.vars)) {
-        merged[key] = value;
-        rank[key] = i + 1;
-        if (!isConnectionKey(key)) varSources[key] = layer.where(key);
+        setOwn(merged, key, value);
+        setOwn(rank, key, i + 1);
+        if (!isConnectionKey(key)) setOwn(varSources, key, layer.where(key));
       }
     });
     const { connection, vars } = liftConnection(name, merged, rank, ctx);
     return { name, groups: ordered, connection, vars, varSources };
   });
 
-  const groupNames = [
-    "all",
-    "ungrouped",
-    ...tree.blocks.map((b) => b.name),
-    ...hosts.flatMap((h) => h.groups),
-  ];
   const groupMap: Record<string, string[]> = {};
-  for (const g of new Set(groupNames))
-    groupMap[g] = hosts.filter((h) => h.groups.includes(g)).map((h) => h.name);
+  for (const g of ["all", "ungrouped", ...tree.blocks.map((b) => b.name)]) {
+    if (!Object.hasOwn(groupMap, g)) setOwn(groupMap, g, []);
+  }
+  for (const host of hosts) {
+    for (const g of host.groups) {
+      const members = ownValue(groupMap, g);
+      if (members) members.push(host.name);
+      else setOwn(groupMap, g, [host.name]);
+    }
+  }
   return { file: src.file, hosts, groups: groupMap };
 }

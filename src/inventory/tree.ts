@@ -2,7 +2,7 @@
  * Walks the group tree of an Ansible YAML inventory: every group definition and every host
  * mention, with its YAML path. Pure; the data has already passed the schema, so shapes are known.
  */
-import type { YamlPath } from "./yaml-source.js";
+import type { YamlPath } from "../text/yaml-source.js";
 
 export type Mapping = Record<string, unknown>;
 

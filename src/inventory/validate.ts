@@ -6,9 +6,9 @@
 import type { ValidateFunction } from "ajv";
 import schema from "../../inventory/schema.json" with { type: "json" };
 import { ConfigError } from "../errors.js";
-import { createAjv, explainAjvErrors } from "../vars/ajv.js";
+import { createAjv, explainAjvErrors } from "../schema/ajv.js";
 import { walkTree, type InventoryTree } from "./tree.js";
-import { dotPath, type YamlPath, type YamlSource } from "./yaml-source.js";
+import { dotPath, type YamlPath, type YamlSource } from "../text/yaml-source.js";
 
 const ajv = createAjv();
 ajv.addSchema(schema);

@@ -28,8 +28,10 @@ export function eventLine(event: OpsEvent, opts: FormatOptions): string | undefi
       return opts.check ? `${host}: would ${printable(event.description)}` : undefined;
     case "handler-planned":
       return `${host}: would run handler ${printable(event.handler)}: ${printable(event.description)}`;
-    case "step-ran":
-      return `${host}: changed: ${printable(event.description)} (${seconds(event.ms)})`;
+    case "step-ran": {
+      const line = `${host}: changed: ${printable(event.description)} (${seconds(event.ms)})`;
+      return event.output ? `${line}\n${indent(printable(event.output, true), "  | ")}` : line;
+    }
     case "handler-ran":
       return `${host}: handler: ${printable(event.description)} (${seconds(event.ms)})`;
     case "noop":

@@ -113,7 +113,7 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
         }
       }
       const changed = Object.keys(o.set).filter(
-        (k) => !(k in current) || canonical(current[k]) !== canonical(o.set[k]),
+        (k) => !Object.hasOwn(current, k) || canonical(current[k]) !== canonical(o.set[k]),
       );
       const engine = facts.get(dockerInfo);
       if (changed.length === 0) {

@@ -44,9 +44,9 @@ const show = (v: unknown): string => JSON.stringify(v);
 export function keyDiff(before: Record<string, unknown>, after: Record<string, unknown>): string {
   const out: string[] = [];
   for (const [k, v] of Object.entries(after)) {
-    if (!(k in before)) out.push(`+ ${k}: ${show(v)}`);
+    if (!Object.hasOwn(before, k)) out.push(`+ ${k}: ${show(v)}`);
     else if (show(before[k]) !== show(v)) out.push(`~ ${k}: ${show(before[k])} -> ${show(v)}`);
   }
-  for (const [k, v] of Object.entries(before)) if (!(k in after)) out.push(`- ${k}: ${show(v)}`);
+  for (const [k, v] of Object.entries(before)) if (!Object.hasOwn(after, k)) out.push(`- ${k}: ${show(v)}`);
   return out.length > 0 ? out.join("\n") + "\n" : "";
 }

@@ -6,6 +6,11 @@
  */
 import { createHash } from "node:crypto";
 
+/** The one error this module throws: the data is not a usable OpenPGP public key (and why). */
+export class OpenPgpError extends Error {
+  override readonly name = "OpenPgpError";
+}
+
 export interface Packet {
   readonly tag: number;
   readonly body: Buffer;
@@ -34,16 +39,17 @@ export function crc24(data: Buffer): number {
 }
 
 /**
- * The bytes of the first ASCII-armored block; throws when the armor or its checksum is wrong.
+ * The bytes of the first ASCII-armored block; throws OpenPgpError when the armor or its checksum
+ * is wrong.
  *
  * @example dearmor(readFileSync("docker.asc", "utf8")).length > 0
  */
 export function dearmor(text: string): Buffer {
   const rows = text.replace(/\r/g, "").split("\n");
   const start = rows.findIndex((l) => /^-----BEGIN PGP [A-Z ,0-9/]+-----\s*$/.test(l));
-  if (start < 0) throw new Error("no -----BEGIN PGP ...----- line");
+  if (start < 0) throw new OpenPgpError("no -----BEGIN PGP ...----- line");
   const stop = rows.findIndex((l, i) => i > start && /^-----END PGP /.test(l));
-  if (stop < 0) throw new Error("no -----END PGP ...----- line");
+  if (stop < 0) throw new OpenPgpError("no -----END PGP ...----- line");
   let i = start + 1;
   while (i < stop && /^[A-Za-z-]+: /.test(rows[i] ?? "")) i++; // armor headers (Version:, Comment:)
   let data = "";
@@ -53,13 +59,13 @@ export function dearmor(text: string): Buffer {
     if (line.startsWith("=") && line.length === 5) checksum = line.slice(1);
     else data += line;
   }
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw new Error("the armored data is not base64");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw new OpenPgpError("the armored data is not base64");
   const bytes = Buffer.from(data, "base64");
   if (checksum !== undefined) {
     const want = Buffer.from(checksum, "base64");
     const crc = crc24(bytes);
     if (want.length !== 3 || want.readUIntBE(0, 3) !== crc)
-      throw new Error("armor checksum (CRC24) mismatch");
+      throw new OpenPgpError("armor checksum (CRC24) mismatch");
   }
   return bytes;
 }
@@ -69,12 +75,12 @@ export function readPackets(data: Buffer): Packet[] {
   const packets: Packet[] = [];
   let at = 0;
   const need = (n: number): void => {
-    if (at + n > data.length) throw new Error("truncated OpenPGP packet");
+    if (at + n > data.length) throw new OpenPgpError("truncated OpenPGP packet");
   };
   while (at < data.length) {
     need(1);
     const head = data[at++] ?? 0;
-    if ((head & 0x80) === 0) throw new Error(`invalid packet header byte 0x${head.toString(16)}`);
+    if ((head & 0x80) === 0) throw new OpenPgpError(`invalid packet header byte 0x${head.toString(16)}`);
     let tag: number;
     let len: number;
     if (head & 0x40) {
@@ -89,11 +95,11 @@ export function readPackets(data: Buffer): Packet[] {
         need(4);
         len = data.readUInt32BE(at);
         at += 4;
-      } else throw new Error("partial body lengths are not used in keys");
+      } else throw new OpenPgpError("partial body lengths are not used in keys");
     } else {
       tag = (head >> 2) & 0x0f;
       const type = head & 0x03;
-      if (type === 3) throw new Error("indeterminate packet lengths are not supported");
+      if (type === 3) throw new OpenPgpError("indeterminate packet lengths are not supported");
       const n = 1 << type;
       need(n);
       len = data.readUIntBE(at, n);
@@ -107,7 +113,8 @@ export function readPackets(data: Buffer): Packet[] {
 }
 
 /**
- * The identity of the primary public key in armored or binary key data.
+ * The identity of the primary public key in armored or binary key data. Any input that is not a v4
+ * public key throws OpenPgpError, and nothing else.
  *
  * @example keyIdentity(armored).fingerprint // "060A61C51B558A7F742B77AAC52FEB6B621E9F35"
  */
@@ -119,9 +126,11 @@ export function keyIdentity(key: string | Buffer): KeyIdentity {
       ? key
       : Buffer.from(key, "latin1");
   const primary = readPackets(bytes).find((p) => p.tag === 6);
-  if (!primary) throw new Error("no public key packet");
+  if (!primary) throw new OpenPgpError("no public key packet");
   if (primary.body[0] !== 4)
-    throw new Error(`public key version ${primary.body[0] ?? "?"} is not supported (only v4)`);
+    throw new OpenPgpError(`public key version ${primary.body[0] ?? "?"} is not supported (only v4)`);
+  // A v4 fingerprint hashes a 2-byte length: a longer key packet cannot be a v4 key.
+  if (primary.body.length > 0xffff) throw new OpenPgpError("public key packet is too long for a v4 key");
   const header = Buffer.alloc(3);
   header[0] = 0x99;
   header.writeUInt16BE(primary.body.length, 1);

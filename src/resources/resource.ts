@@ -16,6 +16,8 @@ export interface Step {
   readonly notify?: readonly string[];
   /** A unified diff (files) or key diff (JSON) shown with --diff. */
   readonly diff?: string;
+  /** The end of what the step prints is a result a person wants (bytes freed): reported with it. */
+  readonly showOutput?: boolean;
 }
 
 export type Outcome =

@@ -29,20 +29,25 @@ export async function applyPlan(
   for (const r of plan.resources) {
     if (r.outcome.kind !== "change") continue;
     for (const step of r.outcome.steps) {
-      const ms = await runStep(transport, step, r.id, deps);
-      rec.stepRan(r.id, step.description, ms);
+      const { ms, stdout } = await runStep(transport, step, r.id, deps);
+      rec.stepRan(r.id, step.description, ms, step.showOutput ? tail(stdout, 5) : undefined);
       for (const h of step.notify ?? []) notified.add(h);
     }
     rec.resourceChanged();
   }
   for (const handler of handlersToRun(handlers, notified)) {
-    const ms = await runStep(transport, handler.step, `handler:${handler.name}`, deps);
+    const { ms } = await runStep(transport, handler.step, `handler:${handler.name}`, deps);
     rec.handlerRan(handler, ms);
   }
 }
 
 /** Runs one step; a non-zero exit becomes StepFailed with the tail of its output. */
-async function runStep(transport: Transport, step: Step, resource: string, deps: ApplyDeps): Promise<number> {
+async function runStep(
+  transport: Transport,
+  step: Step,
+  resource: string,
+  deps: ApplyDeps,
+): Promise<{ ms: number; stdout: string }> {
   if (deps.signal?.aborted) {
     throw new Interrupted(
       `interrupted before ${resource}: ${step.description}; the steps before it stay applied`,
@@ -54,5 +59,5 @@ async function runStep(transport: Transport, step: Step, resource: string, deps:
     const output = result.stderr.trim() ? result.stderr : result.stdout;
     throw new StepFailed(transport.host, `${resource}: ${step.description}`, result.code, tail(output));
   }
-  return deps.now() - t0;
+  return { ms: deps.now() - t0, stdout: result.stdout };
 }

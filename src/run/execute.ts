@@ -21,6 +21,8 @@ export interface ExecuteRequest {
   command: RunCommand;
   /** Each planned resource is also a `drift.<id>` check (compliance). */
   drift?: boolean;
+  /** `ops run --verify`: the checks are judged after applying, in one more round trip. */
+  checksAfterApply?: boolean;
   playbooks: readonly LoadedPlaybook[];
   prepared: PreparedRun;
   stages: Stages;
@@ -90,6 +92,7 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
       startedAt: req.startedAt,
       owner: req.owner,
       ...(req.drift ? { drift: true } : {}),
+      ...(req.checksAfterApply ? { checksAfterApply: true } : {}),
     },
     {
       connect: deps.connect,

@@ -38,11 +38,16 @@ export class HostCleanups {
     return [...new Set([...this.#pending].map((p) => p.host))];
   }
 
-  /** Starts the cleanups of `kind` (all when undefined) that are not running yet; a new channel each. */
-  start(kind?: CleanupKind): Promise<void>[] {
+  /**
+   * Starts the cleanups of `kind` (all when undefined), of `host` (all hosts when undefined), that
+   * are not running yet; a new channel each. A started cleanup stays registered until `settle`, so
+   * a last-resort exit (`runAll`) waits for it instead of cutting it off.
+   */
+  start(kind?: CleanupKind, host?: string): Promise<void>[] {
     const started: Promise<void>[] = [];
     for (const entry of this.#pending) {
       if (kind !== undefined && entry.kind !== kind) continue;
+      if (host !== undefined && entry.host !== host) continue;
       entry.running ??= entry.transport.exec(entry.script).then(
         () => undefined,
         () => undefined,

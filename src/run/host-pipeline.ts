@@ -6,11 +6,9 @@
  */
 import type { Check, CheckOutcome } from "../checks/check.js";
 import { driftOutcomes } from "../checks/drift.js";
-import { cleanupOf, gatesOf } from "../checks/batch.js";
 import { judgeChecks } from "../checks/judge.js";
-import { ConnectError, Interrupted, OpsError, StepFailed } from "../errors.js";
+import { ConnectError, Interrupted, StepFailed } from "../errors.js";
 import type { EventSink, HostResult } from "../events.js";
-import { stopBatchScript } from "../facts/gather.js";
 import { LOCK_PATH, lock } from "../facts/lock.js";
 import type { InventoryHost } from "../inventory/types.js";
 import { handlersToRun } from "../plan/handlers.js";
@@ -18,7 +16,7 @@ import { factsOf, planHost, type HostPlan } from "../plan/plan-host.js";
 import type { Handler, Resource } from "../resources/resource.js";
 import type { Transport } from "../transport/transport.js";
 import { applyPlan } from "./apply-plan.js";
-import { gatherFacts } from "./gather-facts.js";
+import { probeBatch } from "./probe-batch.js";
 import type { HostCleanups } from "./host-cleanups.js";
 import { HostRecorder } from "./host-recorder.js";
 import { LOCK_BUSY_EXIT, acquireLockScript, releaseLockScript } from "./lock.js";
@@ -48,6 +46,8 @@ export interface PipelineOptions {
   startedAt: string;
   /** Who runs, e.g. "alice@laptop", written into the host lock for whoever finds it. */
   owner: string;
+  /** `ops run --verify`: judge the checks after applying (one more round trip), not with the first probe. */
+  checksAfterApply?: boolean;
   /**
    * Compliance: each planned resource is also a check, `drift.<resource id>`: in place passes, a
    * planned change fails with its steps (and diffs) as evidence. Drift is a plan that is not empty.
@@ -73,9 +73,6 @@ export interface PipelineDeps {
   judged?(host: string, outcome: CheckOutcome): CheckOutcome;
 }
 
-/** Where a run's batch keeps its shell's pid, so an interrupt can stop it. */
-export const batchPidFile = (runId: string): string => `/tmp/ops-batch-${runId}.pid`;
-
 /** Runs one host's pipeline. Never throws. */
 export async function runHostPipeline(
   job: HostJob,
@@ -96,7 +93,7 @@ export async function runHostPipeline(
     await transport.close().catch(() => undefined);
     return rec.done("not-started");
   }
-  let releaseLock: (() => void) | undefined;
+  let locked = false;
   try {
     const guard = deps.guard ?? (<T>(work: () => T): T => work());
     const work = guard(() => job.work());
@@ -110,6 +107,7 @@ export async function runHostPipeline(
     );
     if (!options.apply || plan.stepCount === 0) {
       for (const h of handlersToRun(work.handlers, notified)) rec.handlerPlanned(h);
+      await checkAfterApply(work, transport, options, deps, rec);
       return rec.done(rec.changedCount > 0 && !options.apply ? "changed" : "ok");
     }
     if (deps.signal?.aborted) throw new Interrupted("interrupted before the first step; nothing was changed");
@@ -123,20 +121,40 @@ export async function runHostPipeline(
           : undefined;
       throw new StepFailed(job.host.name, "take the host lock", taken.code, tail(taken.stderr), hint);
     }
-    releaseLock = deps.cleanups.add(job.host.name, transport, releaseLockScript(options.runId), "lock");
+    deps.cleanups.add(job.host.name, transport, releaseLockScript(options.runId), "lock");
+    locked = true;
     const applyDeps = { emit: deps.emit, now: deps.now, ...(deps.signal ? { signal: deps.signal } : {}) };
     await applyPlan(transport, plan, work.handlers, applyDeps, rec);
+    await checkAfterApply(work, transport, options, deps, rec);
     return rec.done("changed");
   } catch (err) {
     return err instanceof ConnectError ? rec.unreachable(err) : rec.failed(err);
   } finally {
-    if (releaseLock) {
-      releaseLock();
-      await transport.exec(releaseLockScript(options.runId)).catch(() => undefined);
-    }
+    // Released through the registry: a second signal or a fatal error that ends the process now
+    // waits (bounded) for this release in flight instead of exiting before it reached the host.
+    if (locked) deps.cleanups.start("lock", job.host.name);
     await deps.cleanups.settle(job.host.name);
     await transport.close().catch(() => undefined);
   }
+}
+
+/**
+ * `ops run --verify`: the playbooks' checks, judged on the state the run left, in one more round
+ * trip (before the lock is released, so no other run changes the host in between).
+ */
+async function checkAfterApply(
+  work: HostWork,
+  transport: Transport,
+  options: PipelineOptions,
+  deps: PipelineDeps,
+  rec: HostRecorder,
+): Promise<void> {
+  if (!options.checksAfterApply || work.checks.length === 0 || deps.signal?.aborted) return;
+  const facts = work.checks.flatMap((c) => c.facts);
+  const set = await probeBatch(transport, facts, work.checks, options.runId, deps.cleanups);
+  const guard = deps.guard ?? (<T>(w: () => T): T => w());
+  for (const outcome of guard(() => judgeChecks(work.checks, set)))
+    rec.checked(deps.judged ? deps.judged(transport.host, outcome) : outcome);
 }
 
 /**
@@ -150,31 +168,11 @@ async function probeAndPlan(
   deps: PipelineDeps,
   rec: HostRecorder,
 ): Promise<{ plan: HostPlan } | undefined> {
-  const checkFacts = work.checks.flatMap((c) => c.facts);
+  const checks = options.checksAfterApply ? [] : work.checks;
   const withLock = work.resources.length > 0 ? [lock] : [];
-  const facts = [...factsOf(work.resources, withLock), ...checkFacts];
-  const cleanup = cleanupOf(work.checks);
-  const pidFile = cleanup === undefined ? undefined : batchPidFile(options.runId);
-  const undo =
-    cleanup === undefined || pidFile === undefined
-      ? undefined
-      : deps.cleanups.add(transport.host, transport, `${stopBatchScript(pidFile)}\n${cleanup}`, "effects");
+  const facts = [...factsOf(work.resources, withLock), ...checks.flatMap((c) => c.facts)];
   const started = deps.now();
-  let set;
-  try {
-    set = await gatherFacts(transport, facts, {
-      gates: gatesOf(work.checks),
-      ...(cleanup !== undefined ? { cleanup } : {}),
-      ...(pidFile !== undefined ? { pidFile } : {}),
-    });
-  } catch (err) {
-    // The batch's exit trap cleans up when its shell ends; once more in case it never started.
-    if (cleanup !== undefined && pidFile !== undefined)
-      await transport.exec(`${stopBatchScript(pidFile)}\n${cleanup}`).catch(() => undefined);
-    throw err;
-  } finally {
-    undo?.();
-  }
+  const set = await probeBatch(transport, facts, checks, options.runId, deps.cleanups);
   rec.factsGathered(deps.now() - started, set.size);
 
   if (work.resources.length > 0) {
@@ -192,7 +190,7 @@ async function probeAndPlan(
   const guard = deps.guard ?? (<T>(work: () => T): T => work());
   const { plan, outcomes } = guard(() => ({
     plan: planHost(work.resources, set),
-    outcomes: judgeChecks(work.checks, set),
+    outcomes: judgeChecks(checks, set),
   }));
   rec.planned(plan, !options.apply);
   const drift = options.drift ? driftOutcomes(plan) : [];
@@ -221,9 +219,4 @@ async function probeAndPlan(
     }
   }
   return { plan };
-}
-
-/** The kind of an error for events: an OpsError's own, else internal. */
-export function errorKind(err: unknown): string {
-  return err instanceof OpsError ? err.kind : "internal";
 }

@@ -78,9 +78,10 @@ export class HostRecorder {
     this.emit({ kind: "check-result", host: this.host, check: outcome });
   }
 
-  stepRan(resource: string, description: string, ms: number): void {
-    this.#result.applied.push({ resource, description, ms });
-    this.emit({ kind: "step-ran", host: this.host, resource, description, ms });
+  stepRan(resource: string, description: string, ms: number, output?: string): void {
+    const shown = output !== undefined && output !== "" ? { output } : {};
+    this.#result.applied.push({ resource, description, ms, ...shown });
+    this.emit({ kind: "step-ran", host: this.host, resource, description, ms, ...shown });
   }
 
   /** One more resource changed on the host. */

@@ -4,6 +4,8 @@
  * Every secret is masked whatever its length: a one-character password is still a password (choosing
  * a longer one is the cure for the noise that masking it makes).
  */
+import { setOwn } from "../text/own.js";
+
 export const MASK = "********";
 
 export class Redactor {
@@ -34,7 +36,7 @@ export class Redactor {
     if (Array.isArray(value)) return value.map((v: unknown) => this.maskDeep(v)) as T;
     if (value && typeof value === "object" && !Buffer.isBuffer(value)) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[this.mask(k)] = this.maskDeep(v);
+      for (const [k, v] of Object.entries(value)) setOwn(out, this.mask(k), this.maskDeep(v));
       return out as T;
     }
     return value;

@@ -3,7 +3,7 @@
  * bundle, a value read from one host) or after them. A step reaches a host only through the run's
  * transport (`exec`: one connection, one round trip, closed after).
  */
-import { OpsError, RunStepFailed } from "../errors.js";
+import { ConfigError, OpsError, RunStepFailed } from "../errors.js";
 import type { EventSink, HostResult } from "../events.js";
 import type { InventoryHost } from "../inventory/types.js";
 import type { RunStepContext, StepTarget } from "../playbook.js";
@@ -75,6 +75,8 @@ export async function runSteps(input: RunStepsInput, deps: RunStepsDeps): Promis
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         report("failed", message);
+        // A step that found a configuration problem (a half CA beside the inventory) says so itself.
+        if (err instanceof ConfigError) throw err;
         const hint = err instanceof OpsError ? err.hint : undefined;
         throw new RunStepFailed(step.name, input.when, `${name} failed: ${message}`, hint);
       }

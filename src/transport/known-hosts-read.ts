@@ -2,15 +2,14 @@
  * Reading a known_hosts file safely: only a regular file, never more than a bounded size, and a
  * failure described in words a user can act on (which file, and why), not a bare errno.
  *
- * A FIFO would block the read forever and `/dev/zero` would grow without end, so the file is opened
- * non-blocking and its type checked on the open descriptor before a single byte is read.
- * (A shared bounded reader for every file ops reads would replace `readBounded` here.)
+ * A FIFO would block the read forever and `/dev/zero` would grow without end: the shared reader
+ * (src/fs/read-file.ts) opens non-blocking and checks the type on the open descriptor first.
  */
-import { constants } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { ConfigError } from "../errors.js";
+import { READ_LIMITS, readUserFileIfExistsSync } from "../fs/read-file.js";
 
 /** A known_hosts file larger than this is refused: 16 MiB is about 150,000 host lines. */
-export const KNOWN_HOSTS_MAX_BYTES = 16 * 1024 * 1024;
+export const KNOWN_HOSTS_MAX_BYTES = READ_LIMITS.knownHosts;
 
 /**
  * Why a known_hosts file cannot be used. Internal to the transport: callers turn it into a
@@ -51,20 +50,14 @@ export function describeFsError(error: unknown): string {
   return (message.split("\n")[0] ?? "").replace(/^[A-Z]+: /, "");
 }
 
-/** What a file that is not a regular file is, for the message. */
-function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
-  if (stats.isDirectory()) return "a directory";
-  if (stats.isFIFO()) return "a FIFO (named pipe)";
-  if (stats.isSocket()) return "a socket";
-  return "a device";
-}
-
 const NOT_A_FILE_HINT =
   "give the path of a known_hosts file (--known-hosts FILE, or known_hosts: in the inventory)";
+const WHAT = "known_hosts file";
 
 /**
- * Reads at most `maxBytes` of a regular file as UTF-8; undefined when the file does not exist.
- * Throws KnownHostsFileError for anything else: not a regular file, too large, unreadable.
+ * Reads at most `maxBytes` of a regular file as UTF-8, through the one bounded reader every
+ * user-named file goes through; undefined when the file does not exist. Throws KnownHostsFileError
+ * for anything else: not a regular file, too large, unreadable.
  *
  * @example const text = await readKnownHostsText("/root/.ssh/known_hosts"); // string | undefined
  */
@@ -72,55 +65,18 @@ export async function readKnownHostsText(
   file: string,
   maxBytes = KNOWN_HOSTS_MAX_BYTES,
 ): Promise<string | undefined> {
-  let handle: FileHandle;
   try {
-    // O_NONBLOCK: opening a FIFO with no writer returns at once instead of hanging.
-    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    return readUserFileIfExistsSync(file, { what: WHAT, maxBytes });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new KnownHostsFileError(`cannot be read: ${describeFsError(error)}`, readHint(error));
+    if (!(error instanceof ConfigError)) throw error;
+    const why = error.message.startsWith(`cannot read ${WHAT}: `)
+      ? `cannot be read: ${error.message.slice(`cannot read ${WHAT}: `.length)}`
+      : error.message.startsWith(`${WHAT} `)
+        ? error.message.slice(WHAT.length + 1)
+        : error.message;
+    const hint = /not a regular file|larger than/.test(why)
+      ? NOT_A_FILE_HINT
+      : (error.hint ?? "check the file, or point ops at another one with --known-hosts");
+    throw new KnownHostsFileError(why, hint);
   }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) {
-      throw new KnownHostsFileError(`is ${kindOf(stats)}, not a file`, NOT_A_FILE_HINT);
-    }
-    return await readBounded(handle, maxBytes);
-  } catch (error) {
-    if (error instanceof KnownHostsFileError) throw error;
-    throw new KnownHostsFileError(`cannot be read: ${describeFsError(error)}`, readHint(error));
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-}
-
-function readHint(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "EACCES" || code === "EPERM") return "make the file readable by the user running ops";
-  if (code === "EISDIR" || code === "ENOTDIR") return NOT_A_FILE_HINT;
-  return "check the file, or point ops at another one with --known-hosts";
-}
-
-/** Reads the whole file but stops one byte past the bound, whatever stat says (files in /proc lie). */
-async function readBounded(handle: FileHandle, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for (;;) {
-    const buffer = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-    if (bytesRead === 0) break;
-    chunks.push(buffer.subarray(0, bytesRead));
-    total += bytesRead;
-    if (total > maxBytes) {
-      throw new KnownHostsFileError(
-        `is larger than ${formatBytes(maxBytes)}, too large for a known_hosts file`,
-        NOT_A_FILE_HINT,
-      );
-    }
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${bytes} bytes`;
 }

@@ -7,6 +7,7 @@
  * `@revoked` (a match is a refusal) and `@cert-authority` (ignored: we do not verify host certificates).
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { compileGlob } from "../text/glob.js";
 
 export interface KnownHostEntry {
   marker?: "revoked" | "cert-authority";
@@ -65,12 +66,7 @@ export function knownHostName(host: string, port: number): string {
 
 /** Matches a glob with `*` and `?` against a whole string, case-insensitively like OpenSSH. */
 function globMatch(pattern: string, value: string): boolean {
-  const source = pattern
-    .toLowerCase()
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${source}$`).test(value.toLowerCase());
+  return compileGlob(pattern, { ignoreCase: true }).test(value);
 }
 
 /** True when an entry names the host: a negated pattern that matches wins over any positive one. */

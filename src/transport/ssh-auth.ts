@@ -3,11 +3,14 @@
  * private key in its config; a handler lets us offer every IdentityFile, the agent and a password
  * the way OpenSSH does, and lets the error say what was tried (never the secrets themselves).
  */
-import { readFile } from "node:fs/promises";
 import ssh2 from "ssh2";
 import type { AnyAuthMethod, AuthHandlerMiddleware } from "ssh2";
 import { ConnectError } from "../errors.js";
+import { readUserFileSync } from "../fs/read-file.js";
 import type { SshEndpoint } from "./ssh-config.js";
+
+/** Key files are text (OpenSSH or PEM); 1 MiB is far above any key. */
+const PRIVATE_KEY_MAX_BYTES = 1024 * 1024;
 
 export interface AuthPlan {
   handler: AuthHandlerMiddleware;
@@ -56,12 +59,17 @@ export async function planAuth(
 async function readKey(name: string, file: string, explicit: boolean): Promise<Buffer | undefined> {
   let data: Buffer;
   try {
-    data = await readFile(file);
+    data = Buffer.from(
+      readUserFileSync(file, { what: "private key", maxBytes: PRIVATE_KEY_MAX_BYTES }),
+      "utf8",
+    );
   } catch (error) {
     if (!explicit) return undefined;
     throw new ConnectError(
       name,
-      `cannot read the private key ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+      error instanceof Error
+        ? error.message.replace(/^private key/, `the private key ${file}`)
+        : String(error),
       "check ansible_ssh_private_key_file for this host",
     );
   }

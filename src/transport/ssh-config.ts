@@ -8,7 +8,7 @@
  * itself looked up in the config). `Match exec` is never evaluated: reading a config runs nothing.
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { READ_LIMITS, readUserFileIfExistsSync } from "../fs/read-file.js";
 import { homedir, userInfo } from "node:os";
 import SSHConfig from "ssh-config";
 import type { HostConnection } from "../inventory/types.js";
@@ -54,12 +54,8 @@ const DEFAULT_IDENTITIES = ["id_ed25519", "id_ecdsa", "id_rsa"];
 /** Reads an ssh config file; a missing file is an empty config. `null` means "use none". */
 export async function loadSshConfigText(file: string | null): Promise<string> {
   if (file === null) return "";
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
-    throw error;
-  }
+  // Through the one bounded reader: a FIFO or /dev/zero as ~/.ssh/config cannot hang or flood ops.
+  return readUserFileIfExistsSync(file, { what: "ssh config", maxBytes: READ_LIMITS.vars }) ?? "";
 }
 
 /**

@@ -1,11 +1,14 @@
 /**
  * `-e` extra variables, in Ansible's three forms: `k=v` pairs (values stay strings, as in
  * Ansible), a JSON/YAML object, and `@file.yaml|.json`. Later `-e` wins over earlier, and every
- * `-e` wins over the inventory. Parsing is pure; only `loadExtraVars` reads files, through `read`.
+ * `-e` wins over the inventory. Parsing is pure; only `loadExtraVars` reads files, through `read`
+ * (by default the bounded readUserFile: `-e @/dev/zero` is refused, not read).
+ * Every name is an own property (`-e __proto__=x` sets a variable, never a prototype).
  */
-import { readFile } from "node:fs/promises";
 import { ConfigError } from "../errors.js";
-import { parseYaml } from "../inventory/yaml-source.js";
+import { READ_LIMITS, readUserFile } from "../fs/read-file.js";
+import { parseYaml } from "../text/yaml-source.js";
+import { assignOwn, setOwn } from "../text/own.js";
 import type { VarSource } from "./validate.js";
 
 export interface ExtraVars {
@@ -67,8 +70,8 @@ export function parseExtraValue(text: string): ExtraVars {
     for (const [k, v] of Object.entries(parsed.data)) {
       const where = { file: "-e", path: k, extra: true };
       checkName(k, where);
-      out.vars[k] = v;
-      out.sources[k] = where;
+      setOwn(out.vars, k, v);
+      setOwn(out.sources, k, where);
     }
     return out;
   }
@@ -78,8 +81,8 @@ export function parseExtraValue(text: string): ExtraVars {
     const name = word.slice(0, eq);
     const where = { file: "-e", path: name, extra: true };
     checkName(name, where);
-    out.vars[name] = word.slice(eq + 1);
-    out.sources[name] = where;
+    setOwn(out.vars, name, word.slice(eq + 1));
+    setOwn(out.sources, name, where);
   }
   return out;
 }
@@ -99,8 +102,8 @@ export function parseExtraFile(text: string, file: string): ExtraVars {
   for (const [k, v] of Object.entries(src.data)) {
     const where = { file, path: k, line: src.lineOf([k]), extra: true };
     checkName(k, where);
-    out.vars[k] = v;
-    out.sources[k] = where;
+    setOwn(out.vars, k, v);
+    setOwn(out.sources, k, where);
   }
   return out;
 }
@@ -112,20 +115,22 @@ export function parseExtraFile(text: string, file: string): ExtraVars {
  */
 export async function loadExtraVars(
   values: readonly string[],
-  read: (file: string) => Promise<string> = (f) => readFile(f, "utf8"),
+  read: (file: string) => Promise<string> = (f) =>
+    readUserFile(f, { what: "-e @file", maxBytes: READ_LIMITS.vars }),
 ): Promise<ExtraVars> {
   const out: ExtraVars = { vars: {}, sources: {} };
   for (const value of values) {
     let part: ExtraVars;
     if (value.startsWith("@")) {
       const file = value.slice(1);
-      const text = await read(file).catch((e: Error) => {
-        throw new ConfigError(`-e @${file}: cannot read file (${e.message})`, { file });
+      const text = await read(file).catch((e: unknown) => {
+        if (e instanceof ConfigError) throw e;
+        throw new ConfigError(`-e @${file}: cannot read file (${(e as Error).message})`, { file });
       });
       part = parseExtraFile(text, file);
     } else part = parseExtraValue(value);
-    Object.assign(out.vars, part.vars);
-    Object.assign(out.sources, part.sources);
+    assignOwn(out.vars, part.vars);
+    assignOwn(out.sources, part.sources);
   }
   return out;
 }

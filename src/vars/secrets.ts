@@ -3,7 +3,7 @@
  * variable, a property of its objects, the items of its arrays). Their values are collected for the
  * run's redactor, and validation never quotes them back. Pure.
  */
-import type { SchemaNode } from "./describe.js";
+import type { SchemaNode } from "../schema/describe.js";
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);

@@ -5,10 +5,11 @@
  */
 import type { ValidateFunction } from "ajv";
 import { ConfigError, type Location } from "../errors.js";
-import { createAjv, explainAjvErrors } from "./ajv.js";
-import type { SchemaNode } from "./describe.js";
+import { createAjv, explainAjvErrors } from "../schema/ajv.js";
+import type { SchemaNode } from "../schema/describe.js";
+import { setOwn } from "../text/own.js";
 import { isSecretPath } from "./secrets.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean } from "../schema/suggest.js";
 
 /** Where a variable was set. `extra` marks `-e`, where an unknown name is always an error. */
 export interface VarSource extends Location {
@@ -89,7 +90,7 @@ export function validateVars(
 
   for (const [name, value] of Object.entries(input)) {
     if (Object.hasOwn(schema.properties, name)) {
-      vars[name] = value;
+      setOwn(vars, name, value);
       continue;
     }
     const fromExtra = Object.hasOwn(sources, name) && sources[name]?.extra === true;
@@ -100,7 +101,8 @@ export function validateVars(
     );
   }
   for (const [name, prop] of Object.entries(schema.properties)) {
-    if (!Object.hasOwn(vars, name) && prop.default !== undefined) vars[name] = structuredClone(prop.default);
+    if (!Object.hasOwn(vars, name) && prop.default !== undefined)
+      setOwn(vars, name, structuredClone(prop.default));
   }
 
   const validate = compile(schema);

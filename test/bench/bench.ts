@@ -2,6 +2,7 @@
 //   flock /tmp/ops-lab.lock npm run bench                      # 20 hosts, 5 no-op runs, 2 fresh runs
 //   flock /tmp/ops-lab.lock npm run bench -- --smoke           # CI: 2 hosts, 1 run each, writes no docs
 //   flock /tmp/ops-lab.lock npm run bench -- --hosts 5 --runs 3 --fresh-runs 1 --skip ansible
+//   npm run bench -- --inventory-scale [1000,5000,20000]      # inventory loading only, no lab
 // Run it under the lab lock: it resizes the shared lab. Exits non-zero when any measured run fails.
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { describeMachine } from "./machine.js";
 import { writeReport, renderSection } from "./report.js";
 import { REPO_ROOT } from "./runners.js";
 import { measureAll, type Plan } from "./measure.js";
+import { DEFAULT_SIZES, measureInventoryScale, SCALE_HEADERS, scaleRows } from "./inventory-scale.js";
 import {
   BREAKDOWN_HEADERS,
   TARGET_HEADERS,
@@ -31,7 +33,10 @@ const USAGE = `usage: npm run bench -- [--hosts N] [--runs R] [--fresh-runs F] [
   --skip LIST     leave out measurements: ops, ansible, fresh (comma-separated)
   --out FILE      where to write the report (default docs/BENCHMARKS.md; none with --smoke); "none" writes none
   --simulate LIST sizes (comma-separated, e.g. 100,1000) of a no-op run with the fake transport: control-side
-                  CPU per host and peak memory, no lab needed (--unreachable: hosts that refuse instead)`;
+                  CPU per host and peak memory, no lab needed (--unreachable: hosts that refuse instead)
+  --inventory-scale [SIZES]
+                  only time and peak RSS of loading generated inventories (default 1000,5000,20000
+                  hosts); needs no lab and writes no docs`;
 
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -86,7 +91,22 @@ function parsePlan(argv: string[]): (Plan & { out: string | undefined; simulate?
   };
 }
 
+/** `--inventory-scale` alone, or followed by comma-separated sizes; undefined when not asked for. */
+function scaleSizes(argv: string[]): number[] | undefined {
+  const at = argv.indexOf("--inventory-scale");
+  if (at < 0) return undefined;
+  const next = argv[at + 1];
+  if (next === undefined || next.startsWith("--")) return DEFAULT_SIZES;
+  return next.split(",").map((s) => positive("inventory-scale", s, 0));
+}
+
 async function main(argv: string[]): Promise<number> {
+  const sizes = scaleSizes(argv);
+  if (sizes !== undefined) {
+    const points = await measureInventoryScale(sizes);
+    process.stdout.write(renderText(SCALE_HEADERS, scaleRows(points)) + "\n");
+    return 0;
+  }
   const plan = parsePlan(argv);
   if (plan === undefined) {
     process.stdout.write(USAGE + "\n");

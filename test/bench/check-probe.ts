@@ -4,6 +4,7 @@
 import { builtinVariableNames } from "../../playbooks/index.js";
 import { gatesOf } from "../../src/checks/batch.js";
 import { loadDrift } from "../../src/cli/check-command.js";
+import { loadInventory } from "../../src/inventory/load.js";
 import { utcDay } from "../../src/compliance/apply-waivers.js";
 import { compliancePlaybook } from "../../src/compliance/compliance-playbook.js";
 import { loadPolicy } from "../../src/compliance/policy.js";
@@ -15,7 +16,7 @@ import { buildWork } from "../../src/run/work.js";
 
 /** The probe for the first host of the inventory (every lab host gets the same one). */
 export async function checkProbe(inventoryFile: string): Promise<string> {
-  const { drift, driftIds } = await loadDrift();
+  const { drift, driftIds } = await loadDrift(await loadInventory(inventoryFile));
   const setup = { policy: loadPolicy(undefined, driftIds), waivers: [], today: utcDay(new Date()), drift };
   const loaded = [{ playbook: compliancePlaybook(setup) }];
   const prepared = await prepareRun({

@@ -3,7 +3,7 @@
  * exit code 1, no stack trace, and nothing contacted (the hosts are unroutable documentation addresses).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ops, type OpsResult } from "./helpers/ops-cli.js";
@@ -100,6 +100,28 @@ describe("ops CLI: bad input", function () {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /--forks/);
   });
+
+  it("hostile and careless input: exit 1 with a message, never all hosts, a hang or a stack", async () => {
+    const inv = inventoryFile(GOOD);
+    const run = (...args: string[]) => ops(["run", "install-engine", "-i", inv, "--check", ...args]);
+    assertConfigError(await run("--limit", ""), /--limit: the pattern is empty/);
+    assertConfigError(await run("--limit", "__proto__"), /no host or group matches '__proto__'/);
+    assertConfigError(await run("--limit", "constructor"), /no host or group matches 'constructor'/);
+    assertConfigError(await run("-e", "@/dev/zero"), /\/dev\/zero: -e @file is a device, not a regular file/);
+    assertConfigError(
+      await run("-e", '{"docker_daemon_options": {"max-concurrent-downloads": 1e400}}'),
+      /must be a finite number, got 1e400/,
+    );
+    assertConfigError(
+      await run("-e", '{"registry_mirrors": ["ftp://x"]}'),
+      /registry_mirrors\[0\] must be an http\(s\) URL such as https:\/\/mirror\.example\.com, got "ftp:\/\/x"/,
+    );
+    for (const forks of ["1e3", "0x10", " 5", "5.0", "1001"]) {
+      const r = await run("--forks", forks);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /--forks.*whole number from 1 to 1000/);
+    }
+  });
 });
 
 describe("ops CLI: a user's playbook with mistakes in it", function () {
@@ -118,12 +140,13 @@ describe("ops CLI: a user's playbook with mistakes in it", function () {
   }
 
   it("a notify no handler answers: exit 1 naming the file and the line of the notify", async () => {
-    const r = await ops(["run", fixture("unknown-notify.ts"), "-i", inventoryFile(GOOD)]);
-    assertConfigError(
-      r,
-      new RegExp(`${fixture("unknown-notify.ts")}:11\\b`),
-      /notifies handler 'restart-ap'/,
-    );
+    const file = fixture("unknown-notify.ts");
+    const line =
+      readFileSync(file, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes('"restart-ap"')) + 1;
+    const r = await ops(["run", file, "-i", inventoryFile(GOOD)]);
+    assertConfigError(r, new RegExp(`${file}:${line}\\b`), /notifies handler 'restart-ap'/);
   });
 
   it("an async factory, and a module compiled as CommonJS, both load", async () => {

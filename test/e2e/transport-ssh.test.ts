@@ -314,7 +314,7 @@ describe("ssh transport against a real sshd", function () {
     try {
       await assert.rejects(open(root(), options({ hostKeyPolicy: "accept-new" })), (e: ConnectError) => {
         assert.ok(e instanceof ConnectError, String(e));
-        assert.equal(e.message, `known_hosts ${knownHosts()} is a directory, not a file`);
+        assert.equal(e.message, `known_hosts ${knownHosts()} is a directory, not a regular file`);
         return true;
       });
     } finally {

@@ -229,6 +229,48 @@ describe("ops verify (lab)", function () {
     assert.match(junit.stdout, /<testsuite name="ghost" tests="1" failures="0" errors="1"/);
   });
 
+  it("ops run --verify judges the checks on the state the run left, in one more round trip", async () => {
+    const r =
+      await $`node bin/ops.js run install-engine --verify --inventory ${lab.inventoryFile} --known-hosts ${lab.knownHostsFile} --output json`.nothrow();
+    const report = reportOf(r.stdout);
+    assert.equal(r.exitCode, 0, r.stdout.slice(-2000));
+    for (const h of report.hosts) {
+      assert.equal(h.status, "passed", h.host);
+      assert.equal(h.checks.length, 14);
+      assert.equal(h.commands, 2, "the no-op probe, then the checks");
+    }
+    await assertNothingLeft();
+  });
+
+  it("a mirror written in mixed case converges in one run, then is a no-op, then passes verify", async () => {
+    const host = hosts[2]!;
+    // A name for the lab's mirror, so its host part can have capitals (dockerd reports it lower-cased).
+    await hostExec(
+      host.name,
+      `grep -q Mirror.Lab /etc/hosts || echo '${lab.mirrorUrl.replace(/^https?:\/\//, "").split(":")[0]} Mirror.Lab' >> /etc/hosts`,
+    );
+    const mixed = JSON.stringify({ registry_mirrors: ["http://Mirror.Lab:5000"] });
+    const run = () =>
+      $`node bin/ops.js run install-engine --inventory ${lab.inventoryFile} --known-hosts ${lab.knownHostsFile} --limit ${host.name} -e ${mixed} --output json`.nothrow();
+    try {
+      const first = await run();
+      assert.equal(first.exitCode, 0, first.stdout.slice(-2000));
+      const second = await run();
+      const done = reportOf(second.stdout).hosts[0];
+      assert.equal(second.exitCode, 0);
+      assert.equal(done?.commands, 1, "the second run is a one-command no-op");
+      const { code, report } = await verify(["--limit", host.name, "-e", mixed]);
+      const mirrors = report.hosts[0]?.checks.find((c) => c.id === "config.registry-mirrors");
+      assert.equal(mirrors?.status, "pass", mirrors?.message);
+      assert.equal(code, 0);
+    } finally {
+      const back =
+        await $`node bin/ops.js run install-engine --inventory ${lab.inventoryFile} --known-hosts ${lab.knownHostsFile} --limit ${host.name} --output json`.nothrow();
+      assert.equal(back.exitCode, 0, back.stdout.slice(-1000));
+    }
+    await assertNothingLeft();
+  });
+
   it("Ctrl-C mid-run removes what the run created", async () => {
     const child =
       $`node bin/ops.js verify --inventory ${lab.inventoryFile} --known-hosts ${lab.knownHostsFile}`.nothrow();

@@ -41,5 +41,9 @@ export const MIRROR_CONTAINER = "ops-lab-mirror";
 /** The password of the `opspw` account, whose sudo asks for one. Lab-only, not a secret. */
 export const SUDO_PASSWORD = "lab-sudo-pass";
 
+/** The account that logs in with a password over SSH (no key), for ops init. Lab-only, not a secret. */
+export const PASSWORD_USER = "opsinit";
+export const PASSWORD_LOGIN_PASSWORD = "lab-init-pass";
+
 export type HostKind = "el9" | "debian12";
 export const HOST_KINDS: readonly HostKind[] = ["el9", "debian12"];

@@ -28,6 +28,8 @@ export interface LabInfo {
   mirrorUrl: string;
   /** Password of the `opspw` account (its sudo asks for it). */
   sudoPassword: string;
+  /** The account that logs in with a password over SSH (no authorized key), passwordless sudo. */
+  passwordUser: { name: string; password: string };
   subnet: string;
 }
 

@@ -11,6 +11,8 @@ import {
   LAB_DIR,
   MIRROR_ADDRESS,
   NETWORK,
+  PASSWORD_LOGIN_PASSWORD,
+  PASSWORD_USER,
   REPO_ADDRESS,
   STATE_DIR,
   SUBNET,
@@ -114,6 +116,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     hubRegistry: `${HUB_ADDRESS}:5000`,
     mirrorUrl: `http://${MIRROR_ADDRESS}:5000`,
     sudoPassword: SUDO_PASSWORD,
+    passwordUser: { name: PASSWORD_USER, password: PASSWORD_LOGIN_PASSWORD },
     subnet: SUBNET,
   };
   writeState(info);

@@ -1,6 +1,8 @@
 // Builds library/busybox, library/registry:2 and library/nginx with no internet: FROM scratch images
 // holding Debian binaries and the shared libraries ldd lists for them. Tagged ops-lab/<name>:<hash>.
-import { chmodSync, cpSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+// The `-sh` variants are the same registry and nginx images plus busybox's applets (sh, wget...),
+// as the official images carry a shell and an HTTP client: compose health checks run them.
+import { chmodSync, cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CACHE_DIR, LAB_DIR } from "./config.js";
 import { ensureDebs, type DebName } from "./debs.js";
@@ -8,14 +10,22 @@ import { imageExists } from "./docker.js";
 import { hashInputs } from "./hash.js";
 import { $, timed } from "./sh.js";
 
-export type ServiceImage = "busybox" | "registry" | "nginx";
+export type ServiceImage = "busybox" | "registry" | "nginx" | "registry-sh" | "nginx-sh";
+type BaseImage = "busybox" | "registry" | "nginx";
 
 /** The binary each image is built around: [package, path inside the package, path inside the image]. */
-const BINARIES: Record<ServiceImage, [DebName, string, string]> = {
+const BINARIES: Record<BaseImage, [DebName, string, string]> = {
   busybox: ["busybox-static", "bin/busybox", "bin/busybox"],
   registry: ["docker-registry", "usr/bin/docker-registry", "bin/registry"],
   nginx: ["nginx", "usr/sbin/nginx", "usr/sbin/nginx"],
 };
+
+/** The image folder (images/<base>) a name is built from, and whether busybox's applets are added. */
+function variant(name: ServiceImage): { base: BaseImage; busybox: boolean } {
+  if (name === "registry-sh") return { base: "registry", busybox: true };
+  if (name === "nginx-sh") return { base: "nginx", busybox: true };
+  return { base: name, busybox: name === "busybox" };
+}
 
 /** Copies the libraries `ldd` resolves for a binary (on this bookworm machine) into the image root. */
 async function copyLibraries(binary: string, rootfs: string): Promise<void> {
@@ -32,19 +42,22 @@ async function copyLibraries(binary: string, rootfs: string): Promise<void> {
 }
 
 /** Adds the rest of each image's file system: applet links, writable dirs. */
-async function finishRootfs(name: ServiceImage, rootfs: string): Promise<void> {
-  const dirs: Record<ServiceImage, string[]> = {
+async function finishRootfs(name: ServiceImage, rootfs: string, busyboxRoot: string): Promise<void> {
+  const { base, busybox } = variant(name);
+  const dirs: Record<BaseImage, string[]> = {
     busybox: ["tmp", "root", "srv"],
     registry: ["var/lib/registry", "tmp"],
     nginx: ["var/log/nginx", "var/lib/nginx", "run", "tmp"],
   };
-  for (const d of dirs[name]) mkdirSync(join(rootfs, d), { recursive: true });
+  for (const d of dirs[base]) mkdirSync(join(rootfs, d), { recursive: true });
   chmodSync(join(rootfs, "tmp"), 0o1777);
-  if (name === "busybox") {
+  if (busybox) {
+    if (base !== "busybox") cpSync(join(busyboxRoot, "bin/busybox"), join(rootfs, "bin/busybox"));
     const list = await $`${join(rootfs, "bin/busybox")} --list-full`;
     for (const applet of list.stdout.split("\n").filter((a) => a !== "" && a !== "bin/busybox")) {
       mkdirSync(join(rootfs, dirname(applet)), { recursive: true });
-      symlinkSync("/bin/busybox", join(rootfs, applet));
+      // The image's own binaries (sbin/nginx...) win over an applet of the same name.
+      if (!existsSync(join(rootfs, applet))) symlinkSync("/bin/busybox", join(rootfs, applet));
     }
   }
 }
@@ -52,9 +65,12 @@ async function finishRootfs(name: ServiceImage, rootfs: string): Promise<void> {
 /** Returns `ops-lab/<name>:<hash>`, building it when missing. */
 export async function ensureServiceImage(name: ServiceImage): Promise<string> {
   const debs = await ensureDebs();
-  const [pkg, from, to] = BINARIES[name];
-  const source = join(LAB_DIR, "images", name);
-  const ref = `ops-lab/${name}:${hashInputs([{ path: source }, debs[pkg].deb])}`;
+  const { base, busybox } = variant(name);
+  const [pkg, from, to] = BINARIES[base];
+  const source = join(LAB_DIR, "images", base);
+  // The base images' hashes are the ones they always had (nothing running is rebuilt).
+  const extra = busybox && base !== "busybox" ? [debs["busybox-static"].deb] : [];
+  const ref = `ops-lab/${name}:${hashInputs([{ path: source }, debs[pkg].deb, ...extra])}`;
   if (await imageExists(ref)) return ref;
   await timed(`building image ${ref}`, async () => {
     const context = join(CACHE_DIR, "context", name);
@@ -64,7 +80,7 @@ export async function ensureServiceImage(name: ServiceImage): Promise<string> {
     mkdirSync(join(rootfs, dirname(to)), { recursive: true });
     cpSync(join(debs[pkg].root, from), join(rootfs, to));
     await copyLibraries(join(rootfs, to), rootfs);
-    await finishRootfs(name, rootfs);
+    await finishRootfs(name, rootfs, debs["busybox-static"].root);
     const env = { ...process.env, DOCKER_BUILDKIT: "0" };
     await $({ env })`docker build -q --label ops-lab-image=1 -t ${ref} ${context}`;
     rmSync(context, { recursive: true, force: true });

@@ -21,6 +21,9 @@ const SEED: [ServiceImage, string, string][] = [
   ["busybox", "library/busybox", "latest"],
   ["registry", "library/registry", "2"],
   ["nginx", "library/nginx", "latest"],
+  // With busybox (sh, wget) for compose health checks: what deploy-registry's e2e test runs.
+  ["registry-sh", "library/registry", "2.8.2"],
+  ["nginx-sh", "library/nginx", "1.22.1"],
 ];
 
 export async function ensureNetwork(): Promise<void> {

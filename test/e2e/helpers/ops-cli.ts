@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { HostSummary, OpsEvent } from "../../../src/events.js";
 
-const BIN = fileURLToPath(new URL("../../../bin/ops.js", import.meta.url));
+/** The CLI as a user runs it. */
+export const BIN = fileURLToPath(new URL("../../../bin/ops.js", import.meta.url));
 
 export interface OpsResult {
   code: number;
@@ -20,16 +21,21 @@ export interface OpsResult {
  *   mid-run (send SIGINT after the first step, say).
  * @param wrap a command that runs ops in another setting, ops's own command line appended to it
  *   (another user: `["setpriv", "--reuid=65534", …]`, another mount namespace: `["unshare", …]`).
+ * @param env the process environment (default: this one), e.g. another HOME.
  */
 export function ops(
   args: readonly string[],
   input = "",
   onEvent?: (event: OpsEvent, child: ChildProcess) => void,
   wrap: readonly string[] = [],
+  env?: NodeJS.ProcessEnv,
 ): Promise<OpsResult> {
   return new Promise((resolve, reject) => {
     const [command, ...prefix] = [...wrap, process.execPath];
-    const child = spawn(command as string, [...prefix, BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command as string, [...prefix, BIN, ...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(env ? { env } : {}),
+    });
     let stdout = "";
     let stderr = "";
     let seen = 0;

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { failedHosts, parseAnsibleRecap, parseMaxRss, parseOpsOutput } from "../../../test/bench/parse.js";
+import { failedHosts, parseAnsibleRecap, parseMaxRss, parseOpsOutput } from "../../bench/parse.js";
 
 const host = (name: string, status: string, commands: number) => ({
   host: name,

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { existsSync } from "node:fs";
-import { GNU_TIME, tail, timed } from "../../../test/bench/proc.js";
+import { GNU_TIME, tail, timed } from "../../bench/proc.js";
 
 describe("bench process runner", () => {
   it("returns a non-zero exit instead of hiding it, with output and a wall time", async () => {

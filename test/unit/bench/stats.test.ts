@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ratio, relativeSpread, summarize } from "../../../test/bench/stats.js";
+import { ratio, relativeSpread, summarize } from "../../bench/stats.js";
 
 describe("bench stats", () => {
   it("takes the middle sample of an odd count, unsorted input", () => {

@@ -1,14 +1,8 @@
 import { strict as assert } from "node:assert";
-import { renderSection, spliceSection, BEGIN, END } from "../../../test/bench/report.js";
-import {
-  formatBytes,
-  formatMs,
-  formatSummary,
-  judgeTargets,
-  type Results,
-} from "../../../test/bench/results.js";
-import { summarize } from "../../../test/bench/stats.js";
-import { renderMarkdown, renderText, stepRows, targetRows, timeRows } from "../../../test/bench/table.js";
+import { renderSection, spliceSection, BEGIN, END } from "../../bench/report.js";
+import { formatBytes, formatMs, formatSummary, judgeTargets, type Results } from "../../bench/results.js";
+import { summarize } from "../../bench/stats.js";
+import { renderMarkdown, renderText, stepRows, targetRows, timeRows } from "../../bench/table.js";
 
 const RESULTS: Results = {
   hosts: 20,

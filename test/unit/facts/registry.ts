@@ -1,14 +1,17 @@
 /** Maps a fixture folder name (and the case's args) to the fact it exercises. */
 import type { Fact } from "../../../src/facts/fact.js";
+import { diskFree } from "../../../src/facts/disk-free.js";
 import { dockerInfo } from "../../../src/facts/docker-info.js";
 import { file } from "../../../src/facts/file.js";
 import { group, users } from "../../../src/facts/group.js";
+import { hostname } from "../../../src/facts/hostname.js";
 import { kernel } from "../../../src/facts/kernel.js";
 import { lock } from "../../../src/facts/lock.js";
 import { osRelease } from "../../../src/facts/os-release.js";
 import { packageManager } from "../../../src/facts/package-manager.js";
 import { rpmGpgKeys } from "../../../src/facts/rpm-gpg-keys.js";
 import { rpmPackages } from "../../../src/facts/rpm-packages.js";
+import { sudo } from "../../../src/facts/sudo.js";
 import { systemdUnit } from "../../../src/facts/systemd-unit.js";
 import { urlContent } from "../../../src/facts/url-content.js";
 import { auditRules } from "../../../src/compliance/facts/audit-rules.js";
@@ -17,6 +20,9 @@ import { containers } from "../../../src/compliance/facts/containers.js";
 import { dockerFiles } from "../../../src/compliance/facts/docker-files.js";
 import { dockerdCmdline } from "../../../src/compliance/facts/dockerd-cmdline.js";
 import { mounts } from "../../../src/compliance/facts/mounts.js";
+import { urlTimings } from "../../../src/facts/url-timings.js";
+import { listeningPorts } from "../../../src/facts/listening-ports.js";
+import { composeState } from "../../../src/registry/compose-fact.js";
 
 export interface FactArgs {
   names?: string[];
@@ -24,6 +30,8 @@ export interface FactArgs {
   path?: string;
   url?: string;
   skipIfKeyId?: string;
+  urls?: string[];
+  timeoutSeconds?: number;
 }
 
 const arg = (a: FactArgs, key: keyof FactArgs): string => {
@@ -51,4 +59,10 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   mounts: () => mounts,
   "audit-rules": () => auditRules,
   "docker-bridge": () => bridgeNetwork,
+  hostname: () => hostname,
+  sudo: () => sudo,
+  "disk-free": () => diskFree,
+  "url-timings": (a) => urlTimings(a.urls ?? [], a.timeoutSeconds),
+  "listening-ports": () => listeningPorts,
+  "compose-state": (a) => composeState(arg(a, "name")),
 };

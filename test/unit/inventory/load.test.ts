@@ -167,10 +167,10 @@ describe("loadInventory: errors name the file, the dot-path and the line", () =>
     ]);
   });
 
-  it("rejects duplicate keys", async () => {
+  it("rejects duplicate keys at the repeated key's line, naming the first", async () => {
     const file = `${FIX}/broken/duplicate.yaml`;
     assert.deepEqual(await failures(file), [
-      ["malformed YAML: Map keys must be unique", { file, line: 3 }, undefined],
+      ["malformed YAML: Map keys must be unique ('el9-1' is also on line 3)", { file, line: 4 }, undefined],
     ]);
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { validateInventory, validateVarsFile } from "../../../src/inventory/validate.js";
-import { parseYaml } from "../../../src/inventory/yaml-source.js";
+import { parseYaml } from "../../../src/text/yaml-source.js";
 
 /** [message, path, line] of each problem of an inline inventory. */
 function problems(yaml: string) {

@@ -85,3 +85,22 @@ describe("summaryText", () => {
     assert.match(text, /1 would change/);
   });
 });
+
+describe("a step whose output is its result", () => {
+  it("is printed under the change", () => {
+    let out = "";
+    const sink = linesReporter({ write: (t) => (out += t), check: false, diff: false, verbose: false });
+    sink({
+      kind: "step-ran",
+      host: "reg",
+      resource: "registry-gc",
+      description: "garbage-collect the registry",
+      ms: 4200,
+      output: "ops-gc bytes_before=31500000 bytes_after=2000 tags_removed=1",
+    });
+    assert.match(
+      out,
+      /^reg: changed: garbage-collect the registry \(4\.2s\)\n {2}\| ops-gc bytes_before=31500000/m,
+    );
+  });
+});

@@ -9,6 +9,18 @@ import { packages, type PackagesOptions } from "../../../src/resources/packages.
 import { preflight, type PreflightOptions } from "../../../src/resources/preflight.js";
 import { service, type ServiceOptions } from "../../../src/resources/service.js";
 import { template, type TemplateOptions } from "../../../src/resources/template.js";
+import { directory, type DirectoryOptions } from "../../../src/resources/directory.js";
+import { registryGc } from "../../../src/registry/gc-resource.js";
+import {
+  registryAbsent,
+  registryPreflight,
+  registryStack,
+  unitsAbsent,
+  type AbsentOptions,
+  type RegistryPreflightOptions,
+  type StackOptions,
+} from "../../../src/registry/stack-resource.js";
+import { trustRegistry, type TrustedRegistry } from "../../../src/registry/trust.js";
 
 /** Args come from JSON: the shapes are the options types, checked by the resources themselves. */
 type Args = Record<string, unknown>;
@@ -23,4 +35,16 @@ export const RESOURCES: Record<string, (args: Args) => Resource> = {
   "group-members": (a) => groupMembers(a as unknown as GroupMembersOptions),
   preflight: (a) => preflight(a as PreflightOptions),
   "engine-check": (a) => engineCheck(a as EngineCheckOptions),
+  directory: (a) => directory(a as unknown as DirectoryOptions),
+  "registry-preflight": (a) => registryPreflight(a as unknown as RegistryPreflightOptions),
+  "registry-stack": (a) => registryStack(a as unknown as StackOptions),
+  "registry-absent": (a) => registryAbsent(a as unknown as AbsentOptions),
+  "registry-gc": (a) => registryGc(String(a.dir)),
+  "units-absent": (a) => unitsAbsent(a.units as string[]),
+  // One resource per case: the first the registry is trusted through.
+  "trust-registry": (a) => {
+    const [first] = trustRegistry(a as unknown as TrustedRegistry);
+    if (first === undefined) throw new Error("trustRegistry gave no resource");
+    return first;
+  },
 };

@@ -30,4 +30,26 @@ describe("HostCleanups", () => {
     assert.deepEqual(await cleanups.runAll(50), ["fine"]);
     assert.ok(Date.now() - t0 < 1000);
   });
+
+  it("a release its host started is waited for by a last-resort runAll, and runs once", async () => {
+    const cleanups = new HostCleanups();
+    let answer: (r: ExecResult) => void = () => undefined;
+    const a = new FakeTransport("a", () => new Promise<ExecResult>((r) => (answer = r)));
+    const b = new FakeTransport("b", () => ({ code: 0, stdout: "", stderr: "" }));
+    cleanups.add("a", a, "release-a", "lock");
+    cleanups.add("b", b, "release-b", "lock");
+    // Host a finished and releases its lock; then a second signal asks for everything at once.
+    cleanups.start("lock", "a");
+    assert.deepEqual(b.calls, [], "only host a's cleanups started");
+    let ended = false;
+    const all = cleanups.runAll(5_000).then((hosts) => ((ended = true), hosts));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(ended, false, "runAll did not wait for the release in flight");
+    answer({ code: 0, stdout: "", stderr: "" });
+    assert.deepEqual((await all).sort(), ["a", "b"]);
+    assert.deepEqual(
+      a.calls.map((c) => c.script),
+      ["release-a"],
+    );
+  });
 });

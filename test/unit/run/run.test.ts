@@ -9,6 +9,7 @@ import type { HostJob } from "../../../src/run/host-pipeline.js";
 import { Redactor } from "../../../src/run/redact.js";
 import { runHosts } from "../../../src/run/run.js";
 import { FakeTransport, fakeConnector, type FakeOptions } from "../../../src/transport/fake.js";
+import type { ExecResult } from "../../../src/transport/transport.js";
 import { answerProbe, type RawFacts } from "../../helpers/fake-host.js";
 
 const marker: Fact<string> = { name: "marker", probe: "cat /etc/marker", parse: (s) => s.trim() };
@@ -206,5 +207,50 @@ describe("runHosts: the host pipeline with the fake transport", () => {
     assert.equal(byHost("b").status, "not-started");
     assert.ok(!events.some((e) => e.kind === "host-failed"), "a host not started is not a failure");
     assert.equal(code, 130);
+  });
+
+  it("a step marked showOutput reports the end of what it printed; others do not", async () => {
+    const a = new FakeTransport("a", (script) => {
+      const probe = answerProbe(script, { lock: "unlocked", marker: "old" });
+      if (probe) return probe;
+      return { code: 0, stdout: "noise\nops-gc bytes_before=10 bytes_after=2\n", stderr: "" };
+    });
+    const gc: Resource = {
+      id: "gc",
+      facts: [marker],
+      plan: () => change({ description: "collect", script: "gc.sh", showOutput: true }),
+    };
+    const { byHost, events } = await run({ a }, [job("a", [gc, markerResource("v2")])]);
+    assert.deepEqual(
+      byHost("a").applied.map((s) => s.output),
+      ["noise\nops-gc bytes_before=10 bytes_after=2", undefined],
+    );
+    assert.ok(events.some((e) => e.kind === "step-ran" && e.output?.includes("bytes_after=2")));
+  });
+
+  it("an exit at once (second signal, fatal error) while a host releases its lock waits for that release", async () => {
+    const cleanups = new HostCleanups();
+    let release: (r: ExecResult) => void = () => undefined;
+    let lastResort: Promise<string[]> | undefined;
+    const a = new FakeTransport("a", (script) => {
+      const probe = answerProbe(script, { lock: "unlocked", marker: "old" });
+      if (probe) return probe;
+      if (!script.includes("rm -f /run/ops.lock")) return { code: 0, stdout: "", stderr: "" };
+      // The release is on its way to the host when the process is told to end now.
+      setImmediate(() => (lastResort = cleanups.runAll(5_000)));
+      return new Promise<ExecResult>((r) => (release = r));
+    });
+    const running = runHosts(
+      [job("a", [markerResource("v2")])],
+      { command: "run", playbook: "t", apply: true, forks: 1, runId: "run1", startedAt: "t", owner: "me" },
+      { connect: () => Promise.resolve(a), emit: () => undefined, now: () => 0, cleanups },
+    );
+    while (lastResort === undefined) await new Promise((r) => setTimeout(r, 5));
+    const first = await Promise.race([lastResort, new Promise((r) => setTimeout(() => r("waiting"), 50))]);
+    assert.equal(first, "waiting", "the exit did not wait for the lock release in flight");
+    release({ code: 0, stdout: "", stderr: "" });
+    assert.deepEqual(await lastResort, ["a"]);
+    await running;
+    assert.equal(a.calls.filter((c) => c.script.includes("rm -f /run/ops.lock")).length, 1, "released once");
   });
 });

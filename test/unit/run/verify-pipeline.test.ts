@@ -221,3 +221,60 @@ describe("verify on the one pipeline", () => {
     assert.deepEqual(cleanups.hosts, []);
   });
 });
+
+describe("ops run --verify: checks after applying", () => {
+  it("judges the checks in one more round trip after the steps, under the lock", async () => {
+    const marker = { name: "marker", probe: "cat /etc/marker", parse: (s: string) => s.trim() };
+    const resource = {
+      id: "file:/etc/marker",
+      facts: [marker],
+      plan: (f: { get: (x: typeof marker) => string }) =>
+        f.get(marker) === "v2"
+          ? ({ kind: "noop", reason: "ok" } as const)
+          : ({ kind: "change", steps: [{ description: "write v2", script: "write-marker" }] } as const),
+    };
+    const web1 = new FakeTransport("web1", (script) => {
+      const answered = answerBatch(script, (s) =>
+        s.name === "lock"
+          ? { code: 0, output: "unlocked" }
+          : s.name === "marker"
+            ? { code: 0, output: "old" }
+            : sectionOutput(s, false),
+      );
+      return answered ?? { code: 0, stdout: "", stderr: "" };
+    });
+    const j: HostJob = {
+      host: inventoryHost("web1"),
+      work: () => ({ resources: [resource], handlers: [], checks: engineChecksFor({}, "post1") }),
+    };
+    const connect = fakeConnector({ web1 });
+    const result = await runHosts(
+      [j],
+      {
+        command: "run",
+        playbook: "p",
+        apply: true,
+        forks: 1,
+        runId: "post1",
+        startedAt: "t",
+        owner: "me",
+        checksAfterApply: true,
+      },
+      { connect: (h) => connect(h.name), emit: () => undefined, now: () => 0, cleanups: new HostCleanups() },
+    );
+    const scripts = web1.calls.map((c) => c.script);
+    const firstProbe = readBatch(scripts[0] ?? "");
+    assert.ok(
+      firstProbe && !firstProbe.sections.some((s) => s.probe.includes("docker pull")),
+      "no check in the first probe",
+    );
+    const step = scripts.indexOf("write-marker");
+    const checks = scripts.findIndex((s) =>
+      readBatch(s)?.sections.some((x) => x.probe.includes("docker pull")),
+    );
+    assert.ok(step > 0 && checks > step, "the checks ran after the step");
+    assert.match(scripts.at(-1) ?? "", /rm -f \/run\/ops\.lock/, "and the lock was released after them");
+    assert.equal(result.hosts[0]?.checks.length, allChecks.length);
+    assert.equal(result.hosts[0]?.status, "changed");
+  });
+});

@@ -47,3 +47,27 @@ describe("secret variables", () => {
     assert.doesNotMatch(text, /short|has space/);
   });
 });
+
+describe("validateVars with names that are Object.prototype members", () => {
+  it("a variable named __proto__ or constructor stays an ordinary name: never a prototype, never known", () => {
+    const s = Type.Object(
+      { docker_version: Type.String({ default: "" }) },
+      { "x-ops-prefixes": ["docker_"] },
+    ) as unknown as VarsSchema;
+    const input = JSON.parse('{"__proto__": {"docker_version": "24.0.7"}, "constructor": "x"}') as Record<
+      string,
+      unknown
+    >;
+    const extra = { file: "-e", extra: true };
+    const sources = JSON.parse('{"__proto__": {}, "constructor": {}}') as Record<string, typeof extra>;
+    for (const k of Object.keys(sources))
+      Object.defineProperty(sources, k, { value: extra, enumerable: true });
+    const { vars, errors } = validateVars(s, input, sources);
+    assert.equal(Object.getPrototypeOf(vars), Object.prototype);
+    assert.equal(vars.docker_version, "");
+    assert.deepEqual(errors.map((e) => e.message).sort(), [
+      "unknown variable '__proto__'",
+      "unknown variable 'constructor'",
+    ]);
+  });
+});

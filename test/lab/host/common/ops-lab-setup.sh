@@ -13,10 +13,15 @@ systemctl disable apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e
 systemctl mask getty@tty1.service console-getty.service systemd-modules-load.service \
   sys-kernel-config.mount sys-kernel-debug.mount sys-kernel-tracing.mount 2>/dev/null || true
 
-# Accounts: root (key), ops (key, passwordless sudo), opspw (key, sudo asks for a password).
+# Accounts: root (key), ops (key, passwordless sudo), opspw (key, sudo asks for a password),
+# opsinit (password login, passwordless sudo; see below).
 useradd -m -s /bin/bash ops
 useradd -m -s /bin/bash opspw
 echo 'opspw:lab-sudo-pass' | chpasswd
+# opsinit: logs in with a PASSWORD over SSH (sshd_config.d/zz-ops-lab-password.conf), passwordless sudo,
+# and no authorized key: what `ops init` meets on a host that only has a password.
+useradd -m -s /bin/bash opsinit
+echo 'opsinit:lab-init-pass' | chpasswd
 chmod 0440 /etc/sudoers.d/ops-lab
 for home in /root /home/ops /home/opspw; do
   install -d -m 0700 "$home/.ssh"

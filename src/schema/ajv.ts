@@ -35,6 +35,16 @@ function segmentsOf(instancePath: string): string[] {
     .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
+/** The `x-expected` wording of a string node, else the rule it broke in words. */
+function describeForm(node: SchemaNode, error: ErrorObject): string {
+  if (typeof node["x-expected"] === "string") return `must be ${node["x-expected"]}`;
+  const limit = Number(error.params.limit);
+  if (error.keyword === "minLength")
+    return limit === 1 ? "must not be empty" : `must be at least ${limit} characters`;
+  if (error.keyword === "maxLength") return `must be at most ${limit} characters`;
+  return `must match the pattern ${String(error.params.pattern)}`;
+}
+
 function explain(error: ErrorObject): SchemaProblem {
   const segments = segmentsOf(error.instancePath);
   const node = (error.parentSchema ?? {}) as SchemaNode;
@@ -55,6 +65,11 @@ function explain(error: ErrorObject): SchemaProblem {
     case "anyOf":
     case "oneOf":
       return { segments, problem: `must be ${describeExpected(node)}, got ${typeOfValue(error.data)}` };
+    case "pattern":
+    case "minLength":
+    case "maxLength":
+      // A string of the wrong form: "must be a string" would be false; say which form is wanted.
+      return { segments, problem: `${describeForm(node, error)}, got ${showValue(error.data)}` };
     default:
       // A value of the right type that breaks a bound or an enum: show the value itself.
       return { segments, problem: `must be ${describeExpected(node)}, got ${showValue(error.data)}` };

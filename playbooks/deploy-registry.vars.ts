@@ -1,0 +1,162 @@
+/**
+ * The variables of deploy-registry (and of registry-gc, which reads the same inventory): declared
+ * once as a TypeBox schema, the TypeScript type derived from it. `ops playbooks` prints it, ajv
+ * checks it, and the cross-field rules (registry-rules.ts) run on the validated values.
+ */
+import Type from "typebox";
+
+/** Harbor's project roles, weakest first. A robot account may hold only the first two. */
+export const ROLES = ["guest", "developer", "maintainer", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Lowercase only: nginx lowercases `map` keys, and Docker repository names are lowercase. */
+const NAME = "^[a-z0-9]+(?:[._-][a-z0-9]+)*$";
+const USER = "^[a-z0-9][a-z0-9._-]{0,62}$";
+const FILE = (description: string) => Type.String({ description, default: "" });
+
+const user = Type.Object(
+  {
+    name: Type.String({ pattern: USER, "x-expected": "a lowercase name (a-z, 0-9, '.', '_', '-')" }),
+    password: Type.String({ minLength: 8, "x-ops-secret": true, description: "at least 8 characters" }),
+    admin: Type.Optional(Type.Boolean({ description: "system admin: every project and the catalog" })),
+    robot: Type.Optional(
+      Type.Boolean({ description: "a robot account (named robot$<name>): guest or developer only" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const member = Type.Object(
+  {
+    user: Type.String({ description: "a registry_users name (robot$<name> for a robot)" }),
+    role: Type.Enum(ROLES, { description: "guest pulls, developer pushes, maintainer deletes, admin all" }),
+  },
+  { additionalProperties: false },
+);
+
+const project = Type.Object(
+  {
+    name: Type.String({ pattern: NAME, "x-expected": "a lowercase repository namespace like team-a" }),
+    public: Type.Optional(Type.Boolean({ description: "anyone may pull without logging in" })),
+    members: Type.Optional(Type.Array(member)),
+    retention: Type.Optional(
+      Type.Integer({ minimum: 0, description: "keep the newest N tags per repository (0: all)" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Pinned by tag; the lab and hosts without internet override them (`registry_images`). */
+export const IMAGES = { registry: "registry:2.8.3", nginx: "nginx:1.27-alpine" } as const;
+export const PROXY_CACHE = {
+  enabled: false,
+  port: 5443,
+  remote_url: "https://registry-1.docker.io",
+  username: "",
+  password: "",
+} as const;
+
+const port = (description: string, fallback: number) =>
+  Type.Integer({ minimum: 1, maximum: 65535, description, default: fallback });
+
+export const deployRegistryVariables = Type.Object(
+  {
+    registry_group: Type.String({
+      description: "inventory group whose host runs the registry; every other host only trusts it",
+      default: "registry",
+    }),
+    registry_state: Type.Enum(["present", "absent"], {
+      description: "absent removes the stack (the data stays unless --yes)",
+      default: "present",
+    }),
+    registry_hostname: Type.String({
+      description: "name engines use to reach the registry (a certificate SAN); empty: the host's address",
+      pattern: "^($|[A-Za-z0-9.-]+)$",
+      default: "",
+    }),
+    registry_port: port("port nginx publishes the registry on", 443),
+    registry_dir: Type.String({
+      description: "where the compose project lives",
+      pattern: "^/\\S+$",
+      default: "/opt/ops-registry",
+    }),
+    registry_data_dir: Type.String({
+      description: "image storage and the audit log; never changed by a run",
+      pattern: "^/\\S+$",
+      default: "/var/lib/ops-registry",
+    }),
+    registry_tls: Type.Boolean({
+      description: "serve HTTPS (false: plain HTTP, engines get insecure-registries)",
+      default: true,
+    }),
+    registry_tls_cert_file: FILE(
+      "your own server certificate (PEM, on this machine); empty: ops's CA signs one",
+    ),
+    registry_tls_key_file: FILE("the key of registry_tls_cert_file"),
+    registry_tls_ca_file: FILE("the CA engines trust for your own certificate; empty: none needed"),
+    registry_ca_dir: FILE("where ops keeps its CA and server certificates; empty: the inventory's folder"),
+    registry_cert_days: Type.Integer({
+      minimum: 30,
+      description: "server certificate lifetime",
+      default: 365,
+    }),
+    registry_cert_renew_days: Type.Integer({
+      minimum: 1,
+      description: "renew the server certificate this many days before it expires",
+      default: 30,
+    }),
+    registry_images: Type.Object(
+      {
+        registry: Type.Optional(
+          Type.String({ description: "CNCF Distribution image", default: IMAGES.registry }),
+        ),
+        nginx: Type.Optional(
+          Type.String({ description: "nginx image (has busybox wget)", default: IMAGES.nginx }),
+        ),
+      },
+      {
+        description: "images, pinned by tag (point them at a mirror for hosts without internet)",
+        default: IMAGES,
+        additionalProperties: false,
+      },
+    ),
+    registry_users: Type.Array(user, { description: "accounts (bcrypt htpasswd)", default: [] }),
+    registry_projects: Type.Array(project, {
+      description: "projects: repository namespaces with members in Harbor's roles",
+      default: [],
+    }),
+    registry_retention: Type.Integer({
+      minimum: 0,
+      description: "keep the newest N tags per repository at GC time, where a project sets none (0: all)",
+      default: 0,
+    }),
+    registry_gc_schedule: Type.String({
+      description: "systemd OnCalendar for GC on the registry host, e.g. 'Sun 03:00'; empty: no timer",
+      pattern: "^[A-Za-z0-9 *:,./~-]*$",
+      default: "",
+    }),
+    registry_proxy_cache: Type.Object(
+      {
+        enabled: Type.Optional(Type.Boolean({ default: PROXY_CACHE.enabled })),
+        port: Type.Optional(port("port of the pull-through cache", PROXY_CACHE.port)),
+        remote_url: Type.Optional(
+          Type.String({
+            pattern: "^https?://\\S+$",
+            "x-expected": "an http(s) URL",
+            default: PROXY_CACHE.remote_url,
+          }),
+        ),
+        username: Type.Optional(Type.String({ default: "" })),
+        password: Type.Optional(Type.String({ default: "", "x-ops-secret": true })),
+      },
+      {
+        description: "a pull-through cache of Docker Hub (or remote_url) for engines' registry_mirrors",
+        default: PROXY_CACHE,
+        additionalProperties: false,
+      },
+    ),
+  },
+  { "x-ops-prefixes": ["registry_"] },
+);
+
+export type DeployRegistryVars = Type.Static<typeof deployRegistryVariables>;

@@ -1,0 +1,43 @@
+/** `ops registry audit`: pushes, pulls, deletes and refusals from nginx's JSON log, filtered. */
+import { ConfigError } from "../errors.js";
+import { auditEvents, formatAudit, parseAuditLog, parseWhen, type AuditAction } from "../registry/audit.js";
+import { registryContext, type RegistryCliOptions } from "./registry-context.js";
+
+export interface AuditCliOptions extends RegistryCliOptions {
+  /** Only this account's events. */
+  user?: string;
+  project?: string;
+  action?: AuditAction;
+  since?: string;
+  until?: string;
+  all: boolean;
+}
+
+function when(text: string | undefined, option: string, now: Date): Date | undefined {
+  if (text === undefined) return undefined;
+  const d = parseWhen(text, now);
+  if (d === null)
+    throw new ConfigError(`${option} '${text}' is neither a duration (30m, 2h, 7d) nor a date`, {
+      path: option,
+    });
+  return d;
+}
+
+/** @example await registryAudit({ ...opts, user: "dev", since: "2h", all: false }, write) */
+export async function registryAudit(opts: AuditCliOptions, write: (t: string) => void): Promise<number> {
+  const now = new Date();
+  const since = when(opts.since, "--since", now);
+  const until = when(opts.until, "--until", now);
+  const ctx = await registryContext(opts);
+  const events = auditEvents(parseAuditLog(await ctx.api().auditLog()), {
+    ...(opts.user !== undefined ? { user: opts.user } : {}),
+    ...(opts.project !== undefined ? { project: opts.project } : {}),
+    ...(opts.action !== undefined ? { action: opts.action } : {}),
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    all: opts.all,
+  });
+  if (opts.output === "json") for (const e of events) write(`${JSON.stringify(e)}\n`);
+  else write(formatAudit(events));
+  return 0;
+}

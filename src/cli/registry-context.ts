@@ -1,0 +1,106 @@
+/**
+ * What every `ops registry` command needs, from the inventory alone: the registry host (the one of
+ * `registry_group`), its endpoint, the CA ops made for it, the account to act as (`--as`, else
+ * the first system admin) with its password from the inventory's secret variables. Nothing is
+ * read from argv but names; no password is ever printed.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { deployRegistryVariables, type DeployRegistryVars } from "../../playbooks/deploy-registry.vars.js";
+import { builtinVariableNames } from "../../playbooks/index.js";
+import { ConfigError } from "../errors.js";
+import type { VariablesSchema } from "../playbook.js";
+import { CA_CERT_FILE } from "../registry/ca-store.js";
+import { RegistryApi } from "../registry/api.js";
+import type { Endpoint } from "../registry/http.js";
+import { registryModel, type RegistryModel } from "../registry/model.js";
+import { resolveTargets } from "../run/targets.js";
+
+export interface RegistryCliOptions {
+  inventory: string;
+  limit?: string;
+  extraVars: string[];
+  /** The account to act as (`--as`); default the first system admin. */
+  as?: string;
+  output: "pretty" | "json";
+}
+
+export interface RegistryContext {
+  readonly host: string;
+  readonly vars: DeployRegistryVars;
+  readonly model: RegistryModel;
+  readonly endpoint: Endpoint;
+  /** The registry as `docker` names it: `host:port`. */
+  readonly name: string;
+  api(): RegistryApi;
+}
+
+function caOf(vars: DeployRegistryVars, inventoryDir: string): string | undefined {
+  if (!vars.registry_tls) return undefined;
+  if (vars.registry_tls_cert_file !== "") {
+    const ca = vars.registry_tls_ca_file;
+    if (ca === "") return undefined; // a publicly trusted certificate
+    return readFileSync(isAbsolute(ca) ? ca : resolve(inventoryDir, ca), "utf8");
+  }
+  const path = join(vars.registry_ca_dir !== "" ? vars.registry_ca_dir : inventoryDir, CA_CERT_FILE);
+  if (!existsSync(path)) {
+    throw new ConfigError(
+      `no registry CA at ${path}`,
+      { file: path },
+      "run `ops run deploy-registry` first: it makes the CA",
+    );
+  }
+  return readFileSync(path, "utf8");
+}
+
+/** @example const ctx = await registryContext({ inventory: "hosts.yaml", extraVars: [], output: "pretty" }) */
+export async function registryContext(opts: RegistryCliOptions): Promise<RegistryContext> {
+  const { targets } = await resolveTargets({
+    inventoryFile: opts.inventory,
+    limit: opts.limit,
+    extraVars: opts.extraVars,
+    schema: deployRegistryVariables as unknown as VariablesSchema,
+    // A shared inventory holds install-engine's variables too: known names, not typos.
+    known: await builtinVariableNames(),
+  });
+  const target = targets.find((t) => t.host.groups.includes(String(t.vars.registry_group)));
+  if (target === undefined) {
+    throw new ConfigError(
+      "no host of the registry group in the inventory",
+      { file: opts.inventory },
+      "put the registry host in group 'registry' (or set registry_group)",
+    );
+  }
+  const vars = target.vars as DeployRegistryVars;
+  const model = registryModel(vars);
+  const host = vars.registry_hostname !== "" ? vars.registry_hostname : target.host.connection.address;
+  const name = `${host}:${vars.registry_port}`;
+  const ca = caOf(vars, dirname(resolve(opts.inventory)));
+  const endpoint: Endpoint = {
+    url: `${vars.registry_tls ? "https" : "http"}://${name}`,
+    ...(ca ? { ca } : {}),
+  };
+  const account =
+    opts.as !== undefined
+      ? model.accounts.find((a) => a.name === opts.as)
+      : model.accounts.find((a) => a.admin);
+  return {
+    host: target.host.name,
+    vars,
+    model,
+    endpoint,
+    name,
+    api() {
+      if (account === undefined) {
+        throw new ConfigError(
+          opts.as !== undefined
+            ? `no account '${opts.as}' in registry_users`
+            : "registry_users has no system admin",
+          { file: opts.inventory, path: "registry_users" },
+          opts.as !== undefined ? undefined : "mark one account `admin: true`, or choose one with --as",
+        );
+      }
+      return new RegistryApi(endpoint, { user: account.name, password: account.password }, target.host.name);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The registry's accounts and projects as the generators read them: robot names prefixed the way
+ * Harbor names them (`robot$ci`), defaults filled in, and the rights each role gives. Pure.
+ */
+import type { DeployRegistryVars, Role } from "../../playbooks/deploy-registry.vars.js";
+
+/** What nginx tells apart in a request (see rights.ts). */
+export type Action = "pull" | "push" | "delete";
+
+/** Harbor's project roles: guest pulls, developer pushes, maintainer and admin also delete. */
+export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
+  guest: ["pull"],
+  developer: ["pull", "push"],
+  maintainer: ["pull", "push", "delete"],
+  admin: ["pull", "push", "delete"],
+};
+
+/** Harbor prefixes robot accounts so they can never be mistaken for a person's account. */
+export const ROBOT_PREFIX = "robot$";
+
+export interface Account {
+  /** As logged in with: `alice`, `robot$ci`. */
+  readonly name: string;
+  readonly password: string;
+  /** System admin: every project, the catalog and the audit log. */
+  readonly admin: boolean;
+  readonly robot: boolean;
+}
+
+export interface Project {
+  readonly name: string;
+  readonly public: boolean;
+  /** Account name -> role. */
+  readonly members: ReadonlyMap<string, Role>;
+  /** Keep the newest N tags per repository at GC time; 0 keeps all. */
+  readonly retention: number;
+}
+
+export interface RegistryModel {
+  readonly accounts: readonly Account[];
+  readonly projects: readonly Project[];
+}
+
+/**
+ * The login name of a `registry_users` entry.
+ *
+ * @example accountName({ name: "ci", robot: true }) === "robot$ci"
+ */
+export function accountName(u: { name: string; robot?: boolean | undefined }): string {
+  return u.robot === true ? `${ROBOT_PREFIX}${u.name}` : u.name;
+}
+
+/**
+ * Builds the model from validated variables (rules have run: names are unique, members exist).
+ *
+ * @example registryModel(vars).projects[0].members.get("bob") // "developer"
+ */
+export function registryModel(
+  vars: Pick<DeployRegistryVars, "registry_users" | "registry_projects" | "registry_retention">,
+): RegistryModel {
+  return {
+    accounts: vars.registry_users.map((u) => ({
+      name: accountName(u),
+      password: u.password,
+      admin: u.admin === true && u.robot !== true,
+      robot: u.robot === true,
+    })),
+    projects: vars.registry_projects.map((p) => ({
+      name: p.name,
+      public: p.public === true,
+      members: new Map((p.members ?? []).map((m) => [m.user, m.role] as const)),
+      retention: p.retention ?? vars.registry_retention,
+    })),
+  };
+}
+
+/**
+ * May `account` (undefined: anonymous) do `action` in `project`? The one definition of the rights;
+ * rights.ts turns it into nginx maps and its property test compares the two.
+ *
+ * @example allowed(model, "bob", "push", "team-a") // true when bob is a developer of team-a
+ */
+export function allowed(
+  model: RegistryModel,
+  account: string | undefined,
+  action: Action,
+  project: string,
+): boolean {
+  const p = model.projects.find((x) => x.name === project);
+  const admin = account !== undefined && model.accounts.some((a) => a.name === account && a.admin);
+  // Pushes go only into declared projects; an admin may still read and clean up anything else.
+  if (p === undefined) return admin && action !== "push";
+  if (action === "pull" && p.public) return true;
+  if (admin) return true;
+  if (account === undefined) return false;
+  const role = p.members.get(account);
+  return role !== undefined && ROLE_ACTIONS[role].includes(action);
+}

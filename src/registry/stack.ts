@@ -1,0 +1,181 @@
+/**
+ * What the registry host holds, rendered from templates/registry/ on the control machine: the
+ * compose project, the registry's and nginx's configs, the access rules, TLS files, the GC script
+ * and its timer. Pure: variables and TLS material in, files and per-service config hashes out.
+ * (The htpasswd file is planned from the host's current file: see htpasswd.ts.)
+ */
+import { sha256 } from "../resources/diff.js";
+import { renderTemplate, type TemplateVars } from "../resources/render.js";
+import { quote } from "../transport/quote.js";
+import type { RegistryModel } from "./model.js";
+import { accessTable } from "./rights.js";
+
+/** The compose project name: containers are `ops-registry-<service>-1`. */
+export const COMPOSE_PROJECT = "ops-registry";
+/** Handler that checks nginx's config and reloads it in place (accounts, rules, certificates). */
+export const NGINX_RELOAD = "registry-nginx-reload";
+/** Handler that reloads systemd and restarts the GC timer after its units changed. */
+export const GC_TIMER_RESTART = "registry-gc-timer-restart";
+export const GC_TIMER = "ops-registry-gc.timer";
+export const SYSTEMD_DIR = "/etc/systemd/system";
+
+export interface StackSpec {
+  readonly dir: string;
+  readonly dataDir: string;
+  readonly tls: boolean;
+  /** Published port of the registry. */
+  readonly port: number;
+  readonly serverName: string;
+  readonly images: { readonly registry: string; readonly nginx: string };
+  readonly proxyCache: {
+    readonly port: number;
+    readonly remoteUrl: string;
+    readonly username: string;
+    readonly password: string;
+  } | null;
+  /** systemd OnCalendar of the GC timer, or "" for none. */
+  readonly gcSchedule: string;
+}
+
+export interface StackFile {
+  readonly path: string;
+  readonly content: string;
+  readonly mode: string;
+  readonly notify?: readonly string[];
+  /** Holds a secret: its diff is never shown. */
+  readonly sensitive?: boolean;
+}
+
+export interface Stack {
+  readonly files: readonly StackFile[];
+  /** Directories the files live in, with their modes, outermost first. */
+  readonly dirs: readonly { readonly path: string; readonly mode: string }[];
+  /** The services compose must run, each with the `ops.config-hash` label it must carry. */
+  readonly services: Readonly<Record<string, string>>;
+  /** Host ports the stack publishes. */
+  readonly ports: readonly number[];
+}
+
+const hashOf = (...parts: readonly (string | number | boolean)[]): string =>
+  sha256(JSON.stringify(parts)).slice(0, 16);
+
+/**
+ * @example renderStack(spec, model, { certPem, keyPem }).files.map((f) => f.path) // [".../compose.yaml", ...]
+ */
+export function renderStack(
+  spec: StackSpec,
+  model: RegistryModel,
+  tls: { readonly certPem: string; readonly keyPem: string } | null,
+): Stack {
+  const d = spec.dir;
+  const registryConfig = (readonly: boolean) =>
+    renderTemplate("registry/config.yml.ejs", { readonly, proxy: null });
+  const config = registryConfig(false);
+  const readonlyConfig = registryConfig(true);
+  const proxyConfig =
+    spec.proxyCache === null
+      ? null
+      : renderTemplate("registry/config.yml.ejs", { readonly: false, proxy: spec.proxyCache });
+  const nginxConf = renderTemplate("registry/nginx.conf.ejs", {
+    tls: spec.tls,
+    serverName: spec.serverName,
+    proxyCache: spec.proxyCache !== null,
+  });
+  const services: Record<string, string> = {
+    registry: hashOf(spec.images.registry, d, spec.dataDir, config, readonlyConfig),
+    // nginx's own files (config, rules, accounts, certificates) apply by reload, not recreation.
+    nginx: hashOf(spec.images.nginx, d, spec.dataDir, spec.tls, spec.port, spec.proxyCache?.port ?? 0),
+  };
+  if (proxyConfig !== null) services.proxy = hashOf(spec.images.registry, d, spec.dataDir, proxyConfig);
+  const composeVars: TemplateVars = {
+    project: COMPOSE_PROJECT,
+    images: spec.images,
+    dir: d,
+    dataDir: spec.dataDir,
+    tls: spec.tls,
+    port: spec.port,
+    proxyCache: spec.proxyCache !== null,
+    proxyPort: spec.proxyCache?.port ?? 0,
+    hashes: services,
+  };
+  const reload = [NGINX_RELOAD];
+  const files: StackFile[] = [
+    {
+      path: `${d}/compose.yaml`,
+      content: renderTemplate("registry/compose.yaml.ejs", composeVars),
+      mode: "0644",
+    },
+    { path: `${d}/registry/config.yml`, content: config, mode: "0644" },
+    { path: `${d}/registry/config-readonly.yml`, content: readonlyConfig, mode: "0644" },
+    { path: `${d}/nginx/nginx.conf`, content: nginxConf, mode: "0644", notify: reload },
+    {
+      path: `${d}/nginx/access.conf`,
+      content: renderTemplate("registry/access.conf.ejs", { ...accessTable(model) }),
+      mode: "0644",
+      notify: reload,
+    },
+    { path: `${d}/gc.sh`, content: renderGc(spec, model), mode: "0755" },
+  ];
+  if (tls !== null) {
+    files.push(
+      { path: `${d}/nginx/tls/server.crt`, content: tls.certPem, mode: "0644", notify: reload },
+      {
+        path: `${d}/nginx/tls/server.key`,
+        content: tls.keyPem,
+        mode: "0600",
+        notify: reload,
+        sensitive: true,
+      },
+    );
+  }
+  if (proxyConfig !== null) {
+    const secret = spec.proxyCache?.password !== "";
+    files.push({
+      path: `${d}/proxy/config.yml`,
+      content: proxyConfig,
+      mode: secret ? "0600" : "0644",
+      sensitive: secret,
+    });
+  }
+  return {
+    files,
+    dirs: [
+      // Only root on the host reaches the accounts and keys; the mounted folders inside it stay
+      // readable by nginx's unprivileged workers in the container (a bind mount's own mode counts).
+      { path: d, mode: "0700" },
+      { path: `${d}/registry`, mode: "0755" },
+      { path: `${d}/nginx`, mode: "0755" },
+      ...(tls !== null ? [{ path: `${d}/nginx/tls`, mode: "0755" }] : []),
+      ...(proxyConfig !== null ? [{ path: `${d}/proxy`, mode: "0755" }] : []),
+    ],
+    services,
+    ports: [spec.port, ...(spec.proxyCache !== null ? [spec.proxyCache.port] : [])],
+  };
+}
+
+function renderGc(spec: StackSpec, model: RegistryModel): string {
+  const retention = model.projects
+    .filter((p) => p.retention > 0)
+    .map((p) => ({ project: p.name, keep: p.retention }));
+  return renderTemplate("registry/gc.sh.ejs", { dir: spec.dir, dataDir: spec.dataDir, retention, quote });
+}
+
+/** The GC timer's unit files, when a schedule is set. */
+export function gcTimerFiles(spec: StackSpec): StackFile[] {
+  if (spec.gcSchedule === "") return [];
+  const notify = [GC_TIMER_RESTART];
+  return [
+    {
+      path: `${SYSTEMD_DIR}/ops-registry-gc.service`,
+      content: renderTemplate("registry/ops-registry-gc.service.ejs", { dir: spec.dir }),
+      mode: "0644",
+      notify,
+    },
+    {
+      path: `${SYSTEMD_DIR}/${GC_TIMER}`,
+      content: renderTemplate("registry/ops-registry-gc.timer.ejs", { schedule: spec.gcSchedule }),
+      mode: "0644",
+      notify,
+    },
+  ];
+}

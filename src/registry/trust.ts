@@ -1,0 +1,96 @@
+/**
+ * How an engine host trusts the registry: the CA in /etc/docker/certs.d/<host:port>/ca.crt, which
+ * dockerd reads on every connection to that registry (no restart, no insecure-registries); or, for
+ * the course's plain-HTTP registry, its address added to daemon.json's insecure-registries (a
+ * reloadable key: the engine reloads, it does not restart). Any playbook can use these resources.
+ */
+import { file as fileFact } from "../facts/file.js";
+import { daemonJson } from "../resources/daemon-json.js";
+import { DAEMON_JSON } from "../resources/docker-rollback.js";
+import { file } from "../resources/file.js";
+import { change, noop, type Resource } from "../resources/resource.js";
+import { quote } from "../transport/quote.js";
+
+export const CERTS_D = "/etc/docker/certs.d";
+
+/** A registry as engines address it. */
+export interface TrustedRegistry {
+  /** `host:port` as in `docker pull host:port/project/app`. */
+  readonly endpoint: string;
+  /** PEM of the CA to trust; null: plain HTTP (insecure-registries) or a public CA (nothing to do). */
+  readonly caPem: string | null;
+  readonly tls: boolean;
+}
+
+/**
+ * The certs.d folders docker looks in for an endpoint. Docker looks up `host` for a registry
+ * addressed without a port, which port 443 allows, so both spellings are trusted then.
+ *
+ * @example certsDirs("reg.lan:443") // ["/etc/docker/certs.d/reg.lan:443", "/etc/docker/certs.d/reg.lan"]
+ */
+export function certsDirs(endpoint: string): string[] {
+  const dirs = [`${CERTS_D}/${endpoint}`];
+  if (endpoint.endsWith(":443")) dirs.push(`${CERTS_D}/${endpoint.slice(0, -4)}`);
+  return dirs;
+}
+
+/**
+ * @example trustRegistry({ endpoint: "10.0.0.5:443", caPem, tls: true })
+ */
+export function trustRegistry(r: TrustedRegistry): Resource[] {
+  if (r.tls) {
+    if (r.caPem === null) return [];
+    return certsDirs(r.endpoint).map((dir) =>
+      file({ path: `${dir}/ca.crt`, content: r.caPem ?? "", mode: "0644", owner: "root", group: "root" }),
+    );
+  }
+  return [insecureRegistry(r.endpoint)];
+}
+
+/** Adds one address to insecure-registries, keeping every other entry (hand-set ones included). */
+function insecureRegistry(endpoint: string): Resource {
+  const fact = fileFact(DAEMON_JSON);
+  return {
+    id: `insecure-registry:${endpoint}`,
+    // The facts daemonJson plans with (daemon.json and the engine's own view), read the same way.
+    facts: daemonJson({ set: {} }).facts,
+    plan(facts) {
+      const info = facts.get(fact);
+      let current: unknown = [];
+      try {
+        const text = info.exists ? (info.content?.toString("utf8") ?? "") : "";
+        if (text.trim() !== "")
+          current = (JSON.parse(text) as Record<string, unknown>)["insecure-registries"] ?? [];
+      } catch {
+        // An unreadable daemon.json: daemonJson below refuses it with its own message.
+      }
+      const list = Array.isArray(current) ? current.filter((x): x is string => typeof x === "string") : [];
+      const want = list.includes(endpoint) ? list : [...list, endpoint];
+      return daemonJson({ set: { "insecure-registries": want } }).plan(facts);
+    },
+  };
+}
+
+/**
+ * Removes what trustRegistry put there (for `registry_state: absent`).
+ *
+ * @example untrustRegistry("10.0.0.5:443")
+ */
+export function untrustRegistry(endpoint: string): Resource {
+  const dirs = certsDirs(endpoint);
+  const facts = dirs.map((d) => fileFact(`${d}/ca.crt`));
+  return {
+    id: `untrust:${endpoint}`,
+    facts,
+    plan(set) {
+      const present = dirs.filter((d) => set.get(fileFact(`${d}/ca.crt`)).exists);
+      if (present.length === 0) return noop(`no CA for ${endpoint} in ${CERTS_D}`);
+      return change({
+        description: `remove ${present.map((d) => `${d}/ca.crt`).join(", ")}`,
+        script: present
+          .map((d) => `rm -f -- ${quote(`${d}/ca.crt`)}\nrmdir -- ${quote(d)} 2>/dev/null || true`)
+          .join("\n"),
+      });
+    },
+  };
+}

@@ -1,0 +1,463 @@
+/**
+ * deploy-registry end to end on the lab: el9-1 runs the registry (compose: Distribution, nginx, a
+ * pull-through cache), el9-2 and el9-3 are engine hosts that trust it. Real sshd, systemd, dnf,
+ * nested engines, compose and registries. The scenarios run in order; each says what it starts from.
+ * Run under `flock /tmp/ops-lab.lock`, after `npm run build`.
+ */
+import assert from "node:assert/strict";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createCa } from "../../src/registry/x509.js";
+import { hostExec, hostExecResult, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
+import { $ } from "../lab/sh.js";
+import { engineIdentity } from "./helpers/host-state.js";
+import { failures, ops, summaries, type OpsResult } from "./helpers/ops-cli.js";
+import {
+  PASSWORDS,
+  bytesIn,
+  containerIds,
+  dockerLogin,
+  registryLab,
+  registryVars,
+  storageListing,
+  writeRegistryInventory,
+  type RegistryLab,
+} from "./helpers/registry.js";
+
+/** Figures for the closing note, printed at the end. */
+const figures: Record<string, string> = {};
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Runs a shell script on a host and returns [milliseconds, exit code, output]. */
+async function timedOn(host: string, script: string): Promise<[number, number, string]> {
+  const r = await hostExecResult(
+    host,
+    `s=$(date +%s%N); ( ${script} ) >/tmp/ops-timed.out 2>&1; c=$?; e=$(date +%s%N); echo "$(( (e - s) / 1000000 )) $c"; cat /tmp/ops-timed.out`,
+  );
+  const [head = "", ...rest] = r.stdout.split("\n");
+  const [ms = "0", code = "1"] = head.split(" ");
+  return [Number(ms), Number(code), rest.join("\n")];
+}
+
+describe("deploy-registry on lab hosts", function () {
+  this.timeout(900_000);
+  let lab: LabInfo;
+  let r: RegistryLab;
+  let R: string; // the registry as docker names it (port 443: no port)
+  let passwords = { ...PASSWORDS };
+  const engineStarts: Record<string, { pid: string; since: string }> = {};
+  const deploy = (...args: string[]) =>
+    ops(["run", "deploy-registry", "-i", r.inventory, "--output", "json", ...args]);
+  const cli = (...args: string[]) => ops([...args, "-i", r.inventory]);
+  const secretsIn = (text: string) =>
+    Object.values({ ...PASSWORDS, ...passwords }).filter((p) => text.includes(p));
+  const ok = (res: OpsResult) => assert.equal(res.code, 0, `${res.stderr}\n${res.stdout.slice(-3000)}`);
+
+  before(async () => {
+    await labUp({ el9: 3 });
+    for (const h of readLab().hosts) await recreateHost(h.name);
+    lab = readLab();
+    r = registryLab(lab);
+    R = r.address;
+    const engine = await ops(["run", "install-engine", "-i", r.inventory, "--output", "json"]);
+    ok(engine);
+    for (const h of r.engines) engineStarts[h] = await engineIdentity(h);
+  });
+
+  it("a fresh deploy stands the stack up and makes every engine trust it through certs.d, without a restart", async () => {
+    const t0 = Date.now();
+    const res = await deploy();
+    figures["fresh deploy (3 hosts)"] = seconds(Date.now() - t0);
+    ok(res);
+    const by = summaries(res);
+    for (const h of [r.registry, ...r.engines])
+      assert.equal(by[h]?.status, "changed", failures(res, h).join("; "));
+    const ps = await hostExec(
+      r.registry,
+      "docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}'",
+    );
+    for (const svc of ["registry", "nginx", "proxy"])
+      assert.match(ps, new RegExp(`^${svc} Up .*\\(healthy\\)`, "m"));
+    for (const h of r.engines) {
+      assert.match(await hostExec(h, `cat /etc/docker/certs.d/${R}/ca.crt`), /BEGIN CERTIFICATE/);
+      assert.deepEqual(await engineIdentity(h), engineStarts[h], `${h}: the engine was restarted`);
+      assert.doesNotMatch(await hostExec(h, "cat /etc/docker/daemon.json"), /insecure-registries/);
+    }
+    const key = readFileSync(join(r.dir, "ops-registry-ca.key"));
+    assert.ok(key.length > 0);
+    assert.equal((await $`stat -c %a ${join(r.dir, "ops-registry-ca.key")}`).stdout.trim(), "600");
+  });
+
+  it("the second run changes nothing, in one command per host", async () => {
+    const t0 = Date.now();
+    const res = await deploy();
+    figures["no-op run (3 hosts)"] = seconds(Date.now() - t0);
+    ok(res);
+    figures["no-op per host"] = Object.values(summaries(res))
+      .map((s) => `${s.host} ${s.ms} ms`)
+      .join(", ");
+    for (const [host, s] of Object.entries(summaries(res))) {
+      assert.equal(s.status, "ok", `${host}: ${JSON.stringify(s.plan.filter((p) => p.outcome !== "noop"))}`);
+      assert.equal(s.commands, 1, `${host} sent ${s.commands} commands`);
+    }
+  });
+
+  it("a developer logs in, builds and pushes to a private project; a guest pulls the same digest on another host", async () => {
+    const [e1, e2] = r.engines;
+    assert.match(await dockerLogin(e1, R, "dev", passwords.dev), /^0 .*Login Succeeded/s);
+    await hostExec(
+      e1,
+      "mkdir -p /tmp/app && printf 'FROM busybox\\nRUN echo built-by-ops > /hello\\n' > /tmp/app/Dockerfile",
+    );
+    await hostExec(e1, `docker build -q -t ${R}/team/app:v1 /tmp/app`);
+    const push = await hostExec(e1, `docker push ${R}/team/app:v1 2>&1`);
+    const digest = /digest: (sha256:[0-9a-f]{64})/.exec(push)?.[1];
+    assert.ok(digest, push);
+    assert.match(await dockerLogin(e2, R, "guest", passwords.guest), /^0 .*Login Succeeded/s);
+    await hostExec(e2, `docker pull ${R}/team/app:v1`);
+    const pulled = await hostExec(
+      e2,
+      `docker image inspect --format '{{join .RepoDigests " "}}' ${R}/team/app:v1`,
+    );
+    assert.ok(pulled.includes(`${R}/team/app@${digest}`), `${pulled} lacks ${digest}`);
+    assert.equal((await hostExec(e2, `docker run --rm ${R}/team/app:v1 cat /hello`)).trim(), "built-by-ops");
+  });
+
+  it("anonymous pulls work from a public project and are refused from a private one", async () => {
+    const [e1, e2] = r.engines;
+    await hostExec(e1, `docker tag busybox ${R}/pub/tool:1 && docker push ${R}/pub/tool:1`);
+    await hostExec(e2, `docker logout ${R}`);
+    const pub = await hostExecResult(e2, `docker pull ${R}/pub/tool:1 2>&1`);
+    assert.equal(pub.exitCode, 0, pub.stdout);
+    const priv = await hostExecResult(
+      e2,
+      `docker rmi ${R}/team/app:v1 >/dev/null; docker pull ${R}/team/app:v1 2>&1`,
+    );
+    assert.notEqual(priv.exitCode, 0);
+    assert.match(priv.stdout, /unauthorized|authentication required|no basic auth credentials/i);
+  });
+
+  it("a guest's push is refused and the registry stores nothing new", async () => {
+    const e2 = r.engines[1];
+    assert.match(await dockerLogin(e2, R, "guest", passwords.guest), /^0 /);
+    await hostExec(
+      e2,
+      "mkdir -p /tmp/g && printf 'FROM busybox\\nRUN echo guest > /g\\n' > /tmp/g/Dockerfile",
+    );
+    await hostExec(e2, `docker build -q -t ${R}/team/app:guest /tmp/g`);
+    const before = await storageListing(r.registry);
+    const push = await hostExecResult(e2, `docker push ${R}/team/app:guest 2>&1`);
+    assert.notEqual(push.exitCode, 0);
+    assert.match(push.stdout, /denied: requested access to the resource is denied/);
+    assert.equal(await storageListing(r.registry), before, "the refused push stored something");
+  });
+
+  it("a maintainer deletes a tag and GC frees the disk it used (read-only meanwhile)", async () => {
+    const e1 = r.engines[0];
+    await hostExec(
+      e1,
+      "mkdir -p /tmp/big && printf 'FROM busybox\\nRUN head -c 31457280 /dev/urandom > /blob\\n' > /tmp/big/Dockerfile",
+    );
+    await hostExec(e1, `docker build -q -t ${R}/team/big:1 /tmp/big && docker push ${R}/team/big:1`);
+    const before = await bytesIn(r.registry, "/var/lib/ops-registry/registry");
+    const ids = await containerIds(r.registry);
+    const rm = await cli("registry", "rm", "team/big:1", "--as", "keeper");
+    ok(rm);
+    assert.match(rm.stdout, /deleted .*team\/big@sha256:[0-9a-f]{64} \(tags: 1\)/);
+    const denied = await cli("registry", "rm", "team/app:v1", "--as", "dev");
+    assert.equal(denied.code, 2);
+    assert.match(denied.stderr, /HTTP 403/);
+    const gc = await ops(["run", "registry-gc", "-i", r.inventory, "--output", "json"]);
+    ok(gc);
+    const after = await bytesIn(r.registry, "/var/lib/ops-registry/registry");
+    figures["GC freed"] = `${before - after} bytes (${before} -> ${after}) after deleting a 30 MiB image`;
+    assert.ok(before - after >= 30 * 1024 * 1024, `GC freed ${before - after} bytes`);
+    const idsAfter = await containerIds(r.registry);
+    assert.notEqual(idsAfter.registry, ids.registry, "GC restarts the registry read-only and back");
+    assert.equal(idsAfter.nginx, ids.nginx);
+    const config = await hostExec(
+      r.registry,
+      `docker inspect -f '{{join .Args " "}}' ${idsAfter.registry ?? ""}`,
+    );
+    assert.match(config.trim(), /\/config\.yml$/, "back to the read-write config");
+    assert.equal((await hostExecResult(r.engines[1], `docker pull ${R}/pub/tool:1`)).exitCode, 0);
+  });
+
+  it("a wrong or missing CA fails clearly, and the next run repairs it", async () => {
+    const e2 = r.engines[1];
+    const other = await createCa("not the registry's CA", new Date());
+    writeFileSync(join(r.dir, "wrong.crt"), other.certPem);
+    await $`docker cp ${join(r.dir, "wrong.crt")} ops-lab-${e2}:/etc/docker/certs.d/${R}/ca.crt`;
+    await $`docker cp ${join(r.dir, "wrong.crt")} ops-lab-${e2}:/etc/docker/certs.d/${R}:443/ca.crt`;
+    const pull = await hostExecResult(e2, `docker pull ${R}/pub/tool:1 2>&1`);
+    assert.notEqual(pull.exitCode, 0);
+    assert.match(pull.stdout, /x509: certificate signed by unknown authority/);
+    const verify = await ops(["verify", "-p", "deploy-registry", "-i", r.inventory, "--output", "json"]);
+    assert.notEqual(verify.code, 0);
+    const trust = verify.events.find(
+      (e) => e.kind === "check-result" && e.host === e2 && e.check.id === `registry.trust.${R}:443`,
+    );
+    assert.ok(trust && trust.kind === "check-result", verify.stdout.slice(-2000));
+    assert.equal(trust.check.status, "fail");
+    assert.match(trust.check.message, /does not verify the certificate/);
+    await hostExec(e2, `rm -f /etc/docker/certs.d/${R}/ca.crt /etc/docker/certs.d/${R}:443/ca.crt`);
+    const missing = await ops(["verify", "-p", "deploy-registry", "-i", r.inventory, "--output", "json"]);
+    const gone = missing.events.find(
+      (e) => e.kind === "check-result" && e.host === e2 && e.check.id === `registry.trust.${R}:443`,
+    );
+    assert.ok(
+      gone && gone.kind === "check-result" && /^no CA at/.test(gone.check.message),
+      missing.stdout.slice(-2000),
+    );
+    const repair = await deploy();
+    ok(repair);
+    assert.equal(summaries(repair)[e2]?.changed, 2);
+    assert.equal((await hostExecResult(e2, `docker pull ${R}/pub/tool:1`)).exitCode, 0);
+    assert.deepEqual(await engineIdentity(e2), engineStarts[e2], "trust never restarts the engine");
+    // The CA on the control machine half gone: a clear refusal, nothing sent.
+    const key = join(r.dir, "ops-registry-ca.key");
+    renameSync(key, `${key}.away`);
+    const half = await deploy();
+    renameSync(`${key}.away`, key);
+    assert.notEqual(half.code, 0);
+    assert.match(
+      half.stderr + half.stdout,
+      /the registry CA is half there: .*ops-registry-ca\.crt exists but .*ops-registry-ca\.key is missing/,
+    );
+  });
+
+  it("the proxy cache serves an image it never saw to an engine whose mirror it is, and keeps it", async () => {
+    const e2 = r.engines[1];
+    const mirror = JSON.stringify({ registry_mirrors: [`https://${R}:5443`] });
+    ok(
+      await ops([
+        "run",
+        "install-engine",
+        "-i",
+        r.inventory,
+        "--limit",
+        e2,
+        "-e",
+        mirror,
+        "--output",
+        "json",
+      ]),
+    );
+    assert.equal(
+      await hostExec(
+        r.registry,
+        "find /var/lib/ops-registry/proxy -path '*repositories/library/nginx*' | head -1",
+      ),
+      "",
+    );
+    const pull = await hostExecResult(e2, "docker pull nginx:latest 2>&1");
+    assert.equal(pull.exitCode, 0, pull.stdout);
+    const held = await hostExec(
+      r.registry,
+      "find /var/lib/ops-registry/proxy -path '*repositories/library/nginx/_manifests*' | head -1",
+    );
+    assert.notEqual(held.trim(), "", "the cache holds library/nginx");
+    const audit = await cli("registry", "audit", "--output", "json", "--all");
+    assert.ok(
+      audit.stdout
+        .split("\n")
+        .some((l) => l.includes('"service":"proxy-cache"') && l.includes("library/nginx")),
+    );
+    ok(await ops(["run", "install-engine", "-i", r.inventory, "--limit", e2, "--output", "json"]));
+  });
+
+  it("changing one password rewrites htpasswd and reloads nginx; the registry container keeps its ID", async () => {
+    const ids = await containerIds(r.registry);
+    const master = await hostExec(
+      r.registry,
+      `docker top ${ids.nginx ?? ""} -o pid,args | grep 'master process' | awk '{print $1}'`,
+    );
+    passwords = { ...passwords, dev: "dev-Pass-new-9f40" };
+    writeRegistryInventory(lab, r.dir, registryVars(lab, passwords));
+    const res = await deploy();
+    ok(res);
+    const reg = summaries(res)[r.registry];
+    assert.equal(reg?.changed, 1);
+    assert.deepEqual(
+      reg?.applied.map((a) => a.resource),
+      ["file:/opt/ops-registry/nginx/htpasswd", "handler:registry-nginx-reload"],
+    );
+    assert.deepEqual(await containerIds(r.registry), ids);
+    assert.equal(
+      await hostExec(
+        r.registry,
+        `docker top ${ids.nginx ?? ""} -o pid,args | grep 'master process' | awk '{print $1}'`,
+      ),
+      master,
+    );
+    const e1 = r.engines[0];
+    assert.doesNotMatch(await dockerLogin(e1, R, "dev", PASSWORDS.dev), /^0 /);
+    assert.match(await dockerLogin(e1, R, "dev", passwords.dev), /^0 .*Login Succeeded/s);
+  });
+
+  it("bad variables are configuration errors naming the file and line; a port in use fails the host before any change", async () => {
+    const stamp = () =>
+      hostExec(
+        r.registry,
+        "find /opt/ops-registry -type f -exec sha256sum {} + | sort; stat -c %Y /opt/ops-registry/nginx/htpasswd",
+      );
+    const before = await stamp();
+    const vars = registryVars(lab, passwords) as {
+      registry_projects: { name: string; members?: { user: string; role: string }[] }[];
+    };
+    const badRole = structuredClone(vars);
+    badRole.registry_projects[0]!.members![0]!.role = "owner";
+    const dupe = structuredClone(vars);
+    dupe.registry_projects.push({ name: "team" });
+    for (const [bad, pattern] of [
+      [badRole, /hosts\.yaml:\d+.*registry_projects\[0\]\.members\[0\]\.role/],
+      [dupe, /hosts\.yaml:\d+.*project 'team' is declared twice/],
+    ] as const) {
+      const file = writeRegistryInventory(lab, r.dir, bad);
+      const res = await ops(["run", "deploy-registry", "-i", file]);
+      assert.equal(res.code, 1, res.stderr + res.stdout);
+      assert.match(res.stderr, pattern);
+    }
+    writeRegistryInventory(lab, r.dir, registryVars(lab, passwords));
+    await hostExec(
+      r.registry,
+      "nohup python3 -m http.server 8444 >/dev/null 2>&1 & echo $! > /tmp/listener.pid; sleep 1",
+    );
+    const busy = await deploy("--limit", r.registry, "-e", '{"registry_port": 8444}');
+    await hostExec(r.registry, 'kill "$(cat /tmp/listener.pid)"');
+    assert.equal(busy.code, 2);
+    assert.equal(summaries(busy)[r.registry]?.status, "failed");
+    assert.match(failures(busy, r.registry).join(" "), /port 8444 is in use on this host by another program/);
+    assert.ok(!busy.events.some((e) => e.kind === "step-ran" && e.host === r.registry));
+    assert.equal(await stamp(), before, "a file on the registry host changed");
+  });
+
+  it("no password reaches pretty, JSON or JUnit output, a diff, or any process list", async () => {
+    passwords = { ...passwords, guest: "guest-Pass-new-e215" };
+    writeRegistryInventory(lab, r.dir, registryVars(lab, passwords));
+    const seen = new Set<string>();
+    let sampling = true;
+    const sample = (async () => {
+      while (sampling) {
+        const local = await $`ps -eo args`.nothrow();
+        const remote = await $`docker exec ops-lab-${r.registry} ps -eo args`.nothrow();
+        for (const p of secretsIn(local.stdout + remote.stdout)) seen.add(p);
+      }
+    })();
+    const pretty = await ops(["run", "deploy-registry", "-i", r.inventory, "--diff"]);
+    sampling = false;
+    await sample;
+    ok(pretty);
+    assert.match(pretty.stdout, /htpasswd/);
+    const json = await deploy("--diff", "-e", '{"registry_gc_schedule": "Sun 03:00"}');
+    ok(json);
+    const junit = await ops(["verify", "-p", "deploy-registry", "-i", r.inventory, "--output", "junit"]);
+    assert.match(junit.stdout, /<testsuite/);
+    for (const out of [pretty, json, junit]) assert.deepEqual(secretsIn(out.stdout + out.stderr), []);
+    assert.deepEqual([...seen], [], "a password was in a process's arguments");
+  });
+
+  it("ops registry ls, users and audit show the images, the roles and who did what", async () => {
+    const ls = await cli("registry", "ls");
+    ok(ls);
+    assert.match(ls.stdout, /^team\s+team\/app\s+v1\s+sha256:/m);
+    assert.doesNotMatch(ls.stdout, /team\/big/);
+    const users = await cli("registry", "users");
+    ok(users);
+    assert.match(users.stdout, /^robot\$ci\s+robot\s+team:developer$/m);
+    assert.match(users.stdout, /public projects \(anyone pulls\): pub/);
+    const audit = await cli("registry", "audit", "--project", "team");
+    ok(audit);
+    assert.match(audit.stdout, /dev\s+push\s+team\/app:v1/);
+    assert.match(audit.stdout, /guest\s+DENIED push\s+team\/app/);
+    assert.match(audit.stdout, /keeper\s+delete\s+team\/big@sha256:/);
+    const mine = await cli("registry", "audit", "--user", "guest", "--action", "pull", "--output", "json");
+    ok(mine);
+    const events = mine.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { user: string; action: string });
+    assert.ok(events.length > 0 && events.every((e) => e.user === "guest" && e.action === "pull"));
+    assert.deepEqual(secretsIn(ls.stdout + users.stdout + audit.stdout), []);
+  });
+
+  it("measures a 100 MB image's push and pull through nginx against straight to Distribution", async () => {
+    const host = r.registry;
+    const ip = (
+      await hostExec(
+        host,
+        "docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' ops-registry-registry-1",
+      )
+    ).trim();
+    const subnet = (
+      await hostExec(
+        host,
+        "docker network inspect -f '{{(index .IPAM.Config 0).Subnet}}' ops-registry_backend",
+      )
+    ).trim();
+    ok(
+      await ops([
+        "run",
+        "install-engine",
+        "-i",
+        r.inventory,
+        "--limit",
+        host,
+        "-e",
+        JSON.stringify({ insecure_registries: [subnet] }),
+        "--output",
+        "json",
+      ]),
+    );
+    assert.match(await dockerLogin(host, R, "dev", passwords.dev), /^0 /);
+    for (const n of ["a", "b"]) {
+      await hostExec(
+        host,
+        // Different instructions: the builder cache would otherwise make image b the same as a.
+        `mkdir -p /tmp/b${n} && printf 'FROM busybox\\nRUN head -c 104857600 /dev/urandom > /blob-${n}\\n' > /tmp/b${n}/Dockerfile`,
+      );
+      await hostExec(host, `docker build -q -t big100:${n} /tmp/b${n}`);
+    }
+    await hostExec(
+      host,
+      `docker tag big100:a ${R}/team/big100:a && docker tag big100:b ${ip}:5000/team/big100:b`,
+    );
+    const [viaPush, c1, o1] = await timedOn(host, `docker push ${R}/team/big100:a`);
+    const [directPush, c2, o2] = await timedOn(host, `docker push ${ip}:5000/team/big100:b`);
+    assert.deepEqual([c1, c2], [0, 0], o1 + o2);
+    await hostExec(host, `docker rmi ${R}/team/big100:a ${ip}:5000/team/big100:b big100:a big100:b`);
+    const [viaPull, c3, o3] = await timedOn(host, `docker pull ${R}/team/big100:a`);
+    const [directPull, c4, o4] = await timedOn(host, `docker pull ${ip}:5000/team/big100:b`);
+    assert.deepEqual([c3, c4], [0, 0], o3 + o4);
+    figures["100 MB push: nginx (TLS) / direct"] =
+      `${viaPush} ms / ${directPush} ms = ${(viaPush / directPush).toFixed(2)}`;
+    figures["100 MB pull: nginx (TLS) / direct"] =
+      `${viaPull} ms / ${directPull} ms = ${(viaPull / directPull).toFixed(2)}`;
+    ok(await ops(["run", "install-engine", "-i", r.inventory, "--limit", host, "--output", "json"]));
+  });
+
+  it("registry_state: absent removes the stack and the engines' trust, keeps the data unless --yes", async () => {
+    const absent = JSON.stringify({ registry_state: "absent" });
+    const res = await deploy("-e", absent);
+    ok(res);
+    assert.equal(
+      (
+        await hostExec(r.registry, "docker ps -q --filter label=com.docker.compose.project=ops-registry")
+      ).trim(),
+      "",
+    );
+    assert.equal((await hostExecResult(r.registry, "test -e /opt/ops-registry")).exitCode, 1);
+    assert.match(await hostExec(r.registry, "ls /var/lib/ops-registry/registry"), /docker/);
+    for (const h of r.engines)
+      assert.equal((await hostExecResult(h, `test -e /etc/docker/certs.d/${R}:443/ca.crt`)).exitCode, 1);
+    const again = await deploy("-e", absent);
+    ok(again);
+    assert.ok(Object.values(summaries(again)).every((s) => s.status === "ok" && s.commands === 1));
+    ok(await deploy("-e", absent, "--yes"));
+    assert.equal((await hostExecResult(r.registry, "test -e /var/lib/ops-registry")).exitCode, 1);
+  });
+
+  after(() => {
+    for (const [k, v] of Object.entries(figures)) process.stdout.write(`      figure: ${k}: ${v}\n`);
+  });
+});

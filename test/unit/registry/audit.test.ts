@@ -1,0 +1,106 @@
+import { strict as assert } from "node:assert";
+import { auditEvents, formatAudit, parseAuditLog, parseWhen } from "../../../src/registry/audit.js";
+
+const line = (o: Record<string, unknown>) =>
+  JSON.stringify({
+    time: "2026-12-01T10:00:00+00:00",
+    service: "registry",
+    user: "dev",
+    action: "push",
+    kind: "manifest",
+    project: "team",
+    repository: "team/app",
+    reference: "v1",
+    method: "PUT",
+    status: 201,
+    digest: "sha256:" + "a".repeat(64),
+    from: "",
+    bytes_in: 1,
+    bytes_out: 1,
+    client: "10.0.0.6",
+    seconds: 0.01,
+    ...o,
+  });
+
+const LOG = [
+  line({}),
+  line({ kind: "upload", method: "PATCH", status: 202 }),
+  line({ time: "2026-12-01T11:00:00+00:00", user: "guest", action: "pull", method: "GET", status: 200 }),
+  line({ time: "2026-12-01T11:00:01+00:00", user: "guest", action: "pull", method: "HEAD", status: 200 }),
+  line({
+    time: "2026-12-01T11:30:00+00:00",
+    user: "guest",
+    kind: "upload",
+    method: "POST",
+    status: 403,
+    reference: "",
+  }),
+  line({
+    time: "2026-12-01T12:00:00+00:00",
+    user: "",
+    action: "pull",
+    project: "pub",
+    repository: "pub/tool",
+    method: "GET",
+    status: 200,
+  }),
+  line({
+    time: "2026-12-01T12:10:00+00:00",
+    user: "keeper",
+    action: "delete",
+    method: "DELETE",
+    status: 202,
+    reference: "sha256:" + "b".repeat(64),
+  }),
+  '{"time":"2026-12-01T12:11:00+00:00","user":"tru', // a line being written
+].join("\n");
+
+describe("registry audit log", () => {
+  const records = parseAuditLog(LOG);
+
+  it("reads nginx's JSON lines and skips a half-written one", () => assert.equal(records.length, 7));
+
+  it("keeps manifest pushes, pulls, deletes and refusals; blob and HEAD requests only with --all", () => {
+    const e = auditEvents(records);
+    assert.deepEqual(
+      e.map((x) => `${x.user || "-"} ${x.denied ? "denied " : ""}${x.action} ${x.repository}`),
+      [
+        "dev push team/app",
+        "guest pull team/app",
+        "guest denied push team/app",
+        "- pull pub/tool",
+        "keeper delete team/app",
+      ],
+    );
+    assert.equal(auditEvents(records, { all: true }).length, 7);
+  });
+
+  it("filters by user, project, action and time", () => {
+    assert.equal(auditEvents(records, { user: "guest" }).length, 2);
+    assert.equal(auditEvents(records, { project: "pub" }).length, 1);
+    assert.equal(auditEvents(records, { action: "push" }).length, 2);
+    const since = new Date("2026-12-01T11:15:00Z");
+    const until = new Date("2026-12-01T12:05:00Z");
+    assert.deepEqual(
+      auditEvents(records, { since, until }).map((x) => x.status),
+      [403, 200],
+    );
+  });
+
+  it("reads durations and dates for --since", () => {
+    const now = new Date("2026-12-01T12:00:00Z");
+    assert.equal(parseWhen("2h", now)?.toISOString(), "2026-12-01T10:00:00.000Z");
+    assert.equal(parseWhen("7d", now)?.toISOString(), "2026-11-24T12:00:00.000Z");
+    assert.equal(parseWhen("2026-11-30", now)?.toISOString(), "2026-11-30T00:00:00.000Z");
+    assert.equal(parseWhen("yesterday-ish", now), null);
+  });
+
+  it("prints a table with anonymous users and refusals spelled out", () => {
+    const text = formatAudit(auditEvents(records));
+    assert.match(text, /^TIME\s+USER\s+ACTION\s+IMAGE/);
+    assert.match(text, /\(anonymous\)\s+pull\s+pub\/tool:v1/);
+    assert.match(text, /guest\s+DENIED push/);
+    assert.match(text, /team\/app@sha256:b{64}/);
+    assert.equal(formatAudit([]), "no matching events\n");
+  });
+});

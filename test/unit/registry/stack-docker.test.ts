@@ -1,0 +1,239 @@
+/**
+ * The rendered configs, run for real on this machine's engine: `docker compose config` accepts the
+ * compose file, `nginx -t` accepts nginx's, Distribution serves with its config, and nginx enforces
+ * the roles (and refuses what would let a user around them) with real requests over TLS.
+ */
+import { strict as assert } from "node:assert";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { ensureServiceImage } from "../../lab/service-images.js";
+import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
+import { renderStack } from "../../../src/registry/stack.js";
+import { createCa, signServer } from "../../../src/registry/x509.js";
+import { $ } from "../../lab/sh.js";
+import {
+  composeBinary,
+  startLocalStack,
+  storageEntries,
+  tempRoot,
+  writeStack,
+  type LocalStack,
+} from "./support/local-stack.js";
+import { digestOf, MANIFEST_V2, pushBlob, pushImage } from "./support/push.js";
+import { SAMPLE_VARS, sampleModel, sampleSpec } from "./support/sample.js";
+
+const who = (name: string): Credentials => {
+  const u = SAMPLE_VARS.registry_users.find((x) => (x.robot ? `robot$${x.name}` : x.name) === name);
+  assert.ok(u, name);
+  return { user: name, password: u.password };
+};
+/** A refusal docker treats as final: the DENIED code with a detail (see nginx.conf.ejs). */
+const denied = (status: number, body: Buffer) =>
+  status === 403 && body.toString().includes('"DENIED"') && body.toString().includes('"detail"');
+
+describe("registry stack on a real engine", function () {
+  this.timeout(180_000);
+  let stack: LocalStack;
+  let ep: Endpoint;
+
+  before(async () => {
+    const now = new Date();
+    const ca = await createCa("unit CA", now);
+    const tls = await signServer(ca, { dns: ["registry.test"], ips: [] }, now, 30);
+    const model = sampleModel();
+    stack = await startLocalStack(
+      renderStack(sampleSpec({ serverName: "registry.test" }), model, tls),
+      model.accounts,
+    );
+    ep = { url: `https://${stack.nginxAddress}`, ca: ca.certPem, servername: "registry.test" };
+  });
+  after(async () => stack?.remove());
+
+  it("docker compose config accepts the compose file (with and without the proxy cache, TLS or not)", async () => {
+    const compose = await composeBinary();
+    for (const spec of [sampleSpec(), sampleSpec({ proxyCache: null, tls: false, port: 5000 })]) {
+      const root = tempRoot();
+      writeStack(root, renderStack(spec, sampleModel(), spec.tls ? { certPem: "C\n", keyPem: "K\n" } : null));
+      const out = await $`${compose} -f ${join(root, "opt/ops-registry/compose.yaml")} config -q`.nothrow();
+      assert.equal(out.exitCode, 0, out.stderr);
+      await $`rm -rf ${root}`;
+    }
+  });
+
+  it("nginx -t accepts nginx's config; Distribution serves health and Prometheus metrics", async () => {
+    const t = await $`docker exec ${stack.nginx} nginx -t -c /etc/ops-registry/nginx.conf`.nothrow();
+    assert.equal(t.exitCode, 0, t.stderr);
+    assert.match(t.stderr, /test is successful/);
+    // The plain-HTTP variant (registry_tls: false), without the proxy cache, in a throwaway container.
+    const root = tempRoot();
+    writeStack(
+      root,
+      renderStack(sampleSpec({ tls: false, port: 5000, proxyCache: null }), sampleModel(), null),
+    );
+    const plain =
+      await $`docker run --rm --add-host registry:127.0.0.1 -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "audit")}:/var/log/ops-registry ${await ensureServiceImage("nginx-sh")} nginx -t -c /etc/ops-registry/nginx.conf`.nothrow();
+    rmSync(root, { recursive: true, force: true });
+    assert.equal(plain.exitCode, 0, plain.stderr);
+    const metrics =
+      await $`docker exec ${stack.registry} /usr/bin/wget -q -O - http://127.0.0.1:5001/metrics`;
+    assert.match(metrics.stdout, /^registry_/m);
+  });
+
+  it("answers /v2/ with a Bearer challenge; the token endpoint hands out verified credentials or 'anonymous'", async () => {
+    const anon = await send(ep, "GET", "/v2/");
+    assert.equal(anon.status, 401);
+    assert.equal(
+      anon.headers["www-authenticate"],
+      `Bearer realm="https://${stack.nginxAddress}/ops/token",service="ops-registry"`,
+    );
+    assert.equal(anon.headers["docker-distribution-api-version"], "registry/2.0");
+    const token = async (creds?: Credentials) => {
+      const a = await send(
+        ep,
+        "GET",
+        "/ops/token?service=ops-registry&scope=repository:team/app:pull",
+        creds ? { credentials: creds } : {},
+      );
+      return [
+        a.status,
+        a.status === 200 ? (JSON.parse(a.body.toString()) as { token: string }).token : "",
+      ] as const;
+    };
+    assert.deepEqual(await token(), [200, "anonymous"]);
+    const [status, devToken] = await token(who("dev"));
+    assert.equal(status, 200);
+    assert.equal(devToken, Buffer.from(`dev:${who("dev").password}`).toString("base64"));
+    assert.equal((await token({ user: "dev", password: "wrong-pass" }))[0], 401);
+    const bearer = (t: string) => ({ headers: { Authorization: `Bearer ${t}` } });
+    assert.equal((await send(ep, "GET", "/v2/", bearer(devToken))).status, 200, "docker login");
+    assert.equal((await send(ep, "GET", "/v2/", bearer("anonymous"))).status, 401);
+    assert.equal(
+      (await send(ep, "GET", "/v2/", bearer(Buffer.from("dev:wrong-pass").toString("base64")))).status,
+      401,
+    );
+    assert.equal(
+      (await send(ep, "GET", "/v2/", { credentials: who("dev") })).status,
+      200,
+      "Basic works too (curl)",
+    );
+  });
+
+  it("developer pushes, guest pulls, guest's push is refused and stores nothing, anonymous only on public", async () => {
+    const pushed = await pushImage(ep, who("dev"), "team/app", "v1");
+    assert.equal(pushed.answer.status, 201, pushed.answer.body.toString());
+    const pull = await send(ep, "GET", "/v2/team/app/manifests/v1", {
+      credentials: who("guest"),
+      headers: { Accept: MANIFEST_V2 },
+    });
+    assert.equal(pull.status, 200);
+    assert.equal(pull.headers["docker-content-digest"], pushed.manifest);
+
+    const uploadsBefore = await storageEntries(stack.registry, "_uploads");
+    const refused = await pushBlob(ep, who("guest"), "team/app", Buffer.from("guest's layer"));
+    assert.ok(denied(refused.status, refused.body), `${refused.status} ${refused.body.toString()}`);
+    assert.deepEqual(await storageEntries(stack.registry, "_uploads"), uploadsBefore);
+    assert.deepEqual(await storageEntries(stack.registry, digestOf("guest's layer").slice(7)), []);
+
+    assert.equal((await send(ep, "GET", "/v2/team/app/manifests/v1")).status, 401);
+    const anonymous = { headers: { Authorization: "Bearer anonymous", Accept: MANIFEST_V2 } };
+    assert.equal((await send(ep, "GET", "/v2/team/app/manifests/v1", anonymous)).status, 401);
+    assert.equal((await pushImage(ep, who("dev"), "pub/tool", "1")).answer.status, 201);
+    assert.equal(
+      (await send(ep, "GET", "/v2/pub/tool/manifests/1", { headers: { Accept: MANIFEST_V2 } })).status,
+      200,
+    );
+    assert.equal((await pushBlob(ep, undefined, "pub/tool", Buffer.from("x"))).status, 401);
+    assert.equal((await pushImage(ep, who("robot$ci"), "team/bot", "1")).answer.status, 201);
+  });
+
+  it("a blob mount needs pull rights on the project it reads from, however the query is written", async () => {
+    const secret = await pushImage(ep, who("keeper"), "secret/app", "1");
+    assert.equal(secret.answer.status, 201);
+    const mount = (q: string, by = who("dev"), extra = {}) =>
+      send(ep, "POST", `/v2/team/app/blobs/uploads/?${q}`, { credentials: by, ...extra });
+    const d = secret.layer;
+    for (const q of [
+      `mount=${d}&from=secret%2Fapp`,
+      `mount=${d}&from=secret/app`,
+      `mount=${d}&From=secret%2Fapp`,
+      `mount=${d}&%66rom=secret%2Fapp`,
+      `mount=${d}&from=team%2Fapp&from=secret%2Fapp`,
+      `from=team%2Fapp&mount=${d}&FROM=secret%2Fapp`,
+      `mount=${d}&from=secret%2Fapp;x=1`,
+    ]) {
+      const a = await mount(q);
+      assert.ok(denied(a.status, a.body), `${q}: ${a.status}`);
+    }
+    const form = await mount(`mount=${d}`, who("dev"), {
+      body: `from=secret%2Fapp&mount=${d}`,
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    assert.ok(denied(form.status, form.body), `form body: ${form.status}`);
+    assert.deepEqual(
+      await storageEntries(stack.registry, `repositories/team/app/_layers/sha256/${d.slice(7)}`),
+      [],
+    );
+    const own = await pushImage(ep, who("dev"), "team/lib", "1");
+    assert.equal(
+      (await mount(`mount=${own.layer}&from=team%2Flib`)).status,
+      201,
+      "a mount within dev's own project",
+    );
+    const allowed = await mount(`mount=${d}&from=secret%2Fapp`, who("keeper"));
+    assert.equal(allowed.status, 201, "keeper may read secret: the blob is mounted");
+  });
+
+  it("judges the path the registry sees: dot segments and escapes are refused", async () => {
+    for (const path of [
+      "/v2/team/../secret/app/manifests/1",
+      "/v2/team/%2e%2e/secret/app/manifests/1",
+      "/v2/team//app/manifests/v1",
+      "/v2/secret%2Fapp/manifests/1",
+    ]) {
+      const a = await send(ep, "GET", path, { credentials: who("dev") });
+      assert.ok(denied(a.status, a.body), `${path}: ${a.status}`);
+    }
+  });
+
+  it("deletes by maintainers only; the catalog and the audit log for system admins only", async () => {
+    const img = await pushImage(ep, who("dev"), "team/old", "1");
+    const devDelete = await send(ep, "DELETE", `/v2/team/old/manifests/${img.manifest}`, {
+      credentials: who("dev"),
+    });
+    assert.ok(denied(devDelete.status, devDelete.body), `${devDelete.status}`);
+    assert.equal(
+      (await send(ep, "DELETE", `/v2/team/old/manifests/${img.manifest}`, { credentials: who("keeper") }))
+        .status,
+      202,
+    );
+    assert.equal((await send(ep, "GET", "/v2/_catalog", { credentials: who("dev") })).status, 403);
+    const catalog = await send(ep, "GET", "/v2/_catalog", { credentials: who("root") });
+    assert.equal(catalog.status, 200);
+    assert.ok(
+      (JSON.parse(catalog.body.toString()) as { repositories: string[] }).repositories.includes("secret/app"),
+    );
+    assert.equal((await send(ep, "GET", "/ops/audit", { credentials: who("dev") })).status, 403);
+    const audit = await send(ep, "GET", "/ops/audit", { credentials: who("root") });
+    assert.equal(audit.status, 200);
+    const lines = audit.body
+      .toString()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const push = lines.find(
+      (l) => l.user === "dev" && l.kind === "manifest" && l.method === "PUT" && l.status === 201,
+    );
+    assert.ok(push, "the developer's manifest push is in the audit log");
+    assert.equal(push.project, "team");
+    assert.equal(push.action, "push");
+    assert.ok(
+      lines.some((l) => l.user === "guest" && l.action === "push" && l.status === 403),
+      "the refused push too",
+    );
+    assert.ok(
+      lines.some((l) => l.user === "" && l.action === "pull" && l.project === "pub" && l.status === 200),
+      "anonymous pulls",
+    );
+    assert.ok(!audit.body.toString().includes("dev-pass-1"), "no password in the log");
+  });
+});

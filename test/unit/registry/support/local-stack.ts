@@ -1,0 +1,111 @@
+/**
+ * The registry stack as containers on this machine's engine, for tests of the rendered configs:
+ * the lab's registry and nginx images (with busybox), the files renderStack wrote, a private
+ * network where nginx reaches `registry` by name. Everything is named ops-unit-<id> and removed.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { $ } from "../../../lab/sh.js";
+import { ensureDebs } from "../../../lab/debs.js";
+import { ensureServiceImage } from "../../../lab/service-images.js";
+import { htpasswdContent } from "../../../../src/registry/htpasswd.js";
+import type { RegistryModel } from "../../../../src/registry/model.js";
+import type { Stack } from "../../../../src/registry/stack.js";
+
+export interface LocalStack {
+  readonly id: string;
+  /** The host folder standing for the registry host's `/`. */
+  readonly root: string;
+  readonly nginx: string;
+  readonly registry: string;
+  readonly nginxAddress: string;
+  remove(): Promise<void>;
+}
+
+/** The compose v2 plugin the lab packages (also runs standalone as `docker-compose`). */
+export async function composeBinary(): Promise<string> {
+  const debs = await ensureDebs();
+  return join(debs["docker-compose"].root, "usr/libexec/docker/cli-plugins/docker-compose");
+}
+
+/** Writes a rendered stack under `root` (its absolute paths made relative to root). */
+export function writeStack(root: string, stack: Stack): void {
+  for (const f of stack.files) {
+    const path = join(root, f.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.content, { mode: Number.parseInt(f.mode, 8) });
+  }
+}
+
+export function tempRoot(): string {
+  return mkdtempSync(join(tmpdir(), "ops-unit-registry-"));
+}
+
+/**
+ * Starts registry and nginx from a stack rendered with dir `/opt/ops-registry`, with the accounts'
+ * htpasswd planned as a first run would.
+ */
+export async function startLocalStack(
+  stack: Stack,
+  accounts: RegistryModel["accounts"],
+): Promise<LocalStack> {
+  const id = `ops-unit-${randomBytes(4).toString("hex")}`;
+  const root = tempRoot();
+  writeStack(root, stack);
+  writeFileSync(join(root, "opt/ops-registry/nginx/htpasswd"), htpasswdContent(accounts, null));
+  mkdirSync(join(root, "data/audit"), { recursive: true });
+  const [registryImage, nginxImage] = [
+    await ensureServiceImage("registry-sh"),
+    await ensureServiceImage("nginx-sh"),
+  ];
+  const net = id;
+  await $`docker network create ${net}`;
+  const registry = `${id}-registry`;
+  const nginx = `${id}-nginx`;
+  const remove = async () => {
+    await $`docker rm -fv ${registry} ${nginx}`.nothrow();
+    await $`docker network rm ${net}`.nothrow();
+    // Files the containers wrote as root: remove them from inside a container of our own.
+    await $`docker run --rm -v ${root}:/r --entrypoint /bin/sh ${registryImage} -c ${"rm -rf /r/data"}`.nothrow();
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    await $`docker run -d --name ${registry} --network ${net} --network-alias registry -v ${join(root, "opt/ops-registry/registry")}:/etc/ops-registry:ro --entrypoint registry ${registryImage} serve /etc/ops-registry/config.yml`;
+    await waitFor(
+      async () =>
+        (
+          await $`docker exec ${registry} /usr/bin/wget -q -O /dev/null http://127.0.0.1:5001/debug/health`.nothrow()
+        ).exitCode === 0,
+    );
+    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
+    await waitFor(
+      async () =>
+        (await $`docker exec ${nginx} /usr/bin/wget -q -O /dev/null http://127.0.0.1:8081/health`.nothrow())
+          .exitCode === 0,
+    );
+    const address = (
+      await $`docker inspect -f ${`{{(index .NetworkSettings.Networks "${net}").IPAddress}}`} ${nginx}`
+    ).stdout.trim();
+    return { id, root, nginx, registry, nginxAddress: address, remove };
+  } catch (err) {
+    const logs = await $`docker logs ${nginx}`.nothrow();
+    await remove();
+    throw new Error(`${String(err)}\n${logs.stderr}`);
+  }
+}
+
+async function waitFor(ok: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error("the container did not become healthy");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Files under the registry's storage whose path matches `part` (uploads, blobs...). */
+export async function storageEntries(registry: string, part: string): Promise<string[]> {
+  const out = await $`docker exec ${registry} /usr/bin/find /var/lib/registry -path ${`*${part}*`}`;
+  return out.stdout.split("\n").filter((l) => l !== "");
+}
