@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
+import type { CheckOutcome } from "../checks/check.js";
 import type { RunCommand } from "../events.js";
 import { makeConnector, sshOptionsFrom } from "../run/connector.js";
 import { executeRun } from "../run/execute.js";
@@ -29,13 +30,17 @@ export interface HostsCliOptions extends TargetCliOptions {
 
 export interface CommandSpec {
   command: RunCommand;
-  /** Built-in names or paths of the playbooks. */
-  playbooks: readonly string[];
+  /** Built-in names or paths of the playbooks, or playbooks built in code (compliance's). */
+  playbooks: readonly (string | LoadedPlaybook)[];
   stages: Stages;
   /** Apply the plan (only `ops run` without --check). */
   apply: boolean;
   /** `ops run --verify`: judge the playbook's checks after applying. */
   checksAfterApply?: boolean;
+  /** Compliance: each planned resource is also a `drift.<id>` check. */
+  drift?: boolean;
+  /** Compliance: sees each check outcome before it is recorded (waivers are applied here). */
+  judged?: (host: string, outcome: CheckOutcome) => CheckOutcome;
 }
 
 /** A fresh run id: 12 lowercase hex characters. */
@@ -71,7 +76,7 @@ async function executeWith(
   interrupts: Interrupts,
 ): Promise<{ code: number; result: RunResult; playbooks: LoadedPlaybook[] }> {
   const playbooks: LoadedPlaybook[] = [];
-  for (const ref of spec.playbooks) playbooks.push(await loadPlaybook(ref));
+  for (const ref of spec.playbooks) playbooks.push(typeof ref === "string" ? await loadPlaybook(ref) : ref);
   const known = await builtinVariableNames();
   const prepared = await prepareRun({
     playbooks,
@@ -101,6 +106,7 @@ async function executeWith(
       runId: newRunId(),
       startedAt: new Date().toISOString(),
       owner: `${userInfo().username}@${hostname()}`,
+      ...(spec.drift ? { drift: true } : {}),
     },
     {
       connect: makeConnector(sshOptionsFrom(opts)),
@@ -109,6 +115,7 @@ async function executeWith(
       signal: interrupts.signal,
       cleanups,
       guard: interrupts.guard,
+      ...(spec.judged ? { judged: spec.judged } : {}),
     },
   );
   const interrupted = result.interrupted || interrupts.stoppedBy !== undefined;

@@ -7,7 +7,12 @@
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../paths.js";
 import { collect } from "./collect.js";
-import { withTargetOptions } from "./target-options.js";
+import { parseCount, parseIntOption, withTargetOptions } from "./target-options.js";
+import { CHECK_HELP } from "./check-help.js";
+import { DEFAULT_CRON, DEFAULT_ON_CALENDAR } from "../compliance/schedule/spec.js";
+import type { ScheduleCheckOptions } from "./schedule-command.js";
+import type { CheckCliOptions } from "./check-command.js";
+import type { DiffCliOptions, HistoryCliOptions } from "./check-history-command.js";
 import { describeError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
 import type { InventoryCliOptions, RunCliOptions } from "./options.js";
@@ -49,6 +54,8 @@ export function buildProgram(result: { code: number }): Command {
     .version(VERSION, "-V, --version")
     // A usage error is one line and a pointer, not forty lines of help.
     .showHelpAfterError("(add --help for usage)")
+    // An option after a subcommand is the subcommand's (`ops check history --history X`).
+    .enablePositionalOptions()
     .addHelpText("after", EXIT_HELP)
     .exitOverride();
 
@@ -83,6 +90,128 @@ export function buildProgram(result: { code: number }): Command {
     .action(async (opts: VerifyCliOptions) => {
       const { verifyCommand } = await import("./verify-command.js");
       result.code = await verifyCommand(opts);
+    });
+
+  // ops check: compliance (drift + CIS baseline), history and reports. Self-contained block.
+  const check = withTargetOptions(
+    program.command("check").enablePositionalOptions(),
+    "hosts checked at once",
+    false,
+  )
+    .description("compliance: drift from the playbooks and a CIS Docker Benchmark subset, with history")
+    .option("--policy <file>", "compliance policy (YAML); default policies/default.yaml")
+    .option("--waivers <file>", "accepted exceptions (YAML): check, hosts, justification, expires")
+    .option(
+      "--history <path|url>",
+      "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
+    )
+    .option("--no-history", "do not store the run")
+    .option("--report-dir <dir>", "write report.html, report.json, junit.xml and ops_check.prom there")
+    .option("--html <file>", "write the standalone HTML report here")
+    .option("--prometheus <file>", "write the Prometheus textfile here (atomically)")
+    .option("--notify <url>", "POST a JSON message when something newly failed or was fixed")
+    .option("--list", "list every check, and whether the policy runs it", false)
+    .addOption(outputOption())
+    .addHelpText("after", CHECK_HELP)
+    .action(async (opts: CheckCliOptions) => {
+      const { checkCommand } = await import("./check-command.js");
+      result.code = await checkCommand(opts);
+    });
+  check
+    .command("history")
+    .description("what is newly failing, what was fixed and since when, and the trend")
+    .option(
+      "--history <path|url>",
+      "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
+    )
+    .option("-i, --inventory <file>", "only runs of this inventory")
+    .option("--runs <n>", "how many runs to read", parseIntOption, 30)
+    .option("--all", "also list checks that pass", false)
+    .option("--list-runs", "list the runs kept", false)
+    .addOption(
+      new Option("-o, --output <format>", "output format").choices(["pretty", "json"]).default("pretty"),
+    )
+    .action(async (opts: HistoryCliOptions) => {
+      const { checkHistoryCommand } = await import("./check-history-command.js");
+      result.code = await checkHistoryCommand(opts, (t) => process.stdout.write(t));
+    });
+  check
+    .command("diff")
+    .description("compare two compliance runs (default: the last two)")
+    .argument("[from]", "run id (ops check history --list-runs)")
+    .argument("[to]", "run id")
+    .option(
+      "--history <path|url>",
+      "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
+    )
+    .option("-i, --inventory <file>", "only runs of this inventory")
+    .addOption(
+      new Option("-o, --output <format>", "output format").choices(["pretty", "json"]).default("pretty"),
+    )
+    .action(async (from: string | undefined, to: string | undefined, opts: DiffCliOptions) => {
+      const { checkDiffCommand } = await import("./check-history-command.js");
+      result.code = await checkDiffCommand(from, to, opts, (t) => process.stdout.write(t));
+    });
+
+  // ops schedule: compliance on a systemd timer (cron where there is no systemd). Self-contained block.
+  const schedule = program
+    .command("schedule")
+    .description("run ops check on a schedule: a systemd timer (user units when not root), or cron");
+  withTargetOptions(schedule.command("check"), "hosts checked at once")
+    .description("check the inputs now, then install the schedule (service + timer, or a cron entry)")
+    .option("--name <name>", "the schedule's name (unit ops-check-<name>)", "default")
+    .option("--on-calendar <spec>", "systemd OnCalendar", DEFAULT_ON_CALENDAR)
+    .option("--cron <fields>", "the five cron fields, where there is no systemd", DEFAULT_CRON)
+    .option(
+      "--randomized-delay <seconds>",
+      "random delay before each run (RandomizedDelaySec)",
+      parseCount,
+      1800,
+    )
+    .option("--use-cron", "use cron even where systemd runs", false)
+    .option("--policy <file>", "compliance policy (YAML)")
+    .option("--waivers <file>", "waivers (YAML)")
+    .option(
+      "--history <path|url>",
+      "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
+    )
+    .option(
+      "--report-dir <dir>",
+      "where each run writes its reports (default ~/.local/state/ops/reports/<name>)",
+    )
+    .option("--notify <url>", "POST a JSON message when something newly failed or was fixed")
+    .action(async (opts: ScheduleCheckOptions) => {
+      const { scheduleCheck, localDeps } = await import("./schedule-command.js");
+      result.code = await scheduleCheck(opts, localDeps());
+    });
+  schedule
+    .command("list")
+    .description("the schedules of this user (root: of the machine), their timers and last results")
+    .action(async () => {
+      const { scheduleList, localDeps } = await import("./schedule-command.js");
+      result.code = await scheduleList(localDeps());
+    });
+  schedule
+    .command("remove")
+    .description("stop and remove a schedule")
+    .argument("<name>", "the schedule's name")
+    .action(async (name: string) => {
+      const { scheduleRemove, localDeps } = await import("./schedule-command.js");
+      result.code = await scheduleRemove(name, localDeps());
+    });
+  schedule
+    .command("run")
+    .description("what the timer runs: the saved ops check, under the schedule's lock")
+    .argument("<name>", "the schedule's name")
+    .option(
+      "--delay <seconds>",
+      "sleep a random time up to this first (cron's RandomizedDelaySec)",
+      parseCount,
+    )
+    .action(async (name: string, opts: { delay?: number }) => {
+      const { localDeps } = await import("./schedule-command.js");
+      const { scheduleRun } = await import("./schedule-run-command.js");
+      result.code = await scheduleRun(name, opts, localDeps());
     });
 
   program

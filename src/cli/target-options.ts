@@ -31,9 +31,22 @@ export function parseIntOption(value: string): number {
   return n;
 }
 
-export function withTargetOptions(command: Command, forksHelp: string): Command {
-  return command
-    .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
+/** Commander parser for a whole number of at least 0 (seconds, counts). */
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("it must be a whole number.");
+  return n;
+}
+
+/** `requireInventory` false: the command also works without one (`ops check --list`) and checks it itself. */
+export function withTargetOptions(command: Command, forksHelp: string, requireInventory = true): Command {
+  const inventory = "-i, --inventory <file>";
+  const inventoryHelp = "Ansible-format YAML inventory";
+  return (
+    requireInventory
+      ? command.requiredOption(inventory, inventoryHelp)
+      : command.option(inventory, inventoryHelp)
+  )
     .option("-l, --limit <pattern>", "hosts or groups: names, globs, a:b unions, &intersections, !exclusions")
     .option(
       "-e, --extra-vars <vars>",

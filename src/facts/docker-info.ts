@@ -35,6 +35,16 @@ export type DockerInfo =
       readonly insecureRegistries: readonly string[];
       readonly cgroupDriver: string;
       readonly storageDriver: string;
+      /** `LiveRestoreEnabled`: containers survive a daemon restart. */
+      readonly liveRestore: boolean;
+      /** `SecurityOptions`, e.g. "name=seccomp,profile=default", "name=userns". */
+      readonly securityOptions: readonly string[];
+      /** `Warnings` the daemon prints about its own configuration (an unencrypted TCP socket...). */
+      readonly warnings: readonly string[];
+      /** The default log driver of new containers. */
+      readonly loggingDriver: string;
+      /** `DockerRootDir`: where images and containers live. */
+      readonly rootDir: string;
     });
 
 const NAME = "docker-info";
@@ -105,11 +115,16 @@ export function parseDockerInfo(stdout: string): DockerInfo {
     insecureRegistries: insecureOf(registry),
     cgroupDriver: str(info.CgroupDriver),
     storageDriver: str(info.Driver),
+    liveRestore: info.LiveRestoreEnabled === true,
+    securityOptions: strings(info.SecurityOptions),
+    warnings: strings(info.Warnings),
+    loggingDriver: str(info.LoggingDriver),
+    rootDir: str(info.DockerRootDir),
   };
 }
 
 /** Runs a docker command with a bound on how long a hung daemon can hold the whole probe. */
-const bounded = (cmd: string): string =>
+export const bounded = (cmd: string): string =>
   `if command -v timeout >/dev/null 2>&1; then timeout 20 ${cmd}; else ${cmd}; fi`;
 
 // "Docker version 20.10.24+dfsg1, build 297e128": the client's own version, no daemon call.

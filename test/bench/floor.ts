@@ -33,12 +33,15 @@ export interface FloorRun {
   readonly bytes: readonly number[];
 }
 
-/** Runs the probe on every lab host at once; throws naming each host whose ssh failed. */
-export async function runFloor(lab: LabInfo): Promise<FloorRun> {
+/**
+ * Runs the probe on every lab host at once; throws naming each host whose ssh failed.
+ * `probe` is what each ssh runs: install-engine's facts by default, `ops check`'s batch for its bench.
+ */
+export async function runFloor(lab: LabInfo, probe: string = FLOOR_PROBE): Promise<FloorRun> {
   const start = performance.now();
   const results = await Promise.all(
     lab.hosts.map((h) =>
-      timed("ssh", [...sshArgs("root", h.address, lab.knownHostsFile), FLOOR_PROBE], { timeoutMs: 120_000 }),
+      timed("ssh", [...sshArgs("root", h.address, lab.knownHostsFile), probe], { timeoutMs: 120_000 }),
     ),
   );
   const ms = performance.now() - start;

@@ -59,18 +59,21 @@ export function renderSection(r: Results, m: Machine, command: string): string {
   ].join("\n");
 }
 
-/** Replaces the generated section of `text`, or appends one when the markers are missing. */
-export function spliceSection(text: string, section: string): string {
-  const a = text.indexOf(BEGIN);
-  const b = text.indexOf(END);
+/**
+ * Replaces the generated section of `text`, or appends one when the markers are missing. Other
+ * benches keep their own section under their own markers (`ops check`'s: bench/compliance.ts).
+ */
+export function spliceSection(text: string, section: string, begin = BEGIN, end = END): string {
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
   if (a < 0 || b < a) return `${text.trimEnd()}\n\n${section}\n`;
-  return text.slice(0, a) + section + text.slice(b + END.length);
+  return text.slice(0, a) + section + text.slice(b + end.length);
 }
 
 const SKELETON =
   "# Benchmarks\n\n`npm run bench` measures `ops run install-engine` against Ansible and the SSH floor.\n";
 
-export function writeReport(file: string, section: string): void {
+export function writeReport(file: string, section: string, begin = BEGIN, end = END): void {
   const text = existsSync(file) ? readFileSync(file, "utf8") : SKELETON;
-  writeFileSync(file, spliceSection(text, section));
+  writeFileSync(file, spliceSection(text, section, begin, end));
 }

@@ -6,7 +6,8 @@
 set -euo pipefail
 
 packages=(docker.io debootstrap rpm createrepo-c gnupg skopeo iproute2 iptables openssh-client curl
-  ca-certificates ansible sshpass openssh-server sudo time tmux)
+  ca-certificates ansible sshpass openssh-server sudo time tmux
+  postgresql chromium) # compliance tests: a PostgreSQL history server they start, the HTML report in headless Chromium
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

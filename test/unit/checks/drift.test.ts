@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { driftOutcomes } from "../../../src/checks/drift.js";
+import { diffSides, driftOutcomes } from "../../../src/checks/drift.js";
 import { exitCodeFor } from "../../../src/cli/exit-codes.js";
 import type { HostResult } from "../../../src/events.js";
 
@@ -63,5 +63,42 @@ describe("drift as checks", () => {
     assert.equal(code([host({ checks: [{ ...failed, waived: { justification: "legacy app" } }] })]), 0);
     assert.equal(code([host({ checks: [failed] }), host({ host: "b", status: "unreachable" })]), 2);
     assert.equal(code([host({})]), 0);
+  });
+});
+
+describe("drift evidence: expected beside actual", () => {
+  const change = (diff: string) =>
+    driftOutcomes({
+      resources: [
+        {
+          id: "daemon-json:/etc/docker/daemon.json",
+          outcome: {
+            kind: "change",
+            steps: [{ description: "update /etc/docker/daemon.json", script: "x", diff }],
+          },
+        },
+      ],
+      stepCount: 1,
+    })[0];
+
+  it("reads the two sides of a daemon.json key diff", () => {
+    const o = change('~ registry-mirrors: [] -> ["http://172.28.213.4:5000"]\n+ live-restore: true\n');
+    assert.equal(o?.expected, 'registry-mirrors: ["http://172.28.213.4:5000"]\nlive-restore: true');
+    assert.equal(o?.actual, "registry-mirrors: []");
+  });
+
+  it("reads the two sides of a unified diff, and keeps a new file's evidence short", () => {
+    assert.deepEqual(
+      diffSides("--- /etc/motd\tcurrent\n+++ /etc/motd\tdesired\n@@ -1 +1 @@\n-hello\n+managed by ops\n"),
+      {
+        expected: "managed by ops",
+        actual: "hello",
+      },
+    );
+    const body = Array.from({ length: 30 }, (_, i) => `+line ${i}`).join("\n");
+    const o = change(`--- /dev/null\n+++ x\n${body}\n`);
+    assert.equal(o?.expected?.split("\n").length, 7);
+    assert.match(o?.expected ?? "", /… \(24 more lines\)$/);
+    assert.match(o?.evidence.outputTail ?? "", /… \(\d+ more lines\)$/);
   });
 });

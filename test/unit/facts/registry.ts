@@ -14,6 +14,12 @@ import { rpmPackages } from "../../../src/facts/rpm-packages.js";
 import { sudo } from "../../../src/facts/sudo.js";
 import { systemdUnit } from "../../../src/facts/systemd-unit.js";
 import { urlContent } from "../../../src/facts/url-content.js";
+import { auditRules } from "../../../src/compliance/facts/audit-rules.js";
+import { bridgeNetwork } from "../../../src/compliance/facts/bridge-network.js";
+import { containers } from "../../../src/compliance/facts/containers.js";
+import { dockerFiles } from "../../../src/compliance/facts/docker-files.js";
+import { dockerdCmdline } from "../../../src/compliance/facts/dockerd-cmdline.js";
+import { mounts } from "../../../src/compliance/facts/mounts.js";
 import { urlTimings } from "../../../src/facts/url-timings.js";
 import { listeningPorts } from "../../../src/facts/listening-ports.js";
 import { composeState } from "../../../src/registry/compose-fact.js";
@@ -48,6 +54,12 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   "docker-info": () => dockerInfo,
   "docker-daemon": () => dockerDaemon,
   lock: () => lock,
+  "dockerd-cmdline": () => dockerdCmdline,
+  "docker-files": () => dockerFiles,
+  containers: () => containers,
+  mounts: () => mounts,
+  "audit-rules": () => auditRules,
+  "docker-bridge": () => bridgeNetwork,
   hostname: () => hostname,
   sudo: () => sudo,
   "disk-free": () => diskFree,

@@ -1,0 +1,134 @@
+/**
+ * Waivers applied to a host's check outcomes. The engine calls `judgeWithWaivers` on each outcome
+ * before it is recorded (its `judged` hook), so every report, the history and the exit code see the
+ * same verdict: an active waiver marks a failure (or an error) `waived`, which fails nothing; an
+ * expired one leaves the verdict as it is and says so in the message. A check an active waiver
+ * says not to run (`run: false`) stays out of the host's probe and is reported waived, not run.
+ * Pure.
+ */
+import type { Check, CheckOutcome } from "../checks/check.js";
+import { matches } from "./check-ids.js";
+import { isNotApplicable } from "./checks/support.js";
+import type { Waiver } from "./waivers.js";
+
+/** What a waiver did to one outcome, as history and the reports keep it. */
+export interface WaiverNote {
+  readonly state: "active" | "expired";
+  readonly justification: string;
+  readonly expires: string;
+  readonly origin: string;
+  /** The check did not run on this host: an active waiver said `run: false`. */
+  readonly notRun?: boolean;
+}
+
+/** A check outcome as compliance reports it: the engine's outcome, and the waiver that applies. */
+export type ComplianceOutcome = CheckOutcome & { readonly waiver?: WaiverNote };
+
+/** What reports count: a waived failure is "waived", a pass that does not apply is "n/a". */
+export type EffectiveStatus = "pass" | "fail" | "error" | "waived" | "n/a";
+
+/** YYYY-MM-DD of an instant, in UTC (waivers expire at the end of their day in UTC). */
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export interface FoundWaiver {
+  waiver: Waiver;
+  state: "active" | "expired";
+}
+
+/**
+ * The waiver for a host's check: the first active one, else the first expired one, else none.
+ *
+ * @example findWaiver(waivers, "el9-1", "cis.daemon.icc", "2026-05-01")?.state // "active"
+ */
+export function findWaiver(
+  waivers: readonly Waiver[],
+  host: string,
+  checkId: string,
+  today: string,
+): FoundWaiver | undefined {
+  const mine = waivers.filter((w) => w.hostNames.has(host) && matches(w.check, checkId));
+  const active = mine.find((w) => today <= w.expires);
+  if (active) return { waiver: active, state: "active" };
+  const expired = mine[0];
+  return expired ? { waiver: expired, state: "expired" } : undefined;
+}
+
+const noteOf = ({ waiver: w, state }: FoundWaiver): WaiverNote => ({
+  state,
+  justification: w.justification,
+  expires: w.expires,
+  origin: w.origin,
+  ...(state === "active" && !w.run ? { notRun: true } : {}),
+});
+
+/**
+ * The engine's `judged` hook: one outcome with its host's waiver applied.
+ *
+ * @example executeCommand({ ..., judged: judgeWithWaivers(waivers, utcDay(new Date())) }, opts)
+ */
+export function judgeWithWaivers(waivers: readonly Waiver[], today: string) {
+  return (host: string, outcome: CheckOutcome): CheckOutcome => {
+    const found = findWaiver(waivers, host, outcome.id, today);
+    if (found === undefined) return outcome;
+    const w = found.waiver;
+    if (found.state === "active")
+      return { ...outcome, waived: { justification: w.justification, expires: w.expires } };
+    if (outcome.status === "pass") return outcome;
+    return { ...outcome, message: `${outcome.message} (waiver expired on ${w.expires}: ${w.justification})` };
+  };
+}
+
+/**
+ * A host's checks without those an active `run: false` waiver covers: each is replaced by a check
+ * with no probe that reports it waived, not run.
+ */
+export function withoutSkipped(
+  checks: readonly Check[],
+  waivers: readonly Waiver[],
+  host: string,
+  today: string,
+): Check[] {
+  return checks.map((check) => {
+    const found = findWaiver(waivers, host, check.id, today);
+    if (found?.state !== "active" || found.waiver.run) return check;
+    const w = found.waiver;
+    return {
+      id: check.id,
+      title: check.title,
+      ...(check.labels ? { labels: check.labels } : {}),
+      facts: [],
+      judge: () => ({
+        status: "pass" as const,
+        message: `not run: waived until ${w.expires} (${w.justification})`,
+        evidence: { command: check.command ?? check.id, outputTail: "", source: w.origin },
+        actual: "not run",
+      }),
+    };
+  });
+}
+
+/** The waiver note of each outcome, for history and reports (the verdicts are the engine's). */
+export function noteWaivers(
+  outcomes: readonly CheckOutcome[],
+  waivers: readonly Waiver[],
+  host: string,
+  today: string,
+): ComplianceOutcome[] {
+  return outcomes.map((o) => {
+    const found = findWaiver(waivers, host, o.id, today);
+    return found ? { ...o, waiver: noteOf(found) } : o;
+  });
+}
+
+/**
+ * The status reports show and count.
+ *
+ * @example effectiveStatus({ status: "fail", waived: { justification: "legacy" }, ... }) === "waived"
+ */
+export function effectiveStatus(o: ComplianceOutcome): EffectiveStatus {
+  if ((o.waived && o.status !== "pass") || o.waiver?.notRun) return "waived";
+  if (isNotApplicable(o)) return "n/a";
+  return o.status;
+}

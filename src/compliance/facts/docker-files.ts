@@ -1,0 +1,94 @@
+/**
+ * Owner, group and raw mode of the files the CIS benchmark's section 3 names: /etc/docker,
+ * daemon.json, the API socket, the docker.service and docker.socket unit files (wherever systemd
+ * loads them from) and every file under /etc/docker/certs.d. One `stat -c %f` per path: the mode
+ * comes back as the raw st_mode in hex, so it is compared as bits (mode-bits.ts).
+ */
+import { FactError } from "../../errors.js";
+import type { Fact } from "../../facts/fact.js";
+import { lines } from "../../facts/text.js";
+import { parseStatHex, type Mode } from "../mode-bits.js";
+
+export interface PathStat {
+  readonly path: string;
+  readonly mode: Mode;
+  readonly uid: number;
+  readonly gid: number;
+  /** Names as the host resolves them ("UNKNOWN" when the id has no name). */
+  readonly owner: string;
+  readonly group: string;
+}
+
+export interface DockerFiles {
+  /** Every path stat'ed, by path as printed. */
+  readonly stats: Readonly<Record<string, PathStat>>;
+  /** Paths asked for that do not exist. */
+  readonly absent: readonly string[];
+  /** The unit file systemd loads for each unit ("" when the unit is unknown). */
+  readonly units: Readonly<Record<string, string>>;
+  /** Docker API sockets found (symlinks resolved), deduplicated. */
+  readonly sockets: readonly string[];
+  /** Regular files under /etc/docker/certs.d. */
+  readonly certs: readonly string[];
+}
+
+const NAME = "docker-files";
+export const ETC_DOCKER = "/etc/docker";
+export const DAEMON_JSON_PATH = "/etc/docker/daemon.json";
+export const CERTS_DIR = "/etc/docker/certs.d";
+export const UNITS = ["docker.service", "docker.socket"] as const;
+
+export function parseDockerFiles(stdout: string): DockerFiles {
+  const stats: Record<string, PathStat> = {};
+  const absent: string[] = [];
+  const units: Record<string, string> = {};
+  const sockets: string[] = [];
+  const certs: string[] = [];
+  for (const line of lines(stdout)) {
+    const [tag = "", ...rest] = line.split(" ");
+    const tail = rest.join(" ");
+    if (tag === "stat") {
+      const m = /^([0-9a-f]+) (\d+) (\d+) (\S+) (\S+) (.+)$/.exec(tail);
+      if (!m?.[1] || !m[2] || !m[3] || !m[4] || !m[5] || !m[6])
+        throw new FactError(NAME, `unexpected stat line "${line.slice(0, 120)}"`);
+      const mode = parseStatHex(m[1]);
+      stats[m[6]] = { path: m[6], mode, uid: Number(m[2]), gid: Number(m[3]), owner: m[4], group: m[5] };
+    } else if (tag === "absent") absent.push(tail);
+    else if (tag === "unit") {
+      const [unit = "", ...path] = rest;
+      units[unit] = path.join(" ");
+    } else if (tag === "socket") {
+      if (!sockets.includes(tail)) sockets.push(tail);
+    } else if (tag === "cert") certs.push(tail);
+    else if (line !== "") throw new FactError(NAME, `unexpected line "${line.slice(0, 120)}"`);
+  }
+  return { stats, absent, units, sockets, certs };
+}
+
+/**
+ * @example facts.get(dockerFiles).stats["/etc/docker/daemon.json"].mode.perms === 0o644
+ */
+export const dockerFiles: Fact<DockerFiles> = {
+  name: NAME,
+  probe: [
+    // -L: a unit or socket path may be a symlink; its target's bits are what protect it.
+    'st() { if [ -e "$1" ]; then stat -L -c "stat %f %u %g %U %G %n" -- "$1"; else printf "absent %s\\n" "$1"; fi; }',
+    `st ${ETC_DOCKER}`,
+    `st ${DAEMON_JSON_PATH}`,
+    `for u in ${UNITS.join(" ")}; do`,
+    '  p=$(systemctl show -p FragmentPath "$u" 2>/dev/null | sed -n "s/^FragmentPath=//p")',
+    '  printf "unit %s %s\\n" "$u" "$p"',
+    '  if [ -n "$p" ]; then st "$p"; fi',
+    "done",
+    // The socket docker.socket listens on, else the default path; symlinks resolved so
+    // /var/run/docker.sock and /run/docker.sock count once.
+    "{ systemctl show -p Listen docker.socket 2>/dev/null | sed -n 's/^Listen=//p' | tr ' ' '\\n' | grep '^/';",
+    "  echo /var/run/docker.sock; } | while read -r s; do",
+    '  if [ -S "$s" ]; then readlink -f -- "$s"; fi',
+    'done | sort -u | while read -r s; do printf \'socket %s\\n\' "$s"; st "$s"; done',
+    `if [ -d ${CERTS_DIR} ]; then`,
+    `  find ${CERTS_DIR} -type f 2>/dev/null | sort | head -n 200 | while read -r f; do printf 'cert %s\\n' "$f"; st "$f"; done`,
+    "fi",
+  ].join("\n"),
+  parse: parseDockerFiles,
+};

@@ -1,0 +1,62 @@
+/**
+ * The Prometheus textfile of a compliance run, for node_exporter's textfile collector: one series
+ * per host and check, the time of the run, and totals by status. Pure: a run in, the exposition
+ * text out (write it with writeFileAtomic, so the collector never reads half a file).
+ */
+import { countRun, unchecked, type ComplianceRun } from "../run-record.js";
+
+/** Label values escaped as the exposition format wants: backslash, double quote, newline. */
+export const labelValue = (v: string): string =>
+  v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+const labels = (pairs: Record<string, string>) =>
+  `{${Object.entries(pairs)
+    .map(([k, v]) => `${k}="${labelValue(v)}"`)
+    .join(",")}}`;
+
+/**
+ * @example prometheusText(run) // "# HELP ops_check_status ...\nops_check_status{host=\"el9-1\",check=\"cis.daemon.icc\",severity=\"medium\"} 1\n..."
+ */
+export function prometheusText(run: ComplianceRun): string {
+  const out: string[] = [
+    "# HELP ops_check_status Compliance check per host: 1 passes (or is waived, or does not apply), 0 fails or could not be judged.",
+    "# TYPE ops_check_status gauge",
+  ];
+  for (const h of run.hosts)
+    for (const c of h.checks) {
+      const ok = c.status === "pass" || c.status === "waived" || c.status === "n/a";
+      out.push(
+        `ops_check_status${labels({ host: h.host, check: c.id, severity: c.severity ?? "" })} ${ok ? 1 : 0}`,
+      );
+    }
+  out.push(
+    "# HELP ops_check_waived Compliance check per host that fails but is waived.",
+    "# TYPE ops_check_waived gauge",
+  );
+  for (const h of run.hosts)
+    for (const c of h.checks.filter((x) => x.status === "waived"))
+      out.push(
+        `ops_check_waived${labels({ host: h.host, check: c.id, expires: c.waiver?.expires ?? "" })} 1`,
+      );
+  out.push(
+    "# HELP ops_check_host_checked 1 when the host could be checked in the last run, 0 when not (unreachable, failed).",
+    "# TYPE ops_check_host_checked gauge",
+  );
+  for (const h of run.hosts)
+    out.push(`ops_check_host_checked${labels({ host: h.host })} ${unchecked(h) ? 0 : 1}`);
+  const counts = countRun(run);
+  out.push(
+    "# HELP ops_check_results Checks of the last run by status.",
+    "# TYPE ops_check_results gauge",
+    ...(["pass", "fail", "error", "waived", "n/a"] as const).map(
+      (s) => `ops_check_results${labels({ status: s })} ${counts[s]}`,
+    ),
+    "# HELP ops_check_last_run_timestamp_seconds When the last compliance run finished (Unix time).",
+    "# TYPE ops_check_last_run_timestamp_seconds gauge",
+    `ops_check_last_run_timestamp_seconds ${Math.floor(Date.parse(run.finishedAt) / 1000)}`,
+    "# HELP ops_check_last_run_exit_code The exit code of the last compliance run (0 ok, 2 a host not checked, 3 a check failed).",
+    "# TYPE ops_check_last_run_exit_code gauge",
+    `ops_check_last_run_exit_code ${run.exitCode}`,
+  );
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,142 @@
+/**
+ * One compliance run as history stores it and the reports read it: every host with its status and
+ * every check with the status reports count (waived, n/a...), its evidence and its waiver. Built
+ * from the engine's HostResults; plain data (JSON-safe), so any store can keep it whole.
+ */
+import type { CheckStatus } from "../checks/check.js";
+import type { HostResult, HostStatus } from "../events.js";
+import {
+  effectiveStatus,
+  noteWaivers,
+  type ComplianceOutcome,
+  type EffectiveStatus,
+  type WaiverNote,
+} from "./apply-waivers.js";
+import type { Waiver } from "./waivers.js";
+
+export interface CheckRecord {
+  id: string;
+  title: string;
+  /** What reports count. */
+  status: EffectiveStatus;
+  /** The judge's own verdict (a waived check keeps its "fail"). */
+  verdict: CheckStatus;
+  severity?: string;
+  /** CIS Docker Benchmark section, or the playbook for drift. */
+  cis?: string;
+  drift?: string;
+  message: string;
+  expected?: string;
+  actual?: string;
+  hint?: string;
+  evidence: { command: string; outputTail: string; source?: string };
+  waiver?: WaiverNote;
+}
+
+export interface HostRecord {
+  host: string;
+  status: HostStatus;
+  /** Why the host could not be checked. */
+  error?: string;
+  ms: number;
+  /** Commands sent after connecting: 1 is one round trip. */
+  commands: number;
+  checks: CheckRecord[];
+}
+
+export interface ComplianceRun {
+  id: string;
+  startedAt: string;
+  finishedAt: string;
+  /** The inventory file, as given. */
+  inventory: string;
+  /** Policy files read, the default first. */
+  policy: string[];
+  exitCode: number;
+  hosts: HostRecord[];
+}
+
+/** A host could not be checked: history and reports show it apart from its checks. */
+export const unchecked = (h: Pick<HostRecord, "status">): boolean =>
+  h.status === "failed" || h.status === "unreachable" || h.status === "not-started";
+
+function checkRecord(o: ComplianceOutcome): CheckRecord {
+  const labels = o.labels ?? {};
+  return {
+    id: o.id,
+    title: o.title,
+    status: effectiveStatus(o),
+    verdict: o.status,
+    ...(labels.severity ? { severity: labels.severity } : {}),
+    ...(labels.cis ? { cis: labels.cis } : {}),
+    ...(labels.drift ? { drift: labels.drift } : {}),
+    message: o.message,
+    ...(o.expected !== undefined ? { expected: o.expected } : {}),
+    ...(o.actual !== undefined ? { actual: o.actual } : {}),
+    ...(o.hint !== undefined ? { hint: o.hint } : {}),
+    evidence: { ...o.evidence },
+    ...(o.waiver ? { waiver: o.waiver } : {}),
+  };
+}
+
+const RANK: Record<EffectiveStatus, number> = { fail: 0, error: 1, waived: 2, pass: 3, "n/a": 4 };
+
+/** One record per check id: two drift playbooks may plan the same file; the worse verdict is kept. */
+function worstPerId(records: CheckRecord[]): CheckRecord[] {
+  const byId = new Map<string, CheckRecord>();
+  for (const r of records) {
+    const seen = byId.get(r.id);
+    if (seen === undefined || RANK[r.status] < RANK[seen.status]) byId.set(r.id, r);
+  }
+  return [...byId.values()];
+}
+
+/**
+ * @example recordRun({ id, startedAt, finishedAt, inventory, policy, exitCode }, result.hosts, waivers, today)
+ */
+export function recordRun(
+  meta: Omit<ComplianceRun, "hosts">,
+  hosts: readonly HostResult[],
+  waivers: readonly Waiver[],
+  today: string,
+): ComplianceRun {
+  return {
+    ...meta,
+    hosts: hosts.map((h) => ({
+      host: h.host,
+      status: h.status,
+      ...(h.error ? { error: h.error.message } : {}),
+      ms: h.ms,
+      commands: h.commands,
+      checks: worstPerId(noteWaivers(h.checks, waivers, h.host, today).map(checkRecord)),
+    })),
+  };
+}
+
+export interface RunCounts {
+  hosts: number;
+  unchecked: number;
+  pass: number;
+  fail: number;
+  error: number;
+  waived: number;
+  "n/a": number;
+}
+
+/** Totals over a run's checks, and its hosts that could not be checked. */
+export function countRun(run: Pick<ComplianceRun, "hosts">): RunCounts {
+  const counts: RunCounts = {
+    hosts: run.hosts.length,
+    unchecked: 0,
+    pass: 0,
+    fail: 0,
+    error: 0,
+    waived: 0,
+    "n/a": 0,
+  };
+  for (const h of run.hosts) {
+    if (unchecked(h)) counts.unchecked++;
+    for (const c of h.checks) counts[c.status]++;
+  }
+  return counts;
+}

@@ -1,0 +1,29 @@
+/**
+ * Writes a file so that a reader sees the old content or the new, never half of it: a temporary
+ * file beside it (same filesystem), then rename. The temporary name ends in `.tmp`, so collectors
+ * that read by suffix (node_exporter's `*.prom`) never pick it up.
+ */
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, rename, unlink, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
+/**
+ * @example await writeFileAtomic("/var/lib/node_exporter/textfile/ops_check.prom", text)
+ */
+export async function writeFileAtomic(
+  file: string,
+  content: string,
+  options: { mode?: number } = {},
+): Promise<void> {
+  const mode = options.mode ?? 0o644;
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    await writeFile(temp, content, { mode });
+    await chmod(temp, mode);
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}

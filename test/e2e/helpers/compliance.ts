@@ -1,0 +1,81 @@
+/**
+ * What the compliance end-to-end tests share: an inventory whose install-engine variables harden
+ * the engine (so the default policy can pass), running `ops check` and reading what it judged, and
+ * breaking one thing on a host and putting it back.
+ */
+import type { CheckOutcome } from "../../../src/checks/check.js";
+import type { HostResult } from "../../../src/events.js";
+import type { LabInfo } from "../../lab/lab.js";
+import { writeInventory } from "./inventory.js";
+import { ops, summaries, type OpsResult } from "./ops-cli.js";
+
+/**
+ * The daemon options a hardened engine gets from install-engine. The nofile limit stays under the
+ * lab host's own (20000: a lab host is a container); userland-proxy and userns-remap are CIS level 2
+ * and cannot work in a lab host (read-only /proc/sys, nested user namespaces), see the README.
+ */
+export const HARDENED_DAEMON = {
+  "live-restore": true,
+  icc: false,
+  "log-driver": "json-file",
+  "log-opts": { "max-size": "10m", "max-file": "3" },
+  "no-new-privileges": true,
+  "default-ulimits": { nofile: { Name: "nofile", Soft: 16384, Hard: 16384 } },
+};
+
+/** An inventory of the given lab hosts whose install-engine makes them pass the default policy. */
+export function hardenedInventory(lab: LabInfo, names: readonly string[]): string {
+  const hosts = lab.hosts
+    .filter((h) => names.includes(h.name))
+    .map((h) => ({ name: h.name, address: h.address }));
+  return writeInventory(lab, hosts, { docker_daemon_options: HARDENED_DAEMON });
+}
+
+export interface Checked {
+  code: number;
+  result: OpsResult;
+  hosts: Record<string, HostResult>;
+  /** Ids of the checks of a host that count as failing: not passed and not waived. */
+  failing(host: string): string[];
+  outcome(host: string, id: string): CheckOutcome | undefined;
+}
+
+/** `ops check --output json` with the lab's known_hosts, read back. */
+export async function runCheck(
+  inventory: string,
+  lab: LabInfo,
+  args: readonly string[] = [],
+): Promise<Checked> {
+  const result = await ops([
+    "check",
+    "--inventory",
+    inventory,
+    "--known-hosts",
+    lab.knownHostsFile,
+    "--output",
+    "json",
+    ...args,
+  ]);
+  const hosts = summaries(result);
+  return {
+    code: result.code,
+    result,
+    hosts,
+    failing: (host) =>
+      (hosts[host]?.checks ?? []).filter((c) => c.status !== "pass" && !c.waived).map((c) => c.id),
+    outcome: (host, id) => hosts[host]?.checks.find((c) => c.id === id),
+  };
+}
+
+/**
+ * Writes the hardened inventory of these hosts and converges them with install-engine; throws with
+ * the output when it does not exit 0. Returns the inventory.
+ */
+export async function convergeHardened(lab: LabInfo, names: readonly string[]): Promise<string> {
+  const inventory = hardenedInventory(lab, names);
+  const args = ["run", "install-engine", "-i", inventory, "--known-hosts", lab.knownHostsFile];
+  const install = await ops([...args, "--forks", String(Math.max(1, names.length)), "-o", "json"]);
+  if (install.code !== 0)
+    throw new Error(`install-engine exited ${install.code}: ${install.stdout.slice(-2000)}${install.stderr}`);
+  return inventory;
+}

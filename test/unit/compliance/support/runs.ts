@@ -1,0 +1,44 @@
+/** Small compliance runs for history tests: hosts with checks in given states, at given times. */
+import type { EffectiveStatus } from "../../../../src/compliance/apply-waivers.js";
+import type { CheckRecord, ComplianceRun } from "../../../../src/compliance/run-record.js";
+
+export function checkRecord(id: string, status: EffectiveStatus): CheckRecord {
+  const verdict = status === "waived" ? "fail" : status === "n/a" ? "pass" : status;
+  return {
+    id,
+    title: `title of ${id}`,
+    status,
+    verdict,
+    severity: "medium",
+    cis: "2.2",
+    message: `${id} is ${status}`,
+    evidence: { command: "docker info", outputTail: "it's <b>&'quoted'</b>", source: "docker info" },
+    ...(status === "fail" ? { expected: "on", actual: "off", hint: "turn it on" } : {}),
+  };
+}
+
+/**
+ * @example run("r1", "2026-05-01T02:00:00Z", { "el9-1": { "cis.daemon.icc": "pass" } })
+ */
+export function run(
+  id: string,
+  at: string,
+  hosts: Record<string, Record<string, EffectiveStatus>>,
+  inventory = "/srv/ops/hosts.yaml",
+): ComplianceRun {
+  return {
+    id,
+    startedAt: at,
+    finishedAt: at.replace(/:00Z$/, ":09Z"),
+    inventory,
+    policy: ["/opt/ops/policies/default.yaml"],
+    exitCode: Object.values(hosts).some((c) => Object.values(c).some((s) => s === "fail")) ? 3 : 0,
+    hosts: Object.entries(hosts).map(([host, checks]) => ({
+      host,
+      status: "ok",
+      ms: 812,
+      commands: 1,
+      checks: Object.entries(checks).map(([cid, s]) => checkRecord(cid, s)),
+    })),
+  };
+}
