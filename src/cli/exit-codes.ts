@@ -35,7 +35,7 @@ const broken = (h: HostResult) =>
  * - run: 2 when a host failed, was unreachable or did not start; 3 when `--check` found changes.
  * - verify: 2 when a host failed or any check did not pass.
  * - check (compliance): 2 when a host could not be checked; else 3 when a check (drift or
- *   baseline) failed and is not waived; else 0.
+ *   baseline) failed and is not waived; else 0. Drift arrives as drift.* checks, so it is waivable.
  * An interrupted run is 130 whatever the hosts say.
  *
  * @example exitCodeFor({ command: "run", hosts, check: true, interrupted: false }) // 3 when a host would change
@@ -53,6 +53,7 @@ export function exitCodeFor(outcome: RunOutcome): number {
     case "verify":
       return failedChecks ? EXIT.hostFailed : EXIT.ok;
     case "check":
-      return failedChecks || hosts.some((h) => h.status === "changed") ? EXIT.drift : EXIT.ok;
+      // Drift is reported as drift.* checks, so a waived drift fails nothing, like any waived check.
+      return failedChecks ? EXIT.drift : EXIT.ok;
   }
 }

@@ -112,7 +112,9 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
         ...(deps.judged ? { judged: deps.judged } : {}),
       },
     );
-    if (!result.interrupted) await runSteps({ ...stepInput, when: "after", results: result.hosts }, stepDeps);
+    // After steps store and report (compliance history): they get the results as the events had them.
+    const masked = redactor.maskDeep(result.hosts);
+    if (!result.interrupted) await runSteps({ ...stepInput, when: "after", results: masked }, stepDeps);
     return result;
   }
 }

@@ -63,6 +63,13 @@ describe("drift as checks", () => {
     assert.equal(code([host({ checks: [{ ...failed, waived: { justification: "legacy app" } }] })]), 0);
     assert.equal(code([host({ checks: [failed] }), host({ host: "b", status: "unreachable" })]), 2);
     assert.equal(code([host({})]), 0);
+    // A host whose drift (a changed plan, reported as drift.* checks) is all waived fails nothing.
+    const drift = {
+      ...failed,
+      id: "drift.daemon-json:/etc/docker/daemon.json",
+      waived: { justification: "migration" },
+    };
+    assert.equal(code([host({ status: "changed", checks: [drift] })]), 0);
   });
 });
 
