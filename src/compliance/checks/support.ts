@@ -4,7 +4,7 @@
  * not answer.
  */
 import { verdict, type Check, type CheckOutcome, type CheckResult } from "../../checks/check.js";
-import { dockerInfo, type DockerInfo } from "../../facts/docker-info.js";
+import { dockerDaemon, type DockerInfo } from "../../facts/docker-info.js";
 import type { FactSet } from "../../facts/fact.js";
 
 export type Severity = "high" | "medium" | "low";
@@ -94,8 +94,8 @@ export function engineCheck(
   facts: Check["facts"],
   judge: (info: RunningEngine, facts: FactSet) => CheckResult,
 ): Check {
-  return complianceCheck(meta, [dockerInfo, ...facts], (all) => {
-    const info = all.get(dockerInfo);
+  return complianceCheck(meta, [dockerDaemon, ...facts], (all) => {
+    const info = all.get(dockerDaemon);
     return info.status === "running" ? judge(info, all) : engineDown(info);
   });
 }
