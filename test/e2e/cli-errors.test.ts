@@ -3,7 +3,7 @@
  * exit code 1, no stack trace, and nothing contacted (the hosts are unroutable documentation addresses).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ops, type OpsResult } from "./helpers/ops-cli.js";
@@ -154,6 +154,14 @@ describe("ops CLI: a user's playbook with mistakes in it", function () {
       const r = await ops(["inventory", "check", "-i", inventoryFile(GOOD), "-p", file]);
       assert.equal(r.code, 0, r.stderr);
     }
+  });
+
+  it("an error nobody caught is exit 70, a bug in ops, and the host's lock is still released", async () => {
+    const local = inventoryFile("all:\n  hosts:\n    me:\n      ansible_connection: local\n");
+    const r = await ops(["run", fixture("unhandled-rejection.ts"), "-i", local, "--output", "json"]);
+    assert.equal(r.code, 70, r.stderr);
+    assert.match(r.stderr, /internal error \(a bug in ops; please report it\):\n.*a bug nobody caught/);
+    assert.equal(existsSync("/run/ops.lock"), false, "the lock was left behind");
   });
 
   it("Ctrl-C stops a CPU loop in a playbook's plan()", async () => {
