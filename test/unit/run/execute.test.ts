@@ -118,7 +118,6 @@ describe("executeRun", () => {
 
   it("an after step sees every host's result; a failing before step stops the run before any host", async () => {
     let afterSaw = 0;
-    let afterText = "";
     const ok = definePlaybook<Record<string, unknown>>({
       name: "after",
       description: "",
