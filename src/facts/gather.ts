@@ -174,7 +174,8 @@ export function stopBatchScript(pidFile: string): string {
     `if [ -f ${pid} ]; then`,
     `  p=$(cat ${pid} 2>/dev/null)`,
     // The batch's own trap runs the cleanup too: it must not signal or wait for itself.
-    '  if [ -n "$p" ] && [ "$p" != "${OPS_BATCH_SELF:-none}" ]; then',
+    // Only a real process id: never 0 or a negative one, which `kill` reads as a process group.
+    '  if [ "$p" -gt 1 ] 2>/dev/null && [ "$p" != "${OPS_BATCH_SELF:-none}" ]; then',
     '    kill -TERM "$p" 2>/dev/null; i=0',
     '    while kill -0 "$p" 2>/dev/null && [ "$i" -lt 50 ]; do sleep 0.2; i=$((i + 1)); done',
     "  fi",

@@ -80,7 +80,10 @@ describe("signals at each phase of run and verify (lab)", function () {
       delete process.env.OPS_FAULT_HOLD;
       const deadline = Date.now() + 30_000;
       while (!existsSync(`${hold}.pid`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      process.kill(Number(readFileSync(`${hold}.pid`, "utf8")), signal);
+      // Never 0 or NaN: process.kill(0) would signal this test's own process group (mocha, CI).
+      const pid = Number(readFileSync(`${hold}.pid`, "utf8"));
+      assert.ok(Number.isInteger(pid) && pid > 1, `${signal}: the playbook wrote no process id`);
+      process.kill(pid, signal);
       rmSync(hold);
       const run = await pending;
       assert.equal(run.code, 130, `${signal}: ${run.stderr}`);

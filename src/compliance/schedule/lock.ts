@@ -23,6 +23,8 @@ export class LockBusy extends Error {
 }
 
 function alive(pid: number): boolean {
+  // 0 and negative ids name process groups: a lock file holding one names no holder.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FactError } from "../../../src/errors.js";
@@ -180,5 +180,19 @@ describe("gather", () => {
     await promisify(execFile)("sh", ["-c", stopBatchScript(pidFile)]);
     await exited;
     assert.equal(existsSync(made), false, "killed, the batch still cleaned up");
+  });
+
+  it("a stop script signals only a real process id: never 0, a negative id (a process group) or text", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ops-batch-"));
+    const pidFile = join(dir, "batch.pid");
+    // `kill` shadowed by a function that only records: a guard that failed would signal nothing real.
+    const recorded = (content: string): string => {
+      writeFileSync(pidFile, content);
+      return runSh(`kill() { echo "kill $*"; return 1; }\n${stopBatchScript(pidFile)}`);
+    };
+    for (const bad of ["0", "-1", "-123", "1", "", "abc", "12 34"]) {
+      assert.equal(recorded(bad), "", `pid file ${JSON.stringify(bad)} led to a kill`);
+    }
+    assert.equal(recorded("4242"), "kill -TERM 4242\nkill -0 4242\n");
   });
 });

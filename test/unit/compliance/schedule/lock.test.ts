@@ -40,6 +40,16 @@ describe("schedule lock (control machine)", () => {
     await release();
   });
 
+  it("a lock file naming pid 0 or a negative pid (process groups, not holders) is taken over", async () => {
+    for (const pid of [0, -1]) {
+      const file = join(dir, `group${pid}.lock`);
+      writeFileSync(file, JSON.stringify({ pid, started: "2026-05-01T02:00:00Z" }));
+      const release = await acquireLock(file);
+      assert.equal((JSON.parse(readFileSync(file, "utf8")) as { pid: number }).pid, process.pid);
+      await release();
+    }
+  });
+
   it("two runs started at once: exactly one gets the lock", async () => {
     const file = join(dir, "c.lock");
     writeFileSync(file, JSON.stringify({ pid: 999999, started: "stale" }));
