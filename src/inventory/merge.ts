@@ -31,15 +31,23 @@ function memo(where: (key: string) => Location): (key: string) => Location {
   };
 }
 
-function inlineLayer(src: YamlSource, path: YamlPath, vars: Mapping): VarLayer {
+/**
+ * Where a variable sits, with its line found only when read: finding lines can mean composing the
+ * whole file again (yaml-source.ts), which a run that reports no error never needs.
+ */
+function locate(src: YamlSource, path: YamlPath): Location {
+  let line: number | undefined;
   return {
-    vars,
-    where: memo((key) => ({
-      file: src.file,
-      path: dotPath([...path, key]),
-      line: src.lineOf([...path, key]),
-    })),
+    file: src.file,
+    path: dotPath(path),
+    get line() {
+      return (line ??= src.lineOf(path));
+    },
   };
+}
+
+function inlineLayer(src: YamlSource, path: YamlPath, vars: Mapping): VarLayer {
+  return { vars, where: memo((key) => locate(src, [...path, key])) };
 }
 
 const fileLayers = new WeakMap<YamlSource, VarLayer>();
@@ -49,7 +57,7 @@ function fileLayer(src: YamlSource): VarLayer {
   if (!layer) {
     layer = {
       vars: asMapping(src.data),
-      where: memo((key) => ({ file: src.file, path: key, line: src.lineOf([key]) })),
+      where: memo((key) => locate(src, [key])),
     };
     fileLayers.set(src, layer);
   }

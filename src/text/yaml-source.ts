@@ -15,6 +15,7 @@ import {
 } from "yaml";
 import { ConfigError, ConfigErrors } from "../errors.js";
 import { checkDocument, MAX_DEPTH, tooDeepAt } from "../inventory/yaml-checks.js";
+import { readPlainYaml } from "./yaml-fast.js";
 
 /** Segments of a path inside a YAML document: map keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];
@@ -83,6 +84,9 @@ function pairIndex(): (map: YAMLMap, key: string) => Pair | undefined {
  * Connection secrets (`ansible_password`, `become_password`, ...) keep the text written: `0123`
  * stays "0123".
  *
+ * Plain YAML (most files, and every large inventory) is read by the fast reader; its lines are
+ * found by the full reader only when something asks for one (an error, where a variable came from).
+ *
  * @example parseYaml("all:\n  hosts:\n    el9-1:\n", "hosts.yaml").lineOf(["all", "hosts", "el9-1"]) === 3
  */
 export function parseYaml(text: string, file: string): YamlSource {
@@ -93,6 +97,18 @@ export function parseYaml(text: string, file: string): YamlSource {
       "decrypt it, or move the secrets to ssh-agent / a vars file given with -e @file",
     );
   }
+  const plain = readPlainYaml(text);
+  if (!plain) return parseYamlFully(text, file);
+  let full: YamlSource | undefined;
+  return {
+    file,
+    data: plain.data,
+    lineOf: (path) => (full ??= parseYamlFully(text, file)).lineOf(path),
+  };
+}
+
+/** The full reader: composes the document with `yaml`, checks it, and keeps every node's place. */
+export function parseYamlFully(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = composeFirst(text, lineCounter, file);
   const lineAt = (offset: number | undefined): number | undefined =>
