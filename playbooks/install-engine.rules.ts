@@ -4,6 +4,7 @@
  * socket without TLS, an insecure registry CIDR that covers the internet) are configuration errors,
  * the unsafe ones unless named in `docker_allow_unsafe` on purpose.
  */
+import { X509Certificate } from "node:crypto";
 import type { RuleProblem, VarRule } from "../src/playbook.js";
 import { parseEvr } from "../src/resources/rpm-version.js";
 import { daemonSettings } from "./install-engine.daemon.js";
@@ -92,11 +93,40 @@ export const finiteNumbers: VarRule<InstallEngineVars> = {
   },
 };
 
+/**
+ * Each PEM block of a registry CA parses as an X.509 certificate: the schema checks the armour, this
+ * checks what is inside, so a truncated paste fails before connecting rather than at the first pull.
+ */
+export const registryCasAreCertificates: VarRule<InstallEngineVars> = {
+  name: "registry-ca-certs",
+  check(vars) {
+    const problems: RuleProblem[] = [];
+    for (const [endpoint, pem] of Object.entries(vars.registry_ca_certs)) {
+      const blocks = pem.match(/-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g) ?? [];
+      for (const [i, block] of blocks.entries()) {
+        try {
+          new X509Certificate(block);
+        } catch (err) {
+          problems.push({
+            variable: "registry_ca_certs",
+            path: endpoint,
+            message: `certificate ${i + 1} for ${endpoint} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+            hint: "paste the registry's CA certificate whole, as a YAML block (registry_ca_certs: {host:port: |...})",
+          });
+          break;
+        }
+      }
+    }
+    return problems;
+  },
+};
+
 export const installEngineRules: readonly VarRule<InstallEngineVars>[] = [
   versionPinIsValid,
   tcpSocketNeedsTls,
   insecureRegistriesAreNarrow,
   finiteNumbers,
+  registryCasAreCertificates,
 ];
 
 /** The unsafe settings this host's variables allow and use, for the daemon.json step to say so. */

@@ -1,7 +1,8 @@
 /**
  * install-engine: a correct, running, enabled Docker engine from the docker-ce yum repo, configured
  * with the team's registry mirrors and insecure registries. The course's steps 3.2 and 4.2, made
- * idempotent: preflight, trusted key, repo, packages, daemon.json, service, users, final check. Its
+ * idempotent: preflight, trusted key, repo, packages, daemon.json, service, users, the CAs of
+ * private registries (certs.d), final check. Its
  * checks (the engine answers, the configuration is live, the course's chapters 7 and 8) are what
  * `ops verify` runs by default.
  */
@@ -17,6 +18,7 @@ import { packages } from "../src/resources/packages.js";
 import { preflight } from "../src/resources/preflight.js";
 import { service } from "../src/resources/service.js";
 import { template } from "../src/resources/template.js";
+import { trustRegistry } from "../src/registry/trust.js";
 import { chooseRepo } from "./docker-repo.js";
 import { engineChecksFor } from "./engine-checks/index.js";
 import { daemonSettings } from "./install-engine.daemon.js";
@@ -83,6 +85,10 @@ export default definePlaybook({
         daemonJson: DAEMON_JSON,
       }),
       groupMembers({ group: "docker", users: vars.docker_users }),
+      // Registries signed by a private CA: dockerd reads certs.d on each connection, so no restart.
+      ...Object.entries(vars.registry_ca_certs).flatMap(([endpoint, caPem]) =>
+        trustRegistry({ endpoint, caPem, tls: true }),
+      ),
       engineCheck({ timeoutSeconds: 30, startedBy: "docker" }),
     ];
   },

@@ -3,6 +3,7 @@
  * `ops playbooks` prints, and (through `Static`) the TypeScript type the playbook reads.
  */
 import Type from "typebox";
+import { REGISTRY_ENDPOINT } from "../src/registry/trust.js";
 import { DOCKER_GPG_FINGERPRINT } from "../src/resources/gpg-key.js";
 
 /** Packages that stand in the engine's way on EL hosts (Docker's own install guide removes them). */
@@ -24,6 +25,9 @@ export const CONFLICTING_PACKAGES = [
 export const UNSAFE_SETTINGS = ["tcp-without-tls", "insecure-registry-any"] as const;
 
 const URL_OR_EMPTY = "^($|(https?|file)://\\S+$)";
+
+/** One or more PEM certificates (a CA bundle), nothing else around them. */
+const PEM_CERTIFICATE = "^\\s*(-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----\\s*)+$";
 
 export const installEngineVariables = Type.Object(
   {
@@ -100,6 +104,21 @@ export const installEngineVariables = Type.Object(
         description:
           "daemon.json insecure-registries: host:port or CIDR of registries reached without TLS checks",
         default: [],
+      },
+    ),
+    registry_ca_certs: Type.Record(
+      Type.String({ pattern: REGISTRY_ENDPOINT }),
+      Type.String({
+        pattern: PEM_CERTIFICATE,
+        "x-expected": "a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)",
+      }),
+      {
+        description:
+          "CA certificates (PEM) by registry host:port, put in /etc/docker/certs.d/<host:port>/ca.crt so engines trust those registries over TLS: no restart, no insecure-registries",
+        default: {},
+        // Keys become folder names under certs.d: only host[:port], never `..` or a slash.
+        additionalProperties: false,
+        "x-expected-key": "a registry address, host or host:port (a folder name under certs.d)",
       },
     ),
     docker_daemon_options: Type.Record(Type.String(), Type.Unknown(), {

@@ -4,6 +4,7 @@
  * commands it offers to run at the end. Ctrl-C at a prompt (inquirer's ExitPromptError) or while
  * the hosts are probed exits 130 with nothing written.
  */
+import { readRegistryCa } from "../wizard/registry-ca.js";
 import { hostname, homedir, userInfo } from "node:os";
 import { builtinPlaybooks, builtinVariableNames } from "../../playbooks/index.js";
 import { ConfigError, Interrupted } from "../errors.js";
@@ -101,8 +102,9 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
       }),
       capabilities: {
         canDeploy: builtinPlaybooks.has("deploy-registry"),
-        // install-engine has no variable for a registry's CA yet; insecure-registries is offered.
-        canTrustCa: false,
+        // install-engine's registry_ca_certs: the CA file is read here and its PEM written to group_vars.
+        canTrustCa: true,
+        readCa: readRegistryCa,
         canSchedule: cli.canSchedule,
       },
       now: () => new Date(),

@@ -13,6 +13,12 @@ import { quote } from "../transport/quote.js";
 
 export const CERTS_D = "/etc/docker/certs.d";
 
+/**
+ * A registry as engines address it, `host` or `host:port`. It names a folder under certs.d, so it
+ * starts with a letter or digit and holds no `/`: never `..` or a path.
+ */
+export const REGISTRY_ENDPOINT = "^[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?$";
+
 /** A registry as engines address it. */
 export interface TrustedRegistry {
   /** `host:port` as in `docker pull host:port/project/app`. */

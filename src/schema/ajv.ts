@@ -7,7 +7,7 @@ import { describeExpected, showValue, typeOfValue, type SchemaNode } from "./des
 import { didYouMean } from "./suggest.js";
 
 /** Our own annotation keywords, declared so ajv's strict mode accepts them. */
-const OPS_KEYWORDS = ["x-expected", "x-ops-prefixes", "x-ops-secret"];
+const OPS_KEYWORDS = ["x-expected", "x-expected-key", "x-ops-prefixes", "x-ops-secret"];
 
 /**
  * A fresh ajv collecting all errors (a user fixes a file once, not once per error) and keeping the
@@ -51,6 +51,11 @@ function explain(error: ErrorObject): SchemaProblem {
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(error.params.additionalProperty);
+      const keyForm = node["x-expected-key"];
+      // A mapping keyed by a form (registry addresses, say) has no list of names to offer.
+      if (typeof keyForm === "string") {
+        return { segments: [...segments, key], problem: `is not allowed: a key here must be ${keyForm}` };
+      }
       const known = Object.keys(node.properties ?? {});
       const hint = didYouMean(key, known);
       return {

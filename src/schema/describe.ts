@@ -17,6 +17,8 @@ export interface SchemaNode {
   description?: string;
   /** Overrides the generated words, for nodes where they would be clumsy. */
   "x-expected"?: string;
+  /** For a mapping whose keys have a form (patternProperties): that form, in words. */
+  "x-expected-key"?: string;
   [key: string]: unknown;
 }
 

@@ -3,6 +3,8 @@
  * the steps ask it with (its dot-path here). A question left out takes the wizard's default.
  */
 
+import { REGISTRY_ENDPOINT } from "../registry/trust.js";
+
 const url = { type: "string", pattern: "^https?://\\S+$", "x-expected": "an http(s) URL" };
 const secret = (what: string) => ({ type: "string", minLength: 1, description: `${what} (a secret)` });
 const envName = (what: string) => ({
@@ -100,10 +102,15 @@ export const answersSchema = {
         kind: { type: "string", enum: ["none", "existing", "deploy"] },
         address: {
           type: "string",
-          pattern: "^[A-Za-z0-9.-]+(:[0-9]{1,5})?$",
+          pattern: REGISTRY_ENDPOINT,
           "x-expected": "host:port",
         },
         trust: { type: "string", enum: ["insecure", "ca"] },
+        ca: {
+          type: "string",
+          minLength: 1,
+          description: "with trust: ca, the path of the registry's CA certificate (PEM) on this machine",
+        },
         host: { type: "string", minLength: 1, description: "the host to deploy the registry on" },
       },
     },

@@ -1,8 +1,9 @@
 /**
- * A private registry: none, one that exists (trusted as insecure, or through its CA when
- * install-engine can do that), or one deploy-registry stands up on a chosen host (offered only when
- * this ops has deploy-registry). The answer becomes variables, a group, and a command to run.
+ * A private registry: none, one that exists (trusted as insecure, or through its CA in certs.d,
+ * read from a file here), or one deploy-registry stands up on a chosen host (offered only when this
+ * ops has deploy-registry). The answer becomes variables, a group, and a command to run.
  */
+import { REGISTRY_ENDPOINT } from "../registry/trust.js";
 import type { Ask, Choice } from "./ask.js";
 import type { VarSetting } from "./vars-doc.js";
 
@@ -20,12 +21,14 @@ export interface RegistryContext {
   canDeploy: boolean;
   /** install-engine has a variable to trust a registry's CA (certs.d). */
   canTrustCa: boolean;
+  /** Reads a CA certificate file on this machine: its PEM, or an Error saying what is wrong. */
+  readCa?: (path: string) => string;
   /** Names of the hosts going into the inventory. */
   hostNames: readonly string[];
 }
 
 /**
- * Question ids `registry.kind`, `registry.address`, `registry.trust`, `registry.host`.
+ * Question ids `registry.kind`, `registry.address`, `registry.trust`, `registry.ca`, `registry.host`.
  *
  * @example await registryStep(ask, { canDeploy: false, canTrustCa: false, hostNames: ["el9-1"] })
  */
@@ -55,7 +58,7 @@ export async function registryStep(ask: Ask, ctx: RegistryContext): Promise<Regi
   }
   const address = await ask.text("registry.address", {
     message: "Its address (host:port, e.g. harbor.internal:443 or 10.0.0.9:5000)",
-    validate: (v) => /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(v) || "host:port, without http://",
+    validate: (v) => new RegExp(REGISTRY_ENDPOINT).test(v) || "host:port, without http://",
   });
   const trust = await ask.choose("registry.trust", {
     message: `How do the engines trust ${address}?`,
@@ -64,20 +67,43 @@ export async function registryStep(ask: Ask, ctx: RegistryContext): Promise<Regi
       {
         value: "ca",
         name: "its CA certificate (/etc/docker/certs.d)",
-        ...(ctx.canTrustCa ? {} : { disabled: "install-engine has no variable for a registry CA yet" }),
+        ...(ctx.canTrustCa && ctx.readCa
+          ? {}
+          : { disabled: "install-engine has no variable for a registry CA" }),
       },
     ],
     default: "insecure",
   });
-  const vars: VarSetting[] =
-    trust === "insecure"
-      ? [
-          {
-            name: "insecure_registries",
-            value: [address],
-            comment: `the registry ${address}, trusted without TLS checks (asked in ops init)`,
-          },
-        ]
-      : [];
+  if (trust === "ca" && ctx.readCa) {
+    const readCa = ctx.readCa;
+    const path = await ask.text("registry.ca", {
+      message: `Path of ${address}'s CA certificate (PEM) on this machine`,
+      validate: (v) => {
+        try {
+          readCa(v);
+          return true;
+        } catch (err) {
+          return err instanceof Error ? err.message : String(err);
+        }
+      },
+    });
+    return {
+      kind,
+      vars: [
+        {
+          name: "registry_ca_certs",
+          value: { [address]: readCa(path) },
+          comment: `the CA of ${address}, read from ${path} (asked in ops init); engines trust it through certs.d`,
+        },
+      ],
+    };
+  }
+  const vars: VarSetting[] = [
+    {
+      name: "insecure_registries",
+      value: [address],
+      comment: `the registry ${address}, trusted without TLS checks (asked in ops init)`,
+    },
+  ];
   return { kind, vars };
 }

@@ -49,7 +49,13 @@ export interface WizardDeps {
   playbooks: (
     names: readonly string[],
   ) => Promise<{ playbooks: LoadedPlaybook[]; known: ReadonlySet<string> }>;
-  capabilities: { canDeploy: boolean; canTrustCa: boolean; canSchedule: boolean };
+  capabilities: {
+    canDeploy: boolean;
+    canTrustCa: boolean;
+    canSchedule: boolean;
+    /** Reads a registry's CA certificate file (registry-ca.ts); tests pass their own. */
+    readCa?: (path: string) => string;
+  };
   now: () => Date;
   signal?: AbortSignal | undefined;
 }

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
+import { testCa } from "../helpers/test-ca.js";
 import { hostExec, hostExecResult, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { failures, ops, summaries } from "./helpers/ops-cli.js";
 import { writeInventory, type HostEntry } from "./helpers/inventory.js";
@@ -64,6 +65,30 @@ describe("install-engine on lab hosts", function () {
       hosts.map(async (h) => [await fileStamps(h.name), await engineIdentity(h.name)]),
     );
     assert.deepEqual(after, before);
+  });
+
+  it("registry_ca_certs puts a private registry's CA in certs.d without restarting the engine; the next run is a no-op", async () => {
+    const host = "el9-3";
+    const entry = hosts.filter((h) => h.name === host);
+    const { caPem } = await testCa();
+    const inv = writeInventory(lab, entry, {
+      insecure_registries: [lab.hubRegistry],
+      registry_ca_certs: { "reg.lan:5000": caPem },
+    });
+    const engine = await engineIdentity(host);
+    const first = await run(inv);
+    assert.equal(first.code, 0, failures(first, host).join("; ") + first.stderr);
+    assert.equal(summaries(first)[host]?.changed, 1, "only the CA file is new");
+    assert.equal(await hostExec(host, "cat /etc/docker/certs.d/reg.lan:5000/ca.crt"), caPem);
+    assert.equal(
+      (await hostExec(host, "stat -c '%a %U:%G' /etc/docker/certs.d/reg.lan:5000/ca.crt")).trim(),
+      "644 root:root",
+    );
+    assert.deepEqual(await engineIdentity(host), engine, "the engine was restarted");
+    const again = await run(inv);
+    assert.equal(summaries(again)[host]?.status, "ok");
+    assert.equal(summaries(again)[host]?.commands, 1);
+    await hostExec(host, "rm -rf /etc/docker/certs.d/reg.lan:5000");
   });
 
   it("--diff previews the daemon.json key change; changing only the mirrors keeps a key set by hand and reloads the engine instead of restarting it", async () => {

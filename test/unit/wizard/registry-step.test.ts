@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
+import { ConfigError } from "../../../src/errors.js";
 import { fileAsk, parseAnswers } from "../../../src/wizard/answers-file.js";
 import { terminalAsk } from "../../../src/wizard/ask.js";
 import { complianceStep } from "../../../src/wizard/compliance-step.js";
 import { registryStep } from "../../../src/wizard/registry-step.js";
-import { accept, answer, down, enter, scriptedPrompts } from "./support/prompts.js";
+import { accept, answer, down, enter, scriptedPrompts, type, wait } from "./support/prompts.js";
 
 const ctx = { canDeploy: false, canTrustCa: false, hostNames: ["el9-1", "el9-2"] };
 
@@ -17,7 +18,7 @@ describe("wizard/registry-step and compliance-step", () => {
       answer(/Its address/, "10.0.0.9:5000"),
       {
         expect:
-          /How do the engines trust 10\.0\.0\.9:5000\?[\s\S]*CA certificate.*no variable for a registry CA yet/,
+          /How do the engines trust 10\.0\.0\.9:5000\?[\s\S]*CA certificate.*no variable for a registry CA/,
         keys: [enter],
       },
     ]);
@@ -26,6 +27,57 @@ describe("wizard/registry-step and compliance-step", () => {
     assert.deepEqual(
       r.vars.map((v) => [v.name, v.value]),
       [["insecure_registries", ["10.0.0.9:5000"]]],
+    );
+  });
+
+  it("an existing registry trusted through its CA: the file is read here, a wrong one is refused at the question", async () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const read: string[] = [];
+    const readCa = (path: string): string => {
+      read.push(path);
+      if (path !== "/etc/pki/harbor-ca.crt") throw new Error(`${path}: no PEM certificate in it`);
+      return pem;
+    };
+    const s = scriptedPrompts([
+      { expect: /A private registry\?/, keys: [down, enter] },
+      answer(/Its address/, "harbor.lan:443"),
+      { expect: /How do the engines trust harbor\.lan:443\?/, keys: [down, enter] },
+      {
+        expect: /Path of harbor\.lan:443's CA certificate \(PEM\) on this machine/,
+        keys: [type("/etc/pki/harbor"), enter, wait(/no PEM certificate in it/), type("-ca.crt"), enter],
+      },
+    ]);
+    const r = await registryStep(terminalAsk(s.prompts), { ...ctx, canTrustCa: true, readCa });
+    s.done();
+    assert.ok(read.includes("/etc/pki/harbor"), "the wrong path was tried and refused");
+    assert.deepEqual(
+      r.vars.map((v) => [v.name, v.value]),
+      [["registry_ca_certs", { "harbor.lan:443": pem }]],
+    );
+    assert.match(r.vars[0]?.comment ?? "", /read from \/etc\/pki\/harbor-ca\.crt/);
+
+    // From an answers file: a path that is no CA is an error naming the answers file.
+    const answers = (path: string) =>
+      fileAsk(
+        parseAnswers(
+          `registry:\n  kind: existing\n  address: harbor.lan:443\n  trust: ca\n  ca: ${path}\n`,
+          "a.yaml",
+        ),
+        { env: {}, log: () => undefined },
+      );
+    const fromFile = await registryStep(answers("/etc/pki/harbor-ca.crt"), {
+      ...ctx,
+      canTrustCa: true,
+      readCa,
+    });
+    assert.deepEqual(fromFile.vars[0]?.value, { "harbor.lan:443": pem });
+    await assert.rejects(
+      registryStep(answers("/tmp/x.crt"), { ...ctx, canTrustCa: true, readCa }),
+      (e: ConfigError) =>
+        e instanceof ConfigError &&
+        e.location.file === "a.yaml" &&
+        e.location.line === 5 &&
+        /registry\.ca: \/tmp\/x\.crt: no PEM certificate/.test(e.message),
     );
   });
 
