@@ -4,8 +4,8 @@
  * socket without TLS, an insecure registry CIDR that covers the internet) are configuration errors,
  * the unsafe ones unless named in `docker_allow_unsafe` on purpose.
  */
-import { X509Certificate } from "node:crypto";
 import type { RuleProblem, VarRule } from "../src/playbook.js";
+import { readPemCertificates } from "../src/registry/pem.js";
 import { parseEvr } from "../src/resources/rpm-version.js";
 import { daemonSettings } from "./install-engine.daemon.js";
 import type { InstallEngineVars } from "./install-engine.vars.js";
@@ -102,19 +102,15 @@ export const registryCasAreCertificates: VarRule<InstallEngineVars> = {
   check(vars) {
     const problems: RuleProblem[] = [];
     for (const [endpoint, pem] of Object.entries(vars.registry_ca_certs)) {
-      const blocks = pem.match(/-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g) ?? [];
-      for (const [i, block] of blocks.entries()) {
-        try {
-          new X509Certificate(block);
-        } catch (err) {
-          problems.push({
-            variable: "registry_ca_certs",
-            path: endpoint,
-            message: `certificate ${i + 1} for ${endpoint} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
-            hint: "paste the registry's CA certificate whole, as a YAML block (registry_ca_certs: {host:port: |...})",
-          });
-          break;
-        }
+      try {
+        readPemCertificates(pem);
+      } catch (err) {
+        problems.push({
+          variable: "registry_ca_certs",
+          path: endpoint,
+          message: `the CA for ${endpoint}: ${err instanceof Error ? err.message : String(err)}`,
+          hint: "paste the registry's CA certificate whole, as a YAML block (registry_ca_certs: {host:port: |...})",
+        });
       }
     }
     return problems;

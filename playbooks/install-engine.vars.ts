@@ -3,6 +3,7 @@
  * `ops playbooks` prints, and (through `Static`) the TypeScript type the playbook reads.
  */
 import Type from "typebox";
+import { PEM_CERTIFICATE_BLOCK } from "../src/registry/pem.js";
 import { REGISTRY_ENDPOINT } from "../src/registry/trust.js";
 import { DOCKER_GPG_FINGERPRINT } from "../src/resources/gpg-key.js";
 
@@ -27,7 +28,7 @@ export const UNSAFE_SETTINGS = ["tcp-without-tls", "insecure-registry-any"] as c
 const URL_OR_EMPTY = "^($|(https?|file)://\\S+$)";
 
 /** One or more PEM certificates (a CA bundle), nothing else around them. */
-const PEM_CERTIFICATE = "^\\s*(-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----\\s*)+$";
+const PEM_CERTIFICATE = `^\\s*(${PEM_CERTIFICATE_BLOCK}\\s*)+$`;
 
 export const installEngineVariables = Type.Object(
   {

@@ -75,6 +75,6 @@ describe("install-engine registry_ca_certs", () => {
     assert.equal(problems.length, 1);
     assert.equal(problems[0]?.variable, "registry_ca_certs");
     assert.equal(problems[0]?.path, "reg.lan:5000");
-    assert.match(problems[0]?.message ?? "", /certificate 1 for reg\.lan:5000 cannot be read/);
+    assert.match(problems[0]?.message ?? "", /the CA for reg\.lan:5000: certificate 1 cannot be read/);
   });
 });
