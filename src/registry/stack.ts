@@ -4,6 +4,7 @@
  * and its timer. Pure: variables and TLS material in, files and per-service config hashes out.
  * (The htpasswd file is planned from the host's current file: see htpasswd.ts.)
  */
+import { LOCK_PATH } from "../facts/lock.js";
 import { sha256 } from "../resources/diff.js";
 import { renderTemplate, type TemplateVars } from "../resources/render.js";
 import { quote } from "../transport/quote.js";
@@ -157,7 +158,13 @@ function renderGc(spec: StackSpec, model: RegistryModel): string {
   const retention = model.projects
     .filter((p) => p.retention > 0)
     .map((p) => ({ project: p.name, keep: p.retention }));
-  return renderTemplate("registry/gc.sh.ejs", { dir: spec.dir, dataDir: spec.dataDir, retention, quote });
+  return renderTemplate("registry/gc.sh.ejs", {
+    dir: spec.dir,
+    dataDir: spec.dataDir,
+    retention,
+    quote,
+    runLock: LOCK_PATH,
+  });
 }
 
 /** The GC timer's unit files, when a schedule is set. */

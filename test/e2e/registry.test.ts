@@ -357,6 +357,31 @@ describe("deploy-registry on lab hosts", function () {
     assert.deepEqual([...seen], [], "a password was in a process's arguments");
   });
 
+  it("the GC timer takes the host's run lock: skipped while an ops run holds it, collects and releases it otherwise", async () => {
+    ok(await deploy("-e", '{"registry_gc_schedule": "Sun 03:00"}'));
+    const unit = "ops-registry-gc.service";
+    const state = async () =>
+      (await hostExec(r.registry, `systemctl show -p Result -p ExecMainStatus ${unit}`)).trim();
+    const held = "owner=alice@laptop\nrun=r-e2e\nstarted=2026-12-01T10:00:00Z\n";
+    await hostExec(r.registry, `printf '${held}' > /run/ops.lock`);
+    const ids = await containerIds(r.registry);
+    await hostExec(r.registry, `systemctl start ${unit}`);
+    assert.match(await state(), /ExecMainStatus=75/, "skipped while a run held the lock");
+    assert.match(await state(), /Result=success/, "a skipped collection is not a failed unit");
+    assert.equal(await hostExec(r.registry, "cat /run/ops.lock"), held);
+    assert.deepEqual(await containerIds(r.registry), ids, "nothing was restarted");
+
+    await hostExec(r.registry, "rm -f /run/ops.lock");
+    await hostExec(r.registry, `systemctl start ${unit}`);
+    assert.match(await state(), /ExecMainStatus=0/);
+    assert.notEqual((await containerIds(r.registry)).registry, ids.registry, "the collection ran");
+    assert.equal(
+      (await hostExecResult(r.registry, "test -e /run/ops.lock")).exitCode,
+      1,
+      "the lock is released",
+    );
+  });
+
   it("ops registry ls, users and audit show the images, the roles and who did what", async () => {
     const ls = await cli("registry", "ls");
     ok(ls);
