@@ -103,7 +103,6 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
       capabilities: {
         canDeploy: builtinPlaybooks.has("deploy-registry"),
         // install-engine's registry_ca_certs: the CA file is read here and its PEM written to group_vars.
-        canTrustCa: true,
         readCa: readRegistryCa,
         canSchedule: cli.canSchedule,
       },

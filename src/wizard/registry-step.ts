@@ -19,9 +19,10 @@ export interface RegistryResult {
 export interface RegistryContext {
   /** deploy-registry is a built-in playbook of this ops. */
   canDeploy: boolean;
-  /** install-engine has a variable to trust a registry's CA (certs.d). */
-  canTrustCa: boolean;
-  /** Reads a CA certificate file on this machine: its PEM, or an Error saying what is wrong. */
+  /**
+   * Reads a CA certificate file on this machine: its PEM, or an Error saying what is wrong. Given
+   * when install-engine can trust a registry's CA (certs.d); without it that choice is disabled.
+   */
   readCa?: (path: string) => string;
   /** Names of the hosts going into the inventory. */
   hostNames: readonly string[];
@@ -30,7 +31,7 @@ export interface RegistryContext {
 /**
  * Question ids `registry.kind`, `registry.address`, `registry.trust`, `registry.ca`, `registry.host`.
  *
- * @example await registryStep(ask, { canDeploy: false, canTrustCa: false, hostNames: ["el9-1"] })
+ * @example await registryStep(ask, { canDeploy: false, hostNames: ["el9-1"] })
  */
 export async function registryStep(ask: Ask, ctx: RegistryContext): Promise<RegistryResult> {
   const kinds: Choice<RegistryKind>[] = [
@@ -67,32 +68,33 @@ export async function registryStep(ask: Ask, ctx: RegistryContext): Promise<Regi
       {
         value: "ca",
         name: "its CA certificate (/etc/docker/certs.d)",
-        ...(ctx.canTrustCa && ctx.readCa
-          ? {}
-          : { disabled: "install-engine has no variable for a registry CA" }),
+        ...(ctx.readCa ? {} : { disabled: "install-engine has no variable for a registry CA" }),
       },
     ],
     default: "insecure",
   });
   if (trust === "ca" && ctx.readCa) {
     const readCa = ctx.readCa;
+    // The file is read once, by the validation; the accepted answer's PEM is kept from it.
+    const read = new Map<string, string>();
     const path = await ask.text("registry.ca", {
       message: `Path of ${address}'s CA certificate (PEM) on this machine`,
       validate: (v) => {
         try {
-          readCa(v);
+          read.set(v, readCa(v));
           return true;
         } catch (err) {
           return err instanceof Error ? err.message : String(err);
         }
       },
     });
+    const pem = read.get(path) ?? readCa(path);
     return {
       kind,
       vars: [
         {
           name: "registry_ca_certs",
-          value: { [address]: readCa(path) },
+          value: { [address]: pem },
           comment: `the CA of ${address}, read from ${path} (asked in ops init); engines trust it through certs.d`,
         },
       ],

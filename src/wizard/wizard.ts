@@ -51,9 +51,8 @@ export interface WizardDeps {
   ) => Promise<{ playbooks: LoadedPlaybook[]; known: ReadonlySet<string> }>;
   capabilities: {
     canDeploy: boolean;
-    canTrustCa: boolean;
     canSchedule: boolean;
-    /** Reads a registry's CA certificate file (registry-ca.ts); tests pass their own. */
+    /** Reads a registry's CA certificate file (registry-ca.ts); without it, trusting a CA is disabled. */
     readCa?: (path: string) => string;
   };
   now: () => Date;

@@ -6,7 +6,7 @@ import { complianceStep } from "../../../src/wizard/compliance-step.js";
 import { registryStep } from "../../../src/wizard/registry-step.js";
 import { accept, answer, down, enter, scriptedPrompts, type, wait } from "./support/prompts.js";
 
-const ctx = { canDeploy: false, canTrustCa: false, hostNames: ["el9-1", "el9-2"] };
+const ctx = { canDeploy: false, hostNames: ["el9-1", "el9-2"] };
 
 describe("wizard/registry-step and compliance-step", () => {
   it("an existing registry trusted as insecure becomes insecure_registries; what this ops cannot do is shown disabled", async () => {
@@ -47,9 +47,9 @@ describe("wizard/registry-step and compliance-step", () => {
         keys: [type("/etc/pki/harbor"), enter, wait(/no PEM certificate in it/), type("-ca.crt"), enter],
       },
     ]);
-    const r = await registryStep(terminalAsk(s.prompts), { ...ctx, canTrustCa: true, readCa });
+    const r = await registryStep(terminalAsk(s.prompts), { ...ctx, readCa });
     s.done();
-    assert.ok(read.includes("/etc/pki/harbor"), "the wrong path was tried and refused");
+    assert.deepEqual(read, ["/etc/pki/harbor", "/etc/pki/harbor-ca.crt"], "each answer's file is read once");
     assert.deepEqual(
       r.vars.map((v) => [v.name, v.value]),
       [["registry_ca_certs", { "harbor.lan:443": pem }]],
@@ -67,12 +67,11 @@ describe("wizard/registry-step and compliance-step", () => {
       );
     const fromFile = await registryStep(answers("/etc/pki/harbor-ca.crt"), {
       ...ctx,
-      canTrustCa: true,
       readCa,
     });
     assert.deepEqual(fromFile.vars[0]?.value, { "harbor.lan:443": pem });
     await assert.rejects(
-      registryStep(answers("/tmp/x.crt"), { ...ctx, canTrustCa: true, readCa }),
+      registryStep(answers("/tmp/x.crt"), { ...ctx, readCa }),
       (e: ConfigError) =>
         e instanceof ConfigError &&
         e.location.file === "a.yaml" &&

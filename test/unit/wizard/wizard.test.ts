@@ -61,7 +61,7 @@ function setup(ask: Ask, specs: Record<string, FakeHostSpec>) {
     keys: [KEY],
     createKey: async () => KEY,
     playbooks: async () => ({ playbooks: [await loadPlaybook("install-engine")], known: new Set<string>() }),
-    capabilities: { canDeploy: false, canTrustCa: false, canSchedule: false },
+    capabilities: { canDeploy: false, canSchedule: false },
     now: () => new Date("2026-12-01T10:00:00Z"),
   };
   return { cwd, fleet, out, ran, deps };
