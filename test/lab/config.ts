@@ -1,13 +1,20 @@
 // Where the lab keeps its files and which addresses it uses. Everything else imports from here so
 // a second lab (another subnet, see OPS_LAB_SUBNET) never needs a code change.
+import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 /** Build caches (debootstrap tarballs, .debs, RPMs, GPG keys, repo tree): kept by lab:down. */
-export const CACHE_DIR = join(LAB_DIR, ".cache");
+// Resolved through a symbolic link, so several checkouts of the project (git worktrees) that link
+// their .cache to one folder render the same container specs and share one lab without recreating it.
+export const CACHE_DIR = resolved(join(LAB_DIR, ".cache"));
 /** Per-run state (inventory, known_hosts, client key): removed by lab:down. */
-export const STATE_DIR = join(LAB_DIR, ".state");
+export const STATE_DIR = resolved(join(LAB_DIR, ".state"));
+
+function resolved(path: string): string {
+  return existsSync(path) ? realpathSync(path) : path;
+}
 
 /** Debian mirror used at build time only; tests never need it. */
 export const DEBIAN_MIRROR = process.env.OPS_LAB_DEBIAN_MIRROR ?? "http://deb.debian.org/debian";
