@@ -4,6 +4,7 @@
  * run read-only in one round trip; then the run is stored, the reports are written and, when asked,
  * a notification goes out. An interrupted run stores nothing.
  */
+import { printable } from "../report/printable.js";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { utcDay } from "../compliance/apply-waivers.js";
@@ -19,6 +20,7 @@ import { loadWaivers, type Waiver } from "../compliance/waivers.js";
 import { ConfigError } from "../errors.js";
 import type { HostResult } from "../events.js";
 import { loadInventory } from "../inventory/load.js";
+import { keyringFrom } from "./vault-options.js";
 import type { Inventory } from "../inventory/types.js";
 import { junitReporter } from "../report/junit-reporter.js";
 import type { LoadedPlaybook } from "../run/prepare.js";
@@ -104,7 +106,10 @@ export async function checkCommand(
   write: (text: string) => void = (t) => void process.stdout.write(t),
   warn: (text: string) => void = (t) => void process.stderr.write(t),
 ): Promise<number> {
-  const inventory = opts.inventory === undefined ? undefined : await loadInventory(opts.inventory);
+  const inventory =
+    opts.inventory === undefined
+      ? undefined
+      : await loadInventory(opts.inventory, { vault: keyringFrom(opts) });
   const { drift, driftIds } = await loadDrift(inventory);
   const policy = loadPolicy(opts.policy, driftIds);
   if (opts.list) {
@@ -166,7 +171,7 @@ export async function checkCommand(
       { ...opts, inventory: inventoryFile },
     );
     if (kept !== undefined) {
-      if (kept.finished.notified) warn(`notified: ${kept.finished.notified}\n`);
+      if (kept.finished.notified) warn(`notified: ${printable(kept.finished.notified)}\n`);
       if (opts.output === "pretty")
         write(
           runSummaryText(kept.run, {

@@ -4,7 +4,9 @@ import { loadInventory } from "../inventory/load.js";
 import { prepareRun } from "../run/prepare.js";
 import { builtinVariableNames } from "../../playbooks/index.js";
 import { loadPlaybook } from "./load-playbook.js";
+import { keyringFrom } from "./vault-options.js";
 import type { InventoryCliOptions } from "./options.js";
+import { printable, printableJson } from "../report/printable.js";
 
 export async function inventoryCheck(
   opts: InventoryCliOptions,
@@ -17,7 +19,8 @@ export async function inventoryCheck(
     limit: opts.limit,
     extraVars: opts.extraVars,
     known: await builtinVariableNames(),
-  });
+    vault: keyringFrom(opts),
+  }).finally(() => keyringFrom(opts).dispose());
   const groups = Object.keys(inventory.groups).length;
   write(
     `${opts.inventory}: ok, ${targets.length} host(s) in ${groups} group(s); variables valid for ${loaded.playbook.name}\n`,
@@ -29,7 +32,8 @@ export async function inventoryList(
   opts: InventoryCliOptions & { output: "pretty" | "json" },
   write: (text: string) => void,
 ): Promise<number> {
-  const full = await loadInventory(opts.inventory);
+  const vault = keyringFrom(opts);
+  const full = await loadInventory(opts.inventory, { vault }).finally(() => vault.dispose());
   const inventory = opts.limit !== undefined ? applyLimit(full, opts.limit, opts.inventory) : full;
   const rows = inventory.hosts.map((host) => ({
     name: host.name,
@@ -40,15 +44,15 @@ export async function inventoryList(
     groups: host.groups.filter((g) => g !== "all"),
   }));
   if (opts.output === "json") {
-    write(JSON.stringify(rows, null, 2) + "\n");
+    write(printableJson(rows, 2) + "\n");
     return 0;
   }
-  const width = Math.max(4, ...rows.map((r) => r.name.length));
-  for (const r of rows) {
-    const target = `${r.user}@${r.address}:${r.port}`;
-    write(
-      `${r.name.padEnd(width)}  ${target}${r.become ? " (become)" : ""}  groups: ${r.groups.join(", ") || "-"}\n`,
-    );
-  }
+  const names = rows.map((r) => printable(r.name));
+  const width = Math.max(4, ...names.map((n) => n.length));
+  rows.forEach((r, i) => {
+    const target = printable(`${r.user}@${r.address}:${r.port}`);
+    const groups = r.groups.map((g) => printable(g)).join(", ") || "-";
+    write(`${(names[i] ?? "").padEnd(width)}  ${target}${r.become ? " (become)" : ""}  groups: ${groups}\n`);
+  });
   return 0;
 }
