@@ -11,16 +11,8 @@
 import { createHash } from "node:crypto";
 import { ConnectError, PeerError } from "../errors.js";
 import { printable } from "../report/printable.js";
-import {
-  DEFAULT_LIMITS,
-  LimitError,
-  send,
-  sendLines,
-  type Credentials,
-  type Endpoint,
-  type HttpAnswer,
-  type Limits,
-} from "./http.js";
+import { LimitError, send, sendLines, type Credentials, type Endpoint, type HttpAnswer } from "./http.js";
+import { DEFAULT_REGISTRY_LIMITS, type RegistryLimits } from "./limits.js";
 import { asDescriptorList, isDigest, isRepository, isTag, parseJsonObject, stringList } from "./parse.js";
 
 /** Manifest types `ops registry ls` understands, newest first (what docker and buildx push). */
@@ -38,29 +30,6 @@ export interface ManifestInfo {
   readonly size: number;
 }
 
-/** The bounds of every request (http.ts) and of what the registry may make ops walk. */
-export interface RegistryLimits extends Limits {
-  /** Most pages of one list (catalog, tags); each page asks for PAGE entries. */
-  readonly maxPages: number;
-  /** Deepest nesting of indexes: a manifest is depth 0, an index of manifests 1. */
-  readonly maxDepth: number;
-  /** Most manifests read for one tag (an index of every platform plus attestations is a few dozen). */
-  readonly maxManifests: number;
-  /** The audit log's own bounds: it is read as a stream, and may be large. */
-  readonly auditDeadlineMs: number;
-  readonly auditMaxBytes: number;
-}
-
-/** Documented in docs/REGISTRY.md ("Bounds"); `ops registry --timeout/--idle-timeout/--max-bytes/--max-pages`. */
-export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = {
-  ...DEFAULT_LIMITS,
-  maxPages: 1000,
-  maxDepth: 4,
-  maxManifests: 1000,
-  auditDeadlineMs: 600_000,
-  auditMaxBytes: 4 * 1024 * 1024 * 1024,
-};
-
 /** Entries asked for per page of the catalog or a tag list. */
 export const PAGE = 1000;
 
@@ -70,6 +39,8 @@ const HINTS: Record<LimitError["limit"], string> = {
   bytes: "--max-bytes BYTES allows a larger answer",
   line: "the audit log should hold one short JSON object per line",
 };
+
+export { DEFAULT_REGISTRY_LIMITS, type RegistryLimits };
 
 export class RegistryApi {
   private readonly limits: RegistryLimits;

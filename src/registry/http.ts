@@ -15,6 +15,9 @@ import {
   type IncomingMessage,
 } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { DEFAULT_LIMITS, type Limits } from "./limits.js";
+
+export { DEFAULT_LIMITS, type Limits };
 
 export interface Endpoint {
   /** `https://registry.lan:443` or `http://10.0.0.5:5000`. */
@@ -35,22 +38,6 @@ export interface HttpAnswer {
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
 }
-
-/** The bounds of one request. Defaults: DEFAULT_LIMITS; `ops registry` takes options for each. */
-export interface Limits {
-  /** From sending the request to the answer's last byte. */
-  readonly deadlineMs: number;
-  /** The longest silence allowed while connecting, waiting or reading. */
-  readonly idleMs: number;
-  /** The most bytes of one answer's body. */
-  readonly maxBytes: number;
-}
-
-/**
- * 60 s per request, 15 s of silence, 32 MiB per answer (a catalog page of 1000 names or an image
- * index is a few hundred KiB at most).
- */
-export const DEFAULT_LIMITS: Limits = { deadlineMs: 60_000, idleMs: 15_000, maxBytes: 32 * 1024 * 1024 };
 
 export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
