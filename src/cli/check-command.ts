@@ -4,6 +4,7 @@
  * run read-only in one round trip; then the run is stored, the reports are written and, when asked,
  * a notification goes out. An interrupted run stores nothing.
  */
+import { printable } from "../report/printable.js";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { utcDay } from "../compliance/apply-waivers.js";
@@ -166,7 +167,7 @@ export async function checkCommand(
       { ...opts, inventory: inventoryFile },
     );
     if (kept !== undefined) {
-      if (kept.finished.notified) warn(`notified: ${kept.finished.notified}\n`);
+      if (kept.finished.notified) warn(`notified: ${printable(kept.finished.notified)}\n`);
       if (opts.output === "pretty")
         write(
           runSummaryText(kept.run, {

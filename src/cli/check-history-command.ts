@@ -9,6 +9,7 @@ import type { HistoryStore } from "../compliance/history/sql-store.js";
 import { diffText, historyText, runsText } from "../compliance/report/text.js";
 import { ConfigError } from "../errors.js";
 import { EXIT } from "./exit-codes.js";
+import { printableJson } from "../report/printable.js";
 
 export interface HistoryCliOptions {
   history?: string;
@@ -47,11 +48,11 @@ export async function checkHistoryCommand(
   return withStore(opts.history, async (store) => {
     const listed = await store.listRuns({ limit: opts.runs, ...inventoryKey(opts.inventory) });
     if (opts.listRuns) {
-      write(opts.output === "json" ? `${JSON.stringify(listed, null, 2)}\n` : runsText(listed));
+      write(opts.output === "json" ? `${printableJson(listed, 2)}\n` : runsText(listed));
       return EXIT.ok;
     }
     const report = analyzeHistory(await store.loadRuns(listed.map((r) => r.id)));
-    write(opts.output === "json" ? `${JSON.stringify(report, null, 2)}\n` : historyText(report, opts.all));
+    write(opts.output === "json" ? `${printableJson(report, 2)}\n` : historyText(report, opts.all));
     return EXIT.ok;
   });
 }
@@ -88,7 +89,7 @@ export async function checkDiffCommand(
       );
     }
     const d = diffRuns(a, b);
-    write(opts.output === "json" ? `${JSON.stringify(d, null, 2)}\n` : diffText(d));
+    write(opts.output === "json" ? `${printableJson(d, 2)}\n` : diffText(d));
     return EXIT.ok;
   });
 }

@@ -3,6 +3,7 @@
  * anything the user can fix; a stack only for a bug in ops itself.
  */
 import { ConfigError, Interrupted, OpsError, formatLocation } from "../errors.js";
+import { printable } from "../report/printable.js";
 import { EXIT } from "./exit-codes.js";
 
 interface HasErrors {
@@ -12,10 +13,22 @@ interface HasErrors {
 const isAggregate = (err: unknown): err is OpsError & HasErrors =>
   err instanceof OpsError && Array.isArray((err as Partial<HasErrors>).errors);
 
+/**
+ * A message for stderr: what ops composed keeps its lines, but every line after the first is
+ * indented, and each is escaped by the one rule, so a value inside (a registry's 401 body, a policy
+ * key, a PostgreSQL message) can neither act on the terminal nor print a line that looks like ops's.
+ */
+function shown(text: string): string {
+  return printable(text, true).replace(/\t/g, "\\t").split("\n").join("\n  ");
+}
+
+function withHint(head: string, hint: string | undefined): string {
+  return hint ? `${shown(head)}\n  hint: ${shown(hint)}` : shown(head);
+}
+
 function configLine(err: ConfigError): string {
   const where = formatLocation(err.location);
-  const head = where ? `${where}: ${err.message}` : err.message;
-  return err.hint ? `${head}\n  hint: ${err.hint}` : head;
+  return withHint(where ? `${where}: ${err.message}` : err.message, err.hint);
 }
 
 /** Renders an error for stderr and chooses the exit code. */
@@ -24,11 +37,14 @@ export function describeError(err: unknown): { text: string; code: number } {
     return { text: err.errors.map((e) => `error: ${configLine(e)}`).join("\n"), code: EXIT.config };
   }
   if (err instanceof ConfigError) return { text: `error: ${configLine(err)}`, code: EXIT.config };
-  if (err instanceof Interrupted) return { text: `interrupted: ${err.message}`, code: EXIT.interrupted };
+  if (err instanceof Interrupted)
+    return { text: `interrupted: ${shown(err.message)}`, code: EXIT.interrupted };
   if (err instanceof OpsError && err.kind !== "internal") {
-    const text = `error: ${err.message}${err.hint ? `\n  hint: ${err.hint}` : ""}`;
-    return { text, code: EXIT.hostFailed };
+    return { text: `error: ${withHint(err.message, err.hint)}`, code: EXIT.hostFailed };
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  return { text: `internal error (a bug in ops; please report it):\n${stack}`, code: EXIT.internal };
+  return {
+    text: `internal error (a bug in ops; please report it):\n${printable(stack, true)}`,
+    code: EXIT.internal,
+  };
 }

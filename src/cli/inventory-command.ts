@@ -5,6 +5,7 @@ import { prepareRun } from "../run/prepare.js";
 import { builtinVariableNames } from "../../playbooks/index.js";
 import { loadPlaybook } from "./load-playbook.js";
 import type { InventoryCliOptions } from "./options.js";
+import { printable, printableJson } from "../report/printable.js";
 
 export async function inventoryCheck(
   opts: InventoryCliOptions,
@@ -40,15 +41,15 @@ export async function inventoryList(
     groups: host.groups.filter((g) => g !== "all"),
   }));
   if (opts.output === "json") {
-    write(JSON.stringify(rows, null, 2) + "\n");
+    write(printableJson(rows, 2) + "\n");
     return 0;
   }
-  const width = Math.max(4, ...rows.map((r) => r.name.length));
-  for (const r of rows) {
-    const target = `${r.user}@${r.address}:${r.port}`;
-    write(
-      `${r.name.padEnd(width)}  ${target}${r.become ? " (become)" : ""}  groups: ${r.groups.join(", ") || "-"}\n`,
-    );
-  }
+  const names = rows.map((r) => printable(r.name));
+  const width = Math.max(4, ...names.map((n) => n.length));
+  rows.forEach((r, i) => {
+    const target = printable(`${r.user}@${r.address}:${r.port}`);
+    const groups = r.groups.map((g) => printable(g)).join(", ") || "-";
+    write(`${(names[i] ?? "").padEnd(width)}  ${target}${r.become ? " (become)" : ""}  groups: ${groups}\n`);
+  });
   return 0;
 }

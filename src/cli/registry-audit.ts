@@ -2,6 +2,7 @@
 import { ConfigError } from "../errors.js";
 import { auditEvents, formatAudit, parseAuditLog, parseWhen, type AuditAction } from "../registry/audit.js";
 import { registryContext, type RegistryCliOptions } from "./registry-context.js";
+import { printableJson } from "../report/printable.js";
 
 export interface AuditCliOptions extends RegistryCliOptions {
   /** Only this account's events. */
@@ -37,7 +38,7 @@ export async function registryAudit(opts: AuditCliOptions, write: (t: string) =>
     ...(until ? { until } : {}),
     all: opts.all,
   });
-  if (opts.output === "json") for (const e of events) write(`${JSON.stringify(e)}\n`);
+  if (opts.output === "json") for (const e of events) write(`${printableJson(e)}\n`);
   else write(formatAudit(events));
   return 0;
 }

@@ -2,6 +2,7 @@
 import { table } from "../registry/audit.js";
 import { humanBytes } from "../text/bytes.js";
 import { registryContext, type RegistryCliOptions } from "./registry-context.js";
+import { printable, printableJson } from "../report/printable.js";
 
 export interface ImageRow {
   project: string;
@@ -37,11 +38,11 @@ export async function registryLs(
     }
   }
   if (opts.output === "json") {
-    write(`${JSON.stringify(rows, null, 2)}\n`);
+    write(`${printableJson(rows, 2)}\n`);
     return 0;
   }
   if (rows.length === 0) {
-    write(`${ctx.name}: no tagged images${filter ? ` under ${filter}` : ""}\n`);
+    write(`${printable(`${ctx.name}: no tagged images${filter ? ` under ${filter}` : ""}`)}\n`);
     return 0;
   }
   const head = ["PROJECT", "REPOSITORY", "TAG", "DIGEST", "SIZE"];

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from "../errors.js";
 import { registryContext, type RegistryCliOptions } from "./registry-context.js";
+import { printable, printableJson } from "../report/printable.js";
 
 /** `team/app:v1` -> ["team/app", "v1"]; `team/app@sha256:…` -> ["team/app", "sha256:…"]. */
 export function parseImageRef(ref: string): [string, string] {
@@ -26,17 +27,17 @@ export async function registryRm(
   const api = ctx.api();
   const m = await api.manifest(repo, reference);
   if (m === null) {
-    write(`${ctx.name}/${repo}: ${reference} is not there; nothing deleted\n`);
+    write(`${printable(`${ctx.name}/${repo}: ${reference} is not there; nothing deleted`)}\n`);
     return 0;
   }
   const tags: string[] = [];
   for (const t of await api.tags(repo)) if ((await api.manifest(repo, t))?.digest === m.digest) tags.push(t);
   await api.deleteManifest(repo, m.digest);
   const result = { repository: repo, digest: m.digest, tags, bytes: m.size };
-  if (opts.output === "json") write(`${JSON.stringify(result)}\n`);
+  if (opts.output === "json") write(`${printableJson(result)}\n`);
   else
     write(
-      `deleted ${ctx.name}/${repo}@${m.digest}${tags.length > 0 ? ` (tags: ${tags.join(", ")})` : ""}\n` +
+      `${printable(`deleted ${ctx.name}/${repo}@${m.digest}${tags.length > 0 ? ` (tags: ${tags.join(", ")})` : ""}`)}\n` +
         "its disk space is freed by the next garbage collection: ops run registry-gc\n",
     );
   return 0;

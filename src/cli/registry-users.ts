@@ -1,6 +1,7 @@
 /** `ops registry users`: who has which role where, from the inventory (no request is sent). */
 import { table } from "../registry/audit.js";
 import { registryContext, type RegistryCliOptions } from "./registry-context.js";
+import { printable, printableJson } from "../report/printable.js";
 
 /** @example await registryUsers({ inventory: "hosts.yaml", extraVars: [], output: "json" }, write) */
 export async function registryUsers(opts: RegistryCliOptions, write: (t: string) => void): Promise<number> {
@@ -17,16 +18,16 @@ export async function registryUsers(opts: RegistryCliOptions, write: (t: string)
   }));
   const projects = model.projects.map((p) => ({ project: p.name, public: p.public, retention: p.retention }));
   if (opts.output === "json") {
-    write(`${JSON.stringify({ registry: name, accounts: rows, projects }, null, 2)}\n`);
+    write(`${printableJson({ registry: name, accounts: rows, projects }, 2)}\n`);
     return 0;
   }
   const roles = (r: (typeof rows)[number]) =>
     Object.entries(r.projects)
       .map(([p, role]) => `${p}:${role}`)
       .join(", ") || "-";
-  write(`${name}\n`);
+  write(`${printable(name)}\n`);
   write(table([["ACCOUNT", "KIND", "PROJECT:ROLE"], ...rows.map((r) => [r.account, r.kind, roles(r)])]));
   const open = projects.filter((p) => p.public).map((p) => p.project);
-  write(`public projects (anyone pulls): ${open.join(", ") || "none"}\n`);
+  write(`public projects (anyone pulls): ${printable(open.join(", ") || "none")}\n`);
   return 0;
 }

@@ -199,7 +199,7 @@ export async function scheduleList(deps: ScheduleDeps): Promise<number> {
         ? "installed"
         : "missing";
     deps.write(
-      `${name}  ${saved.kind}  ${when}  timer: ${installed}  next: ${next}  last: ${last}  inventory: ${printable(saved.spec.check.inventory)}\n`,
+      `${printable(`${name}  ${saved.kind}  ${when}  timer: ${installed}  next: ${next}  last: ${last}  inventory: ${saved.spec.check.inventory}`)}\n`,
     );
   }
   return EXIT.ok;

@@ -3,6 +3,7 @@
  * only when something newly failed or was fixed since the run before, so an unchanged fleet makes
  * no noise. The message is plain data a receiver can read or forward.
  */
+import { printableJson } from "../report/printable.js";
 import type { RunDiff, DiffItem } from "./history/analysis.js";
 import { countRun, type ComplianceRun } from "./run-record.js";
 
@@ -84,7 +85,7 @@ export async function postNotification(
     const res = await fetchImpl(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(message),
+      body: printableJson(message),
       signal,
     });
     if (res.ok) return;

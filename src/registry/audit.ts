@@ -3,6 +3,7 @@
  * person asks about: pushes, pulls and deletes of manifests (the blob requests around them are
  * detail), and refusals; filtered by user, project, action and time. Pure.
  */
+import { printable } from "../report/printable.js";
 
 /** One line of nginx's `ops_audit` log format. */
 export interface AuditRecord {
@@ -140,8 +141,13 @@ export function formatAudit(events: readonly AuditEvent[]): string {
   return table([head, ...rows]);
 }
 
-/** Left-aligned columns, two spaces apart. @example table([["A", "B"], ["x", "y"]]) // "A  B\nx  y\n" */
-export function table(rows: readonly (readonly string[])[]): string {
+/**
+ * Left-aligned columns, two spaces apart; every cell through `printable` (registry data is a peer's).
+ *
+ * @example table([["A", "B"], ["x", "y"]]) // "A  B\nx  y\n"
+ */
+export function table(cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((r) => r.map((c) => printable(c)));
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
   return (
     rows

@@ -10,6 +10,7 @@ import { renderTemplate, type TemplateVars } from "../resources/render.js";
 import { quote } from "../transport/quote.js";
 import type { RegistryModel } from "./model.js";
 import { accessTable } from "./rights.js";
+import { ROUTES, UNMATCHED } from "./routes.js";
 
 /** The compose project name: containers are `ops-registry-<service>-1`. */
 export const COMPOSE_PROJECT = "ops-registry";
@@ -81,6 +82,8 @@ export function renderStack(
     tls: spec.tls,
     serverName: spec.serverName,
     proxyCache: spec.proxyCache !== null,
+    routes: ROUTES,
+    unmatched: UNMATCHED,
   });
   const services: Record<string, string> = {
     registry: hashOf(spec.images.registry, d, spec.dataDir, config),

@@ -5,18 +5,17 @@
  * and the trend of failures over the runs history kept, drawn as inline SVG. Pure: data in, text out;
  * every value is escaped.
  */
+import { printableHtml } from "../../report/printable.js";
 import type { EffectiveStatus } from "../apply-waivers.js";
 import type { TrendPoint } from "../history/analysis.js";
 import { countRun, unchecked, type CheckRecord, type ComplianceRun, type HostRecord } from "../run-record.js";
 
-/** @example escapeHtml(`<a href="x">`) === "&lt;a href=&quot;x&quot;&gt;" */
-export const escapeHtml = (text: string): string =>
-  text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
+/**
+ * The one escaping rule (control and bidirectional characters shown as `\u202e`), then HTML entities.
+ *
+ * @example escapeHtml(`<a href="x">`) === "&lt;a href=&quot;x&quot;&gt;"
+ */
+export const escapeHtml = (text: string): string => printableHtml(text);
 
 const e = escapeHtml;
 

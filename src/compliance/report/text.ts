@@ -24,7 +24,7 @@ export function runSummaryText(run: ComplianceRun, kept: { history?: string; rep
       lines.push(
         `  waived: ${printable(h.host)} ${printable(k.id)} until ${k.waiver?.expires} (${printable(k.waiver?.justification ?? "")})`,
       );
-  if (kept.history) lines.push(`history: run ${run.id} in ${printable(kept.history)}`);
+  if (kept.history) lines.push(`history: run ${printable(run.id)} in ${printable(kept.history)}`);
   for (const r of kept.reports ?? []) lines.push(`report: ${printable(r)}`);
   return `${lines.join("\n")}\n`;
 }
@@ -83,7 +83,7 @@ export function diffText(d: RunDiff): string {
 export function runsText(runs: readonly RunSummary[]): string {
   return (
     runs
-      .map((r) => `${r.id}  ${day(r.startedAt)}  exit ${r.exitCode}  ${printable(r.inventory)}`)
+      .map((r) => `${printable(r.id)}  ${day(r.startedAt)}  exit ${r.exitCode}  ${printable(r.inventory)}`)
       .join("\n") + "\n"
   );
 }

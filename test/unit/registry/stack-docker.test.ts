@@ -19,6 +19,7 @@ import {
   writeStack,
   type LocalStack,
 } from "./support/local-stack.js";
+import { attachArtifact, listReferrers, pullArtifact } from "./support/oci-artifact.js";
 import { digestOf, MANIFEST_V2, pushBlob, pushImage } from "./support/push.js";
 import { SAMPLE_VARS, sampleModel, sampleSpec } from "./support/sample.js";
 
@@ -235,6 +236,62 @@ describe("registry stack on a real engine", function () {
       "anonymous pulls",
     );
     assert.ok(!audit.body.toString().includes("dev-pass-1"), "no password in the log");
+  });
+
+  it("a repository named like an upload path is the registry's repository: a developer cannot delete its blobs", async () => {
+    const repo = "team/x/blobs/uploads/y";
+    const img = await pushImage(ep, who("dev"), repo, "1");
+    assert.equal(img.answer.status, 201, img.answer.body.toString());
+    const del = await send(ep, "DELETE", `/v2/${repo}/blobs/${img.layer}`, { credentials: who("dev") });
+    assert.ok(denied(del.status, del.body), `${del.status} ${del.body.toString()}`);
+    const get = await send(ep, "GET", `/v2/${repo}/blobs/${img.layer}`, { credentials: who("guest") });
+    assert.equal(get.status, 200, "the layer is still there");
+    const other = await send(ep, "PROPFIND", "/v2/team/app/manifests/v1", { credentials: who("root") });
+    assert.ok(denied(other.status, other.body), "an unmatched method is refused, even for an admin");
+  });
+
+  it("OCI 1.1: referrers answer 404, an oras-style artifact attaches, is discovered and pulls; roles apply", async () => {
+    const img = await pushImage(ep, who("dev"), "team/signed", "1");
+    const head = await send(ep, "HEAD", `/v2/team/signed/manifests/${img.manifest}`, {
+      credentials: who("dev"),
+      headers: { Accept: MANIFEST_V2 },
+    });
+    const subject = {
+      mediaType: MANIFEST_V2,
+      digest: img.manifest,
+      size: Number(head.headers["content-length"]),
+    };
+    const sbom = Buffer.from('{"spdxVersion":"SPDX-2.3"}');
+    const type = "application/spdx+json";
+    const pushed = await attachArtifact(ep, who("dev"), "team/signed", subject, type, type, sbom);
+    assert.equal(pushed.referrersStatus, 404, "no referrers API: the tag schema instead");
+    assert.equal(pushed.answer.status, 201, pushed.answer.body.toString());
+    const found = await listReferrers(ep, who("guest"), "team/signed", img.manifest);
+    assert.equal(found.api.status, 404);
+    assert.doesNotMatch(found.api.body.toString(), /NAME_UNKNOWN/, "oras would stop at NAME_UNKNOWN");
+    assert.deepEqual(
+      found.list.map((d) => [d.digest, d.artifactType]),
+      [[pushed.manifest.digest, type]],
+    );
+    const pulled = await pullArtifact(ep, who("guest"), "team/signed", pushed.manifest.digest);
+    assert.deepEqual(
+      [pulled.status, pulled.content.toString(), pulled.artifactType],
+      [200, sbom.toString(), type],
+    );
+    // Roles: a guest may not attach, anonymous may not even ask.
+    const byGuest = await attachArtifact(
+      ep,
+      who("guest"),
+      "team/signed",
+      subject,
+      type,
+      type,
+      Buffer.from("x"),
+    );
+    assert.ok(denied(byGuest.answer.status, byGuest.answer.body), `${byGuest.answer.status}`);
+    const anon = await send(ep, "GET", `/v2/team/signed/referrers/${img.manifest}`);
+    assert.equal(anon.status, 401);
+    assert.equal((await pullArtifact(ep, undefined, "team/signed", pushed.manifest.digest)).status, 401);
   });
 
   it("while gc.sh collects: pulls come from the read-only instance (the read-write one stopped), writes get 503 with Retry-After", async () => {
