@@ -86,7 +86,8 @@ export function renderStack(
     unmatched: UNMATCHED,
   });
   const services: Record<string, string> = {
-    registry: hashOf(spec.images.registry, d, spec.dataDir, config, readonlyConfig),
+    registry: hashOf(spec.images.registry, d, spec.dataDir, config),
+    "registry-ro": hashOf(spec.images.registry, d, spec.dataDir, readonlyConfig),
     // nginx's own files (config, rules, accounts, certificates) apply by reload, not recreation.
     nginx: hashOf(spec.images.nginx, d, spec.dataDir, spec.tls, spec.port, spec.proxyCache?.port ?? 0),
   };
@@ -118,7 +119,7 @@ export function renderStack(
       mode: "0644",
       notify: reload,
     },
-    { path: `${d}/gc.sh`, content: renderGc(spec, model), mode: "0755" },
+    { path: `${d}/gc.sh`, content: renderGc(spec), mode: "0755" },
   ];
   if (tls !== null) {
     files.push(
@@ -157,14 +158,10 @@ export function renderStack(
   };
 }
 
-function renderGc(spec: StackSpec, model: RegistryModel): string {
-  const retention = model.projects
-    .filter((p) => p.retention > 0)
-    .map((p) => ({ project: p.name, keep: p.retention }));
+function renderGc(spec: StackSpec): string {
   return renderTemplate("registry/gc.sh.ejs", {
     dir: spec.dir,
     dataDir: spec.dataDir,
-    retention,
     quote,
     runLock: LOCK_PATH,
   });

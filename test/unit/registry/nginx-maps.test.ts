@@ -35,6 +35,7 @@ const DECISIONS: Record<string, string> = {
   ops_may_from: "0",
   ops_upstream: "ops_denied",
   ops_audit_upstream: "ops_denied",
+  ops_registry_backend: "ops_unavailable",
 };
 /** Maps that only name things; none of them can let a request through by itself. */
 const NAMES: Record<string, string> = {
@@ -48,6 +49,7 @@ const NAMES: Record<string, string> = {
   ops_token: "the token handed back after verification",
   ops_api_version: "a response header",
   ops_service: "the log's service field",
+  ops_gc: "1 while gc.sh collects garbage (its gc-maintenance.map), judged by $ops_registry_backend",
 };
 
 describe("nginx maps: deny by default", () => {
@@ -70,7 +72,12 @@ describe("nginx maps: deny by default", () => {
     assert.equal(evaluate(map("ops_action"), "OPTIONS:manifest"), "deny");
     assert.equal(evaluate(map("ops_action"), "GET:deny"), "deny");
     assert.equal(evaluate(map("ops_upstream"), "1:1:1:1:1:deny"), "ops_denied");
-    assert.equal(evaluate(map("ops_upstream"), "1:1:1:1:1:manifest"), "ops_registry");
+    assert.equal(evaluate(map("ops_upstream"), "1:1:1:1:1:manifest"), "$ops_registry_backend");
+    assert.equal(evaluate(map("ops_registry_backend"), "0:PUT"), "ops_registry");
+    assert.equal(evaluate(map("ops_registry_backend"), "1:GET"), "ops_registry_ro");
+    assert.equal(evaluate(map("ops_registry_backend"), "1:HEAD"), "ops_registry_ro");
+    for (const write of ["1:PUT", "1:POST", "1:PATCH", "1:DELETE", "1:OPTIONS", ":GET", "2:GET"])
+      assert.equal(evaluate(map("ops_registry_backend"), write), "ops_unavailable", write);
     assert.equal(evaluate(map("ops_upstream"), "1:1:1:1:1:referrers"), "ops_noreferrers");
     assert.equal(evaluate(map("ops_upstream"), "1:1:1:1:0:manifest"), "ops_denied");
     assert.equal(evaluate(map("ops_query_ok"), "GET:deny:"), "0");
