@@ -12,6 +12,7 @@ export interface AuditCliOptions extends RegistryCliOptions {
   since?: string;
   until?: string;
   all: boolean;
+  failed?: boolean;
 }
 
 function when(text: string | undefined, option: string, now: Date): Date | undefined {
@@ -37,6 +38,7 @@ export async function registryAudit(opts: AuditCliOptions, write: (t: string) =>
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
     all: opts.all,
+    failed: opts.failed === true,
   });
   if (opts.output === "json") for (const e of events) write(`${printableJson(e)}\n`);
   else write(formatAudit(events));

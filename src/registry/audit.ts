@@ -19,16 +19,23 @@ export interface AuditRecord {
   status: number;
   digest: string;
   client: string;
+  /** The login name a credential carried, verified or not ("" without one). */
+  login?: string;
 }
 
-export type AuditAction = "push" | "pull" | "delete";
+/** What `--action` filters on; a failed or throttled login is "login". */
+export type AuditAction = "push" | "pull" | "delete" | "login";
+
+/** Statuses that are refusals: unauthenticated, denied, throttled. */
+const REFUSED = new Set([401, 403, 429]);
 
 export interface AuditEvent {
   readonly time: Date;
-  /** "" for an anonymous pull. */
+  /** "" for an anonymous pull; for a failed login, the name it tried. */
   readonly user: string;
-  readonly action: AuditAction;
-  /** The request was refused (401 or 403). */
+  /** An AuditAction, or with `all` what nginx named the request (base, token, catalog, deny...). */
+  readonly action: string;
+  /** The request was refused (401, 403 or 429). */
   readonly denied: boolean;
   readonly project: string;
   readonly repository: string;
@@ -45,8 +52,10 @@ export interface AuditFilter {
   readonly action?: AuditAction;
   readonly since?: Date;
   readonly until?: Date;
-  /** Every request (blobs, HEADs, pings), not only manifest events and refusals. */
+  /** Every request (blobs, HEADs, pings, tokens, the catalog, refusals of any kind). */
   readonly all?: boolean;
+  /** Only refusals (failed and throttled logins among them). */
+  readonly failed?: boolean;
 }
 
 /**
@@ -67,11 +76,17 @@ export function parseAuditLog(text: string): AuditRecord[] {
   return out;
 }
 
-/** What a request means to a person, or null when it is detail (blobs, HEAD checks, pings). */
-function meaning(r: AuditRecord, all: boolean): AuditAction | null {
+/**
+ * What a request means to a person, or null when it is detail (blobs, HEAD checks, pings). A
+ * credential refused (401 with the login name it carried) or a login throttled (429) is a "login",
+ * whatever it asked for.
+ */
+function meaning(r: AuditRecord, all: boolean): string | null {
+  if ((r.status === 401 && (r.login ?? "") !== "") || r.status === 429) return "login";
+  if (all) return r.action;
   const action = r.action === "push" || r.action === "pull" || r.action === "delete" ? r.action : null;
   if (action === null) return null;
-  if (all || r.status === 401 || r.status === 403) return action;
+  if (REFUSED.has(r.status)) return action;
   if (r.kind !== "manifest") return null;
   if (action === "push" && r.method === "PUT" && r.status === 201) return "push";
   if (action === "pull" && r.method === "GET" && r.status === 200) return "pull";
@@ -87,17 +102,20 @@ export function auditEvents(records: readonly AuditRecord[], f: AuditFilter = {}
   for (const r of records) {
     const action = meaning(r, f.all === true);
     if (action === null) continue;
+    const denied = REFUSED.has(r.status);
+    if (f.failed === true && !denied) continue;
     const time = new Date(r.time);
-    if (f.user !== undefined && r.user !== f.user) continue;
+    const user = r.user !== "" ? r.user : (r.login ?? "");
+    if (f.user !== undefined && user !== f.user) continue;
     if (f.project !== undefined && r.project !== f.project) continue;
     if (f.action !== undefined && action !== f.action) continue;
     if (f.since !== undefined && time < f.since) continue;
     if (f.until !== undefined && time > f.until) continue;
     events.push({
       time,
-      user: r.user,
+      user,
       action,
-      denied: r.status === 401 || r.status === 403,
+      denied,
       project: r.project,
       repository: r.repository,
       reference: r.reference,

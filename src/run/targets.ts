@@ -31,6 +31,8 @@ export interface TargetRequest {
 export interface Targets {
   inventory: Inventory;
   targets: Target[];
+  /** Every host of the inventory, before --limit (a registry's allow list names them all). */
+  everyHost: InventoryHost[];
   /** Every secret the run may meet (connection passwords, secret variables), for the Redactor. */
   secrets: string[];
 }
@@ -61,5 +63,5 @@ export async function resolveTargets(req: TargetRequest): Promise<Targets> {
       if (typeof s === "string" && s !== "") secrets.add(s);
   }
   if (errors.size > 0) throw new ConfigErrors([...errors.values()]);
-  return { inventory, targets, secrets: [...secrets] };
+  return { inventory, targets, everyHost: full.hosts, secrets: [...secrets] };
 }
