@@ -133,6 +133,10 @@ export const deployRegistryVariables = Type.Object(
       description: "keep the newest N tags per repository at GC time, where a project sets none (0: all)",
       default: 0,
     }),
+    registry_gc_dry_run: Type.Boolean({
+      description: "registry-gc only lists what it would delete, with sizes, and changes nothing",
+      default: false,
+    }),
     registry_gc_schedule: Type.String({
       description: "systemd OnCalendar for GC on the registry host, e.g. 'Sun 03:00'; empty: no timer",
       pattern: "^[A-Za-z0-9 *:,./~-]*$",

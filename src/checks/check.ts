@@ -10,7 +10,14 @@
  */
 import type { Fact, FactSet } from "../facts/fact.js";
 
-export type CheckStatus = "pass" | "fail" | "error";
+/**
+ * A judge's verdict. `not-applicable` is its own verdict, never a pass: a host without auditd is not
+ * "compliant" with the audit recommendations, and reports, history and exports keep it apart.
+ */
+export type CheckStatus = "pass" | "fail" | "error" | "not-applicable";
+
+/** What reports show and count: the verdict, or `waived` for a failure an active waiver accepts. */
+export type ReportStatus = CheckStatus | "waived";
 
 /** What the user reads under a check that did not pass: what ran, and the end of what it printed. */
 export interface Evidence {
@@ -20,6 +27,8 @@ export interface Evidence {
   outputTail: string;
   /** Which source was read, where it matters ("docker info", "/etc/docker/daemon.json", "stat"). */
   source?: string;
+  /** The exit status of the probe that failed, for an error on a fact that could not be read. */
+  exitCode?: number;
 }
 
 export interface CheckResult {
@@ -60,12 +69,32 @@ export interface CheckOutcome extends CheckResult {
   id: string;
   title: string;
   labels?: Readonly<Record<string, string>>;
-  /** A failure accepted on purpose (compliance waivers): reported, but it fails nothing. */
-  waived?: { justification: string; expires?: string };
+  /**
+   * A failure accepted on purpose (compliance waivers): reported, but it fails nothing. Only a
+   * `fail` is waived (or a check a waiver kept from running, `notRun`): an error stays an error.
+   */
+  waived?: { justification: string; expires?: string; notRun?: boolean };
 }
 
+/**
+ * The one rule for what a report shows: `waived` for an accepted failure (or a check a waiver kept
+ * from running), else the verdict itself.
+ *
+ * @example reportStatus({ status: "fail", waived: { justification: "legacy" } }) === "waived"
+ */
+export function reportStatus(o: Pick<CheckOutcome, "status" | "waived">): ReportStatus {
+  if (o.waived && (o.status === "fail" || o.waived.notRun === true)) return "waived";
+  return o.status;
+}
+
+/** Whether an outcome fails the run: a failure not waived, or an error (never waived). */
+export const failsRun = (o: Pick<CheckOutcome, "status" | "waived">): boolean => {
+  const s = reportStatus(o);
+  return s === "fail" || s === "error";
+};
+
 /** The last lines of an output: enough to show the cause, short enough for a report. */
-function tailOf(text: string, lines: number): string {
+export function tailOf(text: string, lines: number): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
@@ -77,7 +106,7 @@ function tailOf(text: string, lines: number): string {
 export function verdict(
   status: CheckStatus,
   message: string,
-  evidence: { command: string; output: string; source?: string },
+  evidence: { command: string; output: string; source?: string; exitCode?: number },
   extra: Pick<CheckResult, "expected" | "actual" | "hint"> = {},
 ): CheckResult {
   const out: CheckResult = {
@@ -87,6 +116,7 @@ export function verdict(
       command: evidence.command,
       outputTail: tailOf(evidence.output, 8),
       ...(evidence.source !== undefined ? { source: evidence.source } : {}),
+      ...(evidence.exitCode !== undefined ? { exitCode: evidence.exitCode } : {}),
     },
   };
   if (extra.expected !== undefined) out.expected = extra.expected;

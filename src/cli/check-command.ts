@@ -20,6 +20,7 @@ import { loadWaivers, type Waiver } from "../compliance/waivers.js";
 import { ConfigError } from "../errors.js";
 import type { HostResult } from "../events.js";
 import { loadInventory } from "../inventory/load.js";
+import { keyringFrom } from "./vault-options.js";
 import type { Inventory } from "../inventory/types.js";
 import { junitReporter } from "../report/junit-reporter.js";
 import type { LoadedPlaybook } from "../run/prepare.js";
@@ -105,7 +106,10 @@ export async function checkCommand(
   write: (text: string) => void = (t) => void process.stdout.write(t),
   warn: (text: string) => void = (t) => void process.stderr.write(t),
 ): Promise<number> {
-  const inventory = opts.inventory === undefined ? undefined : await loadInventory(opts.inventory);
+  const inventory =
+    opts.inventory === undefined
+      ? undefined
+      : await loadInventory(opts.inventory, { vault: keyringFrom(opts) });
   const { drift, driftIds } = await loadDrift(inventory);
   const policy = loadPolicy(opts.policy, driftIds);
   if (opts.list) {

@@ -19,6 +19,7 @@ import { loadPlaybook } from "./load-playbook.js";
 import { chooseReporter, type OutputFormat } from "./reporter.js";
 import { handleInterrupts, setActiveCleanups, type Interrupts } from "./signals.js";
 import type { TargetCliOptions } from "./target-options.js";
+import { keyringFrom } from "./vault-options.js";
 
 export interface HostsCliOptions extends TargetCliOptions {
   output: OutputFormat;
@@ -78,13 +79,16 @@ async function executeWith(
   const playbooks: LoadedPlaybook[] = [];
   for (const ref of spec.playbooks) playbooks.push(typeof ref === "string" ? await loadPlaybook(ref) : ref);
   const known = await builtinVariableNames();
+  // The vault passwords are needed only while the inputs load: wiped before any host is reached.
+  const vault = keyringFrom(opts);
   const prepared = await prepareRun({
     playbooks,
     inventoryFile: opts.inventory,
     limit: opts.limit,
     extraVars: opts.extraVars,
     known,
-  });
+    vault,
+  }).finally(() => vault.dispose());
   // A directory or a FIFO given as known_hosts is the run's configuration error, found before any host.
   const { checkKnownHostsFiles } = await import("../transport/known-hosts-check.js");
   await checkKnownHostsFiles(

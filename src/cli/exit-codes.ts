@@ -2,6 +2,7 @@
  * The documented, stable exit codes of `ops`, and the one rule that turns a run's result into one.
  * Nothing else in ops chooses how the process ends.
  */
+import { failsRun, reportStatus } from "../checks/check.js";
 import type { HostResult, RunCommand } from "../events.js";
 
 export const EXIT = {
@@ -34,8 +35,10 @@ const broken = (h: HostResult) =>
  * The exit code of a run.
  * - run: 2 when a host failed, was unreachable or did not start; 3 when `--check` found changes.
  * - verify: 2 when a host failed or any check did not pass.
- * - check (compliance): 2 when a host could not be checked; else 3 when a check (drift or
- *   baseline) failed and is not waived; else 0. Drift arrives as drift.* checks, so it is waivable.
+ * - check (compliance): 2 when a host could not be checked or a check could not judge (an error:
+ *   a fact it reads could not be read, which is a host not checked for that id); else 3 when a
+ *   check (drift or baseline) failed and is not waived; else 0. Drift arrives as drift.* checks, so
+ *   it is waivable. A check that does not apply fails nothing.
  * An interrupted run is 130 whatever the hosts say.
  *
  * @example exitCodeFor({ command: "run", hosts, check: true, interrupted: false }) // 3 when a host would change
@@ -44,8 +47,8 @@ export function exitCodeFor(outcome: RunOutcome): number {
   if (outcome.interrupted) return EXIT.interrupted;
   const hosts = outcome.hosts;
   if (hosts.some(broken)) return EXIT.hostFailed;
-  // A waived failure is reported, but it fails nothing.
-  const failedChecks = hosts.some((h) => h.checks.some((c) => c.status !== "pass" && !c.waived));
+  // A waived failure is reported, but it fails nothing; an error is never waived.
+  const failedChecks = hosts.some((h) => h.checks.some(failsRun));
   switch (outcome.command) {
     case "run":
       if (failedChecks) return EXIT.hostFailed;
@@ -54,6 +57,7 @@ export function exitCodeFor(outcome: RunOutcome): number {
       return failedChecks ? EXIT.hostFailed : EXIT.ok;
     case "check":
       // Drift is reported as drift.* checks, so a waived drift fails nothing, like any waived check.
+      if (hosts.some((h) => h.checks.some((c) => reportStatus(c) === "error"))) return EXIT.hostFailed;
       return failedChecks ? EXIT.drift : EXIT.ok;
   }
 }

@@ -4,6 +4,7 @@ import { loadInventory } from "../inventory/load.js";
 import { prepareRun } from "../run/prepare.js";
 import { builtinVariableNames } from "../../playbooks/index.js";
 import { loadPlaybook } from "./load-playbook.js";
+import { keyringFrom } from "./vault-options.js";
 import type { InventoryCliOptions } from "./options.js";
 import { printable, printableJson } from "../report/printable.js";
 
@@ -18,7 +19,8 @@ export async function inventoryCheck(
     limit: opts.limit,
     extraVars: opts.extraVars,
     known: await builtinVariableNames(),
-  });
+    vault: keyringFrom(opts),
+  }).finally(() => keyringFrom(opts).dispose());
   const groups = Object.keys(inventory.groups).length;
   write(
     `${opts.inventory}: ok, ${targets.length} host(s) in ${groups} group(s); variables valid for ${loaded.playbook.name}\n`,
@@ -30,7 +32,8 @@ export async function inventoryList(
   opts: InventoryCliOptions & { output: "pretty" | "json" },
   write: (text: string) => void,
 ): Promise<number> {
-  const full = await loadInventory(opts.inventory);
+  const vault = keyringFrom(opts);
+  const full = await loadInventory(opts.inventory, { vault }).finally(() => vault.dispose());
   const inventory = opts.limit !== undefined ? applyLimit(full, opts.limit, opts.inventory) : full;
   const rows = inventory.hosts.map((host) => ({
     name: host.name,

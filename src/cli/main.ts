@@ -14,9 +14,11 @@ import type { ScheduleCheckOptions } from "./schedule-command.js";
 import type { CheckCliOptions } from "./check-command.js";
 import type { DiffCliOptions, HistoryCliOptions } from "./check-history-command.js";
 import { describeError } from "./errors.js";
+import { withVaultOptions } from "./vault-options.js";
 import { EXIT } from "./exit-codes.js";
 import type { InventoryCliOptions, RunCliOptions } from "./options.js";
 import { addRegistryCommands } from "./registry-command.js";
+import { addVaultCommands } from "./vault-program.js";
 import { handleFatalErrors } from "./signals.js";
 import { VERIFY_HELP } from "./verify-help.js";
 import type { VerifyCliOptions } from "./verify-command.js";
@@ -240,8 +242,7 @@ export function buildProgram(result: { code: number }): Command {
     });
 
   const inventory = program.command("inventory").description("check or list an inventory");
-  inventory
-    .command("check")
+  withVaultOptions(inventory.command("check"))
     .description("validate an inventory (structure, connection settings, variables) without connecting")
     .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
     .option("-l, --limit <pattern>", "hosts or groups")
@@ -251,8 +252,7 @@ export function buildProgram(result: { code: number }): Command {
       const { inventoryCheck } = await import("./inventory-command.js");
       result.code = await inventoryCheck(opts, (t: string) => process.stdout.write(t));
     });
-  inventory
-    .command("list")
+  withVaultOptions(inventory.command("list"))
     .description("list the hosts (after --limit) with their address, user and groups")
     .requiredOption("-i, --inventory <file>", "Ansible-format YAML inventory")
     .option("-l, --limit <pattern>", "hosts or groups")
@@ -265,6 +265,7 @@ export function buildProgram(result: { code: number }): Command {
     });
   // ops registry ls|rm|users|audit (deploy-registry): one self-contained block.
   addRegistryCommands(program, result);
+  addVaultCommands(program, result);
   return program;
 }
 

@@ -1,5 +1,6 @@
 /** The parsed options of each command, shared by main.ts (which parses them) and the command files. */
 import type { HostsCliOptions } from "./execute-command.js";
+import type { VaultCliOptions } from "./vault-options.js";
 
 export interface RunCliOptions extends HostsCliOptions {
   check: boolean;
@@ -10,7 +11,7 @@ export interface RunCliOptions extends HostsCliOptions {
   verify: boolean;
 }
 
-export interface InventoryCliOptions {
+export interface InventoryCliOptions extends VaultCliOptions {
   inventory: string;
   limit?: string;
   extraVars?: string[];

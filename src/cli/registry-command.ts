@@ -5,13 +5,14 @@
  */
 import { type Command, Option } from "commander";
 import { collect } from "./collect.js";
+import { withVaultOptions } from "./vault-options.js";
 import type { AuditCliOptions } from "./registry-audit.js";
 import type { RegistryCliOptions } from "./registry-context.js";
 
 const write = (t: string) => process.stdout.write(t);
 
 function common(command: Command): Command {
-  return command
+  return withVaultOptions(command)
     .requiredOption("-i, --inventory <file>", "the inventory deploy-registry ran with")
     .option("-l, --limit <pattern>", "hosts or groups (the registry host must be among them)")
     .option("-e, --extra-vars <vars>", "extra variables, as for ops run", collect, [])

@@ -15,8 +15,9 @@ import { RegistryApi } from "../registry/api.js";
 import type { Endpoint } from "../registry/http.js";
 import { registryModel, type RegistryModel } from "../registry/model.js";
 import { resolveTargets } from "../run/targets.js";
+import { keyringFrom, type VaultCliOptions } from "./vault-options.js";
 
-export interface RegistryCliOptions {
+export interface RegistryCliOptions extends VaultCliOptions {
   inventory: string;
   limit?: string;
   extraVars: string[];
@@ -55,14 +56,16 @@ function caOf(vars: DeployRegistryVars, inventoryDir: string): string | undefine
 
 /** @example const ctx = await registryContext({ inventory: "hosts.yaml", extraVars: [], output: "pretty" }) */
 export async function registryContext(opts: RegistryCliOptions): Promise<RegistryContext> {
+  const vault = keyringFrom(opts);
   const { targets } = await resolveTargets({
+    vault,
     inventoryFile: opts.inventory,
     limit: opts.limit,
     extraVars: opts.extraVars,
     schema: deployRegistryVariables as unknown as VariablesSchema,
     // A shared inventory holds install-engine's variables too: known names, not typos.
     known: await builtinVariableNames(),
-  });
+  }).finally(() => vault.dispose());
   const target = targets.find((t) => t.host.groups.includes(String(t.vars.registry_group)));
   if (target === undefined) {
     throw new ConfigError(

@@ -27,6 +27,7 @@ import { targetFor, type ScheduleTarget } from "../compliance/schedule/units.js"
 import { loadWaivers } from "../compliance/waivers.js";
 import { ConfigError, RunStepFailed } from "../errors.js";
 import { loadInventory } from "../inventory/load.js";
+import { keyringFrom, type VaultCliOptions } from "./vault-options.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { printable } from "../report/printable.js";
 import { LocalTransport } from "../transport/local.js";
@@ -36,7 +37,7 @@ import { tail } from "../text/tail.js";
 import { loadDrift } from "./check-command.js";
 import { EXIT } from "./exit-codes.js";
 
-export interface ScheduleCheckOptions {
+export interface ScheduleCheckOptions extends VaultCliOptions {
   name: string;
   onCalendar: string;
   cron: string;
@@ -114,7 +115,7 @@ export async function scheduleCheck(opts: ScheduleCheckOptions, deps: ScheduleDe
   checkScheduleName(opts.name);
   checkTimes(opts.onCalendar, opts.cron);
   // Everything the run will read is checked now, with the same code the run uses.
-  const inventory = await loadInventory(opts.inventory);
+  const inventory = await loadInventory(opts.inventory, { vault: keyringFrom(opts) });
   const { driftIds } = await loadDrift(inventory);
   loadPolicy(opts.policy, driftIds);
   if (opts.waivers) loadWaivers(opts.waivers, inventory, driftIds);

@@ -168,3 +168,47 @@ export function handleLostOutput(
   };
   for (const stream of streams) stream.on("error", onError);
 }
+
+/**
+ * Files that must not outlive the command (a vault decrypted for `ops vault edit`), removed
+ * whichever way the process ends: normally, by an uncaught error (its process.exit runs the `exit`
+ * listeners), or by a signal. While any is registered and no run is in progress, SIGINT, SIGTERM
+ * and SIGHUP remove them and end the process with exit 130. SIGKILL cannot be caught: callers keep
+ * such files in memory-backed storage (/dev/shm) so that even then nothing reaches a disk.
+ */
+const doomed = new Map<string, (path: string) => void>();
+
+function removeDoomed(): void {
+  for (const [path, remove] of doomed) remove(path);
+  doomed.clear();
+}
+
+const onDoomSignal = () => {
+  removeDoomed();
+  // A run in progress handles the signal itself (handleInterrupts); otherwise ops ends here.
+  if (stopActive === undefined) process.exit(EXIT.interrupted);
+};
+
+/**
+ * Registers `path` (a file or a folder, removed recursively by `remove`) for removal at exit;
+ * `release()` removes it now and forgets it.
+ *
+ * @example const temp = removeOnExit(dir, (p) => rmSync(p, { recursive: true, force: true })); try { ... } finally { temp.release(); }
+ */
+export function removeOnExit(path: string, remove: (path: string) => void): { release(): void } {
+  if (doomed.size === 0) {
+    process.on("exit", removeDoomed);
+    for (const name of SIGNALS) process.on(name, onDoomSignal);
+  }
+  doomed.set(path, remove);
+  return {
+    release() {
+      if (!doomed.delete(path)) return;
+      remove(path);
+      if (doomed.size === 0) {
+        process.off("exit", removeDoomed);
+        for (const name of SIGNALS) process.off(name, onDoomSignal);
+      }
+    },
+  };
+}

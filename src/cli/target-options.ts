@@ -4,8 +4,9 @@
  */
 import { type Command, InvalidArgumentError } from "commander";
 import { collect } from "./collect.js";
+import { withVaultOptions, type VaultCliOptions } from "./vault-options.js";
 
-export interface TargetCliOptions {
+export interface TargetCliOptions extends VaultCliOptions {
   inventory: string;
   limit?: string;
   extraVars: string[];
@@ -42,26 +43,30 @@ export function parseCount(value: string): number {
 export function withTargetOptions(command: Command, forksHelp: string, requireInventory = true): Command {
   const inventory = "-i, --inventory <file>";
   const inventoryHelp = "Ansible-format YAML inventory";
-  return (
-    requireInventory
+  return withVaultOptions(
+    (requireInventory
       ? command.requiredOption(inventory, inventoryHelp)
       : command.option(inventory, inventoryHelp)
-  )
-    .option("-l, --limit <pattern>", "hosts or groups: names, globs, a:b unions, &intersections, !exclusions")
-    .option(
-      "-e, --extra-vars <vars>",
-      "k=v, a JSON object, or @file.yaml (repeatable; later wins)",
-      collect,
-      [],
     )
-    .option("-f, --forks <n>", forksHelp, parseIntOption, 50)
-    .option(
-      "--accept-new-host-keys",
-      "trust and record host keys not yet in known_hosts (changed keys are still refused)",
-      false,
-    )
-    .option(
-      "--known-hosts <file>",
-      "known_hosts file to check host keys against (default: inventory, else ~/.ssh/known_hosts)",
-    );
+      .option(
+        "-l, --limit <pattern>",
+        "hosts or groups: names, globs, a:b unions, &intersections, !exclusions",
+      )
+      .option(
+        "-e, --extra-vars <vars>",
+        "k=v, a JSON object, or @file.yaml (repeatable; later wins)",
+        collect,
+        [],
+      )
+      .option("-f, --forks <n>", forksHelp, parseIntOption, 50)
+      .option(
+        "--accept-new-host-keys",
+        "trust and record host keys not yet in known_hosts (changed keys are still refused)",
+        false,
+      )
+      .option(
+        "--known-hosts <file>",
+        "known_hosts file to check host keys against (default: inventory, else ~/.ssh/known_hosts)",
+      ),
+  );
 }

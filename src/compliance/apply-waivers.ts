@@ -6,9 +6,8 @@
  * says not to run (`run: false`) stays out of the host's probe and is reported waived, not run.
  * Pure.
  */
-import type { Check, CheckOutcome } from "../checks/check.js";
+import { reportStatus, type Check, type CheckOutcome, type ReportStatus } from "../checks/check.js";
 import { matches } from "./check-ids.js";
-import { isNotApplicable } from "./checks/support.js";
 import type { Waiver } from "./waivers.js";
 
 /** What a waiver did to one outcome, as history and the reports keep it. */
@@ -24,8 +23,11 @@ export interface WaiverNote {
 /** A check outcome as compliance reports it: the engine's outcome, and the waiver that applies. */
 export type ComplianceOutcome = CheckOutcome & { readonly waiver?: WaiverNote };
 
-/** What reports count: a waived failure is "waived", a pass that does not apply is "n/a". */
-export type EffectiveStatus = "pass" | "fail" | "error" | "waived" | "n/a";
+/** What reports count: the verdict, or "waived" for an accepted failure (the engine's one rule). */
+export type EffectiveStatus = ReportStatus;
+
+/** Every status a report counts, in the order reports list them (worst first). */
+export const STATUSES: readonly EffectiveStatus[] = ["fail", "error", "waived", "pass", "not-applicable"];
 
 /** YYYY-MM-DD of an instant, in UTC (waivers expire at the end of their day in UTC). */
 export function utcDay(now: Date): string {
@@ -40,7 +42,7 @@ export interface FoundWaiver {
 /**
  * The waiver for a host's check: the first active one, else the first expired one, else none.
  *
- * @example findWaiver(waivers, "el9-1", "cis.daemon.icc", "2026-05-01")?.state // "active"
+ * @example findWaiver(waivers, "el9-1", "cis.2.2", "2026-05-01")?.state // "active"
  */
 export function findWaiver(
   waivers: readonly Waiver[],
@@ -64,7 +66,9 @@ const noteOf = ({ waiver: w, state }: FoundWaiver): WaiverNote => ({
 });
 
 /**
- * The engine's `judged` hook: one outcome with its host's waiver applied.
+ * The engine's `judged` hook: one outcome with its host's waiver applied. An active waiver accepts a
+ * failure (and a check it kept from running); an error is never waived: what could not be seen is
+ * not accepted, it is reported.
  *
  * @example executeCommand({ ..., judged: judgeWithWaivers(waivers, utcDay(new Date())) }, opts)
  */
@@ -73,9 +77,18 @@ export function judgeWithWaivers(waivers: readonly Waiver[], today: string) {
     const found = findWaiver(waivers, host, outcome.id, today);
     if (found === undefined) return outcome;
     const w = found.waiver;
-    if (found.state === "active")
-      return { ...outcome, waived: { justification: w.justification, expires: w.expires } };
-    if (outcome.status === "pass") return outcome;
+    if (found.state === "active") {
+      const notRun = !w.run;
+      if (outcome.status === "fail" || notRun)
+        return {
+          ...outcome,
+          waived: { justification: w.justification, expires: w.expires, ...(notRun ? { notRun } : {}) },
+        };
+      if (outcome.status === "error")
+        return { ...outcome, message: `${outcome.message} (a waiver covers failures, not errors)` };
+      return outcome;
+    }
+    if (outcome.status !== "fail" && outcome.status !== "error") return outcome;
     return { ...outcome, message: `${outcome.message} (waiver expired on ${w.expires}: ${w.justification})` };
   };
 }
@@ -99,8 +112,9 @@ export function withoutSkipped(
       title: check.title,
       ...(check.labels ? { labels: check.labels } : {}),
       facts: [],
+      // Not judged: an error in the verdict, reported "waived" (the waiver says not to run it).
       judge: () => ({
-        status: "pass" as const,
+        status: "error" as const,
         message: `not run: waived until ${w.expires} (${w.justification})`,
         evidence: { command: check.command ?? check.id, outputTail: "", source: w.origin },
         actual: "not run",
@@ -128,7 +142,5 @@ export function noteWaivers(
  * @example effectiveStatus({ status: "fail", waived: { justification: "legacy" }, ... }) === "waived"
  */
 export function effectiveStatus(o: ComplianceOutcome): EffectiveStatus {
-  if ((o.waived && o.status !== "pass") || o.waiver?.notRun) return "waived";
-  if (isNotApplicable(o)) return "n/a";
-  return o.status;
+  return reportStatus(o);
 }

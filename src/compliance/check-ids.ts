@@ -1,13 +1,13 @@
 /**
- * Check ids as policies and waivers name them: an exact id (`cis.daemon.icc`) or a pattern with
- * `*` (`cis.containers.*`, `drift.daemon-json:*`). A name that matches no check is a typo, and an error.
+ * Check ids as policies and waivers name them: an exact id (`cis.2.2`) or a pattern with
+ * `*` (`cis.5.*`, `drift.daemon-json:*`). A name that matches no check is a typo, and an error.
  */
 import { compileGlob } from "../text/glob.js";
 
 /**
  * Whether `pattern` (the project's one glob matcher: `*` any run, `?` one character) matches `id`.
  *
- * @example matches("cis.containers.*", "cis.containers.privileged") === true
+ * @example matches("cis.5.*", "cis.5.5") === true
  */
 export function matches(pattern: string, id: string): boolean {
   return compileGlob(pattern).test(id);

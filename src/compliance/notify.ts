@@ -13,7 +13,7 @@ export interface NotifyMessage {
   at: string;
   inventory: string;
   exitCode: number;
-  /** One line a person reads first: "el9-1: cis.daemon.live-restore newly failing; 1 fixed". */
+  /** One line a person reads first: "el9-1: cis.2.15 newly failing; 1 fixed". */
   text: string;
   newlyFailing: DiffItem[];
   fixed: DiffItem[];
@@ -23,7 +23,7 @@ export interface NotifyMessage {
 /**
  * The message for a run compared with the one before, or undefined when there is nothing new.
  *
- * @example notifyMessage(run, diffRuns(previous, run)) // { text: "1 newly failing: el9-1 cis.daemon.icc; 0 fixed", ... }
+ * @example notifyMessage(run, diffRuns(previous, run)) // { text: "1 newly failing: el9-1 cis.2.2; 0 fixed", ... }
  */
 export function notifyMessage(run: ComplianceRun, diff: RunDiff | undefined): NotifyMessage | undefined {
   const newlyFailing =

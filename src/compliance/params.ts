@@ -14,8 +14,8 @@ export interface CheckParams {
   readonly allowedLogDrivers: readonly string[];
   /** The most open mode a file under /etc/docker/certs.d may have (CIS 3.8: 0444). */
   readonly certsMaxMode: number;
-  /** Restart policies a running container may have. */
-  readonly allowedRestartPolicies: readonly string[];
+  /** The most restarts `on-failure` may make (CIS 5.15: 5). */
+  readonly maxRestartRetries: number;
 }
 
 /** The benchmark's values, used where a policy says nothing. */
@@ -35,7 +35,7 @@ export const DEFAULT_PARAMS: CheckParams = {
     "gcplogs",
   ],
   certsMaxMode: 0o444,
-  allowedRestartPolicies: ["always", "unless-stopped", "on-failure"],
+  maxRestartRetries: 5,
 };
 
 /** What a host's own variables add to the allowed lists. */

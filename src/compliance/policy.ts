@@ -43,7 +43,7 @@ interface PolicyFile {
     minimum_engine_version?: string;
     log_drivers?: string[];
     certs_max_mode?: string;
-    restart_policies?: string[];
+    max_restart_retries?: number;
   };
 }
 
@@ -89,7 +89,7 @@ function merge(base: Policy, doc: PolicyFile, file: string): Policy {
       minimumEngineVersion: p.minimum_engine_version ?? b.minimumEngineVersion,
       allowedLogDrivers: p.log_drivers ?? b.allowedLogDrivers,
       certsMaxMode: p.certs_max_mode !== undefined ? parseOctal(p.certs_max_mode) : b.certsMaxMode,
-      allowedRestartPolicies: p.restart_policies ?? b.allowedRestartPolicies,
+      maxRestartRetries: p.max_restart_retries ?? b.maxRestartRetries,
     },
   };
 }
@@ -108,7 +108,7 @@ const EMPTY: Policy = {
     minimumEngineVersion: "0",
     allowedLogDrivers: [],
     certsMaxMode: 0o444,
-    allowedRestartPolicies: [],
+    maxRestartRetries: 5,
   },
 };
 

@@ -1,6 +1,6 @@
 /**
  * One compliance run as history stores it and the reports read it: every host with its status and
- * every check with the status reports count (waived, n/a...), its evidence and its waiver. Built
+ * every check with the status reports count (waived, not-applicable...), its evidence and its waiver. Built
  * from the engine's HostResults; plain data (JSON-safe), so any store can keep it whole.
  */
 import type { CheckStatus } from "../checks/check.js";
@@ -22,8 +22,10 @@ export interface CheckRecord {
   /** The judge's own verdict (a waived check keeps its "fail"). */
   verdict: CheckStatus;
   severity?: string;
-  /** CIS Docker Benchmark section, or the playbook for drift. */
+  /** CIS Docker Benchmark v1.6.0 id, or the playbook for drift. */
   cis?: string;
+  /** CIS profile level ("1", "2"). */
+  level?: string;
   drift?: string;
   message: string;
   expected?: string;
@@ -69,6 +71,7 @@ function checkRecord(o: ComplianceOutcome): CheckRecord {
     verdict: o.status,
     ...(labels.severity ? { severity: labels.severity } : {}),
     ...(labels.cis ? { cis: labels.cis } : {}),
+    ...(labels.level ? { level: labels.level } : {}),
     ...(labels.drift ? { drift: labels.drift } : {}),
     message: o.message,
     ...(o.expected !== undefined ? { expected: o.expected } : {}),
@@ -79,7 +82,7 @@ function checkRecord(o: ComplianceOutcome): CheckRecord {
   };
 }
 
-const RANK: Record<EffectiveStatus, number> = { fail: 0, error: 1, waived: 2, pass: 3, "n/a": 4 };
+const RANK: Record<EffectiveStatus, number> = { error: 0, fail: 1, waived: 2, pass: 3, "not-applicable": 4 };
 
 /** One record per check id: two drift playbooks may plan the same file; the worse verdict is kept. */
 function worstPerId(records: CheckRecord[]): CheckRecord[] {
@@ -120,7 +123,7 @@ export interface RunCounts {
   fail: number;
   error: number;
   waived: number;
-  "n/a": number;
+  "not-applicable": number;
 }
 
 /** Totals over a run's checks, and its hosts that could not be checked. */
@@ -132,7 +135,7 @@ export function countRun(run: Pick<ComplianceRun, "hosts">): RunCounts {
     fail: 0,
     error: 0,
     waived: 0,
-    "n/a": 0,
+    "not-applicable": 0,
   };
   for (const h of run.hosts) {
     if (unchecked(h)) counts.unchecked++;

@@ -81,6 +81,10 @@ export function parseDockerInfo(stdout: string): DockerInfo {
   const at = stdout.startsWith("info ") ? 0 : nl < 0 ? -1 : nl + 1;
   const kv = wordMap(at < 0 ? stdout : stdout.slice(0, at));
   if (kv.get("status") === "absent") return { status: "absent" };
+  // Only the probe's own lines: anything else is output ops does not understand, never "not running".
+  const known = new Set(["client", "error", "validate"]);
+  const stray = [...kv.keys()].find((k) => !known.has(k));
+  if (stray !== undefined) throw new FactError(NAME, `unexpected output "${stray.slice(0, 80)}"`);
   const client = kv.get("client")?.trim() ?? "";
   const raw = at >= 0 ? stdout.slice(at + "info ".length) : undefined;
   if (raw === undefined) {

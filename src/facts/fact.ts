@@ -7,6 +7,11 @@ export interface Fact<T> {
   readonly name: string;
   /** POSIX sh that prints the raw output. Read-only facts exit 0 (they print the failure instead). */
   readonly probe: string;
+  /**
+   * What a person would type to see the same thing (`docker network inspect bridge`): the evidence
+   * of an error when the probe failed. Defaults to the fact's name.
+   */
+  readonly command?: string;
   /** What the probe's stderr becomes: folded into its stdout, or thrown away (the default). */
   readonly stderr?: "fold" | "discard";
   /**
@@ -14,6 +19,15 @@ export interface Fact<T> {
    * answer) in, typed value out. Throws on output it cannot understand.
    */
   parse(stdout: string, exitCode?: number): T;
+}
+
+/** How a fact's probe ended on the host: its exit status and what it printed (stdout, and stderr when folded). */
+export interface ProbeStatus {
+  /** The probe's exit status; -1 when the batch printed none. */
+  readonly exitCode: number;
+  /** Whether the section was read whole (its end frame arrived). */
+  readonly complete: boolean;
+  readonly output: string;
 }
 
 /**
@@ -27,7 +41,16 @@ export class FactSet {
     private readonly values: ReadonlyMap<string, unknown>,
     private readonly skippedNames: ReadonlySet<string> = new Set(),
     private readonly errors: ReadonlyMap<string, Error> = new Map(),
+    private readonly probes: ReadonlyMap<string, ProbeStatus> = new Map(),
   ) {}
+
+  /**
+   * How the fact's probe ended, when the set was parsed from a batch (undefined for sets built from
+   * values, as resource tests do).
+   */
+  probeOf(fact: Fact<unknown>): ProbeStatus | undefined {
+    return this.probes.get(fact.name);
+  }
 
   get<T>(fact: Fact<T>): T {
     const error = this.errors.get(fact.name);

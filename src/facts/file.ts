@@ -70,11 +70,17 @@ export function file(path: string): Fact<FileInfo> {
   const name = `file:${path}`;
   return {
     name,
+    command: `stat ${quote(path)}`,
+    stderr: "fold",
     probe: [
       `p=${quote(path)}`,
-      'if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; exit 0; fi',
+      // Absent only when stat says so: a path under a directory ops may not search (a 0700
+      // /etc/docker without root) fails the probe with stat's message instead.
+      'if [ ! -e "$p" ] && [ ! -L "$p" ]; then',
+      '  if e=$(stat -c %n -- "$p" 2>&1); then :; else case "$e" in *"No such file or directory"*) echo absent; exit 0 ;; esac; printf "%s\\n" "$e"; exit 1; fi',
+      "fi",
       // GNU and busybox stat both know -c; %F tells a regular file from a directory.
-      `s=$(stat -L -c 'stat %a %U %G %Y %s %F' -- "$p" || stat -c 'stat %a %U %G %Y %s %F' -- "$p")`,
+      `s=$(stat -L -c 'stat %a %U %G %Y %s %F' -- "$p" 2>/dev/null || stat -c 'stat %a %U %G %Y %s %F' -- "$p") || exit $?`,
       "printf '%s\\n' \"$s\"",
       // A small file travels back whole and is hashed by the parser; only a large one is hashed here.
       // The size comes from stat: each process spared counts in a no-op.

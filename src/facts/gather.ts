@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { FactError } from "../errors.js";
 import { quote } from "../transport/quote.js";
-import { FactSet, type Fact } from "./fact.js";
+import { FactSet, type Fact, type ProbeStatus } from "./fact.js";
 
 /** How long one bounded command (`t ...`) may take in a batch: a pull through a slow mirror is the longest. */
 export const COMMAND_TIMEOUT_S = 180;
@@ -120,9 +120,11 @@ export function parseProbeOutput(facts: readonly Fact<unknown>[], stdout: string
   const values = new Map<string, unknown>();
   const skipped = new Set<string>();
   const errors = new Map<string, FactError>();
+  const probes = new Map<string, ProbeStatus>();
   uniqueFacts(facts).forEach((fact, i) => {
     const raw = section(stdout, nonce, i);
     if (raw === undefined) {
+      probes.set(fact.name, { exitCode: -1, complete: false, output: partialSection(stdout, nonce, i) });
       errors.set(fact.name, new FactError(fact.name, `the probe printed no section for ${fact.name}`));
       return;
     }
@@ -130,6 +132,7 @@ export function parseProbeOutput(facts: readonly Fact<unknown>[], stdout: string
       skipped.add(fact.name);
       return;
     }
+    probes.set(fact.name, { exitCode: raw.code, complete: true, output: raw.body });
     try {
       values.set(fact.name, fact.parse(raw.body, raw.code));
     } catch (err) {
@@ -140,7 +143,14 @@ export function parseProbeOutput(facts: readonly Fact<unknown>[], stdout: string
       );
     }
   });
-  return new FactSet(values, skipped, errors);
+  return new FactSet(values, skipped, errors, probes);
+}
+
+/** What a section that never ended printed (the batch died or was cut): its text up to the end of the output. */
+function partialSection(stdout: string, nonce: string, i: number): string {
+  const open = `${begin(nonce, i)}\n`;
+  const start = stdout.indexOf(open);
+  return start < 0 ? "" : stdout.slice(start + open.length);
 }
 
 /** The text between the begin line and the end line of section `i`, and its exit status. */

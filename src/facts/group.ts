@@ -10,19 +10,32 @@ export interface GroupInfo {
   readonly members: readonly string[];
 }
 
+/**
+ * `absent` (getent's exit 2: no such group) or exactly one `name:x:gid:members` line; anything else
+ * is output ops does not understand, an error, never "no such group".
+ */
 export function parseGroup(name: string, stdout: string): GroupInfo {
-  const line = lines(stdout).find((l) => l.startsWith(`${name}:`));
-  if (line === undefined) return { exists: false, gid: null, members: [] };
-  const [, , gid = "", members = ""] = line.split(":");
-  if (!/^\d+$/.test(gid)) throw new FactError(`group:${name}`, `unexpected getent line "${line}"`);
+  const rows = lines(stdout);
+  if (rows.length === 1 && rows[0] === "absent") return { exists: false, gid: null, members: [] };
+  const line = rows[0] ?? "";
+  const [group, , gid = "", members = "", ...extra] = line.split(":");
+  if (rows.length !== 1 || group !== name || !/^\d+$/.test(gid) || extra.length > 0)
+    throw new FactError(`group:${name}`, `unexpected getent output "${line.slice(0, 120)}"`);
   return { exists: true, gid: Number(gid), members: members.split(",").filter((m) => m !== "") };
 }
 
-/** @example facts.get(group("docker")) // { exists: true, gid: 990, members: ["alice"] } */
+/**
+ * getent exits 2 when the group does not exist; any other failure (NSS unreachable, getent missing)
+ * makes the probe fail with getent's status.
+ *
+ * @example facts.get(group("docker")) // { exists: true, gid: 990, members: ["alice"] }
+ */
 export function group(name: string): Fact<GroupInfo> {
   return {
     name: `group:${name}`,
-    probe: `getent group ${quote(name)} || true`,
+    command: `getent group ${quote(name)}`,
+    stderr: "fold",
+    probe: `getent group ${quote(name)}; s=$?; if [ "$s" = 2 ]; then echo absent; exit 0; fi; exit "$s"`,
     parse: (stdout) => parseGroup(name, stdout),
   };
 }

@@ -11,12 +11,30 @@ import { walkTree } from "./tree.js";
 import type { Inventory } from "./types.js";
 import { validateInventory, validateVarsFile } from "./validate.js";
 import { listVarsFolder, varsPathsFor } from "./vars-files.js";
-import { parseYaml, type YamlSource } from "../text/yaml-source.js";
+import type { YamlSource } from "../text/yaml-source.js";
+import type { VaultKeyring } from "../vault/keyring.js";
+import { parseVaultedYaml } from "../vault/yaml.js";
 
-/** Reads and parses; a failure becomes an error in `errors` so every file gets checked in one pass. */
-function readSource(file: string, errors: ConfigError[]): YamlSource | undefined {
+export interface LoadOptions {
+  /** The vault passwords, for encrypted files and `!vault` values; without it they are an error. */
+  vault?: VaultKeyring | undefined;
+}
+
+/**
+ * Reads, parses and opens vaults; a failure becomes an error in `errors` so every file gets
+ * checked in one pass. Values that came out of a vault are added to `secrets`.
+ */
+async function readSource(
+  file: string,
+  errors: ConfigError[],
+  secrets: string[],
+  vault: VaultKeyring | undefined,
+): Promise<YamlSource | undefined> {
   try {
-    return parseYaml(readUserFileSync(file, { what: "vars file", maxBytes: READ_LIMITS.vars }), file);
+    const text = readUserFileSync(file, { what: "vars file", maxBytes: READ_LIMITS.vars });
+    const opened = await parseVaultedYaml(text, file, vault);
+    secrets.push(...opened.secrets);
+    return opened.src;
   } catch (e) {
     if (e instanceof ConfigErrors) errors.push(...e.errors);
     else if (e instanceof ConfigError) errors.push(e);
@@ -25,14 +43,20 @@ function readSource(file: string, errors: ConfigError[]): YamlSource | undefined
   }
 }
 
-async function readVarsFiles(folder: string, names: string[], errors: ConfigError[]) {
+async function readVarsFiles(
+  folder: string,
+  names: string[],
+  errors: ConfigError[],
+  secrets: string[],
+  vault: VaultKeyring | undefined,
+) {
   const listing = await listVarsFolder(folder);
   const out = new Map<string, YamlSource[]>();
   if (listing.entries.size === 0) return out;
   for (const name of names) {
     const sources: YamlSource[] = [];
     for (const path of await varsPathsFor(listing, name)) {
-      const src = readSource(path, errors);
+      const src = await readSource(path, errors, secrets, vault);
       if (!src) continue;
       const problems = validateVarsFile(src);
       errors.push(...problems);
@@ -51,19 +75,22 @@ export function throwIfAny(errors: ConfigError[]): void {
 
 /**
  * Loads an Ansible YAML inventory with the group_vars/ and host_vars/ folders beside it.
+ * Vault-encrypted files and `!vault` values are opened with `options.vault`.
  * Throws a ConfigError (or ConfigErrors when there are several) naming file, dot-path and line.
  *
  * @example
  * const inv = await loadInventory("inventory/example.yaml");
  * inv.hosts[0].connection // { address: "10.0.0.11", port: 22, user: "ops", become: true, ... }
  */
-export async function loadInventory(file: string): Promise<Inventory> {
+export async function loadInventory(file: string, options: LoadOptions = {}): Promise<Inventory> {
   const text = readUserFileSync(file, {
     what: "inventory file",
     maxBytes: READ_LIMITS.inventory,
     missingHint: "pass --inventory with a YAML inventory file",
   });
-  const src = parseYaml(text, file);
+  const opened = await parseVaultedYaml(text, file, options.vault);
+  const src = opened.src;
+  const secrets = [...opened.secrets];
   throwIfAny(validateInventory(src));
 
   const tree = walkTree(src.data);
@@ -72,9 +99,16 @@ export async function loadInventory(file: string): Promise<Inventory> {
   const hostNames = [...new Set(tree.hosts.map((h) => h.name))];
   const errors: ConfigError[] = [];
   const files: VarsFiles = {
-    groups: await readVarsFiles(join(baseDir, "group_vars"), [...new Set(groupNames)], errors),
-    hosts: await readVarsFiles(join(baseDir, "host_vars"), hostNames, errors),
+    groups: await readVarsFiles(
+      join(baseDir, "group_vars"),
+      [...new Set(groupNames)],
+      errors,
+      secrets,
+      options.vault,
+    ),
+    hosts: await readVarsFiles(join(baseDir, "host_vars"), hostNames, errors, secrets, options.vault),
   };
   throwIfAny(errors);
-  return buildInventory(src, files, { baseDir, home: homedir() });
+  const inventory = buildInventory(src, files, { baseDir, home: homedir() });
+  return secrets.length > 0 ? { ...inventory, vaultSecrets: [...new Set(secrets)] } : inventory;
 }

@@ -38,4 +38,6 @@ export interface Inventory {
   hosts: InventoryHost[];
   /** group name -> host names (direct and through children) */
   groups: Record<string, string[]>;
+  /** Every value that came out of a vault (files and `!vault` values): secrets whatever their schema. */
+  vaultSecrets?: readonly string[];
 }

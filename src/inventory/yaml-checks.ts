@@ -12,6 +12,7 @@
 import { isAlias, isMap, isScalar, isSeq, Scalar, type CST, type Document, type Pair } from "yaml";
 import { ConfigError } from "../errors.js";
 import { SECRET_KEYS } from "./connection.js";
+import { VaultedText } from "../vault/tag.js";
 
 /** Deep enough for any inventory (about 30 nested groups) or daemon.json; far below the stack's limit. */
 export const MAX_DEPTH = 64;
@@ -66,7 +67,8 @@ function showKey(value: unknown): string {
 
 /** A secret's scalar as written: a plain `0123` becomes "0123". Null (no password) stays null. */
 function asText(node: Scalar): Scalar | undefined {
-  if (node.value === null || typeof node.value === "string") return undefined;
+  if (node.value === null || typeof node.value === "string" || node.value instanceof VaultedText)
+    return undefined;
   return new Scalar(typeof node.source === "string" ? node.source : String(node.value));
 }
 
@@ -124,7 +126,8 @@ export function checkDocument(
       const children: Frame[] = [];
       for (const pair of node.items) {
         const key = pair.key;
-        const binary = isScalar(key) && key.value instanceof Uint8Array; // `? !!binary ...`
+        // `? !!binary ...` or a `!vault` key: neither is a name.
+        const binary = isScalar(key) && (key.value instanceof Uint8Array || key.value instanceof VaultedText);
         if (isMap(key) || isSeq(key) || isAlias(key) || binary) {
           fail(
             "malformed YAML: a key must be a plain name, not a list, mapping, alias or binary",

@@ -98,7 +98,8 @@ export function renderStack(
     decoyCredential: Buffer.from(`${DECOY_ACCOUNT}:x`).toString("base64"),
   });
   const services: Record<string, string> = {
-    registry: hashOf(spec.images.registry, d, spec.dataDir, config, readonlyConfig),
+    registry: hashOf(spec.images.registry, d, spec.dataDir, config),
+    "registry-ro": hashOf(spec.images.registry, d, spec.dataDir, readonlyConfig),
     // nginx's own files (config, rules, accounts, certificates) apply by reload, not recreation.
     nginx: hashOf(spec.images.nginx, d, spec.dataDir, spec.tls, spec.port, spec.proxyCache?.port ?? 0),
   };
@@ -136,7 +137,7 @@ export function renderStack(
       notify: reload,
     },
     { path: `${d}/nginx/htpasswd-decoy`, content: DECOY_HTPASSWD, mode: "0644", notify: reload },
-    { path: `${d}/gc.sh`, content: renderGc(spec, model), mode: "0755" },
+    { path: `${d}/gc.sh`, content: renderGc(spec), mode: "0755" },
   ];
   if (tls !== null) {
     files.push(
@@ -175,14 +176,10 @@ export function renderStack(
   };
 }
 
-function renderGc(spec: StackSpec, model: RegistryModel): string {
-  const retention = model.projects
-    .filter((p) => p.retention > 0)
-    .map((p) => ({ project: p.name, keep: p.retention }));
+function renderGc(spec: StackSpec): string {
   return renderTemplate("registry/gc.sh.ejs", {
     dir: spec.dir,
     dataDir: spec.dataDir,
-    retention,
     quote,
     runLock: LOCK_PATH,
   });

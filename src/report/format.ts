@@ -4,7 +4,7 @@
  * or an inventory goes through `printable` first, so no name or output can move the cursor, clear
  * the screen or forge a line.
  */
-import type { CheckOutcome } from "../checks/check.js";
+import { reportStatus, type CheckOutcome, type ReportStatus } from "../checks/check.js";
 import type { HostResult, OpsEvent } from "../events.js";
 import { printable } from "./printable.js";
 
@@ -35,6 +35,7 @@ export function eventLine(event: OpsEvent, opts: FormatOptions): string | undefi
     case "handler-ran":
       return `${host}: handler: ${printable(event.description)} (${seconds(event.ms)})`;
     case "noop":
+      if (event.show === true) return `${host}: ok: ${printable(event.reason, true)}`;
       return opts.verbose ? `${host}: ok: ${printable(event.reason)}` : undefined;
     case "host-failed":
       return errorLines(host, "FAILED", event.error, event.resource);
@@ -67,7 +68,13 @@ export function diffBlock(event: Extract<OpsEvent, { kind: "step-planned" }>): s
   return `--- ${printable(event.host)}: ${printable(event.description)}\n${printable(event.diff.trimEnd(), true)}`;
 }
 
-const MARK: Record<CheckOutcome["status"], string> = { pass: "ok  ", fail: "FAIL", error: "ERR " };
+const MARK: Record<ReportStatus, string> = {
+  pass: "ok  ",
+  fail: "FAIL",
+  error: "ERR ",
+  "not-applicable": "N/A ",
+  waived: "WAIV",
+};
 
 /** Evidence, expected vs actual and the hint of a check that did not pass. */
 export function checkDetails(c: CheckOutcome): string[] {
@@ -95,13 +102,14 @@ export function checksBlock(h: HostResult): string | undefined {
   if (h.checks.length === 0) return undefined;
   const lines = [`${printable(h.host)}: ${checkCount(h)}`];
   for (const c of h.checks) {
-    const mark = c.waived && c.status !== "pass" ? "WAIV" : MARK[c.status];
-    lines.push(`  ${mark} ${printable(c.id).padEnd(27)} ${printable(c.message, true)}`);
-    if (c.waived && c.status !== "pass")
+    const status = reportStatus(c);
+    lines.push(`  ${MARK[status]} ${printable(c.id).padEnd(27)} ${printable(c.message, true)}`);
+    if (status === "waived" && c.waived)
       lines.push(
         `         waived: ${printable(c.waived.justification, true)}${c.waived.expires ? ` (until ${printable(c.waived.expires)})` : ""}`,
       );
-    else if (c.status !== "pass") lines.push(indent(checkDetails(c).join("\n"), "         "));
+    else if (status === "fail" || status === "error")
+      lines.push(indent(checkDetails(c).join("\n"), "         "));
   }
   return lines.join("\n");
 }
@@ -130,13 +138,13 @@ export function summaryText(hosts: readonly HostResult[], ms: number, check: boo
     `${count("changed")} ${check ? "would change" : "changed"}, ${count("failed")} failed, ` +
     `${count("unreachable")} unreachable${notStarted} in ${seconds(ms)}`;
   const allChecks = hosts.flatMap((h) => h.checks);
-  const open = allChecks.filter((c) => !c.waived || c.status === "pass");
-  const waived = allChecks.length - open.length;
+  const counted = (s: ReportStatus) => allChecks.filter((c) => reportStatus(c) === s).length;
+  const optional = (s: ReportStatus, words: string) => (counted(s) > 0 ? `, ${counted(s)} ${words}` : "");
   const checkTotal =
     allChecks.length > 0
-      ? `\nchecks: ${open.filter((c) => c.status === "pass").length} passed, ` +
-        `${open.filter((c) => c.status === "fail").length} failed, ${open.filter((c) => c.status === "error").length} errors` +
-        (waived > 0 ? `, ${waived} waived` : "")
+      ? `\nchecks: ${counted("pass")} passed, ${counted("fail")} failed, ${counted("error")} errors` +
+        optional("waived", "waived") +
+        optional("not-applicable", "not applicable")
       : "";
   const nothing =
     !check && hosts.length > 0 && allChecks.length === 0 && hosts.every((h) => h.status === "ok")

@@ -3,6 +3,7 @@
  * each resource of a run (in place or changed passes; the failure of a host is its failing case), so
  * a CI system shows a run, a verify and a compliance check the same way.
  */
+import { reportStatus, type CheckOutcome } from "../checks/check.js";
 import type { EventSink, HostResult } from "../events.js";
 import { checkDetails } from "./format.js";
 import { junitXml, type JunitCase, type JunitSuite } from "./junit.js";
@@ -17,16 +18,7 @@ function casesOf(h: HostResult, command: string): JunitCase[] {
       status: "pass" as const,
       message: p.reason ?? (p.steps ?? []).map((s) => s.description).join("; "),
     }));
-  cases.push(
-    ...h.checks.map((c) => ({
-      name: c.id,
-      classname,
-      // A waived failure is reported as skipped: CI shows it without failing the build.
-      status: c.waived && c.status !== "pass" ? ("skipped" as const) : c.status,
-      message: c.waived && c.status !== "pass" ? `waived: ${c.waived.justification}` : c.message,
-      details: [c.title, ...checkDetails(c)].join("\n"),
-    })),
-  );
+  cases.push(...h.checks.map((c) => checkCase(c, classname)));
   if (h.status === "not-started")
     cases.push({
       name: "host",
@@ -45,6 +37,25 @@ function casesOf(h: HostResult, command: string): JunitCase[] {
     });
   }
   return cases;
+}
+
+/**
+ * A check as a testcase. A waived failure and a check that does not apply are <skipped> with the
+ * reason: CI shows them without failing the build, and never counts them as passing.
+ */
+function checkCase(c: CheckOutcome, classname: string): JunitCase {
+  const status = reportStatus(c);
+  const details = [c.title, ...checkDetails(c)].join("\n");
+  if (status === "waived")
+    return { name: c.id, classname, status: "skipped", message: `waived: ${c.waived?.justification ?? ""}` };
+  if (status === "not-applicable")
+    return {
+      name: c.id,
+      classname,
+      status: "skipped",
+      message: c.message.startsWith("not applicable") ? c.message : `not applicable: ${c.message}`,
+    };
+  return { name: c.id, classname, status, message: c.message, details };
 }
 
 export function junitReporter(write: (text: string) => void): EventSink {

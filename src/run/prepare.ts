@@ -9,6 +9,7 @@ import type { Inventory } from "../inventory/types.js";
 import type { Playbook, PlaybookHost, VariableSpec, VariablesSchema } from "../playbook.js";
 import type { InventoryHost } from "../inventory/types.js";
 import { Redactor } from "./redact.js";
+import type { VaultKeyring } from "../vault/keyring.js";
 import { resolveTargets, type Target } from "./targets.js";
 
 type AnyPlaybook = Playbook<Record<string, unknown>>;
@@ -27,6 +28,8 @@ export interface PrepareRequest {
   extraVars?: readonly string[] | undefined;
   /** Variable names of every playbook ops knows: not typos, even when these playbooks do not use them. */
   known?: ReadonlySet<string>;
+  /** The vault passwords, for vault-encrypted files and `!vault` values. */
+  vault?: VaultKeyring | undefined;
 }
 
 export interface PreparedRun {
@@ -100,6 +103,7 @@ export async function prepareRun(req: PrepareRequest): Promise<PreparedRun> {
     extraVars: req.extraVars,
     schema: mergeSchemas(req.playbooks),
     ...(req.known ? { known: req.known } : {}),
+    vault: req.vault,
   });
   // A rule may quote a value back: secrets are masked before the error exists outside.
   const redactor = new Redactor(secrets);

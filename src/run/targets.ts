@@ -10,7 +10,9 @@ import type { Inventory, InventoryHost } from "../inventory/types.js";
 import type { VariablesSchema } from "../playbook.js";
 import { loadExtraVars, withExtraVars } from "../vars/extra.js";
 import { secretValues } from "../vars/secrets.js";
+import { Redactor } from "./redact.js";
 import { validateVars, type VarSource, type VarsSchema } from "../vars/validate.js";
+import type { VaultKeyring } from "../vault/keyring.js";
 
 export interface Target {
   host: InventoryHost;
@@ -26,6 +28,8 @@ export interface TargetRequest {
   schema: VariablesSchema;
   /** Variable names other playbooks know (not typos here); see validateVars. */
   known?: ReadonlySet<string>;
+  /** The vault passwords, for vault-encrypted files and `!vault` values. */
+  vault?: VaultKeyring | undefined;
 }
 
 export interface Targets {
@@ -38,7 +42,7 @@ export interface Targets {
 }
 
 export async function resolveTargets(req: TargetRequest): Promise<Targets> {
-  const full = await loadInventory(req.inventoryFile);
+  const full = await loadInventory(req.inventoryFile, { vault: req.vault });
   const inventory = req.limit !== undefined ? applyLimit(full, req.limit, req.inventoryFile) : full;
   if (inventory.hosts.length === 0) {
     throw new ConfigError(
@@ -47,10 +51,11 @@ export async function resolveTargets(req: TargetRequest): Promise<Targets> {
       "the inventory (after --limit) is empty",
     );
   }
-  const extra = await loadExtraVars(req.extraVars ?? []);
+  const extra = await loadExtraVars(req.extraVars ?? [], undefined, req.vault);
   const errors = new Map<string, ConfigError>();
   const targets: Target[] = [];
-  const secrets = new Set<string>();
+  // What came out of a vault is secret whatever the schema says.
+  const secrets = new Set<string>([...(full.vaultSecrets ?? []), ...(extra.secrets ?? [])]);
   const schema = req.schema as unknown as VarsSchema;
   for (const host of inventory.hosts) {
     const merged = withExtraVars(host.vars, host.varSources, extra);
@@ -62,6 +67,8 @@ export async function resolveTargets(req: TargetRequest): Promise<Targets> {
     for (const s of [host.connection.password, host.connection.becomePassword, ...secretValues(schema, vars)])
       if (typeof s === "string" && s !== "") secrets.add(s);
   }
-  if (errors.size > 0) throw new ConfigErrors([...errors.values()]);
+  // A value out of a vault may be quoted by a schema error: masked before the error leaves.
+  const redactor = new Redactor(secrets);
+  if (errors.size > 0) throw redactor.maskError(new ConfigErrors([...errors.values()]));
   return { inventory, targets, everyHost: full.hosts, secrets: [...secrets] };
 }

@@ -16,6 +16,7 @@ import {
 import { ConfigError, ConfigErrors } from "../errors.js";
 import { checkDocument, MAX_DEPTH, tooDeepAt } from "../inventory/yaml-checks.js";
 import { readPlainYaml } from "./yaml-fast.js";
+import { vaultTag } from "../vault/tag.js";
 
 /** Segments of a path inside a YAML document: map keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];
@@ -44,7 +45,8 @@ function composeFirst(text: string, lineCounter: LineCounter, file: string): Doc
     });
   }
   // Unique keys are checked by checkDocument in linear time; the composer's own check is quadratic.
-  const composer = new Composer({ version: "1.1", uniqueKeys: false });
+  // `!vault` values (Ansible's inline vaults) become VaultedText, opened once a password is known.
+  const composer = new Composer({ version: "1.1", uniqueKeys: false, customTags: [vaultTag] });
   let doc: Document | undefined;
   for (const next of composer.compose(tokens, true, text.length)) {
     if (!doc) doc = next;
@@ -92,9 +94,9 @@ function pairIndex(): (map: YAMLMap, key: string) => Pair | undefined {
 export function parseYaml(text: string, file: string): YamlSource {
   if (text.startsWith("$ANSIBLE_VAULT;")) {
     throw new ConfigError(
-      "file is encrypted with ansible-vault, which ops cannot read",
+      "file is encrypted with ansible-vault, and vaults are not read here",
       { file, line: 1 },
-      "decrypt it, or move the secrets to ssh-agent / a vars file given with -e @file",
+      "vault-encrypted files are read as inventories, group_vars, host_vars and -e @file; decrypt this one",
     );
   }
   const plain = readPlainYaml(text);

@@ -7,7 +7,9 @@
  */
 import { ConfigError } from "../errors.js";
 import { READ_LIMITS, readUserFile } from "../fs/read-file.js";
-import { parseYaml } from "../text/yaml-source.js";
+import { parseYaml, type YamlSource } from "../text/yaml-source.js";
+import type { VaultKeyring } from "../vault/keyring.js";
+import { parseVaultedYaml } from "../vault/yaml.js";
 import { assignOwn, setOwn } from "../text/own.js";
 import type { VarSource } from "./validate.js";
 
@@ -15,6 +17,8 @@ export interface ExtraVars {
   vars: Record<string, unknown>;
   /** `{ file: "-e", path: name, extra: true }`, or the @file with the line. */
   sources: Record<string, VarSource>;
+  /** Values that came out of a vault (an encrypted @file, `!vault` values in one). */
+  secrets?: string[];
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -93,7 +97,11 @@ export function parseExtraValue(text: string): ExtraVars {
  * @example parseExtraFile("registry_mirrors:\n  - https://m.example\n", "vars.yaml").sources.registry_mirrors.line === 1
  */
 export function parseExtraFile(text: string, file: string): ExtraVars {
-  const src = parseYaml(text, file);
+  return extraFromSource(parseYaml(text, file));
+}
+
+function extraFromSource(src: YamlSource): ExtraVars {
+  const file = src.file;
   const out: ExtraVars = { vars: {}, sources: {} };
   if (src.data === null) return out;
   if (typeof src.data !== "object" || Array.isArray(src.data)) {
@@ -109,7 +117,8 @@ export function parseExtraFile(text: string, file: string): ExtraVars {
 }
 
 /**
- * Every `-e` of the command line, merged in order (later wins).
+ * Every `-e` of the command line, merged in order (later wins). An @file may be vault-encrypted or
+ * hold `!vault` values, opened with `vault`.
  *
  * @example await loadExtraVars(["docker_version=24.0.7", "@site.yaml"])
  */
@@ -117,8 +126,10 @@ export async function loadExtraVars(
   values: readonly string[],
   read: (file: string) => Promise<string> = (f) =>
     readUserFile(f, { what: "-e @file", maxBytes: READ_LIMITS.vars }),
+  vault?: VaultKeyring,
 ): Promise<ExtraVars> {
   const out: ExtraVars = { vars: {}, sources: {} };
+  const secrets: string[] = [];
   for (const value of values) {
     let part: ExtraVars;
     if (value.startsWith("@")) {
@@ -127,12 +138,14 @@ export async function loadExtraVars(
         if (e instanceof ConfigError) throw e;
         throw new ConfigError(`-e @${file}: cannot read file (${(e as Error).message})`, { file });
       });
-      part = parseExtraFile(text, file);
+      const opened = await parseVaultedYaml(text, file, vault);
+      secrets.push(...opened.secrets);
+      part = extraFromSource(opened.src);
     } else part = parseExtraValue(value);
     assignOwn(out.vars, part.vars);
     assignOwn(out.sources, part.sources);
   }
-  return out;
+  return secrets.length > 0 ? { ...out, secrets } : out;
 }
 
 /**

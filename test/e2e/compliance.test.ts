@@ -13,7 +13,13 @@ import { parse, stringify } from "yaml";
 import type { HistoryReport, RunDiff } from "../../src/compliance/history/analysis.js";
 import { hostExec, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { renderPage } from "./helpers/chromium.js";
-import { convergeHardened, hardenedInventory, runCheck, type Checked } from "./helpers/compliance.js";
+import {
+  convergeHardened,
+  hardenedInventory,
+  LAB_WAIVERS,
+  runCheck,
+  type Checked,
+} from "./helpers/compliance.js";
 import { installOps } from "./helpers/control-machine.js";
 import { startNotifyServer, type NotifyServer } from "./helpers/notify-server.js";
 import { ops } from "./helpers/ops-cli.js";
@@ -43,8 +49,20 @@ describe("ops check (lab)", function () {
   const history = join(work, "history.sqlite");
   const target = "el9-2";
 
-  /** A check of all three hosts, kept in the test's SQLite history. */
-  const check = (args: string[] = []) => runCheck(inventory, lab, ["--history", history, ...args]);
+  const labWaivers = join(work, "lab-waivers.yaml");
+  writeFileSync(labWaivers, stringify({ waivers: LAB_WAIVERS }));
+  // daemon.json's ownership and mode (3.17, 3.18) are CIS level 2: included to prove the mode bits.
+  const labPolicy = join(work, "lab-policy.yaml");
+  writeFileSync(labPolicy, stringify({ include: ["cis.3.17", "cis.3.18"] }));
+  /** A check of all three hosts, kept in the test's SQLite history, with the lab's policy and waivers. */
+  const check = (args: string[] = []) =>
+    runCheck(inventory, lab, [
+      "--history",
+      history,
+      ...(args.includes("--waivers") ? [] : ["--waivers", labWaivers]),
+      ...(args.includes("--policy") ? [] : ["--policy", labPolicy]),
+      ...args,
+    ]);
 
   /** Exactly these checks fail on `target`, and nothing fails on the other hosts. */
   function assertOnly(c: Checked, failing: string[]): void {
@@ -82,11 +100,12 @@ describe("ops check (lab)", function () {
       for (const h of lab.hosts) {
         assert.deepEqual(c.failing(h.name), [], h.name);
         assert.equal(c.hosts[h.name]?.commands, 1);
-        const na = (c.hosts[h.name]?.checks ?? [])
-          .filter((o) => o.actual === "not applicable")
-          .map((o) => o.id);
-        // Documented in the README: no auditd, no TCP socket, no registry certificates on a lab host.
-        assert.deepEqual(na.sort(), ["cis.daemon.tls", "cis.files.certs-d", "cis.host.audit-rules"]);
+        const checks = c.hosts[h.name]?.checks ?? [];
+        const na = checks.filter((o) => o.status === "not-applicable").map((o) => o.id);
+        // Documented in docs/COMPLIANCE.md: no TCP socket, no registry certificates on a lab host.
+        assert.deepEqual(na.sort(), ["cis.2.7", "cis.3.7", "cis.3.8"]);
+        const waived = checks.filter((o) => o.waived).map((o) => o.id);
+        assert.deepEqual(waived.sort(), LAB_WAIVERS.map((w) => w.check).sort(), "no auditd, no hairpin NAT");
         assert.ok(
           (c.hosts[h.name]?.checks ?? []).some((o) => o.id === DRIFT_DAEMON_JSON && o.status === "pass"),
         );
@@ -113,12 +132,12 @@ describe("ops check (lab)", function () {
       }
     });
 
-    it("daemon.json mode 0666: cis.files.daemon-json, judged from stat's bits", async () => {
+    it("daemon.json mode 0666: cis.3.18, judged from stat's bits", async () => {
       await hostExec(target, `chmod 0666 ${DAEMON_JSON}`);
       try {
         const c = await check(["--report-dir", join(work, "reports")]);
-        assertOnly(c, ["cis.files.daemon-json"]);
-        const o = c.outcome(target, "cis.files.daemon-json");
+        assertOnly(c, ["cis.3.18"]);
+        const o = c.outcome(target, "cis.3.18");
         assert.equal(o?.evidence.source, "stat");
         assert.match(o?.message ?? "", /0022 is more than 0644 allows/);
       } finally {
@@ -126,21 +145,18 @@ describe("ops check (lab)", function () {
       }
     });
 
-    it("docker.sock readable by others: cis.files.docker-sock", async () => {
+    it("docker.sock readable by others: cis.3.16", async () => {
       await hostExec(target, "chmod o+r /run/docker.sock");
       try {
         const c = await check();
-        assertOnly(c, ["cis.files.docker-sock"]);
-        assert.match(
-          c.outcome(target, "cis.files.docker-sock")?.actual ?? "",
-          /root:docker 0664 \/run\/docker.sock/,
-        );
+        assertOnly(c, ["cis.3.16"]);
+        assert.match(c.outcome(target, "cis.3.16")?.actual ?? "", /root:docker 0664 \/run\/docker.sock/);
       } finally {
         await hostExec(target, "chmod o-r /run/docker.sock");
       }
     });
 
-    it("a privileged container started: cis.containers.privileged", async () => {
+    it("a privileged container started: cis.5.5", async () => {
       // The lab machine's bounding set lacks CAP_SYS_RESOURCE, so runc cannot give a privileged
       // container every capability: a runtime that drops that one runs it (lab only, see README).
       execFileSync("docker", [
@@ -151,7 +167,7 @@ describe("ops check (lab)", function () {
       await hostExec(
         target,
         `cp -p ${DAEMON_JSON} /root/daemon.json.e2e && ${editDaemonJson('d["runtimes"] = {"ops-lab-runc": {"path": "/usr/local/bin/ops-lab-runc"}}')} && systemctl reload docker && sleep 1 && ` +
-          "docker run -d --name ops-e2e-privileged --runtime ops-lab-runc --privileged --memory 64m --restart unless-stopped busybox sleep 900 >/dev/null",
+          "docker run -d --name ops-e2e-privileged --runtime ops-lab-runc --privileged --memory 64m --restart on-failure:3 --health-cmd true busybox sleep 900 >/dev/null",
       );
       try {
         assert.equal(
@@ -164,11 +180,8 @@ describe("ops check (lab)", function () {
           "true running",
         );
         const c = await check();
-        assertOnly(c, ["cis.containers.privileged"]);
-        assert.match(
-          c.outcome(target, "cis.containers.privileged")?.message ?? "",
-          /ops-e2e-privileged: privileged/,
-        );
+        assertOnly(c, ["cis.5.5"]);
+        assert.match(c.outcome(target, "cis.5.5")?.message ?? "", /ops-e2e-privileged: privileged/);
       } finally {
         await hostExec(
           target,
@@ -177,26 +190,23 @@ describe("ops check (lab)", function () {
       }
     });
 
-    it("live-restore off: cis.daemon.live-restore from docker info, and drift (install-engine sets the key)", async () => {
+    it("live-restore off: cis.2.15 from docker info, and drift (install-engine sets the key)", async () => {
       await hostExec(target, `${editDaemonJson('d["live-restore"] = False')} && systemctl reload docker`);
       try {
         const c = await check();
-        assertOnly(c, ["cis.daemon.live-restore", DRIFT_DAEMON_JSON]);
-        assert.equal(c.outcome(target, "cis.daemon.live-restore")?.evidence.source, "docker info");
+        assertOnly(c, ["cis.2.15", DRIFT_DAEMON_JSON]);
+        assert.equal(c.outcome(target, "cis.2.15")?.evidence.source, "docker info");
       } finally {
         await hostExec(target, `${editDaemonJson('d["live-restore"] = True')} && systemctl reload docker`);
       }
     });
 
-    it("an extra user in the docker group: cis.host.docker-group", async () => {
+    it("an extra user in the docker group: cis.1.1.2", async () => {
       await hostExec(target, "useradd -M -s /sbin/nologin intruder && usermod -aG docker intruder");
       try {
         const c = await check();
-        assertOnly(c, ["cis.host.docker-group"]);
-        assert.match(
-          c.outcome(target, "cis.host.docker-group")?.message ?? "",
-          /intruder is in the docker group/,
-        );
+        assertOnly(c, ["cis.1.1.2"]);
+        assert.match(c.outcome(target, "cis.1.1.2")?.message ?? "", /intruder is in the docker group/);
       } finally {
         await hostExec(target, "gpasswd -d intruder docker >/dev/null; userdel intruder");
       }
@@ -219,24 +229,24 @@ describe("ops check (lab)", function () {
       const d = opsJson<RunDiff>(["check", "diff", mode.id, sock.id, "--history", history]);
       assert.deepEqual(
         d.newlyFailing.map((i) => `${i.host} ${i.check}`),
-        [`${target} cis.files.docker-sock`],
+        [`${target} cis.3.16`],
       );
       assert.deepEqual(
         d.fixed.map((i) => `${i.host} ${i.check}`),
-        [`${target} cis.files.daemon-json`],
+        [`${target} cis.3.18`],
       );
       const report = opsJson<HistoryReport>(["check", "history", "--history", history, "--all"]);
       const item = (check: string) => report.items.find((i) => i.host === target && i.check === check);
-      assert.equal(item("cis.files.daemon-json")?.change, "fixed");
-      assert.equal(item("cis.files.daemon-json")?.sinceRun, sock.id, "fixed since the run after it failed");
+      assert.equal(item("cis.3.18")?.change, "fixed");
+      assert.equal(item("cis.3.18")?.sinceRun, sock.id, "fixed since the run after it failed");
       // The last scenario's run is the newest: its failure is newly failing, the one before it fixed.
-      assert.equal(item("cis.host.docker-group")?.change, "newly-failing");
-      assert.equal(item("cis.daemon.live-restore")?.change, "fixed");
-      assert.equal(item("cis.daemon.live-restore")?.sinceRun, runs[0]?.id);
+      assert.equal(item("cis.1.1.2")?.change, "newly-failing");
+      assert.equal(item("cis.2.15")?.change, "fixed");
+      assert.equal(item("cis.2.15")?.sinceRun, runs[0]?.id);
       assert.equal(report.trend.length, 7);
       const text = opsText(["check", "history", "--history", history]);
-      assert.match(text, new RegExp(`${target} +NEWLY FAILING +cis.host.docker-group`));
-      assert.match(text, new RegExp(`${target} +fixed since .* cis.daemon.live-restore`));
+      assert.match(text, new RegExp(`${target} +NEWLY FAILING +cis.1.1.2`));
+      assert.match(text, new RegExp(`${target} +fixed since .* cis.2.15`));
     });
   });
 
@@ -247,8 +257,9 @@ describe("ops check (lab)", function () {
         file,
         stringify({
           waivers: [
+            ...LAB_WAIVERS,
             {
-              check: "cis.files.daemon-json",
+              check: "cis.3.18",
               hosts: target,
               justification: "a config agent on this host needs to read it (ticket OPS-1234)",
               expires,
@@ -264,15 +275,12 @@ describe("ops check (lab)", function () {
       try {
         const active = await check(["--waivers", waivers("2099-12-31"), "--no-history"]);
         assert.equal(active.code, 0, active.result.stderr);
-        assert.deepEqual(active.outcome(target, "cis.files.daemon-json")?.waived?.expires, "2099-12-31");
-        assert.equal(active.outcome(target, "cis.files.daemon-json")?.status, "fail");
+        assert.deepEqual(active.outcome(target, "cis.3.18")?.waived?.expires, "2099-12-31");
+        assert.equal(active.outcome(target, "cis.3.18")?.status, "fail");
         const expired = await check(["--waivers", waivers("2020-01-31"), "--no-history"]);
         assert.equal(expired.code, 3);
-        assert.deepEqual(expired.failing(target), ["cis.files.daemon-json"]);
-        assert.match(
-          expired.outcome(target, "cis.files.daemon-json")?.message ?? "",
-          /waiver expired on 2020-01-31/,
-        );
+        assert.deepEqual(expired.failing(target), ["cis.3.18"]);
+        assert.match(expired.outcome(target, "cis.3.18")?.message ?? "", /waiver expired on 2020-01-31/);
       } finally {
         await hostExec(target, `chmod 0644 ${DAEMON_JSON}`);
       }
@@ -296,12 +304,12 @@ describe("ops check (lab)", function () {
       } finally {
         await hostExec(target, "chmod o-r /run/docker.sock");
       }
-      assert.deepEqual(broken.failing(target), ["cis.files.docker-sock"]);
+      assert.deepEqual(broken.failing(target), ["cis.3.16"]);
       let report = opsJson<HistoryReport>(["check", "history", "--history", url]);
-      assert.equal(report.items.find((i) => i.check === "cis.files.docker-sock")?.change, "newly-failing");
+      assert.equal(report.items.find((i) => i.check === "cis.3.16")?.change, "newly-failing");
       await runCheck(inventory, lab, one);
       report = opsJson<HistoryReport>(["check", "history", "--history", url]);
-      const fixed = report.items.find((i) => i.check === "cis.files.docker-sock");
+      const fixed = report.items.find((i) => i.check === "cis.3.16");
       assert.equal(fixed?.change, "fixed");
       assert.equal(fixed?.sinceRun, report.latest?.id);
       assert.equal(report.trend.length, 2);
@@ -317,10 +325,7 @@ describe("ops check (lab)", function () {
       assert.ok(statSync(shot).size > 20_000, "a screenshot with content");
       const html = readFileSync(page, "utf8");
       assert.match(html, /<table class="matrix">/);
-      assert.ok(
-        html.indexOf('class="id">cis.files.daemon-json') < html.indexOf('class="id">cis.daemon.icc'),
-        "failures first",
-      );
+      assert.ok(html.indexOf('class="id">cis.3.18') < html.indexOf('class="id">cis.2.2'), "failures first");
       // The detector works: a page with an external image is caught.
       const control = join(work, "control.html");
       writeFileSync(
@@ -414,7 +419,7 @@ describe("ops check (lab)", function () {
         };
         assert.deepEqual(
           message.newlyFailing.map((i) => `${i.host} ${i.check}`),
-          ["el9-1 cis.files.daemon-json"],
+          ["el9-1 cis.3.18"],
         );
         assert.equal(await startService(), "Result=success\nExecMainStatus=3");
         assert.equal(notify.messages.length, 1, "unchanged: no second message");

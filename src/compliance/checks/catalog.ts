@@ -1,9 +1,18 @@
 /**
- * Every compliance check ops knows, in report order (the benchmark's sections: host, daemon,
- * files, containers). A policy picks from this list; a waiver must name one of its ids.
+ * Every compliance check ops knows, in the benchmark's order, one per CIS id. A policy picks from
+ * this list; a waiver must name one of its ids.
  */
 import type { Check } from "../../checks/check.js";
+import { CIS_TABLE } from "../cis-table.js";
 import { DEFAULT_PARAMS, type CheckParams } from "../params.js";
+import {
+  healthCheck,
+  hostNetwork,
+  memoryLimit,
+  privileged,
+  restartPolicy,
+  socketMounted,
+} from "./containers.js";
 import { insecureRegistries, logDriver, tls } from "./daemon-access.js";
 import {
   defaultUlimits,
@@ -14,27 +23,21 @@ import {
   userlandProxy,
   usernsRemap,
 } from "./daemon-runtime.js";
-import {
-  hostNetwork,
-  memoryLimit,
-  privileged,
-  restartPolicy,
-  socketMounted,
-  unhealthy,
-} from "./containers.js";
-import { certsD, daemonJsonMode, dockerService, dockerSock, dockerSocketUnit, etcDocker } from "./files.js";
-import { auditRulesCheck, dataRootPartition, dockerGroup, engineVersion } from "./host.js";
+import { fileChecks } from "./files.js";
+import { auditChecks, dataRootPartition, dockerGroup, engineVersion } from "./host.js";
+
+const ORDER = new Map(CIS_TABLE.map((r, i) => [r.id, i]));
 
 /**
- * The checks with the given parameters.
+ * The checks with the given parameters, in the benchmark's order.
  *
- * @example catalog(DEFAULT_PARAMS).map((c) => c.id) // ["cis.host.data-root-partition", ...]
+ * @example catalog(DEFAULT_PARAMS).map((c) => c.id) // ["cis.1.1.1", "cis.1.1.2", ...]
  */
 export function catalog(params: CheckParams): Check[] {
-  return [
+  const checks = [
     dataRootPartition(),
     dockerGroup(params),
-    auditRulesCheck(),
+    ...auditChecks(),
     engineVersion(params),
     icc(),
     insecureRegistries(params),
@@ -46,19 +49,16 @@ export function catalog(params: CheckParams): Check[] {
     liveRestore(),
     userlandProxy(),
     seccomp(),
-    etcDocker(),
-    daemonJsonMode(),
-    dockerSock(),
-    dockerService(),
-    dockerSocketUnit(),
-    certsD(params),
+    ...fileChecks(params),
     privileged(),
     hostNetwork(),
-    socketMounted(),
     memoryLimit(),
     restartPolicy(params),
-    unhealthy(),
+    healthCheck(),
+    socketMounted(),
   ];
+  const rank = (c: Check) => ORDER.get(c.labels?.cis ?? "") ?? Number.MAX_SAFE_INTEGER;
+  return checks.sort((a, b) => rank(a) - rank(b));
 }
 
 /** Ids, titles and labels of every check, for policies, waivers and `ops check --list`. */

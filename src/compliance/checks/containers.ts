@@ -1,94 +1,67 @@
 /**
- * CIS section 5, the running containers: none privileged, none on the host's network, none with the
- * Docker socket mounted, each with a memory limit and a restart policy, none unhealthy. Each check
- * names every offending container.
+ * CIS section 5, the running containers, one check per id: privileged (5.5), the host's network
+ * (5.10), a memory limit (5.11), the restart policy (5.15), a health check (5.27), the Docker socket
+ * mounted (5.32). Each names every offending container (name, short id, image). A container's bind
+ * mounts are judged by what they resolve to on the host.
  */
 import { verdict, type Check } from "../../checks/check.js";
-import { containers, type ContainerInfo } from "../facts/containers.js";
+import { containers, type ContainerInfo, type Containers } from "../facts/containers.js";
+import { dockerFiles } from "../facts/docker-files.js";
+import type { Fact, FactSet } from "../../facts/fact.js";
 import type { CheckParams } from "../params.js";
-import { complianceCheck, listWords, type CheckMeta, type Severity } from "./support.js";
+import { complianceCheck, listWords, type CheckMeta } from "./support.js";
 
-interface ContainerRule {
-  id: string;
-  title: string;
-  cis: string;
-  severity: Severity;
+export interface ContainerRule extends CheckMeta {
   /** Why a container breaks the rule, or undefined when it does not. */
-  offends(c: ContainerInfo): string | undefined;
+  offends(c: ContainerInfo, facts: FactSet, found: Containers): string | undefined;
   /** Message when every container is fine. */
   good: string;
   expected: string;
   hint: string;
+  /** Facts the rule reads besides the containers. */
+  facts?: Check["facts"];
 }
 
-const describe = (c: ContainerInfo) =>
-  `${c.name} (${c.image}) privileged=${c.privileged} network=${c.network} memory=${c.memory} ` +
-  `restart=${c.restart || "no"} health=${c.health ?? "none"} mounts=${c.mounts.join(",") || "none"}`;
+/** How evidence names a container: `web (3f2a1b9c0d4e, busybox)`. */
+export const containerName = (c: ContainerInfo): string => `${c.name} (${c.id.slice(0, 12)}, ${c.image})`;
 
-function containerCheck(rule: ContainerRule): Check {
-  const meta: CheckMeta = {
-    id: rule.id,
-    title: rule.title,
-    cis: rule.cis,
-    severity: rule.severity,
-    level: 1,
-  };
-  return complianceCheck(meta, [containers], (facts) => {
+const describe = (c: ContainerInfo) =>
+  `${containerName(c)} privileged=${c.privileged} network=${c.network} memory=${c.memory} ` +
+  `restart=${c.restart || "no"}:${c.restartRetries} health=${c.health ?? "none"} ` +
+  `mounts=${c.mounts.map((m) => m.source).join(",") || "none"}`;
+
+/** A check over every running container; a container that breaks the rule fails it, named. */
+export function containerCheck(rule: ContainerRule): Check {
+  const { offends, good, expected, hint, facts: extra = [], ...meta } = rule;
+  const all: Fact<unknown>[] = [containers, ...extra];
+  return complianceCheck(meta, all, (facts) => {
     const found = facts.get(containers);
-    const command = "docker ps -q | xargs docker inspect";
-    if (found.status === "absent") {
-      return verdict(
-        "error",
-        "docker is not installed: nothing to judge",
-        { command, output: "docker: command not found" },
-        {
-          hint: "install the engine (ops run install-engine)",
-        },
-      );
-    }
-    if (found.status === "error") {
-      return verdict(
-        "error",
-        `cannot list containers: ${found.message}`,
-        { command, output: found.message, source: "docker ps" },
-        {
-          hint: "systemctl start docker, then check again",
-        },
-      );
-    }
+    const command = containers.command ?? "docker inspect";
     const evidence = {
       command,
       output: found.containers.map(describe).join("\n") || "no running containers",
       source: "docker inspect",
     };
-    const bad = found.containers.flatMap((c) => {
-      const why = rule.offends(c);
-      return why === undefined ? [] : [`${c.name}: ${why}`];
-    });
     if (found.containers.length === 0) return verdict("pass", "no running containers", evidence);
-    if (bad.length === 0)
-      return verdict("pass", `${rule.good} (${found.containers.length} running)`, evidence);
+    const bad = found.containers.flatMap((c) => {
+      const why = offends(c, facts, found);
+      return why === undefined ? [] : [`${containerName(c)}: ${why}`];
+    });
+    if (bad.length === 0) return verdict("pass", `${good} (${found.containers.length} running)`, evidence);
     return verdict(
       "fail",
       `${bad.length} running container${bad.length === 1 ? "" : "s"}: ${listWords(bad)}`,
       evidence,
-      {
-        expected: rule.expected,
-        actual: bad.join("; "),
-        hint: rule.hint,
-      },
+      { expected, actual: bad.join("; "), hint },
     );
   });
 }
 
-const DOCKER_SOCKETS = new Set(["/var/run/docker.sock", "/run/docker.sock"]);
-
 export const privileged = (): Check =>
   containerCheck({
-    id: "cis.containers.privileged",
-    title: "no running container is privileged",
-    cis: "5.4",
+    cis: "5.5",
     severity: "high",
+    reads: "`HostConfig.Privileged` of every running container (`docker inspect`)",
     offends: (c) => (c.privileged ? "privileged" : undefined),
     good: "no container is privileged",
     expected: "Privileged false",
@@ -97,65 +70,95 @@ export const privileged = (): Check =>
 
 export const hostNetwork = (): Check =>
   containerCheck({
-    id: "cis.containers.host-network",
-    title: "no running container shares the host's network namespace",
-    cis: "5.9",
+    cis: "5.10",
     severity: "medium",
+    reads: "`HostConfig.NetworkMode` of every running container: not `host`",
     offends: (c) => (c.network === "host" ? "network host" : undefined),
     good: "no container uses the host's network",
     expected: "a network other than host",
     hint: "recreate the container on a bridge network and publish only the ports it serves",
   });
 
+/**
+ * Whether a bind mount reaches the Docker socket on the host: its source resolves to the socket,
+ * or to a directory above it (`-v /var/run:/hostrun`, `-v /:/host`).
+ */
+export function reachesSocket(source: string, resolved: string, sockets: readonly string[]): boolean {
+  return (
+    sockets.some((s) => resolved === s || s.startsWith(resolved === "/" ? "/" : `${resolved}/`)) ||
+    /(^|\/)docker\.sock$/.test(source)
+  );
+}
+
+/** The Docker API sockets the host has, resolved; the default path when none was found. */
+const socketsOf = (facts: FactSet): readonly string[] => {
+  const found = facts.get(dockerFiles).sockets;
+  return found.length > 0 ? found : ["/run/docker.sock"];
+};
+
 export const socketMounted = (): Check =>
   containerCheck({
-    id: "cis.containers.docker-sock",
-    title: "no running container has the Docker socket mounted",
-    cis: "5.31",
+    cis: "5.32",
     severity: "high",
-    offends: (c) => {
-      const sock = c.mounts.find((m) => DOCKER_SOCKETS.has(m) || m.endsWith("/docker.sock"));
-      return sock ? `mounts ${sock}` : undefined;
+    reads:
+      "the source of every bind mount of every running container, resolved on the host (`readlink -f`), against the API socket (resolved)",
+    differs:
+      "a mount of a symlink to the socket or of a directory above it (`-v /var/run:/hostrun`) fails too; docker-bench-security matches the text `docker.sock`",
+    facts: [dockerFiles],
+    offends: (c, facts, found) => {
+      const sockets = socketsOf(facts);
+      const hit = c.mounts.find(
+        (m) => m.type === "bind" && reachesSocket(m.source, found.resolved[m.source] ?? m.source, sockets),
+      );
+      return hit
+        ? `mounts ${hit.source}${found.resolved[hit.source] && found.resolved[hit.source] !== hit.source ? ` (${found.resolved[hit.source]})` : ""} at ${hit.destination}`
+        : undefined;
     },
     good: "no container mounts the Docker socket",
-    expected: "no docker.sock mount",
-    hint: "recreate the container without -v /var/run/docker.sock; whoever has the socket is root on the host",
+    expected: "no mount that reaches the Docker socket",
+    hint: "recreate the container without the mount; whoever has the socket is root on the host",
   });
 
 export const memoryLimit = (): Check =>
   containerCheck({
-    id: "cis.containers.memory",
-    title: "every running container has a memory limit",
-    cis: "5.10",
+    cis: "5.11",
     severity: "low",
+    reads: "`HostConfig.Memory` of every running container: more than 0",
     offends: (c) => (c.memory <= 0 ? "no memory limit" : undefined),
     good: "every container has a memory limit",
     expected: "HostConfig.Memory > 0",
     hint: "recreate the container with --memory (docker update --memory works on a running one)",
   });
 
-export const restartPolicy = (params: CheckParams): Check => {
-  const allowed = new Set(params.allowedRestartPolicies);
-  return containerCheck({
-    id: "cis.containers.restart-policy",
-    title: "every running container has a restart policy",
-    cis: "5.14",
-    severity: "low",
-    offends: (c) => (allowed.has(c.restart) ? undefined : `restart policy ${c.restart || "no"}`),
-    good: "every container has a restart policy",
-    expected: `restart policy one of ${[...allowed].join(", ")}`,
-    hint: "docker update --restart on-failure:5 <container>",
-  });
-};
-
-export const unhealthy = (): Check =>
+export const restartPolicy = (params: CheckParams): Check =>
   containerCheck({
-    id: "cis.containers.health",
-    title: "no running container is unhealthy",
-    cis: "5.26",
+    cis: "5.15",
+    severity: "low",
+    reads:
+      "`HostConfig.RestartPolicy` of every running container: `no`, or `on-failure` with at most `max_restart_retries` (5) retries",
+    differs:
+      "`always` and `unless-stopped` fail, and `on-failure` without a retry count (unbounded) fails, as the benchmark says; docker-bench-security only fails more than 5 retries",
+    offends: (c) => {
+      const name = c.restart || "no";
+      if (name === "no") return undefined;
+      if (name === "on-failure" && c.restartRetries > 0 && c.restartRetries <= params.maxRestartRetries)
+        return undefined;
+      return name === "on-failure"
+        ? `on-failure with ${c.restartRetries === 0 ? "unbounded" : c.restartRetries} retries`
+        : `restart policy ${name}`;
+    },
+    good: `every container restarts at most ${params.maxRestartRetries} times on failure, or never`,
+    expected: `on-failure:${params.maxRestartRetries} or less, or no`,
+    hint: `docker update --restart on-failure:${params.maxRestartRetries} <container>`,
+  });
+
+export const healthCheck = (): Check =>
+  containerCheck({
+    cis: "5.27",
     severity: "medium",
-    offends: (c) => (c.health === "unhealthy" ? "unhealthy" : undefined),
-    good: "no container is unhealthy",
-    expected: "health healthy, starting or no health check",
-    hint: "docker inspect --format '{{json .State.Health}}' <container> shows the failing probe's output",
+    reads: "`State.Health` of every running container: present (a HEALTHCHECK runs)",
+    offends: (c) => (c.health === null ? "no health check" : undefined),
+    good: "every container has a health check",
+    expected: "a HEALTHCHECK (State.Health present)",
+    hint: "add a HEALTHCHECK to the image, or run the container with --health-cmd",
   });

@@ -13,11 +13,11 @@ const API_WARNING = /API is accessible on (\S+) without (encryption|TLS client v
 
 export const tls = (): Check => {
   const meta: CheckMeta = {
-    id: "cis.daemon.tls",
-    title: "no TCP socket without TLS authentication",
     cis: "2.7",
     severity: "high",
-    level: 1,
+    reads:
+      "the daemon's own warnings in `docker info` (\"API is accessible on http://… without encryption\"), `-H`/`hosts` from the daemon's command line and daemon.json, `tlsverify`",
+    differs: "not applicable without a TCP socket (docker-bench-security reports it as info)",
   };
   return engineCheck(meta, [...configFacts], (info, facts) => {
     const cfg = configOf(facts);
@@ -38,7 +38,10 @@ export const tls = (): Check => {
       `docker info warnings: ${warnings.length > 0 ? warnings.join(" | ") : "none about the API"}`,
       configEvidence(cfg, ["hosts", "tls", "tlsverify"]),
     ].join("\n");
-    const evidence = { command: "docker info; tr '\\0' ' ' < /proc/$(pidof dockerd)/cmdline", output };
+    const evidence = {
+      command: "docker info; tr '\\0' ' ' < /proc/$(systemctl show -p MainPID docker | cut -d= -f2)/cmdline",
+      output,
+    };
     if (warnings.length > 0) {
       const [, where = "", why = ""] = API_WARNING.exec(warnings[0] ?? "") ?? [];
       return verdict(
@@ -75,11 +78,11 @@ export const tls = (): Check => {
 
 export const insecureRegistries = (params: CheckParams): Check => {
   const meta: CheckMeta = {
-    id: "cis.daemon.insecure-registries",
-    title: "insecure registries only from the allowed list",
     cis: "2.5",
     severity: "high",
-    level: 1,
+    reads:
+      "insecure registries from `docker info` (`RegistryConfig`), within the policy's `allowed_insecure_registries` and the host's `insecure_registries`",
+    differs: "the effective list the daemon applied, not daemon.json's text",
   };
   const allowed = new Set(params.allowedInsecureRegistries);
   return engineCheck(meta, [], (info) => {
@@ -107,11 +110,12 @@ const NEEDS_MAX_SIZE = new Set(["json-file"]);
 
 export const logDriver = (params: CheckParams): Check => {
   const meta: CheckMeta = {
-    id: "cis.daemon.log-driver",
-    title: "an allowed log driver, with size limits",
     cis: "2.13",
     severity: "medium",
-    level: 1,
+    reads:
+      "`LoggingDriver` from `docker info` within the policy's `log_drivers`; json-file also needs `log-opts` `max-size`",
+    differs:
+      "ops accepts the drivers the policy lists (local drivers with size limits by default); list only remote drivers to judge by the benchmark's text",
   };
   const allowed = new Set(params.allowedLogDrivers);
   return engineCheck(meta, [...configFacts], (info, facts) => {

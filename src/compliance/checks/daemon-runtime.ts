@@ -14,19 +14,19 @@ const ICC_OPTION = "com.docker.network.bridge.enable_icc";
 
 export const icc = (): Check => {
   const meta: CheckMeta = {
-    id: "cis.daemon.icc",
-    title: "network traffic between containers on the default bridge is restricted (icc: false)",
     cis: "2.2",
     severity: "medium",
-    level: 1,
+    reads: "`enable_icc` of the default bridge as the daemon applied it (`docker network inspect bridge`)",
+    differs:
+      "not applicable when the daemon has no default bridge; judged on the effective option, not daemon.json's text",
   };
   const command = "docker network inspect bridge --format '{{json .Options}}'";
   return engineCheck(meta, [bridgeNetwork], (_info, facts) => {
     const bridge = facts.get(bridgeNetwork);
-    if (bridge.status !== "found") {
+    if (bridge.status === "absent") {
       return notApplicable("the daemon has no default bridge network", {
         command,
-        output: bridge.status === "missing" ? bridge.message : "docker is not installed",
+        output: bridge.message,
         source: "docker network inspect",
       });
     }
@@ -45,11 +45,9 @@ export const icc = (): Check => {
 
 export const liveRestore = (): Check => {
   const meta: CheckMeta = {
-    id: "cis.daemon.live-restore",
-    title: "live restore is enabled",
     cis: "2.15",
     severity: "medium",
-    level: 1,
+    reads: "`LiveRestoreEnabled` from `docker info`",
   };
   return engineCheck(meta, [], (info) => {
     const evidence = {
@@ -78,7 +76,7 @@ function configFlag(
     const cfg = configOf(facts);
     const setting: Setting<boolean> = boolSetting(cfg, key, key, fallback);
     const evidence = {
-      command: `grep -- ${key} /etc/docker/daemon.json; tr '\\0' ' ' < /proc/$(pidof dockerd)/cmdline`,
+      command: `grep -- ${key} /etc/docker/daemon.json; tr '\\0' ' ' < /proc/$(systemctl show -p MainPID docker | cut -d= -f2)/cmdline`,
       output: `${configEvidence(cfg, [key])}\n${key} = ${setting.value} (from ${setting.source})`,
       source: setting.source,
     };
@@ -94,11 +92,10 @@ function configFlag(
 export const userlandProxy = (): Check =>
   configFlag(
     {
-      id: "cis.daemon.userland-proxy",
-      title: "the userland proxy is disabled",
       cis: "2.16",
       severity: "low",
-      level: 2,
+      reads:
+        "`--userland-proxy` on the daemon's command line, else `userland-proxy` in daemon.json (default on)",
     },
     "userland-proxy",
     false,
@@ -113,11 +110,9 @@ export const userlandProxy = (): Check =>
 export const noNewPrivileges = (): Check =>
   configFlag(
     {
-      id: "cis.daemon.no-new-privileges",
-      title: "containers are restricted from acquiring new privileges",
       cis: "2.14",
       severity: "medium",
-      level: 1,
+      reads: "`--no-new-privileges` on the daemon's command line, else `no-new-privileges` in daemon.json",
     },
     "no-new-privileges",
     true,
@@ -131,11 +126,9 @@ export const noNewPrivileges = (): Check =>
 
 export const usernsRemap = (): Check => {
   const meta: CheckMeta = {
-    id: "cis.daemon.userns-remap",
-    title: "user namespace support is enabled",
     cis: "2.9",
     severity: "medium",
-    level: 2,
+    reads: "`name=userns` in `SecurityOptions` from `docker info`",
   };
   return engineCheck(meta, [], (info) => {
     const evidence = {
@@ -155,11 +148,12 @@ export const usernsRemap = (): Check => {
 
 export const seccomp = (): Check => {
   const meta: CheckMeta = {
-    id: "cis.daemon.seccomp",
-    title: "the daemon-wide seccomp profile is not unconfined",
-    cis: "2.17, 5.21",
+    cis: "2.17",
     severity: "high",
-    level: 1,
+    reads:
+      "the seccomp entry of `SecurityOptions` from `docker info`: present and not `profile=unconfined` (`builtin` on Docker 23 and later is the default profile)",
+    differs:
+      "the benchmark leaves a custom profile to a person (manual); ops fails a daemon-wide unconfined profile or none",
   };
   return engineCheck(meta, [], (info) => {
     const entry = info.securityOptions.find((o) => o.split(",").includes("name=seccomp"));
@@ -169,6 +163,7 @@ export const seccomp = (): Check => {
       output: `SecurityOptions: ${JSON.stringify(info.securityOptions)}`,
       source: "docker info",
     };
+    // Docker 23 and later say `profile=builtin` for the default profile.
     if (entry !== undefined && profile !== "unconfined")
       return verdict("pass", `containers run under the ${profile ?? "default"} seccomp profile`, evidence);
     return verdict(
@@ -188,11 +183,10 @@ export const seccomp = (): Check => {
 
 export const defaultUlimits = (): Check => {
   const meta: CheckMeta = {
-    id: "cis.daemon.default-ulimits",
-    title: "default ulimits are configured",
     cis: "2.8",
     severity: "low",
-    level: 1,
+    reads: "`--default-ulimit` on the daemon's command line, else `default-ulimits` in daemon.json",
+    differs: 'the benchmark leaves "appropriate" to a person (manual); ops fails when none is set',
   };
   return complianceCheck(meta, [...configFacts], (facts) => {
     const cfg = configOf(facts);

@@ -1,46 +1,78 @@
 /**
- * What the compliance checks share: their metadata (CIS section, severity, benchmark level), the
- * "not applicable" verdict, and the error every engine-dependent check gives when the engine does
- * not answer.
+ * What the compliance checks share: their metadata (the CIS id, from which the title and level come,
+ * severity, and what ops reads), the "not applicable" verdict, the error every check gives when a
+ * fact it reads could not be read, and the error of engine-dependent checks when the engine does not
+ * answer.
  */
-import { verdict, type Check, type CheckOutcome, type CheckResult } from "../../checks/check.js";
+import { verdict, type Check, type CheckResult } from "../../checks/check.js";
+import { probeFailure, unreadHint } from "../../checks/judge.js";
 import { dockerDaemon, type DockerInfo } from "../../facts/docker-info.js";
-import type { FactSet } from "../../facts/fact.js";
+import type { Fact, FactSet } from "../../facts/fact.js";
+import { cisCheckId, cisRecommendation } from "../cis-table.js";
 
 export type Severity = "high" | "medium" | "low";
 
 /** A compliance check's identity, beside its facts and judge. */
 export interface CheckMeta {
-  /** Stable dotted id, the waiver and history key: `cis.daemon.live-restore`. */
-  readonly id: string;
-  readonly title: string;
-  /** CIS Docker Benchmark v1.6 section(s), e.g. "2.15" or "3.17, 3.18". */
+  /** The CIS Docker Benchmark v1.6.0 id it judges ("2.15"): one verdict per id. */
   readonly cis: string;
   readonly severity: Severity;
-  /** CIS profile level: the default policy runs level 1; level 2 costs functionality (see docs). */
-  readonly level: 1 | 2;
+  /** What ops reads to judge it, for docs/COMPLIANCE.md ("`LiveRestoreEnabled` from `docker info`"). */
+  readonly reads: string;
+  /** Where ops judges differently from docker-bench-security on purpose, and why. */
+  readonly differs?: string;
 }
 
-/** Builds a Check from its metadata: the labels reporters and policies read are derived here. */
+/** The docs of each check, by check id, as complianceCheck registers them. */
+const DOCS = new Map<string, Pick<CheckMeta, "reads" | "differs">>();
+
+/** What ops reads for a check id, and where it judges differently (docs/COMPLIANCE.md). */
+export const checkDocs = (id: string): Pick<CheckMeta, "reads" | "differs"> | undefined => DOCS.get(id);
+
+/**
+ * The error of a check whose fact could not be read: the probe exited non-zero (command missing,
+ * permission denied, timeout) or its section was cut off. Never a pass, never "not applicable".
+ */
+export function unreadFact(fact: Fact<unknown>, facts: FactSet): CheckResult | undefined {
+  const probe = facts.probeOf(fact);
+  const why = probeFailure(probe);
+  if (probe === undefined || why === undefined) return undefined;
+  const command = fact.command ?? fact.name;
+  return verdict(
+    "error",
+    `could not read ${command}: ${why}`,
+    { command, output: probe.output || "(no output)", source: fact.name, exitCode: probe.exitCode },
+    { hint: unreadHint(command) },
+  );
+}
+
+/** Builds a Check from its metadata: id, title and labels come from the CIS table; failed facts are errors. */
 export function complianceCheck(
   meta: CheckMeta,
   facts: Check["facts"],
   judge: (facts: FactSet) => CheckResult,
 ): Check {
+  const rec = cisRecommendation(meta.cis);
+  const id = cisCheckId(meta.cis);
+  DOCS.set(id, { reads: meta.reads, ...(meta.differs ? { differs: meta.differs } : {}) });
   return {
-    id: meta.id,
-    title: meta.title,
-    labels: { cis: meta.cis, severity: meta.severity, level: String(meta.level) },
+    id,
+    title: rec.title,
+    labels: { cis: meta.cis, severity: meta.severity, level: String(rec.level) },
     facts,
-    judge,
+    judge: (all) => {
+      for (const fact of facts) {
+        const failed = unreadFact(fact, all);
+        if (failed) return failed;
+      }
+      return judge(all);
+    },
   };
 }
 
-const NOT_APPLICABLE = "not applicable";
-
 /**
- * A check that does not apply to this host (no auditd, no TCP socket): it passes, and says why.
- * The one place that decides how "not applicable" is expressed, so reports can show it apart.
+ * A check that does not apply to this host (no auditd, no TCP socket), and why. Its own verdict,
+ * never a pass.
  *
  * @example notApplicable("auditd is not installed", { command: "command -v auditctl", output: "" })
  */
@@ -48,12 +80,7 @@ export function notApplicable(
   why: string,
   evidence: { command: string; output: string; source?: string },
 ): CheckResult {
-  return verdict("pass", `${NOT_APPLICABLE}: ${why}`, evidence, { actual: NOT_APPLICABLE });
-}
-
-/** Whether an outcome is a "not applicable" pass. */
-export function isNotApplicable(outcome: Pick<CheckOutcome, "status" | "actual">): boolean {
-  return outcome.status === "pass" && outcome.actual === NOT_APPLICABLE;
+  return verdict("not-applicable", `not applicable: ${why}`, evidence);
 }
 
 /** The error of a check that needs the engine's answer when the engine gives none. */

@@ -1,15 +1,31 @@
 /**
- * The running containers and the settings the CIS benchmark's section 5 judges: privileged, the
- * host's network namespace, mounts (the Docker socket), memory limit, restart policy, health.
- * One `docker ps` and one `docker inspect` of every running container, one JSON object per line.
+ * The running containers and what section 5 of the CIS benchmark judges about each: one `docker ps`
+ * and one `docker inspect` of every running container, one JSON object per line, then each bind
+ * mount's source as the host resolves it (symlinks followed), so a mount of `/var/run` or of a link
+ * to the Docker socket is seen for what it reaches.
+ *
+ * The probe fails (exits non-zero, with docker's own message) when `docker ps` or `docker inspect`
+ * fails or times out: "could not list" is never "no containers". It prints `containers N` only after
+ * inspect succeeded, and the parser wants exactly N objects, so cut-off output is an error too.
  */
 import { FactError } from "../../errors.js";
 import type { Fact } from "../../facts/fact.js";
-import { bounded } from "../../facts/docker-info.js";
 import { lines } from "../../facts/text.js";
 import { quote } from "../../transport/quote.js";
 
+export interface ContainerMount {
+  /** "bind", "volume", "tmpfs"... */
+  readonly type: string;
+  /** The host path (a volume's directory for volumes). */
+  readonly source: string;
+  readonly destination: string;
+  readonly rw: boolean;
+  /** "rprivate", "shared", "rshared"... ("" for volumes). */
+  readonly propagation: string;
+}
+
 export interface ContainerInfo {
+  readonly id: string;
   /** Without the leading slash docker prints. */
   readonly name: string;
   readonly image: string;
@@ -23,25 +39,42 @@ export interface ContainerInfo {
   readonly memory: number;
   /** "no", "always", "unless-stopped", "on-failure" ("" is the same as "no"). */
   readonly restart: string;
-  /** Host paths of bind mounts, volume paths for volumes. */
-  readonly mounts: readonly string[];
+  readonly restartRetries: number;
+  readonly mounts: readonly ContainerMount[];
 }
 
-export type Containers =
-  | { readonly status: "absent" }
-  | { readonly status: "error"; readonly message: string }
-  | { readonly status: "listed"; readonly containers: readonly ContainerInfo[] };
+export interface Containers {
+  readonly containers: readonly ContainerInfo[];
+  /** Bind-mount source -> what it resolves to on the host (`readlink -f`); absent when it resolves to nothing. */
+  readonly resolved: Readonly<Record<string, string>>;
+}
 
 const NAME = "containers";
 
 const TEMPLATE =
-  '{"name":{{json .Name}},"image":{{json .Config.Image}},"state":{{json .State.Status}},' +
+  '{"id":{{json .Id}},"name":{{json .Name}},"image":{{json .Config.Image}},"state":{{json .State.Status}},' +
   '"health":{{if .State.Health}}{{json .State.Health.Status}}{{else}}null{{end}},' +
   '"privileged":{{json .HostConfig.Privileged}},"network":{{json .HostConfig.NetworkMode}},' +
   '"memory":{{json .HostConfig.Memory}},"restart":{{json .HostConfig.RestartPolicy.Name}},' +
-  '"mounts":[{{range $i, $m := .Mounts}}{{if $i}},{{end}}{{json $m.Source}}{{end}}]}';
+  '"restartRetries":{{json .HostConfig.RestartPolicy.MaximumRetryCount}},' +
+  '"mounts":[{{range $i, $m := .Mounts}}{{if $i}},{{end}}{"type":{{json $m.Type}},"source":{{json $m.Source}},' +
+  '"destination":{{json $m.Destination}},"rw":{{json $m.RW}},"propagation":{{json $m.Propagation}}}{{end}}]}' +
+  '{{range .Mounts}}{{if eq .Type "bind"}}{{printf "\\nsource %s" .Source}}{{end}}{{end}}';
 
 type Json = Record<string, unknown>;
+const text = (v: unknown) => (typeof v === "string" ? v : "");
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function mount(raw: unknown): ContainerMount {
+  const m = isObject(raw) ? raw : {};
+  return {
+    type: text(m.type),
+    source: text(m.source),
+    destination: text(m.destination),
+    rw: m.rw === true,
+    propagation: text(m.propagation),
+  };
+}
 
 function container(line: string): ContainerInfo {
   let raw: unknown;
@@ -50,9 +83,11 @@ function container(line: string): ContainerInfo {
   } catch {
     throw new FactError(NAME, `docker inspect printed a line that is not JSON: "${line.slice(0, 80)}"`);
   }
-  const j = (typeof raw === "object" && raw !== null ? raw : {}) as Json;
-  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  if (!isObject(raw) || typeof raw.id !== "string")
+    throw new FactError(NAME, "docker inspect printed an object without an id");
+  const j = raw;
   return {
+    id: j.id as string,
     name: text(j.name).replace(/^\//, ""),
     image: text(j.image),
     state: text(j.state),
@@ -61,37 +96,51 @@ function container(line: string): ContainerInfo {
     network: text(j.network),
     memory: typeof j.memory === "number" ? j.memory : 0,
     restart: text(j.restart),
-    mounts: Array.isArray(j.mounts) ? j.mounts.filter((m): m is string => typeof m === "string") : [],
+    restartRetries: typeof j.restartRetries === "number" ? j.restartRetries : 0,
+    mounts: Array.isArray(j.mounts) ? j.mounts.map(mount) : [],
   };
 }
 
 export function parseContainers(stdout: string): Containers {
   const rows = lines(stdout);
-  const head = rows[0] ?? "";
-  if (head === "absent") return { status: "absent" };
-  if (head.startsWith("error"))
-    return { status: "error", message: head.slice(6).trim() || "docker ps failed" };
-  if (head !== "listed") throw new FactError(NAME, `unexpected output "${head.slice(0, 80)}"`);
-  return {
-    status: "listed",
-    containers: rows
-      .slice(1)
-      .filter((l) => l.trim() !== "")
-      .map(container),
-  };
+  const count = /^containers (\d+)$/.exec(rows[0] ?? "")?.[1];
+  if (count === undefined) throw new FactError(NAME, `unexpected output "${(rows[0] ?? "").slice(0, 80)}"`);
+  const found: ContainerInfo[] = [];
+  const resolved: Record<string, string> = {};
+  let source: string | undefined;
+  for (const row of rows.slice(1)) {
+    if (row.startsWith("{")) found.push(container(row));
+    else if (row.startsWith("source ")) continue;
+    else if (row.startsWith("src ")) source = row.slice(4);
+    else if (row.startsWith("real ") && source !== undefined) {
+      if (row !== "real ") resolved[source] = row.slice(5);
+      source = undefined;
+    } else throw new FactError(NAME, `unexpected line "${row.slice(0, 80)}"`);
+  }
+  if (found.length !== Number(count))
+    throw new FactError(
+      NAME,
+      `docker ps listed ${count} containers, docker inspect described ${found.length}`,
+    );
+  return { containers: found, resolved };
 }
 
-/** @example facts.get(containers) // { status: "listed", containers: [{ name: "web", privileged: false, … }] } */
+/** @example facts.get(containers).containers[0] // { id: "3f…", name: "web", privileged: false, … } */
 export const containers: Fact<Containers> = {
   name: NAME,
+  command: "docker ps -q --no-trunc | xargs docker inspect",
+  stderr: "fold",
   probe: [
-    "if ! command -v docker >/dev/null 2>&1; then echo absent; exit 0; fi",
-    `if ! ids=$(${bounded("docker ps -q --no-trunc")} 2>&1); then`,
-    '  printf "error %s\\n" "$(printf "%s" "$ids" | tail -n 1 | cut -c1-300)"; exit 0',
-    "fi",
-    "echo listed",
+    "if ! command -v docker >/dev/null 2>&1; then echo 'docker: command not found'; exit 127; fi",
+    "ids=$(t docker ps -q --no-trunc 2>&1) || { s=$?; printf '%s\\n' \"$ids\"; exit $s; }",
+    "n=$(printf '%s' \"$ids\" | grep -c .)",
+    'if [ "$n" = 0 ]; then echo "containers 0"; exit 0; fi',
     // Container ids are hex: word splitting them is safe and wanted.
-    `if [ -n "$ids" ]; then ${bounded(`docker inspect --format ${quote(TEMPLATE)} $ids`)}; fi`,
+    `out=$(t docker inspect --format ${quote(TEMPLATE)} $ids 2>&1) || { s=$?; printf '%s\\n' "$out"; exit $s; }`,
+    'printf "containers %s\\n%s\\n" "$n" "$out"',
+    'printf "%s\\n" "$out" | sed -n "s/^source //p" | sort -u | while IFS= read -r p; do',
+    '  printf "src %s\\nreal %s\\n" "$p" "$(readlink -f -- "$p" 2>/dev/null)"',
+    "done",
   ].join("\n"),
   parse: parseContainers,
 };

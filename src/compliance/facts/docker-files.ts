@@ -70,9 +70,13 @@ export function parseDockerFiles(stdout: string): DockerFiles {
  */
 export const dockerFiles: Fact<DockerFiles> = {
   name: NAME,
+  command: "stat -L -c '%a %U:%G %n' /etc/docker /etc/docker/daemon.json …",
+  stderr: "fold",
   probe: [
-    // -L: a unit or socket path may be a symlink; its target's bits are what protect it.
-    'st() { if [ -e "$1" ]; then stat -L -c "stat %f %u %g %U %G %n" -- "$1"; else printf "absent %s\\n" "$1"; fi; }',
+    // -L: a unit or socket path may be a symlink; its target's bits are what protect it. A path is
+    // absent only when stat says so; any other failure (permission denied) fails the probe at the end.
+    "bad=0",
+    'st() { if o=$(stat -L -c "stat %f %u %g %U %G %n" -- "$1" 2>&1); then printf "%s\\n" "$o"; else case "$o" in *"No such file or directory"*) printf "absent %s\\n" "$1" ;; *) printf "%s\\n" "$o" >&2; bad=1 ;; esac; fi; }',
     `st ${ETC_DOCKER}`,
     `st ${DAEMON_JSON_PATH}`,
     `for u in ${UNITS.join(" ")}; do`,
@@ -82,13 +86,16 @@ export const dockerFiles: Fact<DockerFiles> = {
     "done",
     // The socket docker.socket listens on, else the default path; symlinks resolved so
     // /var/run/docker.sock and /run/docker.sock count once.
-    "{ systemctl show -p Listen docker.socket 2>/dev/null | sed -n 's/^Listen=//p' | tr ' ' '\\n' | grep '^/';",
-    "  echo /var/run/docker.sock; } | while read -r s; do",
-    '  if [ -S "$s" ]; then readlink -f -- "$s"; fi',
-    'done | sort -u | while read -r s; do printf \'socket %s\\n\' "$s"; st "$s"; done',
+    // Paths one per line: IFS is a newline, so a path with a space stays whole.
+    'IFS="$(printf "\\nx")"; IFS="${IFS%x}"',
+    "socks=$({ systemctl show -p Listen docker.socket 2>/dev/null | sed -n 's/^Listen=//p' | tr ' ' '\\n' | grep '^/';",
+    '  echo /var/run/docker.sock; } | while read -r s; do if [ -S "$s" ]; then readlink -f -- "$s"; fi; done | sort -u)',
+    'for s in $socks; do printf "socket %s\\n" "$s"; st "$s"; done',
     `if [ -d ${CERTS_DIR} ]; then`,
-    `  find ${CERTS_DIR} -type f 2>/dev/null | sort | head -n 200 | while read -r f; do printf 'cert %s\\n' "$f"; st "$f"; done`,
+    `  certs=$(find ${CERTS_DIR} -type f 2>&1 | sort | head -n 200) || bad=1`,
+    '  for f in $certs; do printf "cert %s\\n" "$f"; st "$f"; done',
     "fi",
+    'exit "$bad"',
   ].join("\n"),
   parse: parseDockerFiles,
 };

@@ -39,6 +39,12 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     "CREATE INDEX IF NOT EXISTS ops_runs_started ON ops_runs (started_at)",
     "CREATE INDEX IF NOT EXISTS ops_results_check ON ops_results (host, check_id)",
   ],
+  // 2: "not applicable" is its own verdict, no longer a pass reported "n/a".
+  [
+    `UPDATE ops_results SET status = 'not-applicable',
+      record = REPLACE(REPLACE(record, '"status":"n/a"', '"status":"not-applicable"'), '"verdict":"pass"', '"verdict":"not-applicable"')
+      WHERE status = 'n/a'`,
+  ],
 ];
 
 /** The version a database is at: 0 for a new one. */

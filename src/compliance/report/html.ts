@@ -19,15 +19,21 @@ export const escapeHtml = (text: string): string => printableHtml(text);
 
 const e = escapeHtml;
 
-const MARK: Record<EffectiveStatus, string> = { pass: "✓", fail: "✗", error: "!", waived: "W", "n/a": "–" };
+const MARK: Record<EffectiveStatus, string> = {
+  pass: "✓",
+  fail: "✗",
+  error: "!",
+  waived: "W",
+  "not-applicable": "–",
+};
 const WORD: Record<EffectiveStatus, string> = {
   pass: "passed",
   fail: "failed",
   error: "error",
   waived: "waived",
-  "n/a": "not applicable",
+  "not-applicable": "not applicable",
 };
-const RANK: Record<EffectiveStatus, number> = { fail: 0, error: 1, waived: 2, pass: 3, "n/a": 4 };
+const RANK: Record<EffectiveStatus, number> = { fail: 0, error: 1, waived: 2, pass: 3, "not-applicable": 4 };
 
 const STYLE = `
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d2329;background:#fff}
@@ -46,7 +52,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0}
 svg text{font-size:10px;fill:#57606a}
 `;
 
-const css = (s: EffectiveStatus) => (s === "n/a" ? "na" : s);
+const css = (s: EffectiveStatus) => (s === "not-applicable" ? "na" : s);
 
 function worst(checks: readonly CheckRecord[]): number {
   return Math.min(4, ...checks.map((c) => RANK[c.status]));
@@ -149,7 +155,7 @@ export function htmlReport(run: ComplianceRun, trend: readonly TrendPoint[]): st
 <title>ops check — ${e(run.startedAt)}</title><style>${STYLE}</style></head><body>
 <h1>Compliance report</h1>
 <div class="meta">run ${e(run.id)} · ${e(run.startedAt)} · inventory ${e(run.inventory)} · policy ${e(run.policy.join(", "))} · exit code ${run.exitCode}</div>
-<div class="totals"><span>${counts.hosts} hosts</span><span class="fail">${counts.fail} failed</span><span class="error">${counts.error} errors</span><span class="waived">${counts.waived} waived</span><span class="pass">${counts.pass} passed</span><span class="na">${counts["n/a"]} not applicable</span>${counts.unchecked > 0 ? `<span class="down">${counts.unchecked} hosts not checked</span>` : ""}</div>
+<div class="totals"><span>${counts.hosts} hosts</span><span class="fail">${counts.fail} failed</span><span class="error">${counts.error} errors</span><span class="waived">${counts.waived} waived</span><span class="pass">${counts.pass} passed</span><span class="na">${counts["not-applicable"]} not applicable</span>${counts.unchecked > 0 ? `<span class="down">${counts.unchecked} hosts not checked</span>` : ""}</div>
 ${down.length > 0 ? `<h2>Hosts that could not be checked</h2><ul>${down.join("")}</ul>` : ""}
 <h2>Checks by host</h2>
 ${matrix(run, anchors)}

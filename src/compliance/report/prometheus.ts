@@ -1,8 +1,13 @@
 /**
- * The Prometheus textfile of a compliance run, for node_exporter's textfile collector: one series
- * per host and check, the time of the run, and totals by status. Pure: a run in, the exposition
- * text out (write it with writeFileAtomic, so the collector never reads half a file).
+ * The Prometheus textfile of a compliance run, for node_exporter's textfile collector. Pure: a run
+ * in, the exposition text out (write it with writeFileAtomic, so the collector never reads half a
+ * file).
+ *
+ * A check's status is a label, one series per status with 1 on the current one (the enum pattern):
+ * `not-applicable` and `error` are never counted as passing. The CIS id and level come from the
+ * CIS table through the check's record.
  */
+import { STATUSES } from "../apply-waivers.js";
 import { countRun, unchecked, type ComplianceRun } from "../run-record.js";
 
 /** Label values escaped as the exposition format wants: backslash, double quote, newline. */
@@ -15,19 +20,24 @@ const labels = (pairs: Record<string, string>) =>
     .join(",")}}`;
 
 /**
- * @example prometheusText(run) // "# HELP ops_check_status ...\nops_check_status{host=\"el9-1\",check=\"cis.daemon.icc\",severity=\"medium\"} 1\n..."
+ * @example prometheusText(run) // "…ops_check_status{host=\"el9-1\",check=\"cis.2.2\",cis=\"2.2\",level=\"1\",severity=\"medium\",status=\"pass\"} 1\n…"
  */
 export function prometheusText(run: ComplianceRun): string {
   const out: string[] = [
-    "# HELP ops_check_status Compliance check per host: 1 passes (or is waived, or does not apply), 0 fails or could not be judged.",
+    "# HELP ops_check_status Compliance check per host, one series per status: 1 on the check's status (pass, fail, error, waived, not-applicable), 0 on the others.",
     "# TYPE ops_check_status gauge",
   ];
   for (const h of run.hosts)
     for (const c of h.checks) {
-      const ok = c.status === "pass" || c.status === "waived" || c.status === "n/a";
-      out.push(
-        `ops_check_status${labels({ host: h.host, check: c.id, severity: c.severity ?? "" })} ${ok ? 1 : 0}`,
-      );
+      const base = {
+        host: h.host,
+        check: c.id,
+        cis: c.cis ?? "",
+        level: c.level ?? "",
+        severity: c.severity ?? "",
+      };
+      for (const s of STATUSES)
+        out.push(`ops_check_status${labels({ ...base, status: s })} ${c.status === s ? 1 : 0}`);
     }
   out.push(
     "# HELP ops_check_waived Compliance check per host that fails but is waived.",
@@ -48,13 +58,11 @@ export function prometheusText(run: ComplianceRun): string {
   out.push(
     "# HELP ops_check_results Checks of the last run by status.",
     "# TYPE ops_check_results gauge",
-    ...(["pass", "fail", "error", "waived", "n/a"] as const).map(
-      (s) => `ops_check_results${labels({ status: s })} ${counts[s]}`,
-    ),
+    ...STATUSES.map((s) => `ops_check_results${labels({ status: s })} ${counts[s]}`),
     "# HELP ops_check_last_run_timestamp_seconds When the last compliance run finished (Unix time).",
     "# TYPE ops_check_last_run_timestamp_seconds gauge",
     `ops_check_last_run_timestamp_seconds ${Math.floor(Date.parse(run.finishedAt) / 1000)}`,
-    "# HELP ops_check_last_run_exit_code The exit code of the last compliance run (0 ok, 2 a host not checked, 3 a check failed).",
+    "# HELP ops_check_last_run_exit_code The exit code of the last compliance run (0 ok, 2 a host or a check could not be judged, 3 a check failed).",
     "# TYPE ops_check_last_run_exit_code gauge",
     `ops_check_last_run_exit_code ${run.exitCode}`,
   );

@@ -14,10 +14,10 @@ const day = (iso: string) => iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC")
 /** The compliance totals of a run, its waived findings, and where it was kept. */
 export function runSummaryText(run: ComplianceRun, kept: { history?: string; reports?: string[] }): string {
   const c = countRun(run);
-  const checks = c.pass + c.fail + c.error + c.waived + c["n/a"];
+  const checks = c.pass + c.fail + c.error + c.waived + c["not-applicable"];
   const lines = [
     `compliance: ${c.hosts} host${c.hosts === 1 ? "" : "s"} (${c.unchecked} not checked), ${checks} checks: ` +
-      `${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.waived} waived, ${c["n/a"]} not applicable`,
+      `${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.waived} waived, ${c["not-applicable"]} not applicable`,
   ];
   for (const h of run.hosts)
     for (const k of h.checks.filter((x) => x.status === "waived" && x.waiver))

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { diffSides, driftOutcomes } from "../../../src/checks/drift.js";
 import { exitCodeFor } from "../../../src/cli/exit-codes.js";
+import { hostResult } from "../support/host-result.js";
 import type { HostResult } from "../../../src/events.js";
 
 describe("drift as checks", () => {
@@ -36,20 +37,7 @@ describe("drift as checks", () => {
   });
 
   it("compliance exits 3 for a failed check, 0 when it is waived, 2 when a host could not be checked", () => {
-    const host = (over: Partial<HostResult>): HostResult => ({
-      host: "a",
-      status: "ok",
-      ok: 0,
-      changed: 0,
-      failed: 0,
-      commands: 1,
-      ms: 1,
-      plan: [],
-      applied: [],
-      handlers: [],
-      checks: [],
-      ...over,
-    });
+    const host = (over: Partial<HostResult>): HostResult => hostResult({ host: "a", ...over });
     const failed = {
       id: "cis.2.2",
       title: "t",

@@ -33,8 +33,8 @@ describe("ops check history|diff (command line)", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
   before(async () => {
     const store = await openHistory(history);
-    await store.save(run("r1", "2026-05-01T02:00:00Z", { "el9-1": { "cis.daemon.icc": "pass" } }));
-    await store.save(run("r2", "2026-05-02T02:00:00Z", { "el9-1": { "cis.daemon.icc": "fail" } }));
+    await store.save(run("r1", "2026-05-01T02:00:00Z", { "el9-1": { "cis.2.2": "pass" } }));
+    await store.save(run("r2", "2026-05-02T02:00:00Z", { "el9-1": { "cis.2.2": "fail" } }));
     await store.close();
   });
 
@@ -51,7 +51,7 @@ describe("ops check history|diff (command line)", () => {
     const { code, out } = await cli(["check", "diff", "--history", history]);
     assert.equal(code, 0);
     assert.match(out, /^from run r1 .* to run r2/);
-    assert.match(out, /\+ newly failing el9-1 cis.daemon.icc \[medium\]/);
+    assert.match(out, /\+ newly failing el9-1 cis.2.2 \[medium\]/);
   });
 
   it("diff of a run the history does not hold is a configuration error", async () => {

@@ -12,7 +12,12 @@ import { fileProbeOutput } from "./support/fixture-host.js";
 
 const PATH = "/etc/docker/daemon.json";
 const file = (json: string) => parseFile(`file:${PATH}`, fileProbeOutput(json));
-const cmd = (...args: string[]) => ({ running: true as const, pid: 42, args: ["/usr/bin/dockerd", ...args] });
+const cmd = (...args: string[]) => ({
+  running: true as const,
+  pid: 42,
+  via: "MainPID" as const,
+  args: ["/usr/bin/dockerd", ...args],
+});
 
 describe("daemon configuration", () => {
   it("reads flag values in every form dockerd's parser accepts", () => {

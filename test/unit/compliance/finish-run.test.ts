@@ -42,7 +42,7 @@ describe("finishing a compliance run", () => {
   const reportDir = () => join(dir, "reports");
   const night = (id: string, day: number, icc: "pass" | "fail") =>
     run(id, `2026-05-0${day}T02:00:00Z`, {
-      "el9-1": { "cis.daemon.icc": icc, "cis.daemon.live-restore": "pass" },
+      "el9-1": { "cis.2.2": icc, "cis.2.15": "pass" },
     });
 
   it("the first run: stored, reports written, nothing failing so nothing sent", async () => {
@@ -68,11 +68,11 @@ describe("finishing a compliance run", () => {
 
   it("a new failure: exactly one message, naming it", async () => {
     const done = await finishRun(night("n2", 2, "fail"), { store, reportDir: reportDir(), notifyUrl: url });
-    assert.match(done.notified ?? "", /1 newly failing: el9-1 cis.daemon.icc/);
+    assert.match(done.notified ?? "", /1 newly failing: el9-1 cis.2.2/);
     assert.equal(received.length, 1);
     assert.deepEqual(
       received[0]?.newlyFailing.map((i) => i.check),
-      ["cis.daemon.icc"],
+      ["cis.2.2"],
     );
     assert.equal(received[0]?.fixed.length, 0);
   });
@@ -87,7 +87,7 @@ describe("finishing a compliance run", () => {
     assert.equal(received.length, 2);
     assert.deepEqual(
       received[1]?.fixed.map((i) => i.check),
-      ["cis.daemon.icc"],
+      ["cis.2.2"],
     );
     assert.deepEqual(
       (await store.listRuns({ limit: 10 })).map((r) => r.id),

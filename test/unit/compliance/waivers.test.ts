@@ -47,33 +47,27 @@ describe("waivers", () => {
 
   it("an active waiver marks a failure waived (the engine's field); a pass stays a pass", () => {
     const judged = judgeWithWaivers(waivers, "2026-05-01");
-    const icc = judged("el9-1", outcome("cis.daemon.icc", "fail"));
+    const icc = judged("el9-1", outcome("cis.2.2", "fail"));
     assert.deepEqual(icc.waived, {
       justification: "legacy app talks container to container until the 2026 migration (J. Doe)",
       expires: "2099-12-31",
     });
     assert.equal(icc.status, "fail", "the verdict itself is kept, for history");
     assert.equal(effectiveStatus(icc), "waived");
-    assert.equal(effectiveStatus(judged("el9-1", outcome("cis.daemon.live-restore", "fail"))), "fail");
-    assert.equal(effectiveStatus(judged("el9-1", outcome("cis.daemon.icc", "pass"))), "pass");
+    assert.equal(effectiveStatus(judged("el9-1", outcome("cis.2.15", "fail"))), "fail");
+    assert.equal(effectiveStatus(judged("el9-1", outcome("cis.2.2", "pass"))), "pass");
   });
 
   it("applies only to the hosts its pattern selects", () => {
-    const other = judgeWithWaivers(waivers, "2026-05-01")("el8-1", outcome("cis.daemon.icc", "fail"));
+    const other = judgeWithWaivers(waivers, "2026-05-01")("el8-1", outcome("cis.2.2", "fail"));
     assert.equal(other.waived, undefined);
     assert.equal(effectiveStatus(other), "fail");
   });
 
   it("an expired waiver is evaluated normally and says so; it holds through its last day", () => {
-    const lastDay = judgeWithWaivers(waivers, "2020-01-31")(
-      "el9-2",
-      outcome("cis.containers.memory", "fail"),
-    );
+    const lastDay = judgeWithWaivers(waivers, "2020-01-31")("el9-2", outcome("cis.5.11", "fail"));
     assert.equal(effectiveStatus(lastDay), "waived");
-    const expired = judgeWithWaivers(waivers, "2020-02-01")(
-      "el9-2",
-      outcome("cis.containers.memory", "fail"),
-    );
+    const expired = judgeWithWaivers(waivers, "2020-02-01")("el9-2", outcome("cis.5.11", "fail"));
     assert.equal(effectiveStatus(expired), "fail");
     assert.equal(expired.waived, undefined);
     assert.match(expired.message, /\(waiver expired on 2020-01-31: a batch job sizes itself/);
@@ -85,7 +79,7 @@ describe("waivers", () => {
     const checks = catalog(DEFAULT_PARAMS);
     const today = utcDay(new Date("2026-05-01T12:00:00Z"));
     const kept = withoutSkipped(checks, waivers, "el9-1", today);
-    const audit = kept.find((c) => c.id === "cis.host.audit-rules");
+    const audit = kept.find((c) => c.id === "cis.1.1.3");
     assert.deepEqual(audit?.facts, [], "no probe for it");
     const [judged] = judgeChecks(audit ? [audit] : [], new FactSet(new Map()));
     const [skipped] = noteWaivers(
@@ -97,10 +91,10 @@ describe("waivers", () => {
     assert.equal(effectiveStatus(skipped!), "waived");
     assert.equal(skipped?.waiver?.notRun, true);
     assert.match(skipped?.message ?? "", /^not run: waived until 2099-12-31/);
-    const live = kept.find((c) => c.id === "cis.daemon.live-restore");
+    const live = kept.find((c) => c.id === "cis.2.15");
     assert.equal(
       live,
-      checks.find((c) => c.id === "cis.daemon.live-restore"),
+      checks.find((c) => c.id === "cis.2.15"),
       "others are untouched",
     );
   });
@@ -124,11 +118,11 @@ describe("waivers", () => {
     writeFileSync(
       fixed,
       `waivers:
-  - check: cis.daemon.iccc
+  - check: cis.2.2x
     hosts: el9
     justification: "legacy app talks container to container"
     expires: 2099-12-31
-  - check: cis.daemon.live-restore
+  - check: cis.2.15
     hosts: el9-7
     justification: "accepted by the ops team"
     expires: 2026-02-30
@@ -149,7 +143,7 @@ describe("waivers", () => {
           e.hint,
         ]),
         [
-          [2, "waivers.0.check", "'cis.daemon.iccc' names no check", "did you mean 'cis.daemon.icc'?"],
+          [2, "waivers.0.check", "'cis.2.2x' names no check", "did you mean 'cis.2.2'?"],
           [
             7,
             "waivers.1.hosts",

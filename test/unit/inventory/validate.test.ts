@@ -63,9 +63,9 @@ describe("validateInventory (pure)", () => {
     assert.equal(list[0]?.message, "the file must be a mapping of variables (or empty), got array");
   });
 
-  it("refuses ansible-vault files with a clear message", () => {
+  it("parseYaml alone (answers files, policies) refuses ansible-vault files with a clear message", () => {
     assert.throws(() => parseYaml("$ANSIBLE_VAULT;1.1;AES256\n6162\n", "group_vars/all.yml"), {
-      message: "file is encrypted with ansible-vault, which ops cannot read",
+      message: "file is encrypted with ansible-vault, and vaults are not read here",
     });
   });
 });

@@ -41,6 +41,7 @@ const DECISIONS: Record<string, string> = {
   ops_proxy_member: "0",
   ops_proxy_open: "0",
   ops_proxy_may: "0",
+  ops_registry_backend: "ops_unavailable",
 };
 /** Maps that only name things; none of them can let a request through by itself. */
 const NAMES: Record<string, string> = {
@@ -55,6 +56,7 @@ const NAMES: Record<string, string> = {
   ops_api_version: "a response header",
   ops_service: "the log's service field, and which server's rules apply (the port it came in on)",
   ops_anonymous: "1 (no credential): the login cache is not used, and $ops_anon_ok decides",
+  ops_gc: "1 while gc.sh collects garbage (its gc-maintenance.map), judged by $ops_registry_backend",
 };
 
 describe("nginx maps: deny by default", () => {
@@ -78,13 +80,18 @@ describe("nginx maps: deny by default", () => {
     assert.equal(evaluate(map("ops_action"), "GET:deny"), "deny");
     const up = (k: string) => evaluate(map("ops_upstream"), k);
     assert.equal(up("registry:1:0:1:1:1:1:deny"), "ops_denied");
-    assert.equal(up("registry:1:0:1:1:1:1:manifest"), "ops_registry");
+    assert.equal(up("registry:1:0:1:1:1:1:manifest"), "$ops_registry_backend");
     assert.equal(up("registry:1:0:1:1:1:1:referrers"), "ops_noreferrers");
     assert.equal(up("registry:1:0:1:1:1:0:manifest"), "ops_denied");
     assert.equal(up("registry:0:1:1:1:1:1:manifest"), "ops_denied", "proxy rights are not registry rights");
     assert.equal(up("proxy-cache:1:0:1:1:1:1:manifest"), "ops_denied", "nor the reverse");
     assert.equal(up("proxy-cache:0:1:1:1:1:1:manifest"), "ops_proxy");
     assert.equal(up("proxy-cache:0:1:1:1:1:1:upload"), "ops_denied", "the cache is read-only");
+    assert.equal(evaluate(map("ops_registry_backend"), "0:PUT"), "ops_registry");
+    assert.equal(evaluate(map("ops_registry_backend"), "1:GET"), "ops_registry_ro");
+    assert.equal(evaluate(map("ops_registry_backend"), "1:HEAD"), "ops_registry_ro");
+    for (const write of ["1:PUT", "1:POST", "1:PATCH", "1:DELETE", "1:OPTIONS", ":GET", "2:GET"])
+      assert.equal(evaluate(map("ops_registry_backend"), write), "ops_unavailable", write);
     assert.equal(evaluate(map("ops_query_ok"), "GET:deny:"), "0");
     assert.equal(evaluate(map("ops_body_ok"), "\tapplication/x-www-form-urlencoded"), "0");
     assert.equal(evaluate(map("ops_body_ok"), "application/vnd.oci.image.manifest.v1+json"), "1");

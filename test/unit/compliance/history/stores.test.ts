@@ -14,13 +14,13 @@ import { startPostgres, type TestPostgres } from "../../../helpers/postgres.js";
 import { run } from "../support/runs.js";
 
 const r1 = run("r1", "2026-05-01T02:00:00Z", {
-  "el9-1": { "cis.daemon.icc": "fail", "cis.daemon.live-restore": "pass" },
-  "el9-2": { "cis.daemon.icc": "waived" },
+  "el9-1": { "cis.2.2": "fail", "cis.2.15": "pass" },
+  "el9-2": { "cis.2.2": "waived" },
 });
 const r2 = run("r2", "2026-05-02T02:00:00Z", {
-  "el9-1": { "cis.daemon.icc": "pass", "cis.daemon.live-restore": "pass" },
+  "el9-1": { "cis.2.2": "pass", "cis.2.15": "pass" },
 });
-const other = run("r3", "2026-05-03T02:00:00Z", { db1: { "cis.daemon.icc": "n/a" } }, "/srv/other.yaml");
+const other = run("r3", "2026-05-03T02:00:00Z", { db1: { "cis.2.2": "not-applicable" } }, "/srv/other.yaml");
 
 function storeSuite(name: string, open: () => Promise<HistoryStore>) {
   describe(name, function () {

@@ -5,8 +5,8 @@ import { analyzeHistory } from "../../../../src/compliance/history/analysis.js";
 import { run } from "../support/runs.js";
 
 const latest = run("d2", "2026-05-02T02:00:00Z", {
-  'el9-"1"': { "cis.daemon.icc": "fail", "cis.daemon.live-restore": "pass", "cis.host.audit-rules": "n/a" },
-  "el9-2": { "cis.daemon.icc": "waived", "cis.daemon.live-restore": "error", "cis.host.audit-rules": "n/a" },
+  'el9-"1"': { "cis.2.2": "fail", "cis.2.15": "pass", "cis.1.1.3": "not-applicable" },
+  "el9-2": { "cis.2.2": "waived", "cis.2.15": "error", "cis.1.1.3": "not-applicable" },
 });
 latest.hosts.push({
   host: "el9-3",
@@ -16,36 +16,31 @@ latest.hosts.push({
   commands: 0,
   checks: [],
 });
-const earlier = run("d1", "2026-05-01T02:00:00Z", { 'el9-"1"': { "cis.daemon.icc": "pass" } });
+const earlier = run("d1", "2026-05-01T02:00:00Z", { 'el9-"1"': { "cis.2.2": "pass" } });
 
 describe("compliance reports", () => {
   describe("Prometheus textfile", () => {
     const text = prometheusText(latest);
-    it("one ops_check_status series per host and check: 1 passing (waived, n/a), 0 failing (error)", () => {
-      assert.match(
-        text,
-        /^ops_check_status\{host="el9-\\"1\\"",check="cis.daemon.icc",severity="medium"\} 0$/m,
-      );
-      assert.match(
-        text,
-        /^ops_check_status\{host="el9-\\"1\\"",check="cis.daemon.live-restore",severity="medium"\} 1$/m,
-      );
-      assert.match(text, /^ops_check_status\{host="el9-2",check="cis.daemon.icc",severity="medium"\} 1$/m);
-      assert.match(
-        text,
-        /^ops_check_status\{host="el9-2",check="cis.daemon.live-restore",severity="medium"\} 0$/m,
-      );
-      assert.match(
-        text,
-        /^ops_check_status\{host="el9-2",check="cis.host.audit-rules",severity="medium"\} 1$/m,
-      );
+    const series = (host: string, check: string, status: string) =>
+      new RegExp(
+        `^ops_check_status\\{host="${host}",check="${check}",cis="2.2",level="1",severity="medium",status="${status}"\\} (\\d)$`,
+        "m",
+      ).exec(text)?.[1];
+    it("one ops_check_status series per host, check and status: 1 on the check's own status only", () => {
+      assert.equal(series('el9-\\\\"1\\\\"', "cis.2.2", "fail"), "1");
+      assert.equal(series('el9-\\\\"1\\\\"', "cis.2.2", "pass"), "0");
+      assert.equal(series("el9-2", "cis.2.2", "waived"), "1");
+      assert.equal(series("el9-2", "cis.2.15", "error"), "1");
+      assert.equal(series("el9-2", "cis.2.15", "pass"), "0", "an error is never counted passing");
+      assert.equal(series("el9-2", "cis.1.1.3", "not-applicable"), "1");
+      assert.equal(series("el9-2", "cis.1.1.3", "pass"), "0", "not applicable is never counted passing");
     });
     it("the last run's time, counts by status, hosts not checked", () => {
       assert.match(text, /^ops_check_last_run_timestamp_seconds 1777687209$/m);
       assert.match(text, /^ops_check_results\{status="fail"\} 1$/m);
       assert.match(text, /^ops_check_results\{status="waived"\} 1$/m);
       assert.match(text, /^ops_check_host_checked\{host="el9-3"\} 0$/m);
-      assert.match(text, /^ops_check_waived\{host="el9-2",check="cis.daemon.icc",expires=""\} 1$/m);
+      assert.match(text, /^ops_check_waived\{host="el9-2",check="cis.2.2",expires=""\} 1$/m);
     });
     it("every line is a comment or a well-formed sample", () => {
       for (const line of text.trimEnd().split("\n"))
@@ -75,10 +70,10 @@ describe("compliance reports", () => {
       assert.match(html, /el9-&quot;1&quot;/);
     });
     it("failures first: the failing check's row comes before the passing one, findings before passes", () => {
-      assert.ok(html.indexOf('class="id">cis.daemon.icc') < html.indexOf('class="id">cis.host.audit-rules'));
+      assert.ok(html.indexOf('class="id">cis.2.2') < html.indexOf('class="id">cis.1.1.3'));
       const findings = html.indexOf("<h2>Findings");
       const passes = html.indexOf("<h2>Passing");
-      const icc = html.indexOf("cis.daemon.icc · medium — cis.daemon.icc is fail");
+      const icc = html.indexOf("cis.2.2 · medium — cis.2.2 is fail");
       assert.ok(findings < icc && icc < passes, "the failure's evidence is under Findings");
     });
     it("evidence, expected, actual and the hint on expand, and the trend from history", () => {

@@ -1,18 +1,22 @@
 /**
  * Compliance fixtures: a recorded host (test/fixtures/compliance/hosts/*.json, the raw output of
- * every probe, captured on the lab) with a case's overrides on top, parsed by the real facts into
- * the FactSet a judge reads. `{ "daemonJson": {...} }` stands for the raw output the file probe
- * prints for a daemon.json with that content.
+ * every probe, captured on the lab) with a case's overrides on top, framed as the host's one batch
+ * prints it and parsed by the real gathering code into the FactSet a judge reads. A probe value is
+ * its stdout (exit 0), `{ "stdout", "exit" }` for a probe that failed, `{ "stdout", "cut": true }`
+ * for a section the batch never finished, or `{ "daemonJson": {...} }` for the raw output the file
+ * probe prints for a daemon.json with that content.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Check } from "../../../../src/checks/check.js";
-import { FactSet } from "../../../../src/facts/fact.js";
+import type { FactSet } from "../../../../src/facts/fact.js";
+import { parseProbeOutput, uniqueFacts } from "../../../../src/facts/gather.js";
 
 export const FIXTURES = fileURLToPath(new URL("../../../fixtures/compliance/", import.meta.url));
 
-export type ProbeValue = string | { daemonJson: unknown; mode?: string };
+export type ProbeValue =
+  string | { daemonJson: unknown; mode?: string } | { stdout: string; exit?: number; cut?: boolean };
 
 /** What the file probe prints for a regular file with this text. */
 export function fileProbeOutput(text: string, mode = "644"): string {
@@ -21,9 +25,14 @@ export function fileProbeOutput(text: string, mode = "644"): string {
   return `stat ${mode} root root 1700000000 ${Buffer.byteLength(text)} regular file\nsha256 ${sum}\n@@content@@\n${b64}\n`;
 }
 
-function raw(value: ProbeValue): string {
-  if (typeof value === "string") return value;
-  return fileProbeOutput(`${JSON.stringify(value.daemonJson, null, 2)}\n`, value.mode);
+function raw(value: ProbeValue): { stdout: string; exit: number; cut: boolean } {
+  if (typeof value === "string") return { stdout: value, exit: 0, cut: false };
+  if ("stdout" in value) return { stdout: value.stdout, exit: value.exit ?? 0, cut: value.cut === true };
+  return {
+    stdout: fileProbeOutput(`${JSON.stringify(value.daemonJson, null, 2)}\n`, value.mode),
+    exit: 0,
+    cut: false,
+  };
 }
 
 /** The raw probe outputs of a recorded host, by fact name. */
@@ -32,13 +41,24 @@ export function hostProbes(host: string): Record<string, ProbeValue> {
   return (JSON.parse(text) as { probes: Record<string, ProbeValue> }).probes;
 }
 
-/** Parses what `facts` need from the probes; a fact the fixture lacks is an error in the fixture. */
+const NONCE = "0123456789abcdef0123456789abcdef";
+
+/**
+ * What the batch prints for these facts (the frames of src/facts/gather.ts, with each probe's
+ * output and exit status), parsed back by parseProbeOutput: the path a host's answer takes.
+ */
 export function factSetFor(facts: Check["facts"], probes: Record<string, ProbeValue>): FactSet {
-  const values = new Map<string, unknown>();
-  for (const fact of facts) {
+  let out = "";
+  let stopped = false;
+  uniqueFacts(facts).forEach((fact, i) => {
     const value = probes[fact.name];
     if (value === undefined) throw new Error(`the fixture has no output for the probe of ${fact.name}`);
-    values.set(fact.name, fact.parse(raw(value)));
-  }
-  return new FactSet(values);
+    // A section cut off means the batch died there: nothing after it arrives.
+    if (stopped) return;
+    const { stdout, exit, cut } = raw(value);
+    out += `@@ops-${NONCE}-begin-${i}@@\n${stdout}`;
+    if (!cut) out += `\n@@ops-${NONCE}-end-${i}@@ ${exit}\n`;
+    stopped = cut;
+  });
+  return parseProbeOutput(facts, out, NONCE);
 }

@@ -3,7 +3,7 @@ import type { EffectiveStatus } from "../../../../src/compliance/apply-waivers.j
 import type { CheckRecord, ComplianceRun } from "../../../../src/compliance/run-record.js";
 
 export function checkRecord(id: string, status: EffectiveStatus): CheckRecord {
-  const verdict = status === "waived" ? "fail" : status === "n/a" ? "pass" : status;
+  const verdict = status === "waived" ? "fail" : status;
   return {
     id,
     title: `title of ${id}`,
@@ -11,6 +11,7 @@ export function checkRecord(id: string, status: EffectiveStatus): CheckRecord {
     verdict,
     severity: "medium",
     cis: "2.2",
+    level: "1",
     message: `${id} is ${status}`,
     evidence: { command: "docker info", outputTail: "it's <b>&'quoted'</b>", source: "docker info" },
     ...(status === "fail" ? { expected: "on", actual: "off", hint: "turn it on" } : {}),
@@ -18,7 +19,7 @@ export function checkRecord(id: string, status: EffectiveStatus): CheckRecord {
 }
 
 /**
- * @example run("r1", "2026-05-01T02:00:00Z", { "el9-1": { "cis.daemon.icc": "pass" } })
+ * @example run("r1", "2026-05-01T02:00:00Z", { "el9-1": { "cis.2.2": "pass" } })
  */
 export function run(
   id: string,
