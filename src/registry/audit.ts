@@ -58,22 +58,102 @@ export interface AuditFilter {
   readonly failed?: boolean;
 }
 
+const TEXT_FIELDS = [
+  "service",
+  "user",
+  "action",
+  "kind",
+  "project",
+  "repository",
+  "reference",
+  "method",
+  "digest",
+  "client",
+] as const;
+
+/** One line of the log: a record, what is wrong with it, or null for an empty line. */
+export type AuditLine = { record: AuditRecord } | { problem: string; json: boolean } | null;
+
 /**
- * Lines nginx could not have written (a truncated last line) are skipped, not fatal.
+ * Validates one line before anything uses it: a JSON object whose text fields are strings, whose
+ * `status` is an HTTP status and whose `time` is a date. `json: false` marks a line that is not
+ * JSON at all (the last one may be half written).
  *
- * @example parseAuditLog(await api.auditLog()).length
+ * @example readAuditLine('{"time":"x"}') // { problem: "'time' is not a date", json: true }
  */
-export function parseAuditLog(text: string): AuditRecord[] {
-  const out: AuditRecord[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    try {
-      out.push(JSON.parse(line) as AuditRecord);
-    } catch {
-      // a line being written while the log was read
-    }
+export function readAuditLine(line: string): AuditLine {
+  if (line.trim() === "") return null;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(line);
+  } catch {
+    return { problem: "not JSON", json: false };
   }
-  return out;
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+    return { problem: "not a JSON object", json: true };
+  const o = doc as Record<string, unknown>;
+  for (const f of TEXT_FIELDS)
+    if (typeof o[f] !== "string")
+      return { problem: o[f] === undefined ? `'${f}' is missing` : `'${f}' is not a string`, json: true };
+  // Logs written before the login field existed have none.
+  if (o.login !== undefined && typeof o.login !== "string")
+    return { problem: "'login' is not a string", json: true };
+  if (typeof o.status !== "number" || !Number.isInteger(o.status) || o.status < 100 || o.status > 599)
+    return { problem: "'status' is not an HTTP status", json: true };
+  if (typeof o.time !== "string" || Number.isNaN(new Date(o.time).getTime()))
+    return { problem: "'time' is not a date", json: true };
+  return { record: o as unknown as AuditRecord };
+}
+
+/**
+ * Reads a log line by line, holding no more than one line: records out, problems counted with the
+ * first one's line number. A last line that is not JSON is one nginx was writing, not a problem.
+ *
+ * @example const r = new AuditReader(); for (const l of lines) { const rec = r.feed(l); ... } r.end();
+ */
+export class AuditReader {
+  private line = 0;
+  private pending: { line: number; problem: string } | undefined;
+  bad = 0;
+  first: { line: number; problem: string } | undefined;
+
+  feed(text: string): AuditRecord | undefined {
+    this.line++;
+    if (this.pending) this.count(this.pending);
+    this.pending = undefined;
+    const read = readAuditLine(text);
+    if (read === null) return undefined;
+    if ("record" in read) return read.record;
+    if (read.json) this.count({ line: this.line, problem: read.problem });
+    else this.pending = { line: this.line, problem: read.problem };
+    return undefined;
+  }
+
+  private count(p: { line: number; problem: string }): void {
+    this.bad++;
+    this.first ??= p;
+  }
+
+  /** The summary of what was not a record, or undefined when every line was one. */
+  problems(): string | undefined {
+    if (this.first === undefined) return undefined;
+    return `${this.bad} line(s) of the audit log are not audit records (line ${this.first.line}: ${this.first.problem})`;
+  }
+}
+
+/**
+ * Records of a whole log held in memory (tests, small logs); `AuditReader` reads a stream.
+ *
+ * @example parseAuditLog(text).records.length
+ */
+export function parseAuditLog(text: string): { records: AuditRecord[]; problems: string | undefined } {
+  const reader = new AuditReader();
+  const records: AuditRecord[] = [];
+  for (const line of text.split("\n")) {
+    const r = reader.feed(line);
+    if (r) records.push(r);
+  }
+  return { records, problems: reader.problems() };
 }
 
 /**
@@ -95,37 +175,42 @@ function meaning(r: AuditRecord, all: boolean): string | null {
 }
 
 /**
- * @example auditEvents(parseAuditLog(text), { user: "dev", action: "push", since: new Date(Date.now() - 3600e3) })
+ * The event a record is for a person, or null when it is detail or filtered out.
+ *
+ * @example auditEvent(record, { user: "dev", action: "push" })
+ */
+export function auditEvent(r: AuditRecord, f: AuditFilter = {}): AuditEvent | null {
+  const action = meaning(r, f.all === true);
+  if (action === null) return null;
+  const denied = REFUSED.has(r.status);
+  if (f.failed === true && !denied) return null;
+  const time = new Date(r.time);
+  const user = r.user !== "" ? r.user : (r.login ?? "");
+  if (f.user !== undefined && user !== f.user) return null;
+  if (f.project !== undefined && r.project !== f.project) return null;
+  if (f.action !== undefined && action !== f.action) return null;
+  if (f.since !== undefined && time < f.since) return null;
+  if (f.until !== undefined && time > f.until) return null;
+  return {
+    time,
+    user,
+    action,
+    denied,
+    project: r.project,
+    repository: r.repository,
+    reference: r.reference,
+    digest: r.digest,
+    status: r.status,
+    client: r.client,
+    service: r.service,
+  };
+}
+
+/**
+ * @example auditEvents(parseAuditLog(text).records, { user: "dev", action: "push", since: new Date(Date.now() - 3600e3) })
  */
 export function auditEvents(records: readonly AuditRecord[], f: AuditFilter = {}): AuditEvent[] {
-  const events: AuditEvent[] = [];
-  for (const r of records) {
-    const action = meaning(r, f.all === true);
-    if (action === null) continue;
-    const denied = REFUSED.has(r.status);
-    if (f.failed === true && !denied) continue;
-    const time = new Date(r.time);
-    const user = r.user !== "" ? r.user : (r.login ?? "");
-    if (f.user !== undefined && user !== f.user) continue;
-    if (f.project !== undefined && r.project !== f.project) continue;
-    if (f.action !== undefined && action !== f.action) continue;
-    if (f.since !== undefined && time < f.since) continue;
-    if (f.until !== undefined && time > f.until) continue;
-    events.push({
-      time,
-      user,
-      action,
-      denied,
-      project: r.project,
-      repository: r.repository,
-      reference: r.reference,
-      digest: r.digest,
-      status: r.status,
-      client: r.client,
-      service: r.service,
-    });
-  }
-  return events;
+  return records.flatMap((r) => auditEvent(r, f) ?? []);
 }
 
 /**

@@ -39,6 +39,8 @@ export interface Targets {
   everyHost: InventoryHost[];
   /** Every secret the run may meet (connection passwords, secret variables), for the Redactor. */
   secrets: string[];
+  /** The values that came out of a vault (a subset of `secrets`). */
+  vaulted: string[];
 }
 
 export async function resolveTargets(req: TargetRequest): Promise<Targets> {
@@ -70,5 +72,6 @@ export async function resolveTargets(req: TargetRequest): Promise<Targets> {
   // A value out of a vault may be quoted by a schema error: masked before the error leaves.
   const redactor = new Redactor(secrets);
   if (errors.size > 0) throw redactor.maskError(new ConfigErrors([...errors.values()]));
-  return { inventory, targets, everyHost: full.hosts, secrets: [...secrets] };
+  const vaulted = [...new Set([...(full.vaultSecrets ?? []), ...(extra.secrets ?? [])])];
+  return { inventory, targets, everyHost: full.hosts, secrets: [...secrets], vaulted };
 }

@@ -1,5 +1,12 @@
 import { strict as assert } from "node:assert";
-import { auditEvents, formatAudit, parseAuditLog, parseWhen } from "../../../src/registry/audit.js";
+import {
+  AuditReader,
+  auditEvents,
+  formatAudit,
+  parseAuditLog,
+  parseWhen,
+  readAuditLine,
+} from "../../../src/registry/audit.js";
 
 const line = (o: Record<string, unknown>) =>
   JSON.stringify({
@@ -56,7 +63,7 @@ const LOG = [
 ].join("\n");
 
 describe("registry audit log", () => {
-  const records = parseAuditLog(LOG);
+  const { records } = parseAuditLog(LOG);
 
   it("reads nginx's JSON lines and skips a half-written one", () => assert.equal(records.length, 7));
 
@@ -104,6 +111,37 @@ describe("registry audit log", () => {
     assert.equal(formatAudit([]), "no matching events\n");
   });
 
+  it("names the malformed shapes: a bad time, a numeric or missing reference; a half-written last line is no problem", () => {
+    const missing = JSON.stringify({ ...JSON.parse(line({})), reference: undefined });
+    const lines = [
+      line({}),
+      line({ time: "yesterday" }),
+      line({ reference: 7 }),
+      missing,
+      line({ status: "201" }),
+    ];
+    assert.deepEqual(
+      lines.map((l) => {
+        const r = readAuditLine(l);
+        return r && "problem" in r ? r.problem : "ok";
+      }),
+      [
+        "ok",
+        "'time' is not a date",
+        "'reference' is not a string",
+        "'reference' is missing",
+        "'status' is not an HTTP status",
+      ],
+    );
+    const reader = new AuditReader();
+    for (const l of [...lines, '{"time": "2026-12-01T1']) reader.feed(l);
+    assert.equal(
+      reader.problems(),
+      "4 line(s) of the audit log are not audit records (line 2: 'time' is not a date)",
+    );
+    assert.equal(parseAuditLog([lines[0], '{"time": "2026-12-01T1'].join("\n")).problems, undefined);
+  });
+
   describe("logins and every request", () => {
     const base = {
       action: "base",
@@ -124,7 +162,7 @@ describe("registry audit log", () => {
         line({ ...base, action: "catalog", kind: "catalog", user: "root", status: 200, login: "root" }),
         line({ ...base, action: "deny", kind: "deny", status: 403, login: "dev" }),
       ].join("\n"),
-    );
+    ).records;
     const all = [...records, ...more];
 
     it("a refused credential and a throttled login are failed logins, under the name tried", () => {
