@@ -112,5 +112,12 @@ export async function prepareRun(req: PrepareRequest): Promise<PreparedRun> {
   const problems = checkRules(req.playbooks, targets).map((p) => redactor.maskError(p));
   if (problems.length === 1 && problems[0]) throw problems[0];
   if (problems.length > 1) throw new ConfigErrors(problems);
-  return { inventory, inventoryDir: dirname(resolve(req.inventoryFile)), targets, everyHost, secrets, vaulted };
+  return {
+    inventory,
+    inventoryDir: dirname(resolve(req.inventoryFile)),
+    targets,
+    everyHost,
+    secrets,
+    vaulted,
+  };
 }
