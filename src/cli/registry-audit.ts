@@ -19,6 +19,7 @@ export interface AuditCliOptions extends RegistryCliOptions {
   since?: string;
   until?: string;
   all: boolean;
+  failed?: boolean;
 }
 
 function when(text: string | undefined, option: string, now: Date): Date | undefined {
@@ -44,6 +45,7 @@ export async function registryAudit(opts: AuditCliOptions, write: (t: string) =>
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
     all: opts.all,
+    failed: opts.failed === true,
   };
   const api = ctx.api();
   // The log is read as a stream: one line in memory at a time; JSON output is written as it comes.

@@ -73,10 +73,17 @@ export function addRegistryCommands(program: Command, result: { code: number }):
     .description("pushes, pulls, deletes and refusals from the registry's JSON access log")
     .option("--user <account>", "only this account's events")
     .option("--project <name>", "only this project")
-    .addOption(new Option("--action <action>", "only this action").choices(["push", "pull", "delete"]))
+    .addOption(
+      new Option("--action <action>", "only this action").choices(["push", "pull", "delete", "login"]),
+    )
     .option("--since <when>", "a duration back from now (30m, 2h, 7d) or a date")
     .option("--until <when>", "a duration back from now or a date")
-    .option("--all", "every request (blobs, HEAD checks), not only manifest events and refusals", false)
+    .option(
+      "--all",
+      "every request (blobs, HEAD checks, tokens, the catalog, refusals), not only manifest events and refusals",
+      false,
+    )
+    .option("--failed", "only refusals: failed and throttled logins, denied requests", false)
     .action(async (opts: AuditCliOptions) => {
       const { registryAudit } = await import("./registry-audit.js");
       result.code = await registryAudit(opts, write);

@@ -19,16 +19,23 @@ export interface AuditRecord {
   status: number;
   digest: string;
   client: string;
+  /** The login name a credential carried, verified or not ("" without one). */
+  login?: string;
 }
 
-export type AuditAction = "push" | "pull" | "delete";
+/** What `--action` filters on; a failed or throttled login is "login". */
+export type AuditAction = "push" | "pull" | "delete" | "login";
+
+/** Statuses that are refusals: unauthenticated, denied, throttled. */
+const REFUSED = new Set([401, 403, 429]);
 
 export interface AuditEvent {
   readonly time: Date;
-  /** "" for an anonymous pull. */
+  /** "" for an anonymous pull; for a failed login, the name it tried. */
   readonly user: string;
-  readonly action: AuditAction;
-  /** The request was refused (401 or 403). */
+  /** An AuditAction, or with `all` what nginx named the request (base, token, catalog, deny...). */
+  readonly action: string;
+  /** The request was refused (401, 403 or 429). */
   readonly denied: boolean;
   readonly project: string;
   readonly repository: string;
@@ -45,8 +52,10 @@ export interface AuditFilter {
   readonly action?: AuditAction;
   readonly since?: Date;
   readonly until?: Date;
-  /** Every request (blobs, HEADs, pings), not only manifest events and refusals. */
+  /** Every request (blobs, HEADs, pings, tokens, the catalog, refusals of any kind). */
   readonly all?: boolean;
+  /** Only refusals (failed and throttled logins among them). */
+  readonly failed?: boolean;
 }
 
 const TEXT_FIELDS = [
@@ -86,6 +95,9 @@ export function readAuditLine(line: string): AuditLine {
   for (const f of TEXT_FIELDS)
     if (typeof o[f] !== "string")
       return { problem: o[f] === undefined ? `'${f}' is missing` : `'${f}' is not a string`, json: true };
+  // Logs written before the login field existed have none.
+  if (o.login !== undefined && typeof o.login !== "string")
+    return { problem: "'login' is not a string", json: true };
   if (typeof o.status !== "number" || !Number.isInteger(o.status) || o.status < 100 || o.status > 599)
     return { problem: "'status' is not an HTTP status", json: true };
   if (typeof o.time !== "string" || Number.isNaN(new Date(o.time).getTime()))
@@ -144,11 +156,17 @@ export function parseAuditLog(text: string): { records: AuditRecord[]; problems:
   return { records, problems: reader.problems() };
 }
 
-/** What a request means to a person, or null when it is detail (blobs, HEAD checks, pings). */
-function meaning(r: AuditRecord, all: boolean): AuditAction | null {
+/**
+ * What a request means to a person, or null when it is detail (blobs, HEAD checks, pings). A
+ * credential refused (401 with the login name it carried) or a login throttled (429) is a "login",
+ * whatever it asked for.
+ */
+function meaning(r: AuditRecord, all: boolean): string | null {
+  if ((r.status === 401 && (r.login ?? "") !== "") || r.status === 429) return "login";
+  if (all) return r.action;
   const action = r.action === "push" || r.action === "pull" || r.action === "delete" ? r.action : null;
   if (action === null) return null;
-  if (all || r.status === 401 || r.status === 403) return action;
+  if (REFUSED.has(r.status)) return action;
   if (r.kind !== "manifest") return null;
   if (action === "push" && r.method === "PUT" && r.status === 201) return "push";
   if (action === "pull" && r.method === "GET" && r.status === 200) return "pull";
@@ -164,17 +182,20 @@ function meaning(r: AuditRecord, all: boolean): AuditAction | null {
 export function auditEvent(r: AuditRecord, f: AuditFilter = {}): AuditEvent | null {
   const action = meaning(r, f.all === true);
   if (action === null) return null;
+  const denied = REFUSED.has(r.status);
+  if (f.failed === true && !denied) return null;
   const time = new Date(r.time);
-  if (f.user !== undefined && r.user !== f.user) return null;
+  const user = r.user !== "" ? r.user : (r.login ?? "");
+  if (f.user !== undefined && user !== f.user) return null;
   if (f.project !== undefined && r.project !== f.project) return null;
   if (f.action !== undefined && action !== f.action) return null;
   if (f.since !== undefined && time < f.since) return null;
   if (f.until !== undefined && time > f.until) return null;
   return {
     time,
-    user: r.user,
+    user,
     action,
-    denied: r.status === 401 || r.status === 403,
+    denied,
     project: r.project,
     repository: r.repository,
     reference: r.reference,

@@ -141,4 +141,62 @@ describe("registry audit log", () => {
     );
     assert.equal(parseAuditLog([lines[0], '{"time": "2026-12-01T1'].join("\n")).problems, undefined);
   });
+
+  describe("logins and every request", () => {
+    const base = {
+      action: "base",
+      kind: "base",
+      project: "",
+      repository: "",
+      reference: "",
+      method: "GET",
+      digest: "",
+    };
+    const more = parseAuditLog(
+      [
+        line({ ...base, user: "", status: 401, login: "dev", time: "2026-12-01T13:00:00+00:00" }),
+        line({ ...base, user: "", status: 401, login: "nobody", time: "2026-12-01T13:00:01+00:00" }),
+        line({ ...base, user: "", status: 429, login: "dev", time: "2026-12-01T13:00:02+00:00" }),
+        line({ ...base, user: "", status: 401, login: "", time: "2026-12-01T13:00:03+00:00" }),
+        line({ ...base, action: "token", kind: "token", status: 200, login: "dev" }),
+        line({ ...base, action: "catalog", kind: "catalog", user: "root", status: 200, login: "root" }),
+        line({ ...base, action: "deny", kind: "deny", status: 403, login: "dev" }),
+      ].join("\n"),
+    ).records;
+    const all = [...records, ...more];
+
+    it("a refused credential and a throttled login are failed logins, under the name tried", () => {
+      const failed = auditEvents(all, { failed: true });
+      const logins = failed.filter((e) => e.action === "login");
+      assert.deepEqual(
+        logins.map((e) => [e.user, e.status]),
+        [
+          ["dev", 401],
+          ["nobody", 401],
+          ["dev", 429],
+        ],
+      );
+      assert.ok(failed.every((e) => e.denied));
+      assert.ok(
+        failed.some((e) => e.user === "guest" && e.action === "push"),
+        "denied requests too",
+      );
+      assert.deepEqual(
+        auditEvents(all, { action: "login", user: "nobody" }).map((e) => e.status),
+        [401],
+      );
+      // docker's first anonymous ping carries no credential: a challenge, not a failed login.
+      assert.equal(auditEvents(more, {}).filter((e) => e.status === 401).length, 2);
+    });
+
+    it("--all really is every request: tokens, the catalog, pings and refusals of any kind", () => {
+      const every = auditEvents(all, { all: true });
+      assert.equal(every.length, all.length);
+      for (const a of ["token", "catalog", "deny", "base", "login"])
+        assert.ok(
+          every.some((e) => e.action === a),
+          a,
+        );
+    });
+  });
 });
