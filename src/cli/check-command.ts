@@ -16,6 +16,7 @@ import { defaultHistoryPath, openHistory } from "../compliance/history/open.js";
 import { applyPolicy, loadPolicy } from "../compliance/policy.js";
 import { listText, runSummaryText } from "../compliance/report/text.js";
 import { recordRun, type ComplianceRun } from "../compliance/run-record.js";
+import { secretMasker } from "../compliance/mask.js";
 import { loadWaivers, type Waiver } from "../compliance/waivers.js";
 import { ConfigError } from "../errors.js";
 import type { HostResult } from "../events.js";
@@ -167,6 +168,7 @@ export async function checkCommand(
         apply: false,
         drift: policy.drift,
         judged: complianceJudged(setup),
+        maskText: secretMasker(policy.secretPatterns),
       },
       { ...opts, inventory: inventoryFile },
     );

@@ -29,6 +29,8 @@ export interface Policy {
   readonly drift: boolean;
   readonly severity: Readonly<Record<string, Severity>>;
   readonly params: CheckParams;
+  /** Option names (globs) whose values are masked, besides the built-in ones (mask.ts). */
+  readonly secretPatterns: readonly string[];
 }
 
 interface PolicyFile {
@@ -37,6 +39,7 @@ interface PolicyFile {
   exclude?: string[];
   drift?: boolean;
   severity?: Record<string, Severity>;
+  secret_patterns?: string[];
   params?: {
     allowed_insecure_registries?: string[];
     docker_group_members?: string[];
@@ -83,6 +86,7 @@ function merge(base: Policy, doc: PolicyFile, file: string): Policy {
     exclude: doc.exclude ?? base.exclude,
     drift: doc.drift ?? base.drift,
     severity: { ...base.severity, ...(doc.severity ?? {}) },
+    secretPatterns: [...base.secretPatterns, ...(doc.secret_patterns ?? [])],
     params: {
       allowedInsecureRegistries: p.allowed_insecure_registries ?? b.allowedInsecureRegistries,
       allowedDockerUsers: p.docker_group_members ?? b.allowedDockerUsers,
@@ -102,6 +106,7 @@ const EMPTY: Policy = {
   exclude: [],
   drift: true,
   severity: {},
+  secretPatterns: [],
   params: {
     allowedInsecureRegistries: [],
     allowedDockerUsers: [],

@@ -211,6 +211,35 @@ describe("ops check (lab)", function () {
         await hostExec(target, "gpasswd -d intruder docker >/dev/null; userdel intruder");
       }
     });
+
+    it("a docker that fails on inspect (a wrapper first in PATH): every container check is an error, exit 2, never a pass", async () => {
+      const wrapper = [
+        "#!/bin/sh",
+        'if [ "$1" = inspect ]; then echo "Error: docker inspect broken by the e2e test" >&2; exit 1; fi',
+        'exec /usr/bin/docker "$@"',
+      ].join("\n");
+      await hostExec(
+        target,
+        "docker run -d --name ops-e2e-inspect --memory 64m --restart on-failure:3 --health-cmd true busybox sleep 900 >/dev/null && " +
+          `printf '%s\\n' '${wrapper}' > /usr/local/bin/docker && chmod 0755 /usr/local/bin/docker`,
+      );
+      try {
+        assert.match(await hostExec(target, "docker inspect x 2>&1 || true"), /broken by the e2e test/);
+        const c = await check(["--no-history"]);
+        assert.equal(c.code, 2, c.result.stderr);
+        const section5 = (c.hosts[target]?.checks ?? []).filter((o) => o.id.startsWith("cis.5."));
+        assert.ok(section5.length >= 6, section5.map((o) => o.id).join(" "));
+        for (const o of section5) {
+          assert.equal(o.status, "error", `${o.id}: ${o.status} ${o.message}`);
+          assert.match(o.evidence.outputTail, /docker inspect broken by the e2e test/, o.id);
+          assert.match(o.evidence.command, /docker inspect/, o.id);
+        }
+        for (const h of lab.hosts.filter((x) => x.name !== target))
+          assert.deepEqual(c.failing(h.name), [], `${h.name} is judged as before`);
+      } finally {
+        await hostExec(target, "rm -f /usr/local/bin/docker; docker rm -f ops-e2e-inspect >/dev/null");
+      }
+    });
   });
 
   describe("history (SQLite)", () => {
