@@ -84,7 +84,7 @@ export type OpsEvent =
     }
   | { kind: "host-connected"; host: string; ms: number }
   | { kind: "facts-gathered"; host: string; ms: number; facts: number }
-  | { kind: "noop"; host: string; resource: string; reason: string }
+  | { kind: "noop"; host: string; resource: string; reason: string; show?: boolean }
   | { kind: "step-planned"; host: string; resource: string; description: string; diff?: string }
   | { kind: "handler-planned"; host: string; handler: string; description: string }
   | { kind: "step-ran"; host: string; resource: string; description: string; ms: number; output?: string }

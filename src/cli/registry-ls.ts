@@ -1,5 +1,6 @@
 /** `ops registry ls [PROJECT[/REPO]]`: projects, repositories, tags, digests and sizes. */
 import { table } from "../registry/audit.js";
+import { humanBytes } from "../text/bytes.js";
 import { registryContext, type RegistryCliOptions } from "./registry-context.js";
 import { printable, printableJson } from "../report/printable.js";
 
@@ -9,18 +10,6 @@ export interface ImageRow {
   tag: string;
   digest: string;
   bytes: number;
-}
-
-/** @example humanBytes(1536) === "1.5 KiB" */
-export function humanBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
 /** @example await registryLs({ inventory: "hosts.yaml", extraVars: [], output: "pretty" }, "team", write) */

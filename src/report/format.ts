@@ -35,6 +35,7 @@ export function eventLine(event: OpsEvent, opts: FormatOptions): string | undefi
     case "handler-ran":
       return `${host}: handler: ${printable(event.description)} (${seconds(event.ms)})`;
     case "noop":
+      if (event.show === true) return `${host}: ok: ${printable(event.reason, true)}`;
       return opts.verbose ? `${host}: ok: ${printable(event.reason)}` : undefined;
     case "host-failed":
       return errorLines(host, "FAILED", event.error, event.resource);

@@ -21,7 +21,12 @@ export interface Step {
 }
 
 export type Outcome =
-  | { readonly kind: "noop"; readonly reason: string }
+  | {
+      readonly kind: "noop";
+      readonly reason: string;
+      /** The reason is a result a person asked for (a dry run's listing): printed without -v. */
+      readonly show?: boolean;
+    }
   | { readonly kind: "change"; readonly steps: readonly Step[] }
   | { readonly kind: "fail"; readonly message: string; readonly hint?: string };
 
@@ -47,7 +52,8 @@ export interface Handler {
   readonly supersedes?: readonly string[];
 }
 
-export const noop = (reason: string): Outcome => ({ kind: "noop", reason });
+export const noop = (reason: string, o: { show?: boolean } = {}): Outcome =>
+  o.show === true ? { kind: "noop", reason, show: true } : { kind: "noop", reason };
 export const change = (...steps: Step[]): Outcome => ({ kind: "change", steps });
 export const fail = (message: string, hint?: string): Outcome =>
   hint === undefined ? { kind: "fail", message } : { kind: "fail", message, hint };

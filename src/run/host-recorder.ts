@@ -55,7 +55,8 @@ export class HostRecorder {
       if (r.outcome.kind === "noop") {
         this.#result.ok++;
         this.#result.plan.push({ resource: r.id, outcome: "noop", reason: r.outcome.reason });
-        this.emit({ kind: "noop", host: this.host, resource: r.id, reason: r.outcome.reason });
+        const show = r.outcome.show === true ? { show: true } : {};
+        this.emit({ kind: "noop", host: this.host, resource: r.id, reason: r.outcome.reason, ...show });
       } else if (r.outcome.kind === "change") {
         const steps = r.outcome.steps.map((s) => ({
           description: s.description,

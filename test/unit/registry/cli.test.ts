@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { humanBytes } from "../../../src/cli/registry-ls.js";
+import { humanBytes } from "../../../src/text/bytes.js";
 import { parseImageRef } from "../../../src/cli/registry-rm.js";
 import { ConfigError } from "../../../src/errors.js";
 

@@ -4,7 +4,7 @@
  * the roles (and refuses what would let a user around them) with real requests over TLS.
  */
 import { strict as assert } from "node:assert";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureServiceImage } from "../../lab/service-images.js";
 import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
@@ -72,7 +72,7 @@ describe("registry stack on a real engine", function () {
       renderStack(sampleSpec({ tls: false, port: 5000, proxyCache: null }), sampleModel(), null),
     );
     const plain =
-      await $`docker run --rm --add-host registry:127.0.0.1 -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "audit")}:/var/log/ops-registry ${await ensureServiceImage("nginx-sh")} nginx -t -c /etc/ops-registry/nginx.conf`.nothrow();
+      await $`docker run --rm --add-host registry:127.0.0.1 --add-host registry-ro:127.0.0.1 -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "audit")}:/var/log/ops-registry ${await ensureServiceImage("nginx-sh")} nginx -t -c /etc/ops-registry/nginx.conf`.nothrow();
     rmSync(root, { recursive: true, force: true });
     assert.equal(plain.exitCode, 0, plain.stderr);
     const metrics =
@@ -292,5 +292,55 @@ describe("registry stack on a real engine", function () {
     const anon = await send(ep, "GET", `/v2/team/signed/referrers/${img.manifest}`);
     assert.equal(anon.status, 401);
     assert.equal((await pullArtifact(ep, undefined, "team/signed", pushed.manifest.digest)).status, 401);
+  });
+
+  it("while gc.sh collects: pulls come from the read-only instance (the read-write one stopped), writes get 503 with Retry-After", async () => {
+    const pushed = await pushImage(ep, who("dev"), "team/gc", "v1");
+    assert.equal(pushed.answer.status, 201);
+    const map = join(stack.root, "opt/ops-registry/nginx/gc-maintenance.map");
+    const reload = () => $`docker exec ${stack.nginx} nginx -c /etc/ops-registry/nginx.conf -s reload`;
+    const pull = () =>
+      send(ep, "GET", `/v2/team/gc/manifests/${pushed.manifest}`, {
+        credentials: who("guest"),
+        headers: { Accept: MANIFEST_V2 },
+      });
+    const upload = () => send(ep, "POST", "/v2/team/gc/blobs/uploads/", { credentials: who("dev") });
+    writeFileSync(map, '"" 1;\n');
+    await reload();
+    await $`docker stop ${stack.registry}`;
+    try {
+      // The reload is asynchronous: new workers take over within moments.
+      let refused = await upload();
+      for (let i = 0; i < 50 && refused.status !== 503; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        refused = await upload();
+      }
+      assert.equal(refused.status, 503);
+      assert.equal(refused.headers["retry-after"], "60");
+      assert.match(refused.body.toString(), /"code":"UNAVAILABLE".*garbage collection in progress/);
+      assert.equal(refused.headers["docker-distribution-api-version"], "registry/2.0");
+      const read = await pull();
+      assert.equal(read.status, 200, "the read-only instance serves the pull");
+      assert.equal(read.headers["docker-content-digest"], pushed.manifest);
+      const del = await send(ep, "DELETE", `/v2/team/gc/manifests/${pushed.manifest}`, {
+        credentials: who("keeper"),
+      });
+      assert.equal(del.status, 503, "deletes are writes too");
+      assert.equal(
+        (await send(ep, "POST", "/v2/team/gc/blobs/uploads/", { credentials: who("guest") })).status,
+        403,
+        "roles still first",
+      );
+    } finally {
+      await $`docker start ${stack.registry}`;
+      rmSync(map, { force: true });
+      await reload();
+    }
+    let again = await upload();
+    for (let i = 0; i < 100 && again.status !== 202; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      again = await upload();
+    }
+    assert.equal(again.status, 202, "pushes open again");
   });
 });

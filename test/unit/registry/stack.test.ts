@@ -16,7 +16,7 @@ describe("registry stack rendering", () => {
     const compose = parse(content(stack.files, "/opt/ops-registry/compose.yaml")) as {
       services: Record<string, Record<string, unknown>>;
     };
-    assert.deepEqual(Object.keys(compose.services).sort(), ["nginx", "proxy", "registry"]);
+    assert.deepEqual(Object.keys(compose.services).sort(), ["nginx", "proxy", "registry", "registry-ro"]);
     for (const [name, svc] of Object.entries(compose.services)) {
       assert.equal(svc.restart, "unless-stopped", name);
       assert.ok(svc.healthcheck, `${name} has a health check`);
@@ -49,7 +49,15 @@ describe("registry stack rendering", () => {
 
   it("keeps secrets out of diffs and other users' reach: key 0600, proxy credentials marked", () => {
     const spec = sampleSpec({
-      proxyCache: { port: 5443, remoteUrl: "https://hub", username: "u", password: "upstream-pw" },
+      proxyCache: {
+        port: 5443,
+        remoteUrl: "https://hub",
+        username: "u",
+        password: "upstream-pw",
+        public: false,
+        members: [],
+        allow: [],
+      },
     });
     const stack = renderStack(spec, sampleModel(), tls);
     const key = stack.files.find((f) => f.path.endsWith("server.key"));
@@ -67,10 +75,11 @@ describe("registry stack rendering", () => {
     assert.match(content(stack.files, "/opt/ops-registry/compose.yaml"), /"5000:80"/);
   });
 
-  it("writes each project's retention into the GC script, and a timer only when scheduled", () => {
+  it("renders the GC script (never --delete-untagged) and a timer only when scheduled", () => {
     const stack = renderStack(sampleSpec(), sampleModel(), tls);
-    assert.match(content(stack.files, "/opt/ops-registry/gc.sh"), /^keep_newest team 2$/m);
-    assert.doesNotMatch(content(stack.files, "/opt/ops-registry/gc.sh"), /^keep_newest pub/m);
+    const gc = content(stack.files, "/opt/ops-registry/gc.sh");
+    assert.match(gc, /registry garbage-collect \/etc\/ops-registry\/config\.yml >&2$/m);
+    assert.doesNotMatch(gc.replace(/^#.*$/gm, ""), /--delete-untagged/);
     assert.match(gcTimerFiles(sampleSpec())[1]?.content ?? "", /^OnCalendar=Sun 03:00$/m);
     assert.deepEqual(gcTimerFiles(sampleSpec({ gcSchedule: "" })), []);
   });

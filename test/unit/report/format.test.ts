@@ -57,6 +57,18 @@ describe("plain-line reporter", () => {
     assert.match(collect({ verbose: true }, events), /^a: ok: docker is active and enabled$/m);
   });
 
+  it("prints a no-op that is a requested result (a dry run's listing) without -v, every line of it", () => {
+    const listing = "dry run: would delete 1 manifest(s)\n  delete team/app@sha256:ab 1.0 KiB\x1b[2J";
+    const out = collect({}, [
+      { kind: "noop", host: "reg", resource: "registry:gc", reason: listing, show: true },
+    ]);
+    assert.match(
+      out,
+      /^reg: ok: dry run: would delete 1 manifest\(s\)\n {2}delete team\/app@sha256:ab 1\.0 KiB/m,
+    );
+    assert.ok(!out.includes("\u001b"), "host text is still made printable");
+  });
+
   it("in --check says what would change and prints diffs with --diff", () => {
     const out = collect({ check: true, diff: true }, [
       {

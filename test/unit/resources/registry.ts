@@ -39,7 +39,8 @@ export const RESOURCES: Record<string, (args: Args) => Resource> = {
   "registry-preflight": (a) => registryPreflight(a as unknown as RegistryPreflightOptions),
   "registry-stack": (a) => registryStack(a as unknown as StackOptions),
   "registry-absent": (a) => registryAbsent(a as unknown as AbsentOptions),
-  "registry-gc": (a) => registryGc(String(a.dir)),
+  "registry-gc": (a) =>
+    registryGc({ dir: String(a.dir), keepFor: () => Number(a.keep ?? 0), dryRun: a.dryRun === true }),
   "units-absent": (a) => unitsAbsent(a.units as string[]),
   // One resource per case: the first the registry is trusted through.
   "trust-registry": (a) => {

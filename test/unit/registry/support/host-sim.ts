@@ -33,6 +33,8 @@ export function freshFacts(resources: readonly Resource[], ports: number[] = [22
     else if (f.name.startsWith("compose-state:"))
       values.set(f.name, { status: "ok", containers: [] } satisfies ComposeState);
     else if (f.name === "listening-ports") values.set(f.name, ports);
+    // No gc.sh yet, so no graph (what the probe reports for a gc.sh without --graph, too).
+    else if (f.name.startsWith("registry-gc-graph:")) values.set(f.name, null);
     else if (f.name.startsWith("systemd-unit:")) values.set(f.name, unit(false));
     else if (f.name === "docker-info")
       values.set(f.name, {

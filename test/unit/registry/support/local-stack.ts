@@ -63,23 +63,30 @@ export async function startLocalStack(
   const net = id;
   await $`docker network create ${net}`;
   const registry = `${id}-registry`;
+  const registryRo = `${id}-registry-ro`;
   const nginx = `${id}-nginx`;
+  const data = join(root, "data/registry");
+  mkdirSync(data, { recursive: true });
   const remove = async () => {
-    await $`docker rm -fv ${registry} ${nginx}`.nothrow();
+    await $`docker rm -fv ${registry} ${registryRo} ${nginx}`.nothrow();
     await $`docker network rm ${net}`.nothrow();
     // Files the containers wrote as root: remove them from inside a container of our own.
     await $`docker run --rm -v ${root}:/r --entrypoint /bin/sh ${registryImage} -c ${"rm -rf /r/data"}`.nothrow();
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    await $`docker run -d --name ${registry} --network ${net} --network-alias registry -v ${join(root, "opt/ops-registry/registry")}:/etc/ops-registry:ro --entrypoint registry ${registryImage} serve /etc/ops-registry/config.yml`;
-    await waitFor(
-      async () =>
-        (
-          await $`docker exec ${registry} /usr/bin/wget -q -O /dev/null http://127.0.0.1:5001/debug/health`.nothrow()
-        ).exitCode === 0,
-    );
-    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
+    const config = join(root, "opt/ops-registry/registry");
+    await $`docker run -d --name ${registry} --network ${net} --network-alias registry -v ${config}:/etc/ops-registry:ro -v ${data}:/var/lib/registry --entrypoint registry ${registryImage} serve /etc/ops-registry/config.yml`;
+    // The read-only instance nginx sends pulls to during garbage collection: the same storage, mounted read-only.
+    await $`docker run -d --name ${registryRo} --network ${net} --network-alias registry-ro -v ${config}:/etc/ops-registry:ro -v ${data}:/var/lib/registry:ro --entrypoint registry ${registryImage} serve /etc/ops-registry/config-readonly.yml`;
+    for (const c of [registry, registryRo])
+      await waitFor(
+        async () =>
+          (
+            await $`docker exec ${c} /usr/bin/wget -q -O /dev/null http://127.0.0.1:5001/debug/health`.nothrow()
+          ).exitCode === 0,
+      );
+    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 --tmpfs /tmp/ops-auth -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
     await waitFor(
       async () =>
         (await $`docker exec ${nginx} /usr/bin/wget -q -O /dev/null http://127.0.0.1:8081/health`.nothrow())
