@@ -325,7 +325,7 @@ describe("ops check (lab)", function () {
 
     it("a failure stored, then fixed: newly failing, then fixed since", async () => {
       const url = pg?.url ?? "";
-      const one = ["--history", url, "--limit", target];
+      const one = ["--history", url, "--limit", target, "--waivers", labWaivers];
       await hostExec(target, "chmod o+r /run/docker.sock");
       let broken: Checked;
       try {
@@ -399,6 +399,8 @@ describe("ops check (lab)", function () {
       await hostExec(control, `mkdir -p ${dir}`);
       for (const [from, to] of [
         [local, "hosts.yaml"],
+        [labWaivers, "waivers.yaml"],
+        [labPolicy, "policy.yaml"],
         [lab.privateKeyFile, "id_ed25519"],
         [lab.knownHostsFile, "known_hosts"],
       ] as const)
@@ -416,7 +418,7 @@ describe("ops check (lab)", function () {
 
     it("ops schedule check installs the units; systemctl start runs a check that history keeps; the timer is listed", async () => {
       const out = await onControl(
-        `schedule check --name e2e -i ${dir}/hosts.yaml --history ${dir}/history.sqlite --notify ${notify.url} --randomized-delay 0 --on-calendar "*-*-* 03:00:00"`,
+        `schedule check --name e2e -i ${dir}/hosts.yaml --waivers ${dir}/waivers.yaml --policy ${dir}/policy.yaml --history ${dir}/history.sqlite --notify ${notify.url} --randomized-delay 0 --on-calendar "*-*-* 03:00:00"`,
       );
       assert.match(
         out,
