@@ -25,3 +25,12 @@ export async function builtinVariableNames(): Promise<Set<string>> {
     for (const n of Object.keys((await load()).properties)) names.add(n);
   return names;
 }
+
+/** One schema holding every built-in playbook's variables (the first declaration of a shared name wins). */
+export async function builtinSchema(): Promise<{ type: "object"; properties: Record<string, unknown> }> {
+  const properties: Record<string, unknown> = {};
+  for (const load of builtinVariables.values())
+    for (const [n, spec] of Object.entries((await load()).properties))
+      if (!Object.hasOwn(properties, n)) properties[n] = spec;
+  return { type: "object", properties };
+}

@@ -31,6 +31,11 @@ function configLine(err: ConfigError): string {
   return withHint(where ? `${where}: ${err.message}` : err.message, err.hint);
 }
 
+/** A configuration problem that does not stop ops, as stderr shows it. */
+export function describeWarning(err: ConfigError): string {
+  return `warning: ${configLine(err)}`;
+}
+
 /** Renders an error for stderr and chooses the exit code. */
 export function describeError(err: unknown): { text: string; code: number } {
   if (isAggregate(err)) {

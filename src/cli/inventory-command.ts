@@ -2,18 +2,23 @@
 import { applyLimit } from "../inventory/limit.js";
 import { loadInventory } from "../inventory/load.js";
 import { prepareRun } from "../run/prepare.js";
-import { builtinVariableNames } from "../../playbooks/index.js";
+import { builtinSchema, builtinVariableNames } from "../../playbooks/index.js";
+import type { SchemaNode } from "../schema/describe.js";
 import { loadPlaybook } from "./load-playbook.js";
 import { keyringFrom } from "./vault-options.js";
+import { ConfigErrors } from "../errors.js";
+import { clearTextSecrets } from "../vault/clear-secrets.js";
+import { describeWarning } from "./errors.js";
 import type { InventoryCliOptions } from "./options.js";
 import { printable, printableJson } from "../report/printable.js";
 
 export async function inventoryCheck(
-  opts: InventoryCliOptions,
+  opts: InventoryCliOptions & { strictSecrets?: boolean },
   write: (text: string) => void,
+  warn: (text: string) => void = (t) => void process.stderr.write(t),
 ): Promise<number> {
   const loaded = await loadPlaybook(opts.playbook ?? "install-engine");
-  const { inventory, targets } = await prepareRun({
+  const { inventory, targets, vaulted } = await prepareRun({
     playbooks: [loaded],
     inventoryFile: opts.inventory,
     limit: opts.limit,
@@ -21,6 +26,10 @@ export async function inventoryCheck(
     known: await builtinVariableNames(),
     vault: keyringFrom(opts),
   }).finally(() => keyringFrom(opts).dispose());
+  // Secrets of every playbook ops knows: an inventory checked for install-engine may hold the registry's.
+  const clear = clearTextSecrets(targets, (await builtinSchema()) as SchemaNode, new Set(vaulted ?? []));
+  if (opts.strictSecrets && clear.length > 0) throw clear.length === 1 ? clear[0] : new ConfigErrors(clear);
+  for (const problem of clear) warn(`${describeWarning(problem)}\n`);
   const groups = Object.keys(inventory.groups).length;
   write(
     `${opts.inventory}: ok, ${targets.length} host(s) in ${groups} group(s); variables valid for ${loaded.playbook.name}\n`,

@@ -248,6 +248,11 @@ export function buildProgram(result: { code: number }): Command {
     .option("-l, --limit <pattern>", "hosts or groups")
     .option("-e, --extra-vars <vars>", "extra variables", collect, [])
     .option("-p, --playbook <name>", "check variables against this playbook", "install-engine")
+    .option(
+      "--strict-secrets",
+      "a secret in clear text (not vault-encrypted) is an error, not a warning",
+      false,
+    )
     .action(async (opts: InventoryCliOptions) => {
       const { inventoryCheck } = await import("./inventory-command.js");
       result.code = await inventoryCheck(opts, (t: string) => process.stdout.write(t));

@@ -4,7 +4,7 @@
  */
 import type { Location } from "../errors.js";
 import { ownValue, setOwn } from "../text/own.js";
-import { liftConnection, isConnectionKey, type PathContext } from "./connection.js";
+import { liftConnection, isConnectionKey, SECRET_KEYS, type PathContext } from "./connection.js";
 import { asMapping, walkTree, type HostMention, type Mapping } from "./tree.js";
 import type { Inventory, InventoryHost } from "./types.js";
 import { dotPath, type YamlPath, type YamlSource } from "../text/yaml-source.js";
@@ -126,15 +126,18 @@ export function buildInventory(src: YamlSource, files: VarsFiles, ctx: PathConte
     const merged: Record<string, unknown> = {};
     const rank: Record<string, number> = {};
     const varSources: Record<string, Location> = {};
+    const secretSources: Record<string, Location> = {};
     layers.forEach((layer, i) => {
       for (const [key, value] of Object.entries(layer.vars)) {
         setOwn(merged, key, value);
         setOwn(rank, key, i + 1);
         if (!isConnectionKey(key)) setOwn(varSources, key, layer.where(key));
+        else if (SECRET_KEYS.has(key)) setOwn(secretSources, key, layer.where(key));
       }
     });
     const { connection, vars } = liftConnection(name, merged, rank, ctx);
-    return { name, groups: ordered, connection, vars, varSources };
+    const host: InventoryHost = { name, groups: ordered, connection, vars, varSources };
+    return Object.keys(secretSources).length > 0 ? { ...host, connectionSecretSources: secretSources } : host;
   });
 
   const groupMap: Record<string, string[]> = {};

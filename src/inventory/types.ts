@@ -31,6 +31,8 @@ export interface InventoryHost {
   vars: Record<string, unknown>;
   /** Where each variable was set, for error messages. */
   varSources: Record<string, Location>;
+  /** Where each connection secret (`ansible_password`, `ansible_become_password`...) was set. */
+  connectionSecretSources?: Record<string, Location>;
 }
 
 export interface Inventory {

@@ -35,8 +35,12 @@ export interface TargetRequest {
 export interface Targets {
   inventory: Inventory;
   targets: Target[];
+  /** Every host of the inventory, before --limit (a registry's allow list names them all). */
+  everyHost: InventoryHost[];
   /** Every secret the run may meet (connection passwords, secret variables), for the Redactor. */
   secrets: string[];
+  /** The values that came out of a vault (a subset of `secrets`). */
+  vaulted: string[];
 }
 
 export async function resolveTargets(req: TargetRequest): Promise<Targets> {
@@ -68,5 +72,6 @@ export async function resolveTargets(req: TargetRequest): Promise<Targets> {
   // A value out of a vault may be quoted by a schema error: masked before the error leaves.
   const redactor = new Redactor(secrets);
   if (errors.size > 0) throw redactor.maskError(new ConfigErrors([...errors.values()]));
-  return { inventory, targets, secrets: [...secrets] };
+  const vaulted = [...new Set([...(full.vaultSecrets ?? []), ...(extra.secrets ?? [])])];
+  return { inventory, targets, everyHost: full.hosts, secrets: [...secrets], vaulted };
 }

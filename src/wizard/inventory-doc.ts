@@ -3,7 +3,7 @@
  * and a comment beside each value that says where it came from. An existing inventory is edited in
  * place: its comments, its hosts and the keys ops does not know stay as they were.
  */
-import type { YAMLMap } from "yaml";
+import { Scalar, type YAMLMap } from "yaml";
 import { editableDocument, mapAt, setWithComment, textAt } from "./yaml-edit.js";
 
 export interface InventoryHostEntry {
@@ -66,7 +66,11 @@ export function renderInventory(existing: string | undefined, content: Inventory
   }
   for (const name of content.registryHosts ?? []) {
     const group = mapAt(doc, ["all", "children", "registry", "hosts"]);
-    setWithComment(doc, group, name, null, "the host deploy-registry runs the registry on", true);
+    // An empty value written as nothing (`h1:  # comment`), as inventories are written by hand,
+    // not as a `null` on a line of its own under the comment.
+    const empty = new Scalar(null);
+    empty.source = "";
+    setWithComment(doc, group, name, empty, "the host deploy-registry runs the registry on", true);
   }
   return doc.toString({ lineWidth: 0 });
 }

@@ -34,7 +34,8 @@ export function nextCommands(plan: RunPlan, yes = false): string[] {
     `ops inventory check -i ${inv}`,
     `ops run install-engine -i ${inv}${yes ? " --yes" : ""}`,
   ];
-  if (plan.deployHost) commands.push(`ops run deploy-registry -i ${inv} --limit ${quote(plan.deployHost)}`);
+  // Over every host, not `--limit` the registry's: the engines must be given the registry's CA too.
+  if (plan.deployHost) commands.push(`ops run deploy-registry -i ${inv}`);
   commands.push(`ops verify -i ${inv}`);
   if (plan.schedule) commands.push(`ops schedule check -i ${inv} --on-calendar ${quote(plan.schedule)}`);
   return commands;

@@ -100,11 +100,17 @@ describe("wizard/inventory-doc and vars-doc", () => {
     assert.equal(data.all.vars["ansible_password"], undefined);
   });
 
-  it("the registry host joins a registry group", () => {
-    const data = parse(renderInventory(undefined, { ...content, registryHosts: ["el9-1"] })) as {
+  it("the registry host joins a registry group, written tidy (no bare null under the comment)", () => {
+    const text = renderInventory(undefined, { ...content, registryHosts: ["el9-1"] });
+    const data = parse(text) as {
       all: { children: Record<string, unknown> };
     };
     assert.deepEqual(data.all.children["registry"], { hosts: { "el9-1": null } });
+    assert.match(
+      text,
+      /\n {4}registry:\n {6}hosts:\n {8}el9-1: # the host deploy-registry runs the registry on\n$/,
+    );
+    assert.doesNotMatch(text, /null/);
   });
 
   it("group_vars: new with a header, or edited keeping other keys and comments", () => {

@@ -29,7 +29,7 @@ describe("wizard/run-step", () => {
       [
         "ops inventory check -i 'my inv/hosts.yaml'",
         "ops run install-engine -i 'my inv/hosts.yaml' --yes",
-        "ops run deploy-registry -i 'my inv/hosts.yaml' --limit el9-1",
+        "ops run deploy-registry -i 'my inv/hosts.yaml'",
         "ops verify -i 'my inv/hosts.yaml'",
         "ops schedule check -i 'my inv/hosts.yaml' --on-calendar daily",
       ],
