@@ -5,6 +5,7 @@
  * container the rule cannot judge (its processes could not be listed) is an error, never a pass.
  */
 import { verdict, type Check, type CheckResult } from "../../checks/check.js";
+import { printable } from "../../report/printable.js";
 import { dockerDaemon } from "../../facts/docker-info.js";
 import type { Fact, FactSet } from "../../facts/fact.js";
 import { containers, type ContainerInfo, type Containers } from "../facts/containers.js";
@@ -35,8 +36,15 @@ export interface ContainerRule extends CheckMeta {
   facts?: Check["facts"];
 }
 
+/**
+ * One field of host data in evidence: escaped on its own (the one rule of src/report/printable.ts),
+ * so a name or a mount source with a newline cannot forge a line of the evidence.
+ */
+export const field = (value: string): string => printable(value);
+
 /** How evidence names a container: `web (3f2a1b9c0d4e, busybox)`. */
-export const containerName = (c: ContainerInfo): string => `${c.name} (${c.id.slice(0, 12)}, ${c.image})`;
+export const containerName = (c: ContainerInfo): string =>
+  `${field(c.name)} (${field(c.id.slice(0, 12))}, ${field(c.image)})`;
 
 const describe = (c: ContainerInfo) =>
   `privileged=${c.privileged} network=${c.network} memory=${c.memory} ` +
@@ -50,8 +58,8 @@ function judgeAll(rule: ContainerRule, facts: FactSet, found: Containers, comman
   const unknown: Judged[] = [];
   for (const c of found.containers) {
     const f = rule.offends(c, facts, found);
-    if (typeof f === "string") bad.push([c, f]);
-    else if (f !== undefined) unknown.push([c, f.error]);
+    if (typeof f === "string") bad.push([c, field(f)]);
+    else if (f !== undefined) unknown.push([c, field(f.error)]);
   }
   const flagged = new Set([...bad, ...unknown].map(([c]) => c.id));
   const show = rule.shows ?? describe;
@@ -62,7 +70,8 @@ function judgeAll(rule: ContainerRule, facts: FactSet, found: Containers, comman
   ];
   const evidence = {
     command,
-    output: ordered.map((c) => `${containerName(c)}: ${show(c)}`).join("\n") || "no running containers",
+    output:
+      ordered.map((c) => `${containerName(c)}: ${field(show(c))}`).join("\n") || "no running containers",
     source: "docker inspect",
   };
   const n = found.containers.length;

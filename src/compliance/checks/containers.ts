@@ -8,7 +8,9 @@ import type { Check } from "../../checks/check.js";
 import { dockerFiles } from "../facts/docker-files.js";
 import type { FactSet } from "../../facts/fact.js";
 import type { CheckParams } from "../params.js";
-import { containerCheck } from "./container-check.js";
+import { containerCheck, field } from "./container-check.js";
+
+export { field };
 
 export const privileged = (): Check =>
   containerCheck({
@@ -98,7 +100,7 @@ export const restartPolicy = (params: CheckParams): Check =>
         return undefined;
       return name === "on-failure"
         ? `on-failure with ${c.restartRetries === 0 ? "unbounded" : c.restartRetries} retries`
-        : `restart policy ${name}`;
+        : `restart policy ${field(name)}`;
     },
     good: `every container restarts at most ${params.maxRestartRetries} times on failure, or never`,
     expected: `on-failure:${params.maxRestartRetries} or less, or no`,
