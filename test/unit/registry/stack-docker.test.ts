@@ -343,4 +343,19 @@ describe("registry stack on a real engine", function () {
     }
     assert.equal(again.status, 202, "pushes open again");
   });
+
+  it("the audit log's folder listing and rotated files are for system admins only", async () => {
+    writeFileSync(join(stack.root, "data/audit/audit.log.1"), `${JSON.stringify({ rotated: true })}\n`);
+    const listing = await send(ep, "GET", "/ops/audit/", { credentials: who("root") });
+    assert.equal(listing.status, 200);
+    const names = (JSON.parse(listing.body.toString()) as { name: string }[]).map((e) => e.name);
+    assert.ok(names.includes("audit.log.1") && names.includes("audit.log"), names.join(" "));
+    const part = await send(ep, "GET", "/ops/audit/1", { credentials: who("root") });
+    assert.equal(part.body.toString(), '{"rotated":true}\n');
+    for (const path of ["/ops/audit/", "/ops/audit/1"]) {
+      const a = await send(ep, "GET", path, { credentials: who("dev") });
+      assert.ok(denied(a.status, a.body), `${path}: ${a.status}`);
+    }
+    assert.equal((await send(ep, "GET", "/ops/audit/../htpasswd", { credentials: who("root") })).status, 403);
+  });
 });
