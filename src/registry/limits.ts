@@ -14,10 +14,10 @@ export interface Limits {
 }
 
 /**
- * 60 s per request, 15 s of silence, 32 MiB per answer (a catalog page of 1000 names or an image
+ * 60 s per request, 30 s of silence, 32 MiB per answer (a catalog page of 1000 names or an image
  * index is a few hundred KiB at most).
  */
-export const DEFAULT_LIMITS: Limits = { deadlineMs: 60_000, idleMs: 15_000, maxBytes: 32 * 1024 * 1024 };
+export const DEFAULT_LIMITS: Limits = { deadlineMs: 60_000, idleMs: 30_000, maxBytes: 32 * 1024 * 1024 };
 
 /** The bounds of every request (http.ts) and of what the registry may make ops walk. */
 export interface RegistryLimits extends Limits {

@@ -12,6 +12,8 @@ export interface FakePeer {
   readonly port: number;
   /** Requests (HTTP) or connections (TCP) received. */
   readonly count: () => number;
+  /** When the first request or connection arrived (Date.now()), to time a client from there. */
+  readonly firstAt: () => number | undefined;
   close(): Promise<void>;
 }
 
@@ -20,8 +22,10 @@ export async function fakeHttp(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<FakePeer> {
   let n = 0;
+  let first: number | undefined;
   const server = createHttpServer((req, res) => {
     n++;
+    first ??= Date.now();
     // A client that gives up must not crash the peer.
     res.on("error", () => undefined);
     handler(req, res);
@@ -34,6 +38,7 @@ export async function fakeHttp(
     url: `http://127.0.0.1:${port}`,
     port,
     count: () => n,
+    firstAt: () => first,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
@@ -45,9 +50,11 @@ export async function fakeHttp(
 /** @example const db = await fakeTcp((socket) => socket.once("data", () => socket.write(errorPacket))); */
 export async function fakeTcp(onConnection: (socket: Socket) => void): Promise<FakePeer> {
   let n = 0;
+  let first: number | undefined;
   const sockets = new Set<Socket>();
   const server = createTcpServer((socket) => {
     n++;
+    first ??= Date.now();
     sockets.add(socket);
     socket.on("error", () => undefined);
     socket.on("close", () => sockets.delete(socket));
@@ -60,6 +67,7 @@ export async function fakeTcp(onConnection: (socket: Socket) => void): Promise<F
     url: `tcp://127.0.0.1:${port}`,
     port,
     count: () => n,
+    firstAt: () => first,
     close: () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();
