@@ -307,6 +307,13 @@ describe("registry stack on a real engine", function () {
     const upload = () => send(ep, "POST", "/v2/team/gc/blobs/uploads/", { credentials: who("dev") });
     writeFileSync(map, '"" 1;\n');
     await reload();
+    // nginx reloads asynchronously: until the old workers are gone, a kept-alive connection may
+    // still reach one, which would send the write to the registry this test is about to stop.
+    for (let i = 0; i < 100; i++) {
+      const ps = await $`docker exec ${stack.nginx} ps`.nothrow();
+      if (!ps.stdout.includes("shutting down")) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await $`docker stop ${stack.registry}`;
     try {
       // The reload is asynchronous: new workers take over within moments.
