@@ -133,10 +133,15 @@ export const deployRegistryVariables = Type.Object(
       description: "keep the newest N tags per repository at GC time, where a project sets none (0: all)",
       default: 0,
     }),
-    registry_gc_dry_run: Type.Boolean({
-      description: "registry-gc only lists what it would delete, with sizes, and changes nothing",
-      default: false,
-    }),
+    // "true"/"false" as well: the flag is typed on the command line (`-e registry_gc_dry_run=true`).
+    registry_gc_dry_run: Object.assign(
+      Type.Unsafe<boolean | "true" | "false">({ enum: [false, true, "false", "true"] }),
+      {
+        description: "registry-gc only lists what it would delete, with sizes, and changes nothing",
+        "x-expected": "true or false",
+        default: false,
+      },
+    ),
     registry_audit_rotate_mb: Type.Integer({
       minimum: 1,
       description: "rotate the audit log once it holds this many MiB (checked every 10 minutes)",
