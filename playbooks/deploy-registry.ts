@@ -33,6 +33,7 @@ import {
 } from "../src/registry/stack-resource.js";
 import { registryName, registryTlsStep, tlsOutput, type RegistryEndpoint } from "../src/registry/tls-step.js";
 import { trustRegistry, untrustRegistry } from "../src/registry/trust.js";
+import { proxyClientsOutput, proxyClientsStep } from "../src/registry/proxy-clients.js";
 import {
   IMAGES,
   PROXY_CACHE,
@@ -43,7 +44,11 @@ import {
 const GC_UNITS = [`${SYSTEMD_DIR}/${GC_TIMER}`, `${SYSTEMD_DIR}/ops-registry-gc.service`];
 
 /** The stack's settings from one registry host's variables (nested defaults filled in). */
-export function stackSpec(vars: DeployRegistryVars, host: PlaybookHost): StackSpec {
+export function stackSpec(
+  vars: DeployRegistryVars,
+  host: PlaybookHost,
+  proxyAllow: readonly string[] = [],
+): StackSpec {
   const pc = vars.registry_proxy_cache;
   return {
     dir: vars.registry_dir,
@@ -62,6 +67,9 @@ export function stackSpec(vars: DeployRegistryVars, host: PlaybookHost): StackSp
             remoteUrl: pc.remote_url ?? PROXY_CACHE.remote_url,
             username: pc.username ?? "",
             password: pc.password ?? "",
+            public: pc.public ?? PROXY_CACHE.public,
+            members: pc.members ?? [],
+            allow: proxyAllow,
           }
         : null,
     gcSchedule: vars.registry_gc_schedule,
@@ -84,7 +92,7 @@ function registryHost(
   mine: RegistryEndpoint,
   run: RunContext,
 ): Resource[] {
-  const spec = stackSpec(vars, host);
+  const spec = stackSpec(vars, host, proxyClientsOutput(run.outputs).allow);
   if (vars.registry_state === "absent") {
     return [registryAbsent({ dir: spec.dir, dataDir: spec.dataDir, removeData: run.yes, units: GC_UNITS })];
   }
@@ -113,7 +121,7 @@ export default definePlaybook({
     "a Harbor-equivalent private registry (Distribution + nginx, compose) on the registry group's host; every other host trusts it",
   variables: deployRegistryVariables,
   rules: REGISTRY_RULES,
-  runSteps: [registryTlsStep],
+  runSteps: [registryTlsStep, proxyClientsStep],
   resources(vars, host, run) {
     const { registries } = tlsOutput(run.outputs);
     const mine = registries.find((r) => r.host === host.name);
@@ -127,7 +135,13 @@ export default definePlaybook({
     const services =
       mine === undefined
         ? []
-        : Object.keys(renderStack(stackSpec(vars, host), registryModel(vars), mine.server).services);
+        : Object.keys(
+            renderStack(
+              stackSpec(vars, host, proxyClientsOutput(run.outputs).allow),
+              registryModel(vars),
+              mine.server,
+            ).services,
+          );
     return [
       ...(mine !== undefined ? [stackHealthCheck(services)] : []),
       ...registries

@@ -54,6 +54,9 @@ export const PROXY_CACHE = {
   remote_url: "https://registry-1.docker.io",
   username: "",
   password: "",
+  public: false,
+  members: [],
+  allow: [],
 } as const;
 
 const port = (description: string, fallback: number) =>
@@ -130,10 +133,15 @@ export const deployRegistryVariables = Type.Object(
       description: "keep the newest N tags per repository at GC time, where a project sets none (0: all)",
       default: 0,
     }),
-    registry_gc_dry_run: Type.Boolean({
-      description: "registry-gc only lists what it would delete, with sizes, and changes nothing",
-      default: false,
-    }),
+    // "true"/"false" as well: the flag is typed on the command line (`-e registry_gc_dry_run=true`).
+    registry_gc_dry_run: Object.assign(
+      Type.Unsafe<boolean | "true" | "false">({ enum: [false, true, "false", "true"] }),
+      {
+        description: "registry-gc only lists what it would delete, with sizes, and changes nothing",
+        "x-expected": "true or false",
+        default: false,
+      },
+    ),
     registry_gc_schedule: Type.String({
       description: "systemd OnCalendar for GC on the registry host, e.g. 'Sun 03:00'; empty: no timer",
       pattern: "^[A-Za-z0-9 *:,./~-]*$",
@@ -152,6 +160,31 @@ export const deployRegistryVariables = Type.Object(
         ),
         username: Type.Optional(Type.String({ default: "" })),
         password: Type.Optional(Type.String({ default: "", "x-ops-secret": true })),
+        public: Type.Optional(
+          Type.Boolean({
+            description:
+              "anyone who reaches the port may pull (false: the inventory's hosts and members only)",
+            default: false,
+          }),
+        ),
+        members: Type.Optional(
+          Type.Array(Type.String(), {
+            description: "registry_users who may pull through it from anywhere, once logged in",
+            default: [],
+          }),
+        ),
+        allow: Type.Optional(
+          Type.Array(
+            Type.String({
+              pattern: "^[0-9a-fA-F.:]+(/[0-9]{1,3})?$",
+              "x-expected": "an IP address or CIDR, like 10.0.8.0/24",
+            }),
+            {
+              description: "more addresses that may pull anonymously, besides every host of the inventory",
+              default: [],
+            },
+          ),
+        ),
       },
       {
         description: "a pull-through cache of Docker Hub (or remote_url) for engines' registry_mirrors",

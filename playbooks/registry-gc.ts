@@ -20,6 +20,8 @@ export default definePlaybook({
     if (!host.groups.includes(vars.registry_group)) return [];
     const projects = registryModel(vars).projects;
     const keepFor = (repo: string) => projects.find((p) => repo.startsWith(`${p.name}/`))?.retention ?? 0;
-    return [registryGc({ dir: vars.registry_dir, keepFor, dryRun: vars.registry_gc_dry_run })];
+    return [
+      registryGc({ dir: vars.registry_dir, keepFor, dryRun: String(vars.registry_gc_dry_run) === "true" }),
+    ];
   },
 });

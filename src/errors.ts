@@ -61,6 +61,22 @@ export class BecomeError extends OpsError {
   }
 }
 
+/**
+ * A server ops talks to (a registry, a database, a webhook) answered what ops cannot accept: too
+ * slow, too large, endless, malformed. Names the source; like a host that failed, exit code 2.
+ */
+export class PeerError extends OpsError {
+  readonly kind = "peer";
+  constructor(
+    /** The server, as the user knows it: "the registry at https://reg:443", "PostgreSQL at db:5432". */
+    readonly source: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(`${source}: ${message}`, hint);
+  }
+}
+
 /** A fact probe's output could not be understood. */
 export class FactError extends OpsError {
   readonly kind = "fact";

@@ -81,6 +81,8 @@ export interface StepTarget<V> {
 /** What a run-wide step may use. Control-side work goes through this, never through globals. */
 export interface RunStepContext<V> {
   targets: readonly StepTarget<V>[];
+  /** Every host of the inventory, --limit or not (absent: the targets' hosts). */
+  inventoryHosts?: readonly PlaybookHost[];
   /** Folder of the inventory file: where per-inventory state (a CA) is kept by default. */
   inventoryDir: string;
   /** True for a run that must not change anything (`--check`, `ops verify`, `ops check`). */

@@ -1,6 +1,13 @@
 /** `ops registry audit`: pushes, pulls, deletes and refusals from nginx's JSON log, filtered. */
-import { ConfigError } from "../errors.js";
-import { auditEvents, formatAudit, parseAuditLog, parseWhen, type AuditAction } from "../registry/audit.js";
+import { ConfigError, PeerError } from "../errors.js";
+import {
+  AuditReader,
+  auditEvent,
+  formatAudit,
+  parseWhen,
+  type AuditAction,
+  type AuditEvent,
+} from "../registry/audit.js";
 import { registryContext, type RegistryCliOptions } from "./registry-context.js";
 import { printableJson } from "../report/printable.js";
 
@@ -12,6 +19,7 @@ export interface AuditCliOptions extends RegistryCliOptions {
   since?: string;
   until?: string;
   all: boolean;
+  failed?: boolean;
 }
 
 function when(text: string | undefined, option: string, now: Date): Date | undefined {
@@ -30,15 +38,28 @@ export async function registryAudit(opts: AuditCliOptions, write: (t: string) =>
   const since = when(opts.since, "--since", now);
   const until = when(opts.until, "--until", now);
   const ctx = await registryContext(opts);
-  const events = auditEvents(parseAuditLog(await ctx.api().auditLog()), {
+  const filter = {
     ...(opts.user !== undefined ? { user: opts.user } : {}),
     ...(opts.project !== undefined ? { project: opts.project } : {}),
     ...(opts.action !== undefined ? { action: opts.action } : {}),
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
     all: opts.all,
-  });
-  if (opts.output === "json") for (const e of events) write(`${printableJson(e)}\n`);
-  else write(formatAudit(events));
+    failed: opts.failed === true,
+  };
+  const api = ctx.api();
+  // The log is read as a stream: one line in memory at a time; JSON output is written as it comes.
+  const reader = new AuditReader();
+  const events: AuditEvent[] = [];
+  for await (const line of await api.auditLines()) {
+    const record = reader.feed(line);
+    const event = record && auditEvent(record, filter);
+    if (!event) continue;
+    if (opts.output === "json") write(`${printableJson(event)}\n`);
+    else events.push(event);
+  }
+  if (opts.output !== "json") write(formatAudit(events));
+  const problems = reader.problems();
+  if (problems !== undefined) throw new PeerError(api.source, problems);
   return 0;
 }

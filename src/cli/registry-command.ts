@@ -4,7 +4,9 @@
  * call; each subcommand's code is loaded only when it runs.
  */
 import { type Command, Option } from "commander";
+import { DEFAULT_REGISTRY_LIMITS as D } from "../registry/limits.js";
 import { collect } from "./collect.js";
+import { parsePositive, parseSeconds } from "./target-options.js";
 import { withVaultOptions } from "./vault-options.js";
 import type { AuditCliOptions } from "./registry-audit.js";
 import type { RegistryCliOptions } from "./registry-context.js";
@@ -17,6 +19,26 @@ function common(command: Command): Command {
     .option("-l, --limit <pattern>", "hosts or groups (the registry host must be among them)")
     .option("-e, --extra-vars <vars>", "extra variables, as for ops run", collect, [])
     .option("--as <account>", "act as this registry account (default: the first system admin)")
+    .option(
+      "--timeout <seconds>",
+      `most time for one request (default ${D.deadlineMs / 1000}; the audit log ${D.auditDeadlineMs / 1000})`,
+      parseSeconds,
+    )
+    .option(
+      "--idle-timeout <seconds>",
+      `most silence from the registry (default ${D.idleMs / 1000})`,
+      parseSeconds,
+    )
+    .option(
+      "--max-bytes <bytes>",
+      `largest answer (default ${D.maxBytes}; the audit log ${D.auditMaxBytes})`,
+      parsePositive,
+    )
+    .option(
+      "--max-pages <n>",
+      `most pages of the catalog or a tag list (default ${D.maxPages})`,
+      parsePositive,
+    )
     .addOption(
       new Option("-o, --output <format>", "output format").choices(["pretty", "json"]).default("pretty"),
     );
@@ -51,10 +73,17 @@ export function addRegistryCommands(program: Command, result: { code: number }):
     .description("pushes, pulls, deletes and refusals from the registry's JSON access log")
     .option("--user <account>", "only this account's events")
     .option("--project <name>", "only this project")
-    .addOption(new Option("--action <action>", "only this action").choices(["push", "pull", "delete"]))
+    .addOption(
+      new Option("--action <action>", "only this action").choices(["push", "pull", "delete", "login"]),
+    )
     .option("--since <when>", "a duration back from now (30m, 2h, 7d) or a date")
     .option("--until <when>", "a duration back from now or a date")
-    .option("--all", "every request (blobs, HEAD checks), not only manifest events and refusals", false)
+    .option(
+      "--all",
+      "every request (blobs, HEAD checks, tokens, the catalog, refusals), not only manifest events and refusals",
+      false,
+    )
+    .option("--failed", "only refusals: failed and throttled logins, denied requests", false)
     .action(async (opts: AuditCliOptions) => {
       const { registryAudit } = await import("./registry-audit.js");
       result.code = await registryAudit(opts, write);

@@ -11,7 +11,7 @@ import { builtinVariableNames } from "../../playbooks/index.js";
 import { ConfigError } from "../errors.js";
 import type { VariablesSchema } from "../playbook.js";
 import { CA_CERT_FILE } from "../registry/ca-store.js";
-import { RegistryApi } from "../registry/api.js";
+import { RegistryApi, type RegistryLimits } from "../registry/api.js";
 import type { Endpoint } from "../registry/http.js";
 import { registryModel, type RegistryModel } from "../registry/model.js";
 import { resolveTargets } from "../run/targets.js";
@@ -24,6 +24,23 @@ export interface RegistryCliOptions extends VaultCliOptions {
   /** The account to act as (`--as`); default the first system admin. */
   as?: string;
   output: "pretty" | "json";
+  /** Bounds of every request (seconds, bytes, pages); defaults DEFAULT_REGISTRY_LIMITS. */
+  timeout?: number;
+  idleTimeout?: number;
+  maxBytes?: number;
+  maxPages?: number;
+}
+
+/** The registry client's bounds from the options given; a --timeout or --max-bytes covers the audit log too. */
+export function limitsOf(opts: RegistryCliOptions): Partial<RegistryLimits> {
+  return {
+    ...(opts.timeout !== undefined
+      ? { deadlineMs: opts.timeout * 1000, auditDeadlineMs: opts.timeout * 1000 }
+      : {}),
+    ...(opts.idleTimeout !== undefined ? { idleMs: opts.idleTimeout * 1000 } : {}),
+    ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes, auditMaxBytes: opts.maxBytes } : {}),
+    ...(opts.maxPages !== undefined ? { maxPages: opts.maxPages } : {}),
+  };
 }
 
 export interface RegistryContext {
@@ -103,7 +120,12 @@ export async function registryContext(opts: RegistryCliOptions): Promise<Registr
           opts.as !== undefined ? undefined : "mark one account `admin: true`, or choose one with --as",
         );
       }
-      return new RegistryApi(endpoint, { user: account.name, password: account.password }, target.host.name);
+      return new RegistryApi(
+        endpoint,
+        { user: account.name, password: account.password },
+        target.host.name,
+        limitsOf(opts),
+      );
     },
   };
 }

@@ -39,6 +39,22 @@ export function parseCount(value: string): number {
   return n;
 }
 
+/** Commander parser for a duration in seconds above 0, decimals allowed (`--timeout 0.5`). */
+export function parseSeconds(value: string): number {
+  const n = /^[0-9]+(\.[0-9]+)?$/.test(value) ? Number(value) : NaN;
+  if (!(n > 0 && n <= 86_400))
+    throw new InvalidArgumentError("it must be a number of seconds above 0, at most 86400.");
+  return n;
+}
+
+/** Commander parser for a count of at least 1 (`--max-pages`, `--max-bytes`). */
+export function parsePositive(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && Number.isSafeInteger(n)))
+    throw new InvalidArgumentError("it must be a whole number of at least 1.");
+  return n;
+}
+
 /** `requireInventory` false: the command also works without one (`ops check --list`) and checks it itself. */
 export function withTargetOptions(command: Command, forksHelp: string, requireInventory = true): Command {
   const inventory = "-i, --inventory <file>";

@@ -66,12 +66,19 @@ export function notifyMessage(run: ComplianceRun, diff: RunDiff | undefined): No
 
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body: string;
+    signal: AbortSignal;
+    redirect: "manual";
+  },
 ) => Promise<{ ok: boolean; status: number }>;
 
 /**
  * POSTs the message as JSON; throws naming the status or the network error (the URL itself, which
- * may hold a token, is never part of the error).
+ * may hold a token, is never part of the error). A redirect is never followed: it would re-send the
+ * whole message to wherever the webhook points, maybe another host; it is a failed notification.
  */
 export async function postNotification(
   url: string,
@@ -87,6 +94,7 @@ export async function postNotification(
       headers: { "content-type": "application/json" },
       body: printableJson(message),
       signal,
+      redirect: "manual",
     });
     if (res.ok) return;
     status = res.status;
@@ -96,5 +104,9 @@ export async function postNotification(
       `the notification was not delivered: ${cause ?? (err instanceof Error ? err.name : String(err))}`,
     );
   }
+  if (status >= 300 && status < 400)
+    throw new Error(
+      `the notification was not delivered: the webhook answered HTTP ${status}, a redirect ops does not follow`,
+    );
   throw new Error(`the notification was refused: HTTP ${status}`);
 }

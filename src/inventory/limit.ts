@@ -5,6 +5,7 @@ import { ConfigError } from "../errors.js";
 import { ownValue, setOwn } from "../text/own.js";
 import { compileGlob, isGlob } from "../text/glob.js";
 import { didYouMean } from "../schema/suggest.js";
+import { userRegex } from "../text/user-regex.js";
 import type { Inventory } from "./types.js";
 
 /** Host names one pattern part selects: `all`/`*`, a host, a group, a glob or `~regex` over both. */
@@ -15,9 +16,13 @@ function select(inv: Inventory, part: string, hostNames: ReadonlySet<string>): S
   let test: { test(text: string): boolean } | undefined;
   if (part.startsWith("~")) {
     try {
-      test = new RegExp(part.slice(1));
-    } catch {
-      throw new ConfigError(`--limit: '${part}' is not a valid regular expression`, { path: "--limit" });
+      test = userRegex(part.slice(1));
+    } catch (err) {
+      throw new ConfigError(
+        `--limit: '${part}' is not a regular expression RE2 reads: ${(err as Error).message}`,
+        { path: "--limit" },
+        "RE2 syntax: no backreferences or lookaround (matching stays linear in time)",
+      );
     }
   } else if (isGlob(part, { classes: true })) test = compileGlob(part, { classes: true });
   const out = new Set<string>();

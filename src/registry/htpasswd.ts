@@ -16,6 +16,15 @@ import bcrypt from "bcryptjs";
  */
 export const BCRYPT_COST = 6;
 
+/**
+ * The account a login name that is no account is checked against (nginx.conf.ejs), so that a wrong
+ * name costs the same bcrypt as a wrong password and the time of a refusal names no account. Its
+ * hash is of a random password nobody kept, at BCRYPT_COST; the name is not a valid account name
+ * (`registry_users` names cannot hold `@`), so no account can ever be it.
+ */
+export const DECOY_ACCOUNT = "ops@decoy";
+export const DECOY_HTPASSWD = `${DECOY_ACCOUNT}:$2b$06$tZDaseLlVGhbk1Jw6RxyB.9Xg8Z6c/0hxkNBOMPfsKJIOyxFpO6Sm\n`;
+
 export interface Hasher {
   hash(password: string): string;
   matches(password: string, hash: string): boolean;

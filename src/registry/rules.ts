@@ -140,6 +140,16 @@ const pairs: Rule = {
         message: "the proxy cache's upstream username needs its password",
       });
     }
+    const accounts = new Set(v.registry_users.map(accountName));
+    (pc.members ?? []).forEach((m, i) => {
+      if (!accounts.has(m))
+        problems.push({
+          variable: "registry_proxy_cache",
+          path: `.members[${i}]`,
+          message: `proxy cache member '${m}' is no registry_users account`,
+          hint: "a robot is named robot$<name>",
+        });
+    });
     return problems;
   },
 };

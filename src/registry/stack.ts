@@ -10,6 +10,7 @@ import { renderTemplate, type TemplateVars } from "../resources/render.js";
 import { quote } from "../transport/quote.js";
 import type { RegistryModel } from "./model.js";
 import { accessTable } from "./rights.js";
+import { DECOY_ACCOUNT, DECOY_HTPASSWD } from "./htpasswd.js";
 import { ROUTES, UNMATCHED } from "./routes.js";
 
 /** The compose project name: containers are `ops-registry-<service>-1`. */
@@ -34,6 +35,11 @@ export interface StackSpec {
     readonly remoteUrl: string;
     readonly username: string;
     readonly password: string;
+    /** Anyone may pull; otherwise only `allow` anonymously and `members` logged in. */
+    readonly public: boolean;
+    readonly members: readonly string[];
+    /** Addresses and CIDRs that pull without logging in: the inventory's hosts and more. */
+    readonly allow: readonly string[];
   } | null;
   /** systemd OnCalendar of the GC timer, or "" for none. */
   readonly gcSchedule: string;
@@ -82,8 +88,14 @@ export function renderStack(
     tls: spec.tls,
     serverName: spec.serverName,
     proxyCache: spec.proxyCache !== null,
+    proxyPublic: spec.proxyCache?.public ?? false,
+    servers: [
+      { listen: spec.tls ? "443 ssl" : "80", audit: true },
+      ...(spec.proxyCache !== null ? [{ listen: spec.tls ? "5443 ssl" : "5443", audit: false }] : []),
+    ],
     routes: ROUTES,
     unmatched: UNMATCHED,
+    decoyCredential: Buffer.from(`${DECOY_ACCOUNT}:x`).toString("base64"),
   });
   const services: Record<string, string> = {
     registry: hashOf(spec.images.registry, d, spec.dataDir, config),
@@ -115,10 +127,16 @@ export function renderStack(
     { path: `${d}/nginx/nginx.conf`, content: nginxConf, mode: "0644", notify: reload },
     {
       path: `${d}/nginx/access.conf`,
-      content: renderTemplate("registry/access.conf.ejs", { ...accessTable(model) }),
+      content: renderTemplate("registry/access.conf.ejs", {
+        ...accessTable(model),
+        accounts: model.accounts.map((a) => a.name),
+        proxyAllow: spec.proxyCache?.allow ?? [],
+        proxyMembers: spec.proxyCache?.members ?? [],
+      }),
       mode: "0644",
       notify: reload,
     },
+    { path: `${d}/nginx/htpasswd-decoy`, content: DECOY_HTPASSWD, mode: "0644", notify: reload },
     { path: `${d}/gc.sh`, content: renderGc(spec), mode: "0755" },
   ];
   if (tls !== null) {

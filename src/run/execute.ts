@@ -61,6 +61,7 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
   const stepInput = {
     playbooks: req.playbooks,
     targets: req.prepared.targets,
+    everyHost: req.prepared.everyHost,
     inventoryDir: req.prepared.inventoryDir,
     check: !req.apply,
     outputs,

@@ -37,6 +37,8 @@ export interface PreparedRun {
   /** Folder of the inventory file: where per-inventory state (a CA) lives. */
   inventoryDir: string;
   targets: Target[];
+  /** Every host of the inventory, before --limit. */
+  everyHost: InventoryHost[];
   secrets: string[];
   /** The values that came out of a vault (a subset of `secrets`); absent when none did. */
   vaulted?: string[];
@@ -97,7 +99,7 @@ export function checkRules(playbooks: readonly LoadedPlaybook[], targets: readon
  * @example const prepared = await prepareRun({ playbooks: [{ playbook }], inventoryFile: "hosts.yaml" });
  */
 export async function prepareRun(req: PrepareRequest): Promise<PreparedRun> {
-  const { inventory, targets, secrets, vaulted } = await resolveTargets({
+  const { inventory, targets, everyHost, secrets, vaulted } = await resolveTargets({
     inventoryFile: req.inventoryFile,
     limit: req.limit,
     extraVars: req.extraVars,
@@ -110,5 +112,12 @@ export async function prepareRun(req: PrepareRequest): Promise<PreparedRun> {
   const problems = checkRules(req.playbooks, targets).map((p) => redactor.maskError(p));
   if (problems.length === 1 && problems[0]) throw problems[0];
   if (problems.length > 1) throw new ConfigErrors(problems);
-  return { inventory, inventoryDir: dirname(resolve(req.inventoryFile)), targets, secrets, vaulted };
+  return {
+    inventory,
+    inventoryDir: dirname(resolve(req.inventoryFile)),
+    targets,
+    everyHost,
+    secrets,
+    vaulted,
+  };
 }

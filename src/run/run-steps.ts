@@ -24,6 +24,8 @@ export interface RunStepsInput {
   when: "before" | "after";
   playbooks: readonly LoadedPlaybook[];
   targets: readonly Target[];
+  /** Every host of the inventory, before --limit. */
+  everyHost?: readonly InventoryHost[];
   inventoryDir: string;
   /** The run changes nothing: only steps marked readOnly run. */
   check: boolean;
@@ -52,6 +54,7 @@ export async function runSteps(input: RunStepsInput, deps: RunStepsDeps): Promis
           host: playbookHost(t.host),
           vars: t.vars,
         })),
+        inventoryHosts: (input.everyHost ?? input.targets.map((t) => t.host)).map(playbookHost),
         inventoryDir: input.inventoryDir,
         check: input.check,
         outputs: { ...outputs },

@@ -35,6 +35,8 @@ export interface TargetRequest {
 export interface Targets {
   inventory: Inventory;
   targets: Target[];
+  /** Every host of the inventory, before --limit (a registry's allow list names them all). */
+  everyHost: InventoryHost[];
   /** Every secret the run may meet (connection passwords, secret variables), for the Redactor. */
   secrets: string[];
   /** The values that came out of a vault (a subset of `secrets`). */
@@ -71,5 +73,5 @@ export async function resolveTargets(req: TargetRequest): Promise<Targets> {
   const redactor = new Redactor(secrets);
   if (errors.size > 0) throw redactor.maskError(new ConfigErrors([...errors.values()]));
   const vaulted = [...new Set([...(full.vaultSecrets ?? []), ...(extra.secrets ?? [])])];
-  return { inventory, targets, secrets: [...secrets], vaulted };
+  return { inventory, targets, everyHost: full.hosts, secrets: [...secrets], vaulted };
 }

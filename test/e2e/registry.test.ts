@@ -7,7 +7,11 @@
 import assert from "node:assert/strict";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { send, type Credentials, type Endpoint } from "../../src/registry/http.js";
+import { MANIFEST_TYPES } from "../../src/registry/api.js";
 import { createCa } from "../../src/registry/x509.js";
+import { attachArtifact, listReferrers, pullArtifact } from "../unit/registry/support/oci-artifact.js";
+import { pushImage } from "../unit/registry/support/push.js";
 import { hostExec, hostExecResult, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { $ } from "../lab/sh.js";
 import { engineIdentity } from "./helpers/host-state.js";
@@ -27,6 +31,13 @@ import {
 /** Figures for the closing note, printed at the end. */
 const figures: Record<string, string> = {};
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Pushes a one-layer image to `repo:1` over the API; returns its layer's digest. */
+async function pushImageAs(ep: Endpoint, who: Credentials, repo: string): Promise<string> {
+  const pushed = await pushImage(ep, who, repo, "1");
+  assert.equal(pushed.answer.status, 201, pushed.answer.body.toString());
+  return pushed.layer;
+}
 
 /** Runs a shell script on a host and returns [milliseconds, exit code, output]. */
 async function timedOn(host: string, script: string): Promise<[number, number, string]> {
@@ -404,6 +415,154 @@ describe("deploy-registry on lab hosts", function () {
       .map((l) => JSON.parse(l) as { user: string; action: string });
     assert.ok(events.length > 0 && events.every((e) => e.user === "guest" && e.action === "pull"));
     assert.deepEqual(secretsIn(ls.stdout + users.stdout + audit.stdout), []);
+  });
+
+  it("guard: the proxy cache refuses an anonymous pull from outside the inventory, serves a member who logs in", async () => {
+    // This machine is no host of the inventory: what anyone on the network would get.
+    const ep = { url: `https://${R}:5443`, ca: readFileSync(join(r.dir, "ops-registry-ca.crt"), "utf8") };
+    const path = "/v2/library/busybox/manifests/latest";
+    const accept = { Accept: MANIFEST_TYPES.join(", ") };
+    const anon = await send(ep, "GET", path, { headers: accept });
+    assert.equal(anon.status, 401, anon.body.toString());
+    assert.match(
+      String(anon.headers["www-authenticate"]),
+      /^Bearer realm="https:\/\/[^"]+:5443\/ops\/token"/,
+    );
+    const token = await send(ep, "GET", "/ops/token", { headers: { Authorization: "Bearer anonymous" } });
+    assert.equal(token.status, 401, "no anonymous token from outside either");
+    const member = await send(ep, "GET", path, {
+      headers: accept,
+      credentials: { user: "guest", password: passwords.guest },
+    });
+    assert.equal(member.status, 200, member.body.toString());
+    const other = await send(ep, "GET", path, {
+      headers: accept,
+      credentials: { user: "dev", password: passwords.dev },
+    });
+    assert.equal(other.status, 403, "an account that is no member");
+    const push = await send(ep, "POST", "/v2/library/busybox/blobs/uploads/", {
+      credentials: { user: "guest", password: passwords.guest },
+    });
+    assert.equal(push.status, 403, "the cache is read-only, even for a member");
+    // An inventory host (not the registry's) still pulls anonymously, as its engine's mirror does.
+    const e1 = r.engines[0];
+    const fromHost = await hostExec(
+      e1,
+      `curl -s -o /dev/null -w '%{http_code}' --cacert /etc/docker/certs.d/${R}:5443/ca.crt -H 'Accept: ${MANIFEST_TYPES.join(", ")}' https://${R}:5443${path}`,
+    );
+    assert.equal(fromHost.trim(), "200");
+    const audit = await cli("registry", "audit", "--failed", "--output", "json");
+    ok(audit);
+    assert.ok(
+      audit.stdout
+        .split("\n")
+        .some((l) => l.includes('"service":"proxy-cache"') && l.includes('"status":401')),
+      "the refusal is in the audit log",
+    );
+  });
+
+  it("guard: 50 wrong passwords from one client are throttled and logged; another client logs in; unknown and known names take the same time", async () => {
+    const [attacker, other] = r.engines;
+    const ca = `/etc/docker/certs.d/${R}/ca.crt`;
+    const base = `https://${R}/v2/`;
+    // Timing first, paced under the rate limit: known name with a wrong password, then an unknown name,
+    // 12 of each, interleaved, on one kept-alive connection (what a guesser measures).
+    // curl resets per-transfer options at each --next; the connection is kept.
+    const one = (user: string, fmt: string) =>
+      `--cacert ${ca} -o /dev/null -w '${fmt}\\n' -u ${user} ${base}`;
+    const pairs = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `${one(`dev:wrong-${i}`, "%{http_code} %{time_total}")} --next ${one(`nosuchuser${i}:wrong-${i}`, "%{http_code} %{time_total}")}`,
+    );
+    const timed = await hostExec(attacker, `curl -s --rate 3/s ${pairs.join(" --next ")}`);
+    const rows = timed
+      .trim()
+      .split("\n")
+      .map((l) => l.split(" "));
+    assert.equal(rows.length, 24, timed);
+    assert.ok(
+      rows.every(([code]) => code === "401"),
+      timed,
+    );
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const known = median(rows.filter((_, i) => i % 2 === 0).map(([, t]) => Number(t)));
+    const unknown = median(rows.filter((_, i) => i % 2 === 1).map(([, t]) => Number(t)));
+    figures["refusal time, known / unknown name (median of 12)"] =
+      `${(known * 1000).toFixed(1)} ms / ${(unknown * 1000).toFixed(1)} ms = ${(known / unknown).toFixed(2)}`;
+    assert.ok(
+      known / unknown < 1.5 && unknown / known < 1.5,
+      figures["refusal time, known / unknown name (median of 12)"],
+    );
+
+    const burst = Array.from({ length: 50 }, (_, i) => one(`dev:guess-${i}`, "%{http_code}")).join(
+      " --next ",
+    );
+    const codes = (await hostExec(attacker, `curl -s ${burst}`)).trim().split("\n");
+    assert.equal(codes.length, 50);
+    const throttled = codes.filter((c) => c === "429").length;
+    figures["50 wrong passwords in a burst"] =
+      `${codes.filter((c) => c === "401").length} refused (401), ${throttled} throttled (429)`;
+    assert.ok(throttled >= 30, figures["50 wrong passwords in a burst"]);
+    assert.ok(
+      codes.every((c) => c === "401" || c === "429"),
+      codes.join(" "),
+    );
+    // Meanwhile another client logs in at once.
+    assert.match(await dockerLogin(other, R, "dev", passwords.dev), /^0 .*Login Succeeded/s);
+    const audit = await cli("registry", "audit", "--failed", "--action", "login", "--output", "json");
+    ok(audit);
+    const attackerAddress = lab.hosts.find((h) => h.name === attacker)?.address ?? "";
+    const logins = audit.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { user: string; client: string; status: number });
+    const mine = logins.filter((e) => e.client === attackerAddress);
+    assert.ok(mine.length >= 74, `${mine.length} failed logins logged from ${attackerAddress}`);
+    assert.ok(mine.some((e) => e.user === "nosuchuser0" && e.status === 401));
+    assert.equal(mine.filter((e) => e.status === 429).length, throttled);
+  });
+
+  it("guard: an oras-style artifact attaches to an image, is discovered through the referrers fallback and pulls; deny by default", async () => {
+    const ep = { url: `https://${R}`, ca: readFileSync(join(r.dir, "ops-registry-ca.crt"), "utf8") };
+    const dev = { user: "dev", password: passwords.dev };
+    const guest = { user: "guest", password: passwords.guest };
+    const head = await send(ep, "HEAD", "/v2/team/app/manifests/v1", {
+      credentials: dev,
+      headers: {
+        Accept:
+          "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json",
+      },
+    });
+    assert.equal(head.status, 200);
+    const subject = {
+      mediaType: String(head.headers["content-type"]),
+      digest: String(head.headers["docker-content-digest"]),
+      size: Number(head.headers["content-length"]),
+    };
+    const type = "application/vnd.example.sbom.v1+json";
+    const sbom = Buffer.from(JSON.stringify({ sbom: "e2e", at: Date.now() }));
+    const pushed = await attachArtifact(ep, dev, "team/app", subject, type, type, sbom);
+    assert.equal(pushed.referrersStatus, 404);
+    assert.equal(pushed.answer.status, 201, pushed.answer.body.toString());
+    const found = await listReferrers(ep, guest, "team/app", subject.digest);
+    assert.equal(found.api.status, 404);
+    assert.ok(found.list.some((d) => d.digest === pushed.manifest.digest && d.artifactType === type));
+    const pulled = await pullArtifact(ep, guest, "team/app", pushed.manifest.digest);
+    assert.deepEqual([pulled.status, pulled.content.toString()], [200, sbom.toString()]);
+    const byGuest = await attachArtifact(ep, guest, "team/app", subject, type, type, Buffer.from("x"));
+    assert.equal(byGuest.answer.status, 403);
+    // Deny by default: an unmatched method or path is refused whoever asks.
+    const root = { user: "root", password: passwords.root };
+    for (const [method, p] of [
+      ["OPTIONS", "/v2/team/app/manifests/v1"],
+      ["GET", "/v2/team/app/unknown/x"],
+      ["GET", "/v2/app/manifests/v1"],
+    ] as const)
+      assert.equal((await send(ep, method, p, { credentials: root })).status, 403, `${method} ${p}`);
+    const odd = await pushImageAs(ep, dev, "team/x/blobs/uploads/y");
+    const del = await send(ep, "DELETE", `/v2/team/x/blobs/uploads/y/blobs/${odd}`, { credentials: dev });
+    assert.equal(del.status, 403, "a developer's blob delete, whatever the repository's name");
   });
 
   it("measures a 100 MB image's push and pull through nginx against straight to Distribution", async () => {

@@ -2,7 +2,13 @@
  * History in PostgreSQL, for a team that shares one: the same schema and statements as SQLite, on
  * one connection (pg). The password comes from the URL, PGPASSWORD or ~/.pgpass; `where` never
  * shows it.
+ *
+ * The server is a peer: whatever it does, ops finishes. Connecting, each query and the whole session
+ * have deadlines (PG_LIMITS; the URL's `connect_timeout`, `query_timeout` and `total_timeout`, in
+ * seconds, change them), and on any failure or close the socket is destroyed, so a server that
+ * answers the startup with an error and keeps the connection open cannot keep the process alive.
  */
+import type { Socket } from "node:net";
 import pg from "pg";
 import type { SqlDriver } from "./driver.js";
 
@@ -23,17 +29,69 @@ export const numbered = (sql: string): string => {
   return sql.replace(/\?/g, () => `$${++n}`);
 };
 
+/** Deadlines in milliseconds: connecting, one query, and the whole session (a history run's work). */
+export interface PgLimits {
+  readonly connectMs: number;
+  readonly queryMs: number;
+  readonly totalMs: number;
+}
+
+/** Documented in docs/COMPLIANCE.md (history): 10 s to connect, 60 s a query, 10 min in all. */
+export const PG_LIMITS: PgLimits = { connectMs: 10_000, queryMs: 60_000, totalMs: 600_000 };
+
+const PARAMS = { connect_timeout: "connectMs", query_timeout: "queryMs", total_timeout: "totalMs" } as const;
+
+/**
+ * The URL without ops's deadline parameters, and the deadlines (seconds in the URL, as libpq's
+ * `connect_timeout`); a value that is not a positive number is refused.
+ *
+ * @example pgLimits("postgres://db/ops?connect_timeout=3").limits.connectMs === 3000
+ */
+export function pgLimits(url: string): { url: string; limits: PgLimits } {
+  const u = new URL(url);
+  const limits: Record<keyof PgLimits, number> = { ...PG_LIMITS };
+  for (const [param, key] of Object.entries(PARAMS)) {
+    const v = u.searchParams.get(param);
+    if (v === null) continue;
+    const n = Number(v);
+    if (!(n > 0 && n <= 86_400)) throw new Error(`${param}=${v} is not a number of seconds from 1 to 86400`);
+    limits[key] = n * 1000;
+    u.searchParams.delete(param);
+  }
+  return { url: u.toString(), limits };
+}
+
+/** pg keeps its socket on `connection.stream`, untyped: reached here only to destroy it. */
+const socketOf = (client: pg.Client): Socket | undefined =>
+  (client as unknown as { connection?: { stream?: Socket } }).connection?.stream;
+
 /**
  * @example const db = await postgresDriver("postgres://ops@db.lan/ops");
- * @throws the connection's error when the server cannot be reached or refuses
+ * @throws the connection's error when the server cannot be reached, refuses, or misses a deadline
  */
-export async function postgresDriver(url: string): Promise<SqlDriver> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+export async function postgresDriver(spec: string): Promise<SqlDriver> {
+  const { url, limits } = pgLimits(spec);
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: limits.connectMs,
+    query_timeout: limits.queryMs,
+  });
   // A server that drops the connection later must not crash ops: the next query fails instead.
   client.on("error", () => undefined);
-  await client.connect();
-  // Tables, indexes and constraints of ops's history live in the connection's schema; notices off.
-  await client.query("SET client_min_messages = warning");
+  const kill = () => socketOf(client)?.destroy();
+  // The whole session's deadline: the socket goes, so whatever waits on it fails at once.
+  const total = setTimeout(kill, limits.totalMs);
+  total.unref();
+  try {
+    await client.connect();
+    // Tables, indexes and constraints of ops's history live in the connection's schema; notices off.
+    await client.query("SET client_min_messages = warning");
+  } catch (err) {
+    // pg leaves the socket open when the server answers the startup with an error: close it here.
+    clearTimeout(total);
+    kill();
+    throw err;
+  }
   return {
     where: maskUrl(url),
     execute: async (sql) => void (await client.query(sql)),
@@ -51,6 +109,13 @@ export async function postgresDriver(url: string): Promise<SqlDriver> {
         throw err;
       }
     },
-    close: () => client.end(),
+    async close() {
+      clearTimeout(total);
+      // A polite goodbye, but never a wait on a server that does not read it.
+      const ended = client.end().catch(() => undefined);
+      const bounded = new Promise<void>((r) => setTimeout(r, 2_000).unref());
+      await Promise.race([ended, bounded]);
+      kill();
+    },
   };
 }

@@ -29,7 +29,11 @@ export interface RegistryLab {
 export function registryVars(lab: LabInfo, passwords = PASSWORDS): Record<string, unknown> {
   return {
     registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1" },
-    registry_proxy_cache: { enabled: true, remote_url: `http://${lab.hubRegistry}` },
+    registry_proxy_cache: {
+      enabled: true,
+      remote_url: `http://${lab.hubRegistry}`,
+      members: ["guest"],
+    },
     registry_users: [
       { name: "root", password: passwords.root, admin: true },
       { name: "dev", password: passwords.dev },

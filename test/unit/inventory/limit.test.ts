@@ -70,9 +70,21 @@ describe("applyLimit", () => {
     });
   });
 
-  it("refuses an invalid regular expression", () => {
+  it("refuses an invalid regular expression, and one RE2 cannot run in linear time", () => {
     assert.throws(() => applyLimit(inv, "~el9-("), {
-      message: "--limit: '~el9-(' is not a valid regular expression",
+      message: "--limit: '~el9-(' is not a regular expression RE2 reads: missing closing ): `el9-(`",
     });
+    assert.throws(() => applyLimit(inv, "~(el9)\\1"), /not a regular expression RE2 reads: invalid escape/);
+  });
+
+  it("a catastrophic pattern against a long host name finishes at once (linear time)", () => {
+    const long = `${"a".repeat(50_000)}b`;
+    const hostile = { ...inv, hosts: [...inv.hosts, { ...inv.hosts[0]!, name: long }] };
+    // With a backtracking engine this would not end for ages; RE2 answers in milliseconds.
+    assert.throws(() => applyLimit(hostile, "~^(a+)+$"), /no host or group matches/);
+    assert.deepEqual(
+      applyLimit(hostile, "~(a+)+b$").hosts.map((h) => h.name),
+      [long],
+    );
   });
 });

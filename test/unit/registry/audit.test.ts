@@ -1,5 +1,12 @@
 import { strict as assert } from "node:assert";
-import { auditEvents, formatAudit, parseAuditLog, parseWhen } from "../../../src/registry/audit.js";
+import {
+  AuditReader,
+  auditEvents,
+  formatAudit,
+  parseAuditLog,
+  parseWhen,
+  readAuditLine,
+} from "../../../src/registry/audit.js";
 
 const line = (o: Record<string, unknown>) =>
   JSON.stringify({
@@ -56,7 +63,7 @@ const LOG = [
 ].join("\n");
 
 describe("registry audit log", () => {
-  const records = parseAuditLog(LOG);
+  const { records } = parseAuditLog(LOG);
 
   it("reads nginx's JSON lines and skips a half-written one", () => assert.equal(records.length, 7));
 
@@ -102,5 +109,94 @@ describe("registry audit log", () => {
     assert.match(text, /guest\s+DENIED push/);
     assert.match(text, /team\/app@sha256:b{64}/);
     assert.equal(formatAudit([]), "no matching events\n");
+  });
+
+  it("names the malformed shapes: a bad time, a numeric or missing reference; a half-written last line is no problem", () => {
+    const missing = JSON.stringify({ ...JSON.parse(line({})), reference: undefined });
+    const lines = [
+      line({}),
+      line({ time: "yesterday" }),
+      line({ reference: 7 }),
+      missing,
+      line({ status: "201" }),
+    ];
+    assert.deepEqual(
+      lines.map((l) => {
+        const r = readAuditLine(l);
+        return r && "problem" in r ? r.problem : "ok";
+      }),
+      [
+        "ok",
+        "'time' is not a date",
+        "'reference' is not a string",
+        "'reference' is missing",
+        "'status' is not an HTTP status",
+      ],
+    );
+    const reader = new AuditReader();
+    for (const l of [...lines, '{"time": "2026-12-01T1']) reader.feed(l);
+    assert.equal(
+      reader.problems(),
+      "4 line(s) of the audit log are not audit records (line 2: 'time' is not a date)",
+    );
+    assert.equal(parseAuditLog([lines[0], '{"time": "2026-12-01T1'].join("\n")).problems, undefined);
+  });
+
+  describe("logins and every request", () => {
+    const base = {
+      action: "base",
+      kind: "base",
+      project: "",
+      repository: "",
+      reference: "",
+      method: "GET",
+      digest: "",
+    };
+    const more = parseAuditLog(
+      [
+        line({ ...base, user: "", status: 401, login: "dev", time: "2026-12-01T13:00:00+00:00" }),
+        line({ ...base, user: "", status: 401, login: "nobody", time: "2026-12-01T13:00:01+00:00" }),
+        line({ ...base, user: "", status: 429, login: "dev", time: "2026-12-01T13:00:02+00:00" }),
+        line({ ...base, user: "", status: 401, login: "", time: "2026-12-01T13:00:03+00:00" }),
+        line({ ...base, action: "token", kind: "token", status: 200, login: "dev" }),
+        line({ ...base, action: "catalog", kind: "catalog", user: "root", status: 200, login: "root" }),
+        line({ ...base, action: "deny", kind: "deny", status: 403, login: "dev" }),
+      ].join("\n"),
+    ).records;
+    const all = [...records, ...more];
+
+    it("a refused credential and a throttled login are failed logins, under the name tried", () => {
+      const failed = auditEvents(all, { failed: true });
+      const logins = failed.filter((e) => e.action === "login");
+      assert.deepEqual(
+        logins.map((e) => [e.user, e.status]),
+        [
+          ["dev", 401],
+          ["nobody", 401],
+          ["dev", 429],
+        ],
+      );
+      assert.ok(failed.every((e) => e.denied));
+      assert.ok(
+        failed.some((e) => e.user === "guest" && e.action === "push"),
+        "denied requests too",
+      );
+      assert.deepEqual(
+        auditEvents(all, { action: "login", user: "nobody" }).map((e) => e.status),
+        [401],
+      );
+      // docker's first anonymous ping carries no credential: a challenge, not a failed login.
+      assert.equal(auditEvents(more, {}).filter((e) => e.status === 401).length, 2);
+    });
+
+    it("--all really is every request: tokens, the catalog, pings and refusals of any kind", () => {
+      const every = auditEvents(all, { all: true });
+      assert.equal(every.length, all.length);
+      for (const a of ["token", "catalog", "deny", "base", "login"])
+        assert.ok(
+          every.some((e) => e.action === a),
+          a,
+        );
+    });
   });
 });

@@ -35,6 +35,12 @@ const DECISIONS: Record<string, string> = {
   ops_may_from: "0",
   ops_upstream: "ops_denied",
   ops_audit_upstream: "ops_denied",
+  ops_anon_ok: "0",
+  ops_known_user: "0",
+  ops_proxy_host: "0",
+  ops_proxy_member: "0",
+  ops_proxy_open: "0",
+  ops_proxy_may: "0",
   ops_registry_backend: "ops_unavailable",
 };
 /** Maps that only name things; none of them can let a request through by itself. */
@@ -48,7 +54,8 @@ const NAMES: Record<string, string> = {
   ops_check_upstream: "which checker verifies the credential: both can refuse",
   ops_token: "the token handed back after verification",
   ops_api_version: "a response header",
-  ops_service: "the log's service field",
+  ops_service: "the log's service field, and which server's rules apply (the port it came in on)",
+  ops_anonymous: "1 (no credential): the login cache is not used, and $ops_anon_ok decides",
   ops_gc: "1 while gc.sh collects garbage (its gc-maintenance.map), judged by $ops_registry_backend",
 };
 
@@ -71,15 +78,20 @@ describe("nginx maps: deny by default", () => {
       assert.equal(evaluate(map("ops_kind"), uri), "deny", uri);
     assert.equal(evaluate(map("ops_action"), "OPTIONS:manifest"), "deny");
     assert.equal(evaluate(map("ops_action"), "GET:deny"), "deny");
-    assert.equal(evaluate(map("ops_upstream"), "1:1:1:1:1:deny"), "ops_denied");
-    assert.equal(evaluate(map("ops_upstream"), "1:1:1:1:1:manifest"), "$ops_registry_backend");
+    const up = (k: string) => evaluate(map("ops_upstream"), k);
+    assert.equal(up("registry:1:0:1:1:1:1:deny"), "ops_denied");
+    assert.equal(up("registry:1:0:1:1:1:1:manifest"), "$ops_registry_backend");
+    assert.equal(up("registry:1:0:1:1:1:1:referrers"), "ops_noreferrers");
+    assert.equal(up("registry:1:0:1:1:1:0:manifest"), "ops_denied");
+    assert.equal(up("registry:0:1:1:1:1:1:manifest"), "ops_denied", "proxy rights are not registry rights");
+    assert.equal(up("proxy-cache:1:0:1:1:1:1:manifest"), "ops_denied", "nor the reverse");
+    assert.equal(up("proxy-cache:0:1:1:1:1:1:manifest"), "ops_proxy");
+    assert.equal(up("proxy-cache:0:1:1:1:1:1:upload"), "ops_denied", "the cache is read-only");
     assert.equal(evaluate(map("ops_registry_backend"), "0:PUT"), "ops_registry");
     assert.equal(evaluate(map("ops_registry_backend"), "1:GET"), "ops_registry_ro");
     assert.equal(evaluate(map("ops_registry_backend"), "1:HEAD"), "ops_registry_ro");
     for (const write of ["1:PUT", "1:POST", "1:PATCH", "1:DELETE", "1:OPTIONS", ":GET", "2:GET"])
       assert.equal(evaluate(map("ops_registry_backend"), write), "ops_unavailable", write);
-    assert.equal(evaluate(map("ops_upstream"), "1:1:1:1:1:referrers"), "ops_noreferrers");
-    assert.equal(evaluate(map("ops_upstream"), "1:1:1:1:0:manifest"), "ops_denied");
     assert.equal(evaluate(map("ops_query_ok"), "GET:deny:"), "0");
     assert.equal(evaluate(map("ops_body_ok"), "\tapplication/x-www-form-urlencoded"), "0");
     assert.equal(evaluate(map("ops_body_ok"), "application/vnd.oci.image.manifest.v1+json"), "1");
@@ -163,5 +175,37 @@ describe("nginx maps: the registry's classification (property)", () => {
     for (const v of ["ops_kind", "ops_repository", "ops_reference", "ops_path_ok"])
       evaluate(map(v), `/v2/${"a-".repeat(4000)}!/manifests/x`);
     assert.equal(evaluate(map("ops_kind"), `/v2/${"a-".repeat(4000)}!/manifests/x`), "deny");
+  });
+});
+
+describe("nginx maps: the pull-through cache", () => {
+  const open = (host: string, action: string) => evaluate(map("ops_proxy_open"), `${host}:${action}`);
+  const may = (o: string, member: string, action: string) =>
+    evaluate(map("ops_proxy_may"), `${o}:${member}:${action}`);
+  it("serves the inventory's hosts anonymously and members logged in; nobody else, and never a push", () => {
+    assert.equal(evaluate(map("ops_proxy_host"), "127.0.0.1"), "1");
+    assert.deepEqual([open("1", "pull"), open("0", "pull"), open("1", "push")], ["1", "0", "0"]);
+    assert.equal(may("1", "0", "pull"), "1");
+    assert.equal(may("0", "1", "pull"), "1");
+    assert.equal(may("0", "0", "pull"), "0");
+    assert.equal(may("0", "1", "push"), "0");
+    assert.equal(evaluate(map("ops_proxy_member"), "guest"), "1");
+    assert.equal(evaluate(map("ops_proxy_member"), "dev"), "0");
+    assert.equal(evaluate(map("ops_anon_ok"), "proxy-cache:1:0"), "0", "a public project is not the cache");
+    assert.equal(evaluate(map("ops_anon_ok"), "proxy-cache:0:1"), "1");
+    assert.equal(evaluate(map("ops_anon_ok"), "registry:0:1"), "0", "nor the reverse");
+  });
+
+  it("public: true opens it to every address, still read-only", () => {
+    const spec = sampleSpec();
+    const pub = renderStack(
+      { ...spec, proxyCache: spec.proxyCache && { ...spec.proxyCache, public: true } },
+      sampleModel(),
+      null,
+    );
+    const m = nginxMaps(pub.files.find((f) => f.path.endsWith("/nginx.conf"))?.content ?? "");
+    const openMap = m.find((x) => x.variable === "ops_proxy_open");
+    assert.ok(openMap);
+    assert.deepEqual([evaluate(openMap, "0:pull"), evaluate(openMap, "0:push")], ["1", "0"]);
   });
 });

@@ -21,6 +21,23 @@ import { SAMPLE_VARS, varsWith } from "./support/sample.js";
 const reg = { name: "reg1", address: "10.0.0.5", groups: ["all", "registry"] };
 const engine = { name: "eng1", address: "10.0.0.6", groups: ["all", "engines"] };
 
+/** A run-wide step's context in a run that changes nothing (--check, verify). */
+function readOnlyContext(
+  targets: RunStepContext<DeployRegistryVars>["targets"],
+  inventoryDir: string,
+): RunStepContext<DeployRegistryVars> {
+  return {
+    targets,
+    inventoryDir,
+    check: true,
+    outputs: {},
+    exec: () => Promise.reject(new Error("no round trip")),
+    secret: () => undefined,
+    results: [],
+    signal: new AbortController().signal,
+  };
+}
+
 describe("deploy-registry playbook", () => {
   let dir: string;
   let vars: DeployRegistryVars;
@@ -43,9 +60,13 @@ describe("deploy-registry playbook", () => {
       results: [],
       signal: new AbortController().signal,
     };
-    const step = playbook.runSteps?.[0];
-    assert.ok(step);
-    run = { yes: false, runId: "abc123", outputs: { [TLS_STEP]: await step.run(ctx) } };
+    const [step, clients] = playbook.runSteps ?? [];
+    assert.ok(step && clients);
+    run = {
+      yes: false,
+      runId: "abc123",
+      outputs: { [TLS_STEP]: await step.run(ctx), [clients.name]: await clients.run(ctx) },
+    };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -61,16 +82,7 @@ describe("deploy-registry playbook", () => {
     const step = playbook.runSteps?.[0];
     assert.ok(step);
     const engines = (over: Partial<DeployRegistryVars>) =>
-      step.run({
-        targets: [{ host: engine, vars: { ...vars, ...over } }],
-        inventoryDir: dir,
-        check: true,
-        outputs: {},
-        exec: () => Promise.reject(new Error("no round trip")),
-        secret: () => undefined,
-        results: [],
-        signal: new AbortController().signal,
-      }) as Promise<TlsOutput>;
+      step.run(readOnlyContext([{ host: engine, vars: { ...vars, ...over } }], dir)) as Promise<TlsOutput>;
     await assert.rejects(engines({}), /registry_hostname is not set/);
     const out = await engines({ registry_hostname: "registry.lan" });
     const first = (run.outputs[TLS_STEP] as TlsOutput).registries[0];
@@ -148,5 +160,19 @@ describe("deploy-registry playbook", () => {
     const [gc] = gcPlaybook.resources(vars, reg, run);
     assert.ok(gc);
     assert.throws(() => planAll([gc], freshFacts([gc])), /deploy-registry has not run/);
+  });
+
+  it("the proxy cache's allow list holds every host of the inventory, --limit or not, and registry_proxy_cache.allow", async () => {
+    const clients = playbook.runSteps?.[1];
+    assert.ok(clients);
+    const limited = { ...vars, registry_proxy_cache: { enabled: true, allow: ["10.8.0.0/24"] } };
+    const out = (await clients.run({
+      ...readOnlyContext([{ host: reg, vars: limited }], dir),
+      inventoryHosts: [reg, engine, { name: "other", address: "10.0.0.99", groups: [] }],
+    })) as { allow: string[] };
+    assert.deepEqual(
+      out.allow,
+      [...new Set([reg.address, engine.address, "10.0.0.99", "10.8.0.0/24"])].sort(),
+    );
   });
 });

@@ -5,7 +5,9 @@
  */
 import { strict as assert } from "node:assert";
 import { rmSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
 import { join } from "node:path";
+import { connect } from "node:tls";
 import { ensureServiceImage } from "../../lab/service-images.js";
 import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
 import { renderStack } from "../../../src/registry/stack.js";
@@ -307,18 +309,19 @@ describe("registry stack on a real engine", function () {
     const upload = () => send(ep, "POST", "/v2/team/gc/blobs/uploads/", { credentials: who("dev") });
     writeFileSync(map, '"" 1;\n');
     await reload();
+    // The reload is asynchronous: new workers take over within moments.
+    let refused = await upload();
+    for (let i = 0; i < 50 && refused.status !== 503; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      refused = await upload();
+    }
     await $`docker stop ${stack.registry}`;
     try {
-      // The reload is asynchronous: new workers take over within moments.
-      let refused = await upload();
-      for (let i = 0; i < 50 && refused.status !== 503; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        refused = await upload();
-      }
       assert.equal(refused.status, 503);
       assert.equal(refused.headers["retry-after"], "60");
       assert.match(refused.body.toString(), /"code":"UNAVAILABLE".*garbage collection in progress/);
       assert.equal(refused.headers["docker-distribution-api-version"], "registry/2.0");
+      assert.equal((await upload()).status, 503, "still refused with the read-write registry stopped");
       const read = await pull();
       assert.equal(read.status, 200, "the read-only instance serves the pull");
       assert.equal(read.headers["docker-content-digest"], pushed.manifest);
@@ -342,5 +345,31 @@ describe("registry stack on a real engine", function () {
       again = await upload();
     }
     assert.equal(again.status, 202, "pushes open again");
+  });
+
+  it("gc.sh's drain probe sees a worker still serving a request from before a reload, and nothing when idle", async () => {
+    const gc = renderStack(sampleSpec(), sampleModel(), null).files.find((f) => f.path.endsWith("/gc.sh"));
+    const probe = /draining\(\) \{\n\s*docker compose exec -T nginx sh -c '([^']*)'/.exec(
+      gc?.content ?? "",
+    )?.[1];
+    assert.ok(probe, "gc.sh has its drain probe");
+    const draining = async () =>
+      (await $`docker exec ${stack.nginx} sh -c ${probe}`.nothrow()).exitCode === 0;
+    assert.equal(await draining(), false, "an idle nginx is not draining (the probe must not find itself)");
+    // A request whose headers are still arriving keeps its worker alive through a reload.
+    const socket = connect({ host: stack.nginxAddress, port: 443, ca: ep.ca, servername: "registry.test" });
+    await once(socket, "secureConnect");
+    socket.write("GET /v2/ HTTP/1.1\r\nHost: registry.test\r\n");
+    await $`docker exec ${stack.nginx} nginx -c /etc/ops-registry/nginx.conf -s reload`;
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await draining(), true, "the old worker still serves the request");
+    socket.end("\r\n");
+    socket.destroy();
+    let idle = await draining();
+    for (let i = 0; i < 50 && idle; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      idle = await draining();
+    }
+    assert.equal(idle, false, "drained once the request ended");
   });
 });

@@ -49,7 +49,15 @@ describe("registry stack rendering", () => {
 
   it("keeps secrets out of diffs and other users' reach: key 0600, proxy credentials marked", () => {
     const spec = sampleSpec({
-      proxyCache: { port: 5443, remoteUrl: "https://hub", username: "u", password: "upstream-pw" },
+      proxyCache: {
+        port: 5443,
+        remoteUrl: "https://hub",
+        username: "u",
+        password: "upstream-pw",
+        public: false,
+        members: [],
+        allow: [],
+      },
     });
     const stack = renderStack(spec, sampleModel(), tls);
     const key = stack.files.find((f) => f.path.endsWith("server.key"));

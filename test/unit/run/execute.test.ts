@@ -36,6 +36,7 @@ function prepared(names: string[], vars: Record<string, unknown> = {}, secrets: 
     inventory: { file: "hosts.yaml", hosts: names.map((n) => inventoryHost(n)), groups: { all: names } },
     inventoryDir: "/tmp",
     targets: names.map((n) => ({ host: inventoryHost(n), vars: { ...vars }, sources: {} })),
+    everyHost: names.map((n) => inventoryHost(n)),
     secrets,
   };
 }

@@ -86,7 +86,7 @@ export async function startLocalStack(
             await $`docker exec ${c} /usr/bin/wget -q -O /dev/null http://127.0.0.1:5001/debug/health`.nothrow()
           ).exitCode === 0,
       );
-    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
+    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 --tmpfs /tmp/ops-auth -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
     await waitFor(
       async () =>
         (await $`docker exec ${nginx} /usr/bin/wget -q -O /dev/null http://127.0.0.1:8081/health`.nothrow())

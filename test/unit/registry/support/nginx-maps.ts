@@ -12,10 +12,10 @@ export interface NginxMap {
 
 const unquote = (s: string): string => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s);
 
-/** Every `map <source> <$variable> { ... }` of `conf`. */
+/** Every `map` or `geo` block `<source> <$variable> <$variable> { ... }` of `conf`. */
 export function nginxMaps(conf: string): NginxMap[] {
   const out: NginxMap[] = [];
-  const head = /^\s*map\s+("[^"]*"|\S+)\s+\$(\w+)\s*\{\s*$/;
+  const head = /^\s*(?:map|geo)\s+("[^"]*"|\S+)\s+\$(\w+)\s*\{\s*$/;
   const lines = conf.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const h = head.exec(lines[i] ?? "");

@@ -41,7 +41,15 @@ export function sampleSpec(over: Partial<StackSpec> = {}): StackSpec {
     port: 443,
     serverName: "registry.lan",
     images: { registry: "registry:2.8.3", nginx: "nginx:1.27-alpine" },
-    proxyCache: { port: 5443, remoteUrl: "http://hub.lan:5000", username: "", password: "" },
+    proxyCache: {
+      port: 5443,
+      remoteUrl: "http://hub.lan:5000",
+      username: "",
+      password: "",
+      public: false,
+      members: ["guest"],
+      allow: ["127.0.0.1", "10.9.0.0/24"],
+    },
     gcSchedule: "Sun 03:00",
     ...over,
   };
