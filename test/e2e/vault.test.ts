@@ -107,7 +107,10 @@ describe("vaulted registry passwords on lab hosts", function () {
     ok(res);
     for (const [host, s] of Object.entries(summaries(res))) assert.notEqual(s.status, "failed", host);
     assert.match(await dockerLogin(engine, address, "dev", PASSWORDS.dev), /^0 .*Login Succeeded/s);
-    await hostExec(engine, `docker pull -q busybox && docker tag busybox ${address}/team/app:v1 && docker push ${address}/team/app:v1`);
+    await hostExec(
+      engine,
+      `docker pull -q busybox && docker tag busybox ${address}/team/app:v1 && docker push ${address}/team/app:v1`,
+    );
     assert.match(await dockerLogin(engine, address, "dev", "not-the-password"), /^1 /);
 
     assert.deepEqual(leaked(seen), [], "a clear password in the process list");
