@@ -16,6 +16,8 @@ import { defaultHistoryPath, openHistory } from "../compliance/history/open.js";
 import { applyPolicy, loadPolicy } from "../compliance/policy.js";
 import { listText, runSummaryText } from "../compliance/report/text.js";
 import { recordRun, type ComplianceRun } from "../compliance/run-record.js";
+import { secretMasker } from "../compliance/mask.js";
+import { checkSet, policyDigest } from "../compliance/run-identity.js";
 import { loadWaivers, type Waiver } from "../compliance/waivers.js";
 import { ConfigError } from "../errors.js";
 import type { HostResult } from "../events.js";
@@ -39,6 +41,11 @@ export interface CheckCliOptions extends Omit<HostsCliOptions, "inventory"> {
   prometheus?: string;
   notify?: string;
   list?: boolean;
+  /** The Prometheus `inventory` label (a schedule's name); default the inventory file. */
+  metricsName?: string;
+  /** Retention: keep the newest N runs, and runs younger than D days. */
+  keepRuns?: number;
+  keepDays?: number;
 }
 
 /**
@@ -144,7 +151,10 @@ export async function checkCommand(
         startedAt,
         finishedAt: new Date().toISOString(),
         inventory: resolve(inventoryFile),
+        targets: opts.limit ?? "all",
         policy: [...policy.files],
+        policyDigest: policyDigest(policy),
+        checkSet: checkSet(applyPolicy(policy, catalog(policy.params)), policy.drift),
         exitCode,
       };
       const run = recordRun(meta, hosts, waivers, today);
@@ -155,7 +165,16 @@ export async function checkCommand(
           : {}),
         ...(opts.html !== undefined ? { html: opts.html } : {}),
         ...(opts.prometheus !== undefined ? { prometheus: opts.prometheus } : {}),
+        ...(opts.metricsName !== undefined ? { metricsName: opts.metricsName } : {}),
         ...(opts.notify !== undefined ? { notifyUrl: opts.notify } : {}),
+        ...(opts.keepRuns !== undefined || opts.keepDays !== undefined
+          ? {
+              retention: {
+                ...(opts.keepRuns !== undefined ? { keepRuns: opts.keepRuns } : {}),
+                ...(opts.keepDays !== undefined ? { keepDays: opts.keepDays } : {}),
+              },
+            }
+          : {}),
       });
       kept = { run, finished };
     };
@@ -167,6 +186,7 @@ export async function checkCommand(
         apply: false,
         drift: policy.drift,
         judged: complianceJudged(setup),
+        maskText: secretMasker(policy.secretPatterns),
       },
       { ...opts, inventory: inventoryFile },
     );

@@ -42,6 +42,8 @@ export interface CommandSpec {
   drift?: boolean;
   /** Compliance: sees each check outcome before it is recorded (waivers are applied here). */
   judged?: (host: string, outcome: CheckOutcome) => CheckOutcome;
+  /** Compliance: masks secrets by their shape (secret options, a URL's password) in everything the run reports. */
+  maskText?: (text: string) => string;
 }
 
 /** A fresh run id: 12 lowercase hex characters. */
@@ -120,6 +122,7 @@ async function executeWith(
       cleanups,
       guard: interrupts.guard,
       ...(spec.judged ? { judged: spec.judged } : {}),
+      ...(spec.maskText ? { maskText: spec.maskText } : {}),
     },
   );
   const interrupted = result.interrupted || interrupts.stoppedBy !== undefined;

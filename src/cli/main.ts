@@ -108,6 +108,8 @@ export function buildProgram(result: { code: number }): Command {
       "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
     )
     .option("--no-history", "do not store the run")
+    .option("--keep-runs <n>", "history keeps the newest N runs (older ones are deleted)", parseCount)
+    .option("--keep-days <d>", "history keeps runs younger than D days", parseCount)
     .option("--report-dir <dir>", "write report.html, report.json, junit.xml and ops_check.prom there")
     .option("--html <file>", "write the standalone HTML report here")
     .option("--prometheus <file>", "write the Prometheus textfile here (atomically)")

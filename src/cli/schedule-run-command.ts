@@ -49,6 +49,8 @@ export async function scheduleRun(
       history: c.history,
       reportDir: c.reportDir,
       ...(c.notify !== undefined ? { notify: c.notify } : {}),
+      // The schedule's name labels its Prometheus series: several schedules share one textfile directory.
+      metricsName: name,
       output: "pretty",
     });
   } finally {

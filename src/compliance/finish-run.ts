@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/write-atomic.js";
-import { analyzeHistory, diffRuns, type TrendPoint } from "./history/analysis.js";
-import type { HistoryStore } from "./history/sql-store.js";
+import { analyzeHistory, diffRuns, previousPerHost, type TrendPoint } from "./history/analysis.js";
+import type { HistoryStore, Retention } from "./history/sql-store.js";
 import { notifyMessage, postNotification, type FetchLike } from "./notify.js";
 import { htmlReport } from "./report/html.js";
 import { prometheusText } from "./report/prometheus.js";
@@ -22,11 +22,17 @@ export interface FinishOptions {
   junit?: string;
   notifyUrl?: string;
   fetchImpl?: FetchLike;
+  /** The Prometheus `inventory` label: a schedule's name, else the inventory file. */
+  metricsName?: string;
+  /** Runs the history keeps after this one is stored (--keep-runs, --keep-days). */
+  retention?: Omit<Retention, "now">;
 }
 
 export interface Finished {
   /** Files written. */
   reports: string[];
+  /** Runs retention deleted. */
+  pruned?: number;
   /** The notification sent, if one was. */
   notified?: string;
 }
@@ -40,8 +46,11 @@ const TREND_RUNS = 30;
  */
 export async function finishRun(run: ComplianceRun, o: FinishOptions): Promise<Finished> {
   const store = o.store;
-  const [previousSummary] = store ? await store.listRuns({ limit: 1, inventory: run.inventory }) : [];
+  // Each host against its own previous run of the same check set, found before this one is stored.
+  const previousIds = store ? await store.previousRunsOf(run) : new Map<string, string>();
   await store?.save(run);
+  const pruned =
+    store && o.retention ? await store.prune({ ...o.retention, now: new Date(run.finishedAt) }) : 0;
   let trend: TrendPoint[] = [];
   if (store) {
     const ids = (await store.listRuns({ limit: TREND_RUNS, inventory: run.inventory })).map((r) => r.id);
@@ -50,13 +59,13 @@ export async function finishRun(run: ComplianceRun, o: FinishOptions): Promise<F
 
   const files: [string | undefined, () => string][] = [
     [o.html, () => htmlReport(run, trend)],
-    [o.prometheus, () => prometheusText(run)],
+    [o.prometheus, () => prometheusText(run, o.metricsName)],
   ];
   if (o.reportDir !== undefined) {
     files.push(
       [join(o.reportDir, "report.html"), () => htmlReport(run, trend)],
       [join(o.reportDir, "report.json"), () => `${JSON.stringify(run, null, 2)}\n`],
-      [join(o.reportDir, "ops_check.prom"), () => prometheusText(run)],
+      [join(o.reportDir, "ops_check.prom"), () => prometheusText(run, o.metricsName)],
     );
     if (o.junit !== undefined) {
       const junit = o.junit;
@@ -70,10 +79,12 @@ export async function finishRun(run: ComplianceRun, o: FinishOptions): Promise<F
     reports.push(file);
   }
 
-  if (o.notifyUrl === undefined) return { reports };
-  const previous = previousSummary && store ? (await store.loadRuns([previousSummary.id]))[0] : undefined;
+  const kept = { reports, ...(pruned > 0 ? { pruned } : {}) };
+  if (o.notifyUrl === undefined) return kept;
+  const loaded = store ? await store.loadRuns([...new Set(previousIds.values())]) : [];
+  const previous = previousPerHost(run, previousIds, loaded);
   const message = notifyMessage(run, previous ? diffRuns(previous, run) : undefined);
-  if (message === undefined) return { reports };
+  if (message === undefined) return kept;
   await postNotification(o.notifyUrl, message, o.fetchImpl);
-  return { reports, notified: message.text };
+  return { ...kept, notified: message.text };
 }

@@ -9,7 +9,7 @@ import type { Check } from "../checks/check.js";
 import { ConfigErrors, type ConfigError } from "../errors.js";
 import type { YamlSource } from "../text/yaml-source.js";
 import { PROJECT_ROOT } from "../paths.js";
-import schema from "../../docs/schemas/policy.schema.json" with { type: "json" };
+import { policySchema, type PolicyFile } from "./policy-schema.js";
 import { didYouMean } from "../schema/suggest.js";
 import { CHECK_IDS } from "./checks/catalog.js";
 import type { Severity } from "./checks/support.js";
@@ -29,22 +29,8 @@ export interface Policy {
   readonly drift: boolean;
   readonly severity: Readonly<Record<string, Severity>>;
   readonly params: CheckParams;
-}
-
-interface PolicyFile {
-  level?: 1 | 2;
-  include?: string[];
-  exclude?: string[];
-  drift?: boolean;
-  severity?: Record<string, Severity>;
-  params?: {
-    allowed_insecure_registries?: string[];
-    docker_group_members?: string[];
-    minimum_engine_version?: string;
-    log_drivers?: string[];
-    certs_max_mode?: string;
-    max_restart_retries?: number;
-  };
+  /** Option names (globs) whose values are masked, besides the built-in ones (mask.ts). */
+  readonly secretPatterns: readonly string[];
 }
 
 /** Every check name a policy uses must name a check; drift is selected whole (`drift: false`). */
@@ -83,6 +69,7 @@ function merge(base: Policy, doc: PolicyFile, file: string): Policy {
     exclude: doc.exclude ?? base.exclude,
     drift: doc.drift ?? base.drift,
     severity: { ...base.severity, ...(doc.severity ?? {}) },
+    secretPatterns: [...base.secretPatterns, ...(doc.secret_patterns ?? [])],
     params: {
       allowedInsecureRegistries: p.allowed_insecure_registries ?? b.allowedInsecureRegistries,
       allowedDockerUsers: p.docker_group_members ?? b.allowedDockerUsers,
@@ -102,6 +89,7 @@ const EMPTY: Policy = {
   exclude: [],
   drift: true,
   severity: {},
+  secretPatterns: [],
   params: {
     allowedInsecureRegistries: [],
     allowedDockerUsers: [],
@@ -113,7 +101,7 @@ const EMPTY: Policy = {
 };
 
 function readPolicyFile(file: string, base: Policy, driftIds: readonly string[]): Policy {
-  const src = loadYamlInput(file, "policy file", schemaValidator(schema));
+  const src = loadYamlInput(file, "policy file", schemaValidator(policySchema));
   const doc = (src.data ?? {}) as PolicyFile;
   const errors = unknownNames(src, doc, driftIds);
   if (errors.length > 0) throw new ConfigErrors(errors);

@@ -52,8 +52,17 @@ export interface ComplianceRun {
   finishedAt: string;
   /** The inventory file, as given. */
   inventory: string;
+  /** The hosts asked for: the --limit pattern, or "all". */
+  targets: string;
   /** Policy files read, the default first. */
   policy: string[];
+  /** sha256 (16 hex) of the effective policy: two runs judged by different rules tell apart. */
+  policyDigest: string;
+  /**
+   * sha256 (16 hex) of the checks the policy selects (and whether drift is on): a host is compared
+   * with its own previous run of the same check set only.
+   */
+  checkSet: string;
   exitCode: number;
   hosts: HostRecord[];
 }
@@ -61,6 +70,15 @@ export interface ComplianceRun {
 /** A host could not be checked: history and reports show it apart from its checks. */
 export const unchecked = (h: Pick<HostRecord, "status">): boolean =>
   h.status === "failed" || h.status === "unreachable" || h.status === "not-started";
+
+/** The most characters of one evidence field a run keeps: a huge output cannot bloat history or reports. */
+export const EVIDENCE_FIELD_MAX = 4096;
+
+/** A field cut to EVIDENCE_FIELD_MAX, saying how much was left out. */
+export function capField(text: string, max = EVIDENCE_FIELD_MAX): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}… (${text.length - max} more characters not kept)`;
+}
 
 function checkRecord(o: ComplianceOutcome): CheckRecord {
   const labels = o.labels ?? {};
@@ -73,11 +91,16 @@ function checkRecord(o: ComplianceOutcome): CheckRecord {
     ...(labels.cis ? { cis: labels.cis } : {}),
     ...(labels.level ? { level: labels.level } : {}),
     ...(labels.drift ? { drift: labels.drift } : {}),
-    message: o.message,
-    ...(o.expected !== undefined ? { expected: o.expected } : {}),
-    ...(o.actual !== undefined ? { actual: o.actual } : {}),
-    ...(o.hint !== undefined ? { hint: o.hint } : {}),
-    evidence: { ...o.evidence },
+    message: capField(o.message),
+    ...(o.expected !== undefined ? { expected: capField(o.expected) } : {}),
+    ...(o.actual !== undefined ? { actual: capField(o.actual) } : {}),
+    ...(o.hint !== undefined ? { hint: capField(o.hint) } : {}),
+    evidence: {
+      ...o.evidence,
+      command: capField(o.evidence.command),
+      outputTail: capField(o.evidence.outputTail),
+      ...(o.evidence.source !== undefined ? { source: capField(o.evidence.source) } : {}),
+    },
     ...(o.waiver ? { waiver: o.waiver } : {}),
   };
 }

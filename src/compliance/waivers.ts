@@ -4,7 +4,7 @@
  * every pattern against the whole inventory, so a waiver for a check or a host that does not exist
  * is an error before anything connects.
  */
-import schema from "../../docs/schemas/waivers.schema.json" with { type: "json" };
+import { waiversSchema, type WaiverEntry } from "./waivers-schema.js";
 import { ConfigError, ConfigErrors } from "../errors.js";
 import { applyLimit } from "../inventory/limit.js";
 import type { Inventory } from "../inventory/types.js";
@@ -29,14 +29,6 @@ export interface Waiver {
   readonly origin: string;
 }
 
-interface WaiverEntry {
-  check: string;
-  hosts?: string;
-  justification: string;
-  expires: string;
-  run?: boolean;
-}
-
 /** A real calendar date: 2026-02-30 passes the schema's pattern but is no day. */
 function isDate(text: string): boolean {
   const d = new Date(`${text}T00:00:00Z`);
@@ -48,7 +40,7 @@ function isDate(text: string): boolean {
  * @throws ConfigError(s) naming the file, the dot-path and the line of each problem
  */
 export function loadWaivers(file: string, inventory: Inventory, driftIds: readonly string[]): Waiver[] {
-  const src = loadYamlInput(file, "waivers file", schemaValidator(schema));
+  const src = loadYamlInput(file, "waivers file", schemaValidator(waiversSchema));
   const entries = (src.data as { waivers: WaiverEntry[] }).waivers;
   const errors: ConfigError[] = [];
   const waivers: Waiver[] = [];

@@ -46,6 +46,8 @@ export interface ExecuteDeps {
   guard?<T>(work: () => T): T;
   /** Sees each check outcome before it is recorded (compliance marks waived failures here). */
   judged?(host: string, outcome: CheckOutcome): CheckOutcome;
+  /** Masks secrets by their shape in every event, error and result, after the known secret values. */
+  maskText?(text: string): string;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface ExecuteDeps {
  *   RunStepFailed when a run-wide step fails
  */
 export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promise<RunResult> {
-  const redactor = new Redactor(req.prepared.secrets);
+  const redactor = new Redactor(req.prepared.secrets, deps.maskText);
   const sink = safeSink(deps.sink);
   const emit: EventSink = (event) => sink(redactor.maskDeep(event));
   const outputs = new Map<string, Record<string, unknown>>();

@@ -11,7 +11,15 @@ export const MASK = "********";
 export class Redactor {
   private secrets: string[] = [];
 
-  constructor(secrets: Iterable<string | undefined> = []) {
+  /**
+   * @param patterns masks secrets ops knows by their shape rather than their value (compliance's
+   *   known secret options: `splunk-token=…`, a URL's password, a private key), applied after the
+   *   known values
+   */
+  constructor(
+    secrets: Iterable<string | undefined> = [],
+    private readonly patterns?: (text: string) => string,
+  ) {
     for (const s of secrets) this.add(s);
   }
 
@@ -26,7 +34,7 @@ export class Redactor {
   mask(text: string): string {
     let out = text;
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(MASK);
-    return out;
+    return this.patterns ? this.patterns(out) : out;
   }
 
   /**
@@ -44,7 +52,7 @@ export class Redactor {
 
   /** Masks every string inside a JSON-like value (keys too: a secret can be a map key). */
   maskDeep<T>(value: T): T {
-    if (this.secrets.length === 0) return value;
+    if (this.secrets.length === 0 && this.patterns === undefined) return value;
     if (typeof value === "string") return this.mask(value) as T;
     if (Array.isArray(value)) return value.map((v: unknown) => this.maskDeep(v)) as T;
     if (value && typeof value === "object" && !Buffer.isBuffer(value)) {

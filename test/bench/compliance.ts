@@ -1,17 +1,23 @@
-// `npm run bench:check`: `ops check` on N lab hosts against the SSH floor running the same probe.
-//   npm run build && flock /tmp/ops-lab.lock npm run bench:check                  # 20 hosts, 5 runs each
-//   flock /tmp/ops-lab.lock npm run bench:check -- --hosts 5 --runs 3 --out none
+// `npm run bench:check`: `ops check` on the lab's hosts against the SSH floor running the same probe,
+// and one host judged on every check ops has (level 2: all of them) against docker-bench-security's
+// time on a lab host.
+//   npm run build && flock /tmp/ops-lab.lock npm run bench:check                  # every lab host, 5 runs
+//   flock /tmp/ops-lab.lock npm run bench:check -- --hosts 3 --runs 3 --out none
+// The lab is shared: the bench uses the hosts it has (the first --hosts of them) and never resizes it.
 // The hosts are first converged by install-engine with the hardened daemon options of the e2e test
-// (not measured), so every check judges a real engine. Writes its own section of docs/BENCHMARKS.md.
-// Exits non-zero when a measured run fails: a check run that is not exit 0 with one round trip per
-// host is an error, never a fast-looking figure.
+// (not measured), so every check judges a real engine; what a lab host cannot do is waived as in the
+// e2e test (LAB_WAIVERS). Writes its own section of docs/BENCHMARKS.md. Exits non-zero when a
+// measured run fails: a run with an error, or (default policy) not exit 0, or more than one round
+// trip per host, is an error, never a fast-looking figure.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { parseArgs } from "node:util";
 import type { OpsEvent } from "../../src/events.js";
-import { convergeHardened } from "../e2e/helpers/compliance.js";
-import { existsSync } from "node:fs";
-import { LAB_JSON_FILE } from "../lab/inventory.js";
-import { labUp, readLab, type LabInfo } from "../lab/lab.js";
+import { CIS_TABLE, cisCheckId } from "../../src/compliance/cis-table.js";
+import { convergeHardened, LAB_WAIVERS } from "../e2e/helpers/compliance.js";
+import { readLab, type LabInfo } from "../lab/lab.js";
 import { checkProbe } from "./check-probe.js";
 import { runFloor } from "./floor.js";
 import { describeMachine } from "./machine.js";
@@ -30,12 +36,33 @@ interface CheckRun {
   ms: number;
   maxRss: number;
   worstCommands: number;
+  /** Check ids judged on the first host (pass, fail or not-applicable: never an error). */
+  judged: string[];
 }
 
-async function runCheck(lab: LabInfo, inventory: string, forks: number): Promise<CheckRun> {
+/** The lab's waivers and, for the all-checks run, a level-2 policy, in a temporary directory. */
+function inputs(): { waivers: string; allChecks: string } {
+  const dir = mkdtempSync(join(tmpdir(), "ops-bench-check-"));
+  const waivers = join(dir, "waivers.yaml");
+  const allChecks = join(dir, "all-checks.yaml");
+  writeFileSync(waivers, stringify({ waivers: LAB_WAIVERS }));
+  writeFileSync(allChecks, stringify({ level: 2 }));
+  return { waivers, allChecks };
+}
+
+/**
+ * One `ops check` run. With `findings` (the all-checks run) a failing check is a finding, exit 3;
+ * an error is never accepted.
+ */
+async function runCheck(
+  lab: LabInfo,
+  inventory: string,
+  args: readonly string[],
+  findings = false,
+): Promise<CheckRun> {
   const bin = join(REPO_ROOT, "bin", "ops.js");
-  const args = [bin, "check", "-i", inventory, "--known-hosts", lab.knownHostsFile, "--no-history"];
-  const r = await timed(process.execPath, [...args, "--forks", String(forks), "-o", "json"], {
+  const base = [bin, "check", "-i", inventory, "--known-hosts", lab.knownHostsFile, "--no-history"];
+  const r = await timed(process.execPath, [...base, ...args, "-o", "json"], {
     measureMemory: true,
     timeoutMs: 10 * 60_000,
     cwd: REPO_ROOT,
@@ -45,31 +72,37 @@ async function runCheck(lab: LabInfo, inventory: string, forks: number): Promise
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as OpsEvent)
     .find((e) => e.kind === "run-done");
-  if (r.code !== 0 || done?.kind !== "run-done")
+  const ok = r.code === 0 || (findings && r.code === 3);
+  if (!ok || done?.kind !== "run-done")
     throw new Error(`ops check exited ${r.code}:\n${tail(r.stderr || r.stdout)}`);
-  if (done.hosts.length !== lab.hosts.length)
-    throw new Error(`ops check reported ${done.hosts.length} hosts`);
-  return { ms: r.ms, maxRss: r.maxRss ?? 0, worstCommands: Math.max(...done.hosts.map((h) => h.commands)) };
+  const errors = done.hosts.flatMap((h) =>
+    h.checks.filter((c) => c.status === "error").map((c) => `${h.host} ${c.id}`),
+  );
+  if (errors.length > 0) throw new Error(`ops check could not judge ${errors.join(", ")}`);
+  return {
+    ms: r.ms,
+    maxRss: r.maxRss ?? 0,
+    worstCommands: Math.max(...done.hosts.map((h) => h.commands)),
+    judged: (done.hosts[0]?.checks ?? []).map((c) => c.id).filter((id) => id.startsWith("cis.")),
+  };
 }
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      hosts: { type: "string", default: "20" },
+      hosts: { type: "string" },
       runs: { type: "string", default: "5" },
       out: { type: "string" },
     },
   });
-  const hosts = Number(values.hosts);
-  const runs = Number(values.runs);
-  // The lab is shared: it goes back to the size it had once the figures are taken.
-  const before = existsSync(LAB_JSON_FILE) ? readLab().hosts.filter((h) => h.kind === "el9").length : 3;
-  try {
-    await measure(argv, hosts, runs, values.out);
-  } finally {
-    if (before !== hosts) await labUp({ el9: before, debian12: 0 });
-  }
+  const available = readLab().hosts.filter((h) => h.kind === "el9").length;
+  const hosts = values.hosts === undefined ? available : Number(values.hosts);
+  if (hosts > available)
+    throw new Error(
+      `the lab has ${available} el9 hosts; the bench never resizes the shared lab (--hosts ${available} or fewer)`,
+    );
+  await measure(argv, hosts, Number(values.runs), values.out);
 }
 
 async function measure(
@@ -78,7 +111,9 @@ async function measure(
   runs: number,
   outOption: string | undefined,
 ): Promise<void> {
-  const lab = await labUp({ el9: hosts, debian12: 0 });
+  const all = readLab();
+  const lab = { ...all, hosts: all.hosts.filter((h) => h.kind === "el9").slice(0, hosts) };
+  const files = inputs();
   log(`converging ${hosts} hosts with install-engine (not measured)`);
   const inventory = await convergeHardened(
     lab,
@@ -88,28 +123,54 @@ async function measure(
   log(`probe: ${probe.length} bytes`);
   const floor: number[] = [];
   const checks: CheckRun[] = [];
+  const single: CheckRun[] = [];
+  const first = lab.hosts[0]?.name ?? "";
   // Interleaved, so the machine's load (2 shared cores) hits both alike.
   for (let i = 1; i <= runs; i++) {
     const f = await runFloor(lab, probe);
     floor.push(f.ms);
     log(`floor ${i}/${runs}: ${s(f.ms)}`);
-    const c = await runCheck(lab, inventory, hosts);
+    const c = await runCheck(lab, inventory, ["--forks", String(hosts), "--waivers", files.waivers]);
     checks.push(c);
     log(`ops check ${i}/${runs}: ${s(c.ms)}, worst host ${c.worstCommands} round trip(s)`);
+    const one = ["--limit", first, "--policy", files.allChecks, "--waivers", files.waivers];
+    const a = await runCheck(lab, inventory, one, true);
+    single.push(a);
+    log(`ops check, every check on ${first}, ${i}/${runs}: ${s(a.ms)}, ${a.judged.length} CIS ids judged`);
   }
   const f = summarize(floor);
   const c = summarize(checks.map((x) => x.ms));
   const r = ratio(c, f) ?? 0;
   const worst = Math.max(...checks.map((x) => x.worstCommands));
+  const one = summarize(single.map((x) => x.ms));
+  const judged = new Set(single[0]?.judged ?? []);
+  const automated = CIS_TABLE.filter((r) => r.automated && judged.has(cisCheckId(r.id))).length;
+  // docker-bench-security 1.6 cannot be downloaded here: its time is the one the issue measured on a
+  // lab host (about 13 s for 86 checks), said so in the report, never passed off as measured here.
+  const DOCKER_BENCH_MS = 13_000;
+  const speedup = DOCKER_BENCH_MS / one.median;
   const rss = Math.max(...checks.map((x) => x.maxRss));
   const range = (x: Summary) => `${s(x.min)} – ${s(x.max)}`;
   const times = [
     ["floor (1 ssh per host, the same probe)", s(f.median), range(f), String(f.n), ""],
     ["ops check", s(c.median), range(c), String(c.n), r.toFixed(2)],
+    [`ops check, every check, 1 host (${judged.size} CIS ids)`, s(one.median), range(one), String(one.n), ""],
   ];
   const targets = [
     ["ops check vs floor", "≤ 1.5× the floor", `${r.toFixed(2)}× the floor`, r <= 1.5 ? "pass" : "miss"],
     ["round trips per host", "1", `${worst} (worst host)`, worst === 1 ? "pass" : "miss"],
+    [
+      "1 host, every check, vs docker-bench-security 1.6 (13 s, not measured here)",
+      "≥ 10× faster",
+      `${speedup.toFixed(1)}× faster`,
+      speedup >= 10 ? "pass" : "miss",
+    ],
+    [
+      "automated CIS ids judged (docker-bench-security: about 86 checks)",
+      "as many",
+      `${automated} automated (${judged.size} in all)`,
+      automated >= 86 ? "pass" : "miss",
+    ],
   ];
   process.stdout.write(
     `${renderText(["run", "median", "min – max", "runs", "ops/floor"], times)}\n\n${renderText(["target", "goal", "measured", "verdict"], targets)}\n`,
@@ -125,6 +186,7 @@ async function measure(
       `- machine: ${m.cpus}, ${m.memory} memory, ${m.kernel}; load average at the end ${m.load}`,
       `- node ${m.node}; ${m.openssh}`,
       `- hosts: ${hosts}; probe: ${probe.length} bytes; ops check peak memory (max RSS): ${(rss / 2 ** 20).toFixed(1)} MB`,
+      "- docker-bench-security 1.6 cannot be downloaded on this machine: its figure (about 13 s for 86 checks on a lab host) is the one issue 15 measured, not measured here",
       "",
       renderMarkdown(["run", "median", "min – max", "runs", "ops/floor"], times),
       "",

@@ -150,7 +150,7 @@ describe("ops check (lab)", function () {
       try {
         const c = await check();
         assertOnly(c, ["cis.3.16"]);
-        assert.match(c.outcome(target, "cis.3.16")?.actual ?? "", /root:docker 0664 \/run\/docker.sock/);
+        assert.match(c.outcome(target, "cis.3.16")?.actual ?? "", /^0664 \/run\/docker.sock$/);
       } finally {
         await hostExec(target, "chmod o-r /run/docker.sock");
       }
@@ -181,7 +181,10 @@ describe("ops check (lab)", function () {
         );
         const c = await check();
         assertOnly(c, ["cis.5.5"]);
-        assert.match(c.outcome(target, "cis.5.5")?.message ?? "", /ops-e2e-privileged: privileged/);
+        assert.match(
+          c.outcome(target, "cis.5.5")?.message ?? "",
+          /ops-e2e-privileged \([0-9a-f]{12}, busybox\): privileged/,
+        );
       } finally {
         await hostExec(
           target,
@@ -209,6 +212,35 @@ describe("ops check (lab)", function () {
         assert.match(c.outcome(target, "cis.1.1.2")?.message ?? "", /intruder is in the docker group/);
       } finally {
         await hostExec(target, "gpasswd -d intruder docker >/dev/null; userdel intruder");
+      }
+    });
+
+    it("a docker that fails on inspect (a wrapper first in PATH): every container check is an error, exit 2, never a pass", async () => {
+      const wrapper = [
+        "#!/bin/sh",
+        'if [ "$1" = inspect ]; then echo "Error: docker inspect broken by the e2e test" >&2; exit 1; fi',
+        'exec /usr/bin/docker "$@"',
+      ].join("\n");
+      await hostExec(
+        target,
+        "docker run -d --name ops-e2e-inspect --memory 64m --restart on-failure:3 --health-cmd true busybox sleep 900 >/dev/null && " +
+          `printf '%s\\n' '${wrapper}' > /usr/local/bin/docker && chmod 0755 /usr/local/bin/docker`,
+      );
+      try {
+        assert.match(await hostExec(target, "docker inspect x 2>&1 || true"), /broken by the e2e test/);
+        const c = await check(["--no-history"]);
+        assert.equal(c.code, 2, c.result.stderr);
+        const section5 = (c.hosts[target]?.checks ?? []).filter((o) => o.id.startsWith("cis.5."));
+        assert.ok(section5.length >= 6, section5.map((o) => o.id).join(" "));
+        for (const o of section5) {
+          assert.equal(o.status, "error", `${o.id}: ${o.status} ${o.message}`);
+          assert.match(o.evidence.outputTail, /docker inspect broken by the e2e test/, o.id);
+          assert.match(o.evidence.command, /docker inspect/, o.id);
+        }
+        for (const h of lab.hosts.filter((x) => x.name !== target))
+          assert.deepEqual(c.failing(h.name), [], `${h.name} is judged as before`);
+      } finally {
+        await hostExec(target, "rm -f /usr/local/bin/docker; docker rm -f ops-e2e-inspect >/dev/null");
       }
     });
   });
@@ -296,7 +328,7 @@ describe("ops check (lab)", function () {
 
     it("a failure stored, then fixed: newly failing, then fixed since", async () => {
       const url = pg?.url ?? "";
-      const one = ["--history", url, "--limit", target];
+      const one = ["--history", url, "--limit", target, "--waivers", labWaivers];
       await hostExec(target, "chmod o+r /run/docker.sock");
       let broken: Checked;
       try {
@@ -370,6 +402,8 @@ describe("ops check (lab)", function () {
       await hostExec(control, `mkdir -p ${dir}`);
       for (const [from, to] of [
         [local, "hosts.yaml"],
+        [labWaivers, "waivers.yaml"],
+        [labPolicy, "policy.yaml"],
         [lab.privateKeyFile, "id_ed25519"],
         [lab.knownHostsFile, "known_hosts"],
       ] as const)
@@ -387,7 +421,7 @@ describe("ops check (lab)", function () {
 
     it("ops schedule check installs the units; systemctl start runs a check that history keeps; the timer is listed", async () => {
       const out = await onControl(
-        `schedule check --name e2e -i ${dir}/hosts.yaml --history ${dir}/history.sqlite --notify ${notify.url} --randomized-delay 0 --on-calendar "*-*-* 03:00:00"`,
+        `schedule check --name e2e -i ${dir}/hosts.yaml --waivers ${dir}/waivers.yaml --policy ${dir}/policy.yaml --history ${dir}/history.sqlite --notify ${notify.url} --randomized-delay 0 --on-calendar "*-*-* 03:00:00"`,
       );
       assert.match(
         out,

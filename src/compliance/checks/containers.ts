@@ -5,6 +5,7 @@
  * mounts are judged by what they resolve to on the host.
  */
 import { verdict, type Check } from "../../checks/check.js";
+import { printable } from "../../report/printable.js";
 import { containers, type ContainerInfo, type Containers } from "../facts/containers.js";
 import { dockerFiles } from "../facts/docker-files.js";
 import type { Fact, FactSet } from "../../facts/fact.js";
@@ -22,13 +23,20 @@ export interface ContainerRule extends CheckMeta {
   facts?: Check["facts"];
 }
 
+/**
+ * One field of host data in evidence: escaped on its own (the one rule of src/report/printable.ts),
+ * so a name or a mount source with a newline cannot forge a line of the evidence.
+ */
+export const field = (value: string): string => printable(value);
+
 /** How evidence names a container: `web (3f2a1b9c0d4e, busybox)`. */
-export const containerName = (c: ContainerInfo): string => `${c.name} (${c.id.slice(0, 12)}, ${c.image})`;
+export const containerName = (c: ContainerInfo): string =>
+  `${field(c.name)} (${field(c.id.slice(0, 12))}, ${field(c.image)})`;
 
 const describe = (c: ContainerInfo) =>
-  `${containerName(c)} privileged=${c.privileged} network=${c.network} memory=${c.memory} ` +
-  `restart=${c.restart || "no"}:${c.restartRetries} health=${c.health ?? "none"} ` +
-  `mounts=${c.mounts.map((m) => m.source).join(",") || "none"}`;
+  `${containerName(c)} privileged=${c.privileged} network=${field(c.network)} memory=${c.memory} ` +
+  `restart=${field(c.restart || "no")}:${c.restartRetries} health=${field(c.health ?? "none")} ` +
+  `mounts=${c.mounts.map((m) => field(m.source)).join(",") || "none"}`;
 
 /** A check over every running container; a container that breaks the rule fails it, named. */
 export function containerCheck(rule: ContainerRule): Check {
@@ -145,7 +153,7 @@ export const restartPolicy = (params: CheckParams): Check =>
         return undefined;
       return name === "on-failure"
         ? `on-failure with ${c.restartRetries === 0 ? "unbounded" : c.restartRetries} retries`
-        : `restart policy ${name}`;
+        : `restart policy ${field(name)}`;
     },
     good: `every container restarts at most ${params.maxRestartRetries} times on failure, or never`,
     expected: `on-failure:${params.maxRestartRetries} or less, or no`,

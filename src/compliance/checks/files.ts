@@ -9,10 +9,11 @@ import type { FactSet } from "../../facts/fact.js";
 import { dockerFiles, type DockerFiles, type PathStat } from "../facts/docker-files.js";
 import { extraBits, octal, symbolic } from "../mode-bits.js";
 import type { CheckParams } from "../params.js";
+import { field } from "./containers.js";
 import { complianceCheck, notApplicable, type Severity } from "./support.js";
 
 const line = (s: PathStat) =>
-  `${symbolic(s.mode.perms)} (${octal(s.mode.perms)}) ${s.owner}:${s.group} ${s.path}`;
+  `${symbolic(s.mode.perms)} (${octal(s.mode.perms)}) ${field(s.owner)}:${field(s.group)} ${field(s.path)}`;
 
 /** One rule on a set of paths: who must own them, or the most open mode they may have. */
 type Rule = { kind: "owner"; owner: string; group: string } | { kind: "mode"; maxMode: number };

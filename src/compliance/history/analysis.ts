@@ -2,11 +2,13 @@
  * What history says, from runs read back whole: per host and check, what is newly failing, what
  * is still failing and since when, what was fixed and since when; a trend of the failures per run;
  * and the difference between two runs. Pure: runs in, findings out. "Failing" means a check that
- * failed or could not be judged and is not waived.
+ * failed or could not be judged and is not waived. A host is compared only with its own earlier runs
+ * of the same check set in which it was checked: a run limited to other hosts (--limit), one that
+ * could not reach it, or one judged by other checks is not "the run before" for it.
  */
 import type { EffectiveStatus } from "../apply-waivers.js";
 import type { CheckRecord, ComplianceRun } from "../run-record.js";
-import { countRun, type RunCounts } from "../run-record.js";
+import { countRun, unchecked, type RunCounts } from "../run-record.js";
 
 export const isFailing = (s: EffectiveStatus | undefined): boolean => s === "fail" || s === "error";
 
@@ -56,21 +58,22 @@ export function analyzeHistory(runs: readonly ComplianceRun[]): HistoryReport {
   const [latest] = runs;
   const trend = [...runs].reverse().map((r) => ({ run: r.id, at: r.startedAt, counts: countRun(r) }));
   if (latest === undefined) return { items: [], trend };
-  const maps = runs.map(statusMap);
   const items: CheckHistory[] = [];
   for (const h of latest.hosts) {
+    const mine = runsOfHost(runs, latest, h.host);
+    const maps = mine.map(statusMap);
     for (const c of h.checks) {
       const k = key(h.host, c.id);
       const failing = isFailing(c.status);
       // Walk back while the check keeps the same failing/not-failing state.
       let start = 0;
-      while (start + 1 < runs.length) {
+      while (start + 1 < mine.length) {
         const older = maps[start + 1]?.get(k);
         if (older === undefined || isFailing(older.status) !== failing) break;
         start++;
       }
       const before = maps[start + 1]?.get(k);
-      const since = runs[start] ?? latest;
+      const since = mine[start] ?? latest;
       let change: Change;
       if (failing) change = start === 0 ? "newly-failing" : "still-failing";
       else change = before !== undefined && isFailing(before.status) ? "fixed" : "passing";
@@ -88,6 +91,35 @@ export function analyzeHistory(runs: readonly ComplianceRun[]): HistoryReport {
     }
   }
   return { latest: { id: latest.id, at: latest.startedAt }, items, trend };
+}
+
+/** The runs, newest first, that count for one host: the same check set as `latest`, the host checked. */
+function runsOfHost(runs: readonly ComplianceRun[], latest: ComplianceRun, host: string): ComplianceRun[] {
+  return runs.filter(
+    (r) => r.checkSet === latest.checkSet && r.hosts.some((h) => h.host === host && !unchecked(h)),
+  );
+}
+
+/**
+ * What `run` is compared with: each host's record from that host's own previous run (as
+ * HistoryStore.previousRunsOf finds it), or no record when it has none. Undefined when no host has
+ * a previous run.
+ *
+ * @example diffRuns(previousPerHost(run, await store.previousRunsOf(run), loaded), run)
+ */
+export function previousPerHost(
+  run: ComplianceRun,
+  previous: ReadonlyMap<string, string>,
+  loaded: readonly ComplianceRun[],
+): ComplianceRun | undefined {
+  const byId = new Map(loaded.map((r) => [r.id, r]));
+  const hosts = run.hosts.flatMap((h) => {
+    const record = byId.get(previous.get(h.host) ?? "")?.hosts.find((x) => x.host === h.host);
+    return record ? [record] : [];
+  });
+  if (hosts.length === 0) return undefined;
+  const newest = [...previous.values()].map((id) => byId.get(id)).find((r) => r !== undefined);
+  return { ...(newest ?? run), hosts };
 }
 
 export interface RunDiff {

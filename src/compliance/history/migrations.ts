@@ -45,6 +45,14 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
       record = REPLACE(REPLACE(record, '"status":"n/a"', '"status":"not-applicable"'), '"verdict":"pass"', '"verdict":"not-applicable"')
       WHERE status = 'n/a'`,
   ],
+  // 3: what a run looked at and by which rules: the hosts asked for (--limit), the policy's digest
+  // and the check set, so a host is compared with its own previous run of the same checks.
+  [
+    "ALTER TABLE ops_runs ADD COLUMN targets TEXT NOT NULL DEFAULT 'all'",
+    "ALTER TABLE ops_runs ADD COLUMN policy_digest TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE ops_runs ADD COLUMN check_set TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX IF NOT EXISTS ops_hosts_host ON ops_hosts (host, run_id)",
+  ],
 ];
 
 /** The version a database is at: 0 for a new one. */

@@ -12,7 +12,18 @@ export interface RunSummary {
   startedAt: string;
   finishedAt: string;
   inventory: string;
+  targets: string;
+  policyDigest: string;
+  checkSet: string;
   exitCode: number;
+}
+
+/** What retention keeps: the newest runs, and runs younger than some days. Either or both. */
+export interface Retention {
+  keepRuns?: number;
+  keepDays?: number;
+  /** Now, for keepDays. */
+  now: Date;
 }
 
 export interface HistoryStore {
@@ -22,6 +33,15 @@ export interface HistoryStore {
   listRuns(options: { limit: number; inventory?: string }): Promise<RunSummary[]>;
   /** Whole runs by id, in the order asked; an unknown id is left out. */
   loadRuns(ids: readonly string[]): Promise<ComplianceRun[]>;
+  /**
+   * Each host's own previous run of the same inventory and check set in which it was checked
+   * (a run limited to other hosts, or that could not reach it, is not its previous run).
+   */
+  previousRunsOf(
+    run: Pick<ComplianceRun, "id" | "inventory" | "checkSet" | "hosts">,
+  ): Promise<Map<string, string>>;
+  /** Deletes the runs retention does not keep; returns how many. */
+  prune(retention: Retention): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -46,17 +66,39 @@ interface RunRow {
   started_at: string;
   finished_at: string;
   inventory: string;
+  targets: string;
   policy: string;
+  policy_digest: string;
+  check_set: string;
   exit_code: number | string;
 }
+
+const RUN_COLUMNS =
+  "id, started_at, finished_at, inventory, targets, policy, policy_digest, check_set, exit_code";
 
 const summaryOf = (r: RunRow): RunSummary => ({
   id: r.id,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   inventory: r.inventory,
+  targets: r.targets,
+  policyDigest: r.policy_digest,
+  checkSet: r.check_set,
   exitCode: Number(r.exit_code),
 });
+
+/** Host statuses of a host that was checked (not unreachable, failed or never started). */
+const CHECKED = "('ok', 'changed')";
+
+async function deleteRuns(db: SqlDriver, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const marks = chunk.map(() => "?").join(", ");
+    for (const table of ["ops_results", "ops_hosts"])
+      await db.run(`DELETE FROM ${table} WHERE run_id IN (${marks})`, chunk);
+    await db.run(`DELETE FROM ops_runs WHERE id IN (${marks})`, chunk);
+  }
+}
 
 /** @example const store = sqlStore(await sqliteDriver(path)); await store.save(run); */
 export function sqlStore(db: SqlDriver): HistoryStore {
@@ -64,10 +106,17 @@ export function sqlStore(db: SqlDriver): HistoryStore {
     where: db.where,
     async save(run) {
       await db.transaction(async () => {
-        await db.run(
-          "INSERT INTO ops_runs (id, started_at, finished_at, inventory, policy, exit_code) VALUES (?, ?, ?, ?, ?, ?)",
-          [run.id, run.startedAt, run.finishedAt, run.inventory, JSON.stringify(run.policy), run.exitCode],
-        );
+        await db.run(`INSERT INTO ops_runs (${RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+          run.id,
+          run.startedAt,
+          run.finishedAt,
+          run.inventory,
+          run.targets,
+          JSON.stringify(run.policy),
+          run.policyDigest,
+          run.checkSet,
+          run.exitCode,
+        ]);
         const hosts = run.hosts.map((h, i) => [
           run.id,
           h.host,
@@ -93,7 +142,7 @@ export function sqlStore(db: SqlDriver): HistoryStore {
     async listRuns({ limit, inventory }) {
       const where = inventory === undefined ? "" : "WHERE inventory = ? ";
       const rows = await db.query<RunRow>(
-        `SELECT id, started_at, finished_at, inventory, policy, exit_code FROM ops_runs ${where}ORDER BY started_at DESC, id DESC LIMIT ?`,
+        `SELECT ${RUN_COLUMNS} FROM ops_runs ${where}ORDER BY started_at DESC, id DESC LIMIT ?`,
         inventory === undefined ? [limit] : [inventory, limit],
       );
       return rows.map(summaryOf);
@@ -101,10 +150,7 @@ export function sqlStore(db: SqlDriver): HistoryStore {
     async loadRuns(ids) {
       if (ids.length === 0) return [];
       const marks = ids.map(() => "?").join(", ");
-      const runs = await db.query<RunRow>(
-        `SELECT id, started_at, finished_at, inventory, policy, exit_code FROM ops_runs WHERE id IN (${marks})`,
-        ids,
-      );
+      const runs = await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM ops_runs WHERE id IN (${marks})`, ids);
       const hosts = await db.query<{
         run_id: string;
         host: string;
@@ -146,6 +192,38 @@ export function sqlStore(db: SqlDriver): HistoryStore {
         const run = byId.get(id);
         return run ? [run] : [];
       });
+    },
+    async previousRunsOf(run) {
+      const hosts = run.hosts.map((h) => h.host);
+      if (hosts.length === 0) return new Map();
+      // One query for every host: its newest checked run of this inventory and check set.
+      const rows = await db.query<{ host: string; run_id: string }>(
+        `SELECT host, run_id FROM (
+           SELECT h.host AS host, r.id AS run_id,
+                  ROW_NUMBER() OVER (PARTITION BY h.host ORDER BY r.started_at DESC, r.id DESC) AS n
+           FROM ops_hosts h JOIN ops_runs r ON r.id = h.run_id
+           WHERE r.inventory = ? AND r.check_set = ? AND r.id <> ? AND h.status IN ${CHECKED}
+         ) t WHERE n = 1`,
+        [run.inventory, run.checkSet, run.id],
+      );
+      const wanted = new Set(hosts);
+      return new Map(rows.filter((r) => wanted.has(r.host)).map((r) => [r.host, r.run_id]));
+    },
+    async prune({ keepRuns, keepDays, now }) {
+      if (keepRuns === undefined && keepDays === undefined) return 0;
+      const rows = await db.query<{ id: string; started_at: string }>(
+        "SELECT id, started_at FROM ops_runs ORDER BY started_at DESC, id DESC",
+      );
+      const oldest = keepDays === undefined ? undefined : new Date(now.getTime() - keepDays * 86_400_000);
+      const doomed = rows
+        .filter(
+          (r, i) =>
+            (keepRuns !== undefined && i >= keepRuns) ||
+            (oldest !== undefined && new Date(r.started_at) < oldest),
+        )
+        .map((r) => r.id);
+      if (doomed.length > 0) await db.transaction(() => deleteRuns(db, doomed));
+      return doomed.length;
     },
     close: () => db.close(),
   };

@@ -154,7 +154,7 @@ export function htmlReport(run: ComplianceRun, trend: readonly TrendPoint[]): st
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ops check — ${e(run.startedAt)}</title><style>${STYLE}</style></head><body>
 <h1>Compliance report</h1>
-<div class="meta">run ${e(run.id)} · ${e(run.startedAt)} · inventory ${e(run.inventory)} · policy ${e(run.policy.join(", "))} · exit code ${run.exitCode}</div>
+<div class="meta">run ${e(run.id)} · ${e(run.startedAt)} · inventory ${e(run.inventory)} · hosts ${e(run.targets)} · policy ${e(run.policy.join(", "))} (digest ${e(run.policyDigest)}, check set ${e(run.checkSet)}) · exit code ${run.exitCode}</div>
 <div class="totals"><span>${counts.hosts} hosts</span><span class="fail">${counts.fail} failed</span><span class="error">${counts.error} errors</span><span class="waived">${counts.waived} waived</span><span class="pass">${counts.pass} passed</span><span class="na">${counts["not-applicable"]} not applicable</span>${counts.unchecked > 0 ? `<span class="down">${counts.unchecked} hosts not checked</span>` : ""}</div>
 ${down.length > 0 ? `<h2>Hosts that could not be checked</h2><ul>${down.join("")}</ul>` : ""}
 <h2>Checks by host</h2>

@@ -18,7 +18,10 @@ interface CheckCase {
   host: string;
   probes?: Record<string, ProbeValue>;
   params?: Partial<Record<keyof CheckParams, unknown>>;
-  expected: Partial<Record<"status" | "message" | "source" | "expected" | "actual", string>>;
+  expected: Partial<Record<"status" | "message" | "source" | "expected" | "actual", string>> & {
+    /** How many lines the evidence's output has: host data never adds one. */
+    outputLines?: number;
+  };
 }
 
 function paramsOf(c: CheckCase): CheckParams {
@@ -46,7 +49,13 @@ describe("compliance check fixtures", () => {
         const c = raw as CheckCase;
         it(name, () => {
           const result = judgeCase(id, c);
-          const { status, ...texts } = c.expected;
+          const { status, outputLines, ...texts } = c.expected;
+          if (outputLines !== undefined)
+            assert.equal(
+              result.evidence.outputTail.split("\n").length,
+              outputLines,
+              result.evidence.outputTail,
+            );
           assert.equal(result.status, status, `${result.status}: ${result.message}`);
           const got: Record<string, string | undefined> = {
             message: result.message,

@@ -45,3 +45,21 @@ describe("the CIS v1.6.0 table", () => {
     assert.equal(doc, withCisTable(doc), "run npm run docs");
   });
 });
+
+describe("the policy and waivers schemas", () => {
+  it("docs/schemas/*.json are the ones generated from the TypeBox declarations (npm run docs)", async () => {
+    const { policySchema } = await import("../../../src/compliance/policy-schema.js");
+    const { waiversSchema } = await import("../../../src/compliance/waivers-schema.js");
+    for (const [file, schema] of [
+      ["policy.schema.json", policySchema],
+      ["waivers.schema.json", waiversSchema],
+    ] as const) {
+      const doc = fileURLToPath(new URL(`../../../docs/schemas/${file}`, import.meta.url));
+      assert.deepEqual(
+        JSON.parse(readFileSync(doc, "utf8")),
+        JSON.parse(JSON.stringify(schema)),
+        `run npm run docs (${file})`,
+      );
+    }
+  });
+});

@@ -100,6 +100,35 @@ describe("finishing a compliance run", () => {
     );
   });
 
+  it("a --limit run is not the other hosts' previous run: a full run after it reports nothing old as new", async () => {
+    const inv = "/srv/ops/limited.yaml";
+    const full = (id: string, day: number, b: "pass" | "fail") =>
+      run(id, `2026-05-1${day}T02:00:00Z`, { a: { "cis.2.2": "pass" }, b: { "cis.2.2": b } }, inv);
+    const before = received.length;
+    await finishRun(full("l1", 1, "fail"), { store, notifyUrl: url });
+    assert.equal(received.length, before + 1, "b failing is new");
+    await finishRun(run("l2", "2026-05-12T02:00:00Z", { a: { "cis.2.2": "pass" } }, inv, { targets: "a" }), {
+      store,
+      notifyUrl: url,
+    });
+    assert.equal(received.length, before + 1, "the limited run changes nothing");
+    await finishRun(full("l3", 3, "fail"), { store, notifyUrl: url });
+    assert.equal(received.length, before + 1, "b failed in its own previous run (l1): nothing is new");
+    assert.equal((await store.listRuns({ limit: 1, inventory: inv }))[0]?.targets, "all");
+  });
+
+  it("retention after storing: --keep-runs deletes the oldest runs", async () => {
+    const done = await finishRun(run("k1", "2026-05-20T02:00:00Z", { a: { x: "pass" } }, "/srv/k.yaml"), {
+      store,
+      retention: { keepRuns: 2 },
+    });
+    assert.ok((done.pruned ?? 0) > 0);
+    assert.deepEqual(
+      (await store.listRuns({ limit: 10 })).map((r) => r.id),
+      ["k1", "l3"],
+    );
+  });
+
   it("a receiver that refuses: an error that does not repeat the URL (it may hold a token)", async () => {
     const refusing = createServer((_req, res) => res.writeHead(500).end());
     await new Promise<void>((r) => refusing.listen(0, "127.0.0.1", r));

@@ -161,7 +161,18 @@ describe("every printer escapes by the one rule (property)", () => {
         assertMultiline(historyText(history, true), "history");
         assertMultiline(diffText(d), "diff");
         assertMultiline(
-          runsText([{ id: v, startedAt: r.startedAt, finishedAt: r.finishedAt, exitCode: 3, inventory: v }]),
+          runsText([
+            {
+              id: v,
+              startedAt: r.startedAt,
+              finishedAt: r.finishedAt,
+              exitCode: 3,
+              inventory: v,
+              targets: v,
+              policyDigest: v,
+              checkSet: v,
+            },
+          ]),
           "runs",
         );
         assertMultiline(htmlReport(r, history.trend), "html");

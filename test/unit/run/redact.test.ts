@@ -1,7 +1,21 @@
 import assert from "node:assert/strict";
+import { secretMasker } from "../../../src/compliance/mask.js";
 import { Redactor } from "../../../src/run/redact.js";
 
 describe("Redactor", () => {
+  it("masks secrets by their shape everywhere an event holds text (compliance's secret options)", () => {
+    const r = new Redactor(["hunter2"], secretMasker([]));
+    const event = {
+      kind: "check-result",
+      check: {
+        message: "dockerd --log-opt splunk-token=abc123 -p hunter2",
+        evidence: { outputTail: '{"log-opts": {"splunk-token": "abc123"}}' },
+      },
+      diff: ["+ splunk-token=abc123"],
+    };
+    assert.doesNotMatch(JSON.stringify(r.maskDeep(event)), /abc123|hunter2/);
+  });
+
   it("masks every occurrence of every secret, longest first", () => {
     const r = new Redactor(["hunter2", "hunter2-long", undefined]);
     assert.equal(r.mask("a hunter2-long b hunter2 c"), "a ******** b ******** c");

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { analyzeHistory, diffRuns } from "../../../../src/compliance/history/analysis.js";
+import { capField, EVIDENCE_FIELD_MAX } from "../../../../src/compliance/run-record.js";
 import { run } from "../support/runs.js";
 
 // Four nightly runs, newest first as the store lists them.
@@ -26,6 +27,29 @@ const find = (host: string, check: string) =>
   analyzeHistory(runs).items.find((i) => i.host === host && i.check === check);
 
 describe("compliance history analysis", () => {
+  it("a host is compared with its own runs of the same check set: a --limit run or another check set does not count", () => {
+    const at = (d: number) => `2026-06-0${d}T02:00:00Z`;
+    const history = [
+      run("h4", at(4), { a: { x: "fail" }, b: { x: "fail" } }),
+      run("h3", at(3), { a: { x: "pass" } }, undefined, { targets: "a" }),
+      run("h2", at(2), { b: { x: "pass" } }, undefined, { checkSet: "another-set" }),
+      run("h1", at(1), { a: { x: "fail" }, b: { x: "fail" } }),
+    ];
+    const report = analyzeHistory(history);
+    const item = (host: string) => report.items.find((i) => i.host === host && i.check === "x");
+    assert.equal(item("a")?.change, "newly-failing", "a passed in h3, its own previous run");
+    assert.equal(item("b")?.change, "still-failing", "h3 is not b's run, h2 another check set");
+    assert.equal(item("b")?.sinceRun, "h1");
+  });
+
+  it("evidence is capped per field: a huge output cannot bloat history", () => {
+    const long = "x".repeat(10_000);
+    const capped = capField(long);
+    assert.ok(capped.length < EVIDENCE_FIELD_MAX + 60);
+    assert.match(capped, /… \(5904 more characters not kept\)$/);
+    assert.equal(capField("short"), "short");
+  });
+
   it("newly failing: failing now, not in the run before", () => {
     assert.deepEqual(
       [find("el9-1", "live")?.change, find("el9-1", "live")?.since],

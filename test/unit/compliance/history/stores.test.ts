@@ -7,6 +7,8 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
+import { MIGRATIONS } from "../../../../src/compliance/history/migrations.js";
 import { openHistory } from "../../../../src/compliance/history/open.js";
 import type { HistoryStore } from "../../../../src/compliance/history/sql-store.js";
 import { ConfigError } from "../../../../src/errors.js";
@@ -63,10 +65,52 @@ function storeSuite(name: string, open: () => Promise<HistoryStore>) {
       assert.deepEqual(await store.loadRuns(["r4"]), []);
     });
 
+    it("each host's previous run: the newest of the same inventory and check set in which it was checked", async () => {
+      const at = (d: number) => `2026-06-0${d}T02:00:00Z`;
+      const full = run("p1", at(1), { a: { x: "fail" }, b: { x: "fail" } }, "/inv/p.yaml");
+      const limited = run("p2", at(2), { a: { x: "pass" } }, "/inv/p.yaml", { targets: "a" });
+      const otherSet = run("p3", at(3), { b: { x: "pass" } }, "/inv/p.yaml", {
+        checkSet: "another-set-0000",
+      });
+      const down = run("p4", at(4), { b: {} }, "/inv/p.yaml");
+      const host = down.hosts[0];
+      if (host) host.status = "unreachable";
+      for (const r of [full, limited, otherSet, down]) await store.save(r);
+      const now = run("p5", at(5), { a: { x: "pass" }, b: { x: "pass" }, c: { x: "pass" } }, "/inv/p.yaml");
+      const previous = await store.previousRunsOf(now);
+      assert.deepEqual(
+        Object.fromEntries(previous),
+        { a: "p2", b: "p1" },
+        "c has none; b's later runs do not count",
+      );
+    });
+
+    it("retention keeps the newest N runs and runs younger than D days, deleting the rest whole", async () => {
+      const now = new Date("2026-06-05T03:00:00Z");
+      assert.equal(await store.prune({ now }), 0, "nothing asked, nothing deleted");
+      const before = (await store.listRuns({ limit: 100 })).length;
+      assert.equal(
+        await store.prune({ keepDays: 3, now }),
+        before - 2,
+        "runs since 2026-06-02T03:00 are kept",
+      );
+      assert.deepEqual(
+        (await store.listRuns({ limit: 100 })).map((r) => r.id),
+        ["p4", "p3"],
+      );
+      assert.equal(await store.prune({ keepRuns: 1, now }), 1);
+      assert.deepEqual(
+        (await store.listRuns({ limit: 100 })).map((r) => r.id),
+        ["p4"],
+      );
+      assert.deepEqual(await store.loadRuns(["p2", "p3"]), [], "their hosts and results are gone too");
+      assert.equal((await store.loadRuns(["p4"]))[0]?.hosts.length, 1);
+    });
+
     it("opening again keeps the data and applies no migration twice", async () => {
       const again = await open();
       try {
-        assert.equal((await again.listRuns({ limit: 10 })).length, 3);
+        assert.equal((await again.listRuns({ limit: 10 })).length, 1);
       } finally {
         await again.close();
       }
@@ -88,6 +132,49 @@ describe("compliance history stores", () => {
     });
     after(() => pg?.stop());
     storeSuite("store", () => openHistory(pg?.url ?? ""));
+  });
+
+  it("a history written before not-applicable was its own status reads back as not-applicable", async () => {
+    const file = join(dir, "v1.sqlite");
+    const db = new Database(file);
+    for (const sql of MIGRATIONS[0] ?? []) db.exec(sql);
+    db.exec("CREATE TABLE ops_schema (version INTEGER NOT NULL); INSERT INTO ops_schema VALUES (1)");
+    db.prepare("INSERT INTO ops_runs VALUES (?, ?, ?, ?, ?, ?)").run(
+      "old",
+      "2026-01-01T00:00:00Z",
+      "2026-01-01T00:00:09Z",
+      "/inv",
+      "[]",
+      0,
+    );
+    db.prepare("INSERT INTO ops_hosts VALUES (?, ?, ?, ?, ?, ?, ?)").run("old", "el9-1", 0, "ok", null, 5, 1);
+    const record = {
+      id: "cis.host.audit-rules",
+      title: "t",
+      status: "n/a",
+      verdict: "pass",
+      message: "not applicable: no auditd",
+      evidence: { command: "c", outputTail: "" },
+    };
+    db.prepare("INSERT INTO ops_results VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+      "old",
+      "el9-1",
+      record.id,
+      0,
+      "n/a",
+      "low",
+      JSON.stringify(record),
+    );
+    db.close();
+    const store = await openHistory(file);
+    try {
+      const [back] = await store.loadRuns(["old"]);
+      assert.equal(back?.hosts[0]?.checks[0]?.status, "not-applicable");
+      assert.equal(back?.hosts[0]?.checks[0]?.verdict, "not-applicable");
+      assert.equal(back?.targets, "all");
+    } finally {
+      await store.close();
+    }
   });
 
   describe("a --history that cannot be used is a configuration error naming --history", () => {

@@ -23,7 +23,7 @@ describe("compliance reports", () => {
     const text = prometheusText(latest);
     const series = (host: string, check: string, status: string) =>
       new RegExp(
-        `^ops_check_status\\{host="${host}",check="${check}",cis="2.2",level="1",severity="medium",status="${status}"\\} (\\d)$`,
+        `^ops_check_status\\{inventory="/srv/ops/hosts.yaml",host="${host}",check="${check}",cis="2.2",level="1",severity="medium",status="${status}"\\} (\\d)$`,
         "m",
       ).exec(text)?.[1];
     it("one ops_check_status series per host, check and status: 1 on the check's own status only", () => {
@@ -36,11 +36,27 @@ describe("compliance reports", () => {
       assert.equal(series("el9-2", "cis.1.1.3", "pass"), "0", "not applicable is never counted passing");
     });
     it("the last run's time, counts by status, hosts not checked", () => {
-      assert.match(text, /^ops_check_last_run_timestamp_seconds 1777687209$/m);
-      assert.match(text, /^ops_check_results\{status="fail"\} 1$/m);
-      assert.match(text, /^ops_check_results\{status="waived"\} 1$/m);
-      assert.match(text, /^ops_check_host_checked\{host="el9-3"\} 0$/m);
-      assert.match(text, /^ops_check_waived\{host="el9-2",check="cis.2.2",expires=""\} 1$/m);
+      const inv = 'inventory="/srv/ops/hosts.yaml"';
+      assert.ok(text.includes(`\nops_check_last_run_timestamp_seconds{${inv}} 1777687209\n`));
+      assert.ok(text.includes(`\nops_check_results{${inv},status="fail"} 1\n`));
+      assert.ok(text.includes(`\nops_check_results{${inv},status="waived"} 1\n`));
+      assert.ok(text.includes(`\nops_check_host_checked{${inv},host="el9-3"} 0\n`));
+      assert.ok(text.includes(`\nops_check_waived{${inv},host="el9-2",check="cis.2.2",expires=""} 1\n`));
+    });
+    it("run-level series carry the schedule's name when given, so textfiles coexist", () => {
+      const named = prometheusText(latest, "nightly");
+      assert.ok(named.includes('\nops_check_last_run_exit_code{inventory="nightly"} '));
+      assert.doesNotMatch(named, /^ops_check_\w+ /m, "no series without the label");
+    });
+    it("waiver expiry is a value: the end of the waiver's last day in UTC", () => {
+      const waived = run("w", "2026-05-02T02:00:00Z", { "el9-1": { "cis.2.2": "waived" } });
+      const check = waived.hosts[0]?.checks[0];
+      if (check)
+        check.waiver = { state: "active", justification: "j", expires: "2026-06-30", origin: "w.yaml:2" };
+      assert.match(
+        prometheusText(waived),
+        /^ops_check_waiver_expiry_timestamp_seconds\{inventory="[^"]+",host="el9-1",check="cis.2.2"\} 1782864000$/m,
+      );
     });
     it("every line is a comment or a well-formed sample", () => {
       for (const line of text.trimEnd().split("\n"))

@@ -26,13 +26,18 @@ export function run(
   at: string,
   hosts: Record<string, Record<string, EffectiveStatus>>,
   inventory = "/srv/ops/hosts.yaml",
+  over: Partial<Pick<ComplianceRun, "targets" | "checkSet" | "policyDigest">> = {},
 ): ComplianceRun {
   return {
     id,
     startedAt: at,
     finishedAt: at.replace(/:00Z$/, ":09Z"),
     inventory,
+    targets: "all",
     policy: ["/opt/ops/policies/default.yaml"],
+    policyDigest: "0123456789abcdef",
+    checkSet: "fedcba9876543210",
+    ...over,
     exitCode: Object.values(hosts).some((c) => Object.values(c).some((s) => s === "fail")) ? 3 : 0,
     hosts: Object.entries(hosts).map(([host, checks]) => ({
       host,
