@@ -153,8 +153,10 @@ export async function scheduleCheck(opts: ScheduleCheckOptions, deps: ScheduleDe
     },
   };
   const target = targetOf(kind, opts.name, deps);
+  // Rendered before anything is written: a value units or cron cannot hold installs nothing.
+  const commands = installCommands(spec, target);
   await writeSaved(target.configDir, { version: 1, kind, spec });
-  for (const [i, c] of installCommands(spec, target).entries())
+  for (const [i, c] of commands.entries())
     await exec(deps, `install schedule step ${i + 1}`, c.script, c.options);
   const where = kind.startsWith("systemd")
     ? `${target.unitDir}/ops-check-${opts.name}.{service,timer}`

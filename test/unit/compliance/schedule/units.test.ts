@@ -80,4 +80,59 @@ describe("schedule units", () => {
     assert.throws(() => checkTimes("daily", "0 2 * * * rm"), /is not five cron fields/);
     checkTimes("Mon..Fri *-*-* 02:30:00", "30 2 * * 1-5");
   });
+
+  it("hostile environments: a newline in HOME is refused; %, $, quotes and backslashes come back intact", () => {
+    for (const kind of ["systemd-user", "cron-user"] as const) {
+      const t = targetFor(kind, "nightly", { ...paths, home: "/home/ann\nExecStartPre=/bin/rm -rf /" });
+      const render = () => (kind === "cron-user" ? cronLine(spec, t) : renderUnits(spec, t).service);
+      assert.throws(render, /HOME '\/home\/ann\\nExecStartPre=\/bin\/rm -rf \/' holds a control character/);
+    }
+    assert.throws(
+      () =>
+        renderUnits(spec, targetFor("systemd-user", "nightly", { ...paths, opsBin: "/opt/ops\u001b[2J" })),
+      /ops's path '\/opt\/ops\\u001b\[2J' holds a control character/,
+    );
+    const home = `/home/a%n'n "q" $HOME \\x %%`;
+    const unit = renderUnits(spec, targetFor("systemd-user", "nightly", { ...paths, home })).service;
+    const env = unit.split("\n").filter((l) => l.startsWith("Environment="));
+    assert.equal(env.length, 1);
+    assert.equal(systemdUnquote(env[0]?.slice("Environment=HOME=".length) ?? ""), home);
+    const line = cronLine(spec, targetFor("cron-user", "nightly", { ...paths, home }));
+    assert.equal(line.split("\n").length, 1);
+    assert.doesNotMatch(line.replace(/\\%/g, ""), /%/, "an unescaped % is a newline to cron");
+    const words = shWords(line.replace(/\\%/g, "%"));
+    assert.deepEqual(words.slice(5, 9), [
+      `HOME=${home}`,
+      "/usr/bin/node",
+      "/opt/my ops/bin/ops.js",
+      "schedule",
+    ]);
+  });
 });
+
+/** systemd's reading of one double-quoted word: `\\`, `\"`, then specifiers `%%` and `$$`. */
+function systemdUnquote(word: string): string {
+  assert.match(word, /^".*"$/s);
+  return word.slice(1, -1).replace(/\\(.)/g, "$1").replace(/%%/g, "%").replace(/\$\$/g, "$");
+}
+
+/** A POSIX shell's words (single quotes, backslashes, `#` comments), enough to read a cron command back. */
+function shWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      word = (word ?? "") + text.slice(i + 1, end);
+      i = end;
+    } else if (c === "\\") word = (word ?? "") + (text[++i] ?? "");
+    else if (c === " ") {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === "#" && word === undefined) break;
+    else word = (word ?? "") + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
