@@ -178,7 +178,9 @@ describe("peer faults: the built CLI against misbehaving peers on 127.0.0.1", fu
       const line = Buffer.from(
         `${auditLine({ kind: "blob", method: "GET", action: "pull", status: 200 })}\n`.repeat(1000),
       );
-      const inv = await registry((_req, res) => {
+      const inv = await registry((req, res) => {
+        // The folder listing (rotated parts): none.
+        if (req.url === "/ops/audit/") return json(res, [{ name: "audit.log", type: "file" }]);
         res.writeHead(200, { "content-type": "text/plain" });
         let sent = 0;
         const pump = () => {
