@@ -35,6 +35,12 @@ import { registryName, registryTlsStep, tlsOutput, type RegistryEndpoint } from 
 import { trustRegistry, untrustRegistry } from "../src/registry/trust.js";
 import { proxyClientsOutput, proxyClientsStep } from "../src/registry/proxy-clients.js";
 import {
+  AUDIT_TIMER,
+  AUDIT_TIMER_RESTART,
+  AUDIT_UNITS,
+  auditRotationFiles,
+} from "../src/registry/audit-rotation.js";
+import {
   IMAGES,
   PROXY_CACHE,
   deployRegistryVariables,
@@ -42,6 +48,7 @@ import {
 } from "./deploy-registry.vars.js";
 
 const GC_UNITS = [`${SYSTEMD_DIR}/${GC_TIMER}`, `${SYSTEMD_DIR}/ops-registry-gc.service`];
+const ALL_UNITS = [...GC_UNITS, ...AUDIT_UNITS];
 
 /** The stack's settings from one registry host's variables (nested defaults filled in). */
 export function stackSpec(
@@ -94,12 +101,16 @@ function registryHost(
 ): Resource[] {
   const spec = stackSpec(vars, host, proxyClientsOutput(run.outputs).allow);
   if (vars.registry_state === "absent") {
-    return [registryAbsent({ dir: spec.dir, dataDir: spec.dataDir, removeData: run.yes, units: GC_UNITS })];
+    return [registryAbsent({ dir: spec.dir, dataDir: spec.dataDir, removeData: run.yes, units: ALL_UNITS })];
   }
   const model = registryModel(vars);
   const stack = renderStack(spec, model, mine.server);
   const data = ["registry", "audit", ...(spec.proxyCache !== null ? ["proxy"] : [])];
   const timer = gcTimerFiles(spec);
+  const rotation = auditRotationFiles(spec, {
+    maxMb: vars.registry_audit_rotate_mb,
+    keep: vars.registry_audit_keep,
+  });
   return [
     registryPreflight({ ports: stack.ports }),
     ...stack.dirs.map((d) => directory(d)),
@@ -111,6 +122,8 @@ function registryHost(
     ...(timer.length > 0
       ? [...timer.map(stackFileResource), service({ name: GC_TIMER, enabled: true, started: true })]
       : [unitsAbsent(GC_UNITS)]),
+    ...rotation.map(stackFileResource),
+    service({ name: AUDIT_TIMER, enabled: true, started: true }),
     registryStack({ dir: spec.dir, services: stack.services }),
   ];
 }
@@ -152,6 +165,13 @@ export default definePlaybook({
   handlers(vars): Handler[] {
     return [
       ...registryHandlers(vars.registry_dir),
+      {
+        name: AUDIT_TIMER_RESTART,
+        step: {
+          description: `reload systemd and restart ${AUDIT_TIMER}`,
+          script: `systemctl daemon-reload\nsystemctl restart ${AUDIT_TIMER}`,
+        },
+      },
       {
         name: GC_TIMER_RESTART,
         step: {

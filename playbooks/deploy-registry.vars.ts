@@ -142,6 +142,17 @@ export const deployRegistryVariables = Type.Object(
         default: false,
       },
     ),
+    registry_audit_rotate_mb: Type.Integer({
+      minimum: 1,
+      description: "rotate the audit log once it holds this many MiB (checked every 10 minutes)",
+      default: 100,
+    }),
+    registry_audit_keep: Type.Integer({
+      minimum: 1,
+      maximum: 99,
+      description: "rotated audit logs kept (audit.log.1 .. audit.log.N)",
+      default: 10,
+    }),
     registry_gc_schedule: Type.String({
       description: "systemd OnCalendar for GC on the registry host, e.g. 'Sun 03:00'; empty: no timer",
       pattern: "^[A-Za-z0-9 *:,./~-]*$",

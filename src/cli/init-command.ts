@@ -66,6 +66,7 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
         ...target,
         inventory: o.inventory,
         ...(o.limit ? { limit: o.limit } : {}),
+        ...(o.vaultPasswordFile ? { vaultPasswordFile: [o.vaultPasswordFile] } : {}),
         check: false,
         diff: false,
         output: "pretty",
@@ -78,7 +79,13 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
     async verify(o) {
       interrupt.dispose();
       const { verifyCommand } = await import("./verify-command.js");
-      return verifyCommand({ ...target, inventory: o.inventory, output: "pretty", playbook: [] });
+      return verifyCommand({
+        ...target,
+        inventory: o.inventory,
+        output: "pretty",
+        playbook: [],
+        ...(o.vaultPasswordFile ? { vaultPasswordFile: [o.vaultPasswordFile] } : {}),
+      });
     },
   };
   const home = homedir();

@@ -49,14 +49,17 @@ export async function registryAudit(opts: AuditCliOptions, write: (t: string) =>
   };
   const api = ctx.api();
   // The log is read as a stream: one line in memory at a time; JSON output is written as it comes.
+  // The rotated files first, oldest first, then the one nginx writes: events in time order.
   const reader = new AuditReader();
   const events: AuditEvent[] = [];
-  for await (const line of await api.auditLines()) {
-    const record = reader.feed(line);
-    const event = record && auditEvent(record, filter);
-    if (!event) continue;
-    if (opts.output === "json") write(`${printableJson(event)}\n`);
-    else events.push(event);
+  for (const part of [...(await api.auditParts()), undefined]) {
+    for await (const line of await api.auditLines(part)) {
+      const record = reader.feed(line);
+      const event = record && auditEvent(record, filter);
+      if (!event) continue;
+      if (opts.output === "json") write(`${printableJson(event)}\n`);
+      else events.push(event);
+    }
   }
   if (opts.output !== "json") write(formatAudit(events));
   const problems = reader.problems();

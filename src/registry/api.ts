@@ -252,9 +252,33 @@ export class RegistryApi {
     await this.call("DELETE", `/v2/${repo}/manifests/${digest}`, [202]);
   }
 
-  /** The audit log, as nginx wrote it (one JSON object per line), read as a stream of lines. */
-  async auditLines(): Promise<AsyncIterable<string>> {
-    const path = "/ops/audit";
+  /**
+   * The rotated audit logs there are (audit.log.N, see audit-rotation.ts), oldest first: nginx's
+   * JSON listing of the log folder. Anything else in the folder, or an odd entry, is ignored.
+   */
+  async auditParts(): Promise<number[]> {
+    const answer = await this.call("GET", "/ops/audit/", [200]);
+    let doc: unknown;
+    try {
+      doc = JSON.parse(answer.body.toString("utf8"));
+    } catch {
+      return [];
+    }
+    if (!Array.isArray(doc)) return [];
+    const parts = doc.flatMap((e: unknown) => {
+      const name = typeof e === "object" && e !== null ? (e as { name?: unknown }).name : undefined;
+      const m = typeof name === "string" ? /^audit\.log\.([1-9][0-9]?)$/.exec(name) : null;
+      return m?.[1] !== undefined ? [Number(m[1])] : [];
+    });
+    return parts.sort((a, b) => b - a);
+  }
+
+  /**
+   * The audit log, as nginx wrote it (one JSON object per line), read as a stream of lines; `part`
+   * N reads the rotated audit.log.N.
+   */
+  async auditLines(part?: number): Promise<AsyncIterable<string>> {
+    const path = part === undefined ? "/ops/audit" : `/ops/audit/${part}`;
     let answer;
     try {
       answer = await sendLines(this.endpoint, "GET", path, {

@@ -43,7 +43,8 @@ export const ROUTES: readonly Route[] = [
   { kind: "catalog", pattern: `^/v2/_catalog${END}`, reference: false },
   // OCI 1.1's referrers API, which Distribution 2.8 does not have: nginx answers 404 itself.
   { kind: "referrers", pattern: `^/v2/(${NAME})/referrers/(${DIGEST})${END}`, reference: true },
-  { kind: "audit", pattern: `^/ops/audit${END}`, reference: false },
+  // The log, the folder's listing (`/ops/audit/`) and a rotated file (`/ops/audit/3`: audit.log.3).
+  { kind: "audit", pattern: `^/ops/audit(?:/(?:[1-9][0-9]?)?)?${END}`, reference: false },
   { kind: "token", pattern: `^/ops/token${END}`, reference: false },
 ];
 

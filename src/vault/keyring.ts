@@ -90,3 +90,12 @@ export function createKeyring(sources: readonly PasswordSource[]): VaultKeyring 
   };
   return keyring;
 }
+
+/**
+ * A password already in memory (the one `ops init` just made or read) as a source.
+ *
+ * @example createKeyring([fixedPassword(vaultPassword)])
+ */
+export function fixedPassword(password: string, id: string = DEFAULT_VAULT_ID): PasswordSource {
+  return { id, describe: "the vault password", load: async () => Buffer.from(password, "utf8") };
+}

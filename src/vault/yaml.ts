@@ -81,6 +81,8 @@ export async function openInlineVaults(
       errors.push(vaultError(e, { file: src.file, path: dotPath(path), line: src.lineOf(path) }));
     }
   }
+  // In the order a person reads the file.
+  errors.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
   if (errors.length === 1 && errors[0]) throw errors[0];
   if (errors.length > 1) throw new ConfigErrors(errors);
   return secrets;

@@ -112,6 +112,42 @@ export const answersSchema = {
           description: "with trust: ca, the path of the registry's CA certificate (PEM) on this machine",
         },
         host: { type: "string", minLength: 1, description: "the host to deploy the registry on" },
+        hostname: {
+          type: "string",
+          description: "deploy: the registry's name (registry_hostname); empty: the host's address",
+        },
+        admin: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            name: { type: "string", minLength: 1, description: "deploy: the admin account (default admin)" },
+            password: secret("deploy: the admin's password, at least 8 characters"),
+            password_env: envName("the admin's password"),
+          },
+        },
+        project: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            name: { type: "string", minLength: 1, description: "deploy: the first project (default team)" },
+            pusher: {
+              type: "string",
+              description: "deploy: the account that may push to it (empty: only the admin)",
+            },
+            password: secret("deploy: the pusher's password, at least 8 characters"),
+            password_env: envName("the pusher's password"),
+          },
+        },
+        vault: { type: "boolean", description: "deploy: keep the passwords vault-encrypted (default true)" },
+        vault_password_file: {
+          type: "string",
+          minLength: 1,
+          description: "deploy: the vault password file, made 0600 with a random password when missing",
+        },
+        vault_password_file_in_inventory: {
+          type: "boolean",
+          description: "deploy: accept a vault password file inside the inventory folder",
+        },
       },
     },
     compliance: {

@@ -11,6 +11,7 @@ import { ConfigError, ConfigErrors, InternalError } from "../errors.js";
 import { prepareRun, type LoadedPlaybook } from "../run/prepare.js";
 import type { Target } from "../run/targets.js";
 import type { FileToWrite } from "./write-files.js";
+import type { VaultKeyring } from "../vault/keyring.js";
 
 export interface CheckRequest {
   /** The inventory file, then its variables file, as they will be written. */
@@ -24,6 +25,8 @@ export interface CheckRequest {
   intended: Readonly<Record<string, unknown>>;
   /** Inventory names of the hosts the wizard added. */
   newHosts: readonly string[];
+  /** The vault password, when the files hold vault-encrypted values. */
+  vault?: VaultKeyring;
 }
 
 export interface CheckResult {
@@ -66,13 +69,15 @@ export async function checkFiles(req: CheckRequest): Promise<CheckResult> {
     for (const file of req.files) {
       const to = join(stage, relative(dir, file.path));
       await mkdir(dirname(to), { recursive: true });
-      await writeFile(to, file.content);
+      // A file of clear passwords is staged as it will be written: readable by its owner only.
+      await writeFile(to, file.content, { mode: file.mode ?? 0o644 });
     }
     const staged = join(stage, relative(dir, req.inventoryFile));
     const { targets } = await prepareRun({
       playbooks: req.playbooks,
       inventoryFile: staged,
       ...(req.known ? { known: req.known } : {}),
+      vault: req.vault,
     });
     for (const t of targets) {
       // The wizard never writes a password: prove it on what the loader reads back.

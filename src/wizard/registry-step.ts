@@ -6,6 +6,7 @@
 import { REGISTRY_ENDPOINT } from "../registry/trust.js";
 import type { Ask, Choice } from "./ask.js";
 import type { VarSetting } from "./vars-doc.js";
+import { askRegistryAccounts, type AccountsContext, type RegistryAccounts } from "./registry-accounts.js";
 
 export type RegistryKind = "none" | "existing" | "deploy";
 
@@ -14,6 +15,8 @@ export interface RegistryResult {
   vars: VarSetting[];
   /** Inventory name of the host deploy-registry runs on. */
   deployHost?: string;
+  /** Accounts, project and how their passwords are kept, for the registry deployed. */
+  accounts?: RegistryAccounts;
 }
 
 export interface RegistryContext {
@@ -26,10 +29,13 @@ export interface RegistryContext {
   readCa?: (path: string) => string;
   /** Names of the hosts going into the inventory. */
   hostNames: readonly string[];
+  /** Where the inventory goes, for the deployed registry's accounts (asked only when given). */
+  accounts?: AccountsContext;
 }
 
 /**
- * Question ids `registry.kind`, `registry.address`, `registry.trust`, `registry.ca`, `registry.host`.
+ * Question ids `registry.kind`, `registry.address`, `registry.trust`, `registry.ca`, `registry.host`,
+ * and for a registry deployed those of registry-accounts.ts.
  *
  * @example await registryStep(ask, { canDeploy: false, hostNames: ["el9-1"] })
  */
@@ -55,7 +61,19 @@ export async function registryStep(ask: Ask, ctx: RegistryContext): Promise<Regi
       choices: ctx.hostNames.map((n) => ({ value: n, name: n })),
       ...(ctx.hostNames[0] ? { default: ctx.hostNames[0] } : {}),
     });
-    return { kind, vars: [], deployHost: host };
+    if (!ctx.accounts) return { kind, vars: [], deployHost: host };
+    const accounts = await askRegistryAccounts(ask, ctx.accounts);
+    const vars: VarSetting[] =
+      accounts.hostname === ""
+        ? []
+        : [
+            {
+              name: "registry_hostname",
+              value: accounts.hostname,
+              comment: "the registry's name (asked in ops init)",
+            },
+          ];
+    return { kind, vars, deployHost: host, accounts };
   }
   const address = await ask.text("registry.address", {
     message: "Its address (host:port, e.g. harbor.internal:443 or 10.0.0.9:5000)",

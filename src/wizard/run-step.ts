@@ -14,12 +14,17 @@ export interface RunPlan {
   deployHost?: string | undefined;
   /** compliance schedule (OnCalendar), when one was chosen. */
   schedule?: string | undefined;
+  /** The vault password file every command needs, when the inventory holds vaulted values. */
+  vaultPasswordFile?: string | undefined;
 }
 
 /** The commands the wizard runs for the CLI; injected by src/cli (the wizard never runs a playbook itself). */
 export interface Runner {
-  run(playbook: string, options: { inventory: string; yes: boolean; limit?: string }): Promise<number>;
-  verify(options: { inventory: string }): Promise<number>;
+  run(
+    playbook: string,
+    options: { inventory: string; yes: boolean; limit?: string; vaultPasswordFile?: string },
+  ): Promise<number>;
+  verify(options: { inventory: string; vaultPasswordFile?: string }): Promise<number>;
 }
 
 /**
@@ -29,7 +34,10 @@ export interface Runner {
  *   // ["ops inventory check -i hosts.yaml", "ops run install-engine -i hosts.yaml", "ops verify -i hosts.yaml"]
  */
 export function nextCommands(plan: RunPlan, yes = false): string[] {
-  const inv = quote(plan.inventory);
+  // Every command reads the vaulted values: each gets the password file.
+  const inv =
+    quote(plan.inventory) +
+    (plan.vaultPasswordFile ? ` --vault-password-file ${quote(plan.vaultPasswordFile)}` : "");
   const commands = [
     `ops inventory check -i ${inv}`,
     `ops run install-engine -i ${inv}${yes ? " --yes" : ""}`,
@@ -69,8 +77,9 @@ export async function runStep(
   for (const command of nextCommands(plan, yes)) say(`  ${command}`);
   if (!install) return 0;
   say("");
-  say(`$ ops run install-engine -i ${quote(plan.inventory)}${yes ? " --yes" : ""}`);
-  const code = await runner.run("install-engine", { inventory: plan.inventory, yes });
+  const vault = plan.vaultPasswordFile ? { vaultPasswordFile: plan.vaultPasswordFile } : {};
+  say(`$ ${nextCommands(plan, yes)[1] ?? ""}`);
+  const code = await runner.run("install-engine", { inventory: plan.inventory, yes, ...vault });
   if (code !== 0) {
     say(`install-engine did not finish on every host (exit ${code}): fix what it says, then run it again.`);
     return code;
@@ -82,6 +91,6 @@ export async function runStep(
   });
   if (!verify) return 0;
   say("");
-  say(`$ ops verify -i ${quote(plan.inventory)}`);
-  return runner.verify({ inventory: plan.inventory });
+  say(`$ ${nextCommands(plan).find((c) => c.startsWith("ops verify")) ?? ""}`);
+  return runner.verify({ inventory: plan.inventory, ...vault });
 }

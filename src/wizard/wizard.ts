@@ -25,6 +25,8 @@ import { repoKeyStep, type RepoKey } from "./repo-key.js";
 import { runStep, type Runner } from "./run-step.js";
 import { groupVarsFile, renderVars } from "./vars-doc.js";
 import { writeFilesAtomically, type FileToWrite } from "./write-files.js";
+import { registryFiles } from "./registry-files.js";
+import { createKeyring, fixedPassword } from "../vault/keyring.js";
 
 export interface WizardDeps {
   ask: Ask;
@@ -140,7 +142,11 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
       repoKey,
     };
     const names = planFiles({ ...base, registry: { kind: "none", vars: [] } }).names;
-    const registry = await registryStep(ask, { ...deps.capabilities, hostNames: names.map((n) => n.name) });
+    const registry = await registryStep(ask, {
+      ...deps.capabilities,
+      hostNames: names.map((n) => n.name),
+      accounts: { inventoryDir: dirname(answer.inventoryFile), home: deps.home, say },
+    });
     const compliance = await complianceStep(ask, { canSchedule: deps.capabilities.canSchedule, say });
     const plan = planFiles({ ...base, registry });
 
@@ -163,9 +169,14 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
         ),
       },
     ];
+    const accounts = registry.accounts;
+    if (accounts) files.push(...registryFiles(accounts, dirname(answer.inventoryFile), date));
+    const vault = accounts?.vault;
     const playbooks = ["install-engine", ...(registry.kind === "deploy" ? ["deploy-registry"] : [])];
     const checked = await checkFiles({
-      files,
+      // The vault password file lives outside the inventory: it is not part of what is checked.
+      files: files.filter((f) => f.path !== vault?.passwordFile),
+      ...(vault ? { vault: createKeyring([fixedPassword(vault.password)]) } : {}),
       inventoryFile: answer.inventoryFile,
       ...(await deps.playbooks(playbooks)),
       intended: plan.intended,
@@ -198,6 +209,7 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
         conflicts,
         deployHost: registry.deployHost,
         schedule: compliance.schedule,
+        ...(vault ? { vaultPasswordFile: shownPath(deps.cwd, vault.passwordFile) } : {}),
       },
       deps.runner,
       say,

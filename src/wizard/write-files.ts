@@ -11,8 +11,10 @@ import { ConfigError } from "../errors.js";
 export interface FileToWrite {
   path: string;
   content: string;
-  /** Mode of a new file. Default 0644; an existing file keeps its mode. */
+  /** Mode of a new file. Default 0644; an existing file keeps its mode unless `exactMode`. */
   mode?: number;
+  /** Use `mode` even over an existing file's (a file that now holds passwords in clear). */
+  exactMode?: boolean;
 }
 
 interface Staged {
@@ -37,7 +39,7 @@ export async function writeFilesAtomically(files: readonly FileToWrite[]): Promi
       if (made !== undefined) madeDirs.push(made);
       const info = await stat(file.path).catch(() => undefined);
       const temp = join(dirname(file.path), `.${basename(file.path)}.${randomBytes(4).toString("hex")}.tmp`);
-      const mode = info ? info.mode & 0o777 : (file.mode ?? 0o644);
+      const mode = info && !file.exactMode ? info.mode & 0o777 : (file.mode ?? 0o644);
       staged.push({
         file,
         temp,

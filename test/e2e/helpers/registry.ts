@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { hostExec, readLab, type LabInfo } from "../../lab/lab.js";
+import { ops, type OpsResult } from "./ops-cli.js";
 import { $ } from "../../lab/sh.js";
 
 export const PASSWORDS = {
@@ -134,4 +135,10 @@ export async function containerIds(host: string): Promise<Record<string, string>
       .split("\n")
       .map((l) => l.split(" ") as [string, string]),
   );
+}
+
+/** `ops run install-engine` on one host of the inventory, with extra variables (JSON) or without. */
+export function installEngineOn(inventory: string, host: string, extraVars?: string): Promise<OpsResult> {
+  const extra = extraVars !== undefined ? ["-e", extraVars] : [];
+  return ops(["run", "install-engine", "-i", inventory, "--limit", host, ...extra, "--output", "json"]);
 }
