@@ -40,6 +40,8 @@ export interface CheckResult {
   actual?: string;
   /** What to do about a fail or an error. */
   hint?: string;
+  /** What a failure is about, by name (the offending containers): waivers' `containers:` match these. */
+  subjects?: readonly string[];
 }
 
 export interface Check {

@@ -3,6 +3,7 @@
  * anything the user can fix; a stack only for a bug in ops itself.
  */
 import { ConfigError, Interrupted, OpsError, formatLocation } from "../errors.js";
+import { mayQuote } from "../fs/quotable.js";
 import { printable } from "../report/printable.js";
 import { EXIT } from "./exit-codes.js";
 
@@ -27,6 +28,15 @@ function withHint(head: string, hint: string | undefined): string {
 }
 
 function configLine(err: ConfigError): string {
+  const file = err.location.file;
+  if (file !== undefined && !mayQuote(file)) {
+    // The message and the dot-path would quote the file's content: only where it is says.
+    const at = formatLocation({
+      file,
+      ...(err.location.line !== undefined ? { line: err.location.line } : {}),
+    });
+    return shown(`${at}: not valid here (content not shown: only its owner may read ${file})`);
+  }
   const where = formatLocation(err.location);
   return withHint(where ? `${where}: ${err.message}` : err.message, err.hint);
 }

@@ -7,6 +7,7 @@
  * Pure.
  */
 import { reportStatus, type Check, type CheckOutcome, type ReportStatus } from "../checks/check.js";
+import { compileGlob } from "../text/glob.js";
 import { matches } from "./check-ids.js";
 import type { Waiver } from "./waivers.js";
 
@@ -40,7 +41,19 @@ export interface FoundWaiver {
 }
 
 /**
+ * Whether a waiver covers what an outcome is about: a waiver without `containers:` covers all; one
+ * with it covers a failure only when every container the failure names matches its pattern.
+ */
+function covers(w: Waiver, subjects: readonly string[] | undefined): boolean {
+  if (w.containers === undefined) return true;
+  if (subjects === undefined || subjects.length === 0) return false;
+  const glob = compileGlob(w.containers);
+  return subjects.every((name) => glob.test(name));
+}
+
+/**
  * The waiver for a host's check: the first active one, else the first expired one, else none.
+ * `subjects` are the containers a failure names (what waivers with `containers:` match).
  *
  * @example findWaiver(waivers, "el9-1", "cis.2.2", "2026-05-01")?.state // "active"
  */
@@ -49,12 +62,34 @@ export function findWaiver(
   host: string,
   checkId: string,
   today: string,
+  subjects?: readonly string[],
 ): FoundWaiver | undefined {
-  const mine = waivers.filter((w) => w.hostNames.has(host) && matches(w.check, checkId));
+  const mine = waivers.filter(
+    (w) => w.hostNames.has(host) && matches(w.check, checkId) && covers(w, subjects),
+  );
   const active = mine.find((w) => today <= w.expires);
   if (active) return { waiver: active, state: "active" };
   const expired = mine[0];
   return expired ? { waiver: expired, state: "expired" } : undefined;
+}
+
+/** Why an active containers waiver does not waive a failure: the containers it leaves out. */
+function leftOut(
+  waivers: readonly Waiver[],
+  host: string,
+  o: CheckOutcome,
+  today: string,
+): string | undefined {
+  const subjects = o.subjects ?? [];
+  for (const w of waivers) {
+    if (w.containers === undefined || today > w.expires) continue;
+    if (!w.hostNames.has(host) || !matches(w.check, o.id)) continue;
+    const glob = compileGlob(w.containers);
+    const out = subjects.filter((n) => !glob.test(n));
+    if (out.length < subjects.length)
+      return `the waiver at ${w.origin} covers containers ${w.containers}, not ${out.join(", ")}`;
+  }
+  return undefined;
 }
 
 const noteOf = ({ waiver: w, state }: FoundWaiver): WaiverNote => ({
@@ -74,8 +109,11 @@ const noteOf = ({ waiver: w, state }: FoundWaiver): WaiverNote => ({
  */
 export function judgeWithWaivers(waivers: readonly Waiver[], today: string) {
   return (host: string, outcome: CheckOutcome): CheckOutcome => {
-    const found = findWaiver(waivers, host, outcome.id, today);
-    if (found === undefined) return outcome;
+    const found = findWaiver(waivers, host, outcome.id, today, outcome.subjects);
+    if (found === undefined) {
+      const why = outcome.status === "fail" ? leftOut(waivers, host, outcome, today) : undefined;
+      return why === undefined ? outcome : { ...outcome, message: `${outcome.message} (${why})` };
+    }
     const w = found.waiver;
     if (found.state === "active") {
       const notRun = !w.run;
@@ -131,7 +169,7 @@ export function noteWaivers(
   today: string,
 ): ComplianceOutcome[] {
   return outcomes.map((o) => {
-    const found = findWaiver(waivers, host, o.id, today);
+    const found = findWaiver(waivers, host, o.id, today, o.subjects);
     return found ? { ...o, waiver: noteOf(found) } : o;
   });
 }

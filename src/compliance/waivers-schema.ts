@@ -18,6 +18,13 @@ const WAIVER = Type.Object(
         minLength: 1,
       }),
     ),
+    containers: Type.Optional(
+      Type.String({
+        description:
+          "For per-container checks (4.1, section 5): the container names it covers, a pattern with `*` and `?` (default: every container). A failure is waived only when every container it names matches.",
+        minLength: 1,
+      }),
+    ),
     justification: Type.String({
       description: "Why the exception is accepted, and who accepted it.",
       "x-expected": "a sentence saying why (it is required)",
@@ -35,7 +42,10 @@ const WAIVER = Type.Object(
       }),
     ),
   },
-  { "x-expected": "a waiver: check, hosts, justification, expires and run", additionalProperties: false },
+  {
+    "x-expected": "a waiver: check, hosts, containers, justification, expires and run",
+    additionalProperties: false,
+  },
 );
 
 const WAIVERS = Type.Object({ waivers: Type.Array(WAIVER) }, { additionalProperties: false });

@@ -1,6 +1,7 @@
 /**
  * Waivers: accepted exceptions, each with a check, the hosts it covers (an Ansible --limit pattern
- * over the inventory), a justification and an expiry date. Loading validates the file and resolves
+ * over the inventory), for per-container checks optionally the containers it covers (a name glob),
+ * a justification and an expiry date. Loading validates the file and resolves
  * every pattern against the whole inventory, so a waiver for a check or a host that does not exist
  * is an error before anything connects.
  */
@@ -20,6 +21,8 @@ export interface Waiver {
   readonly hosts: string;
   /** Inventory names the pattern selects. */
   readonly hostNames: ReadonlySet<string>;
+  /** Container names it covers (a glob); undefined covers every container. */
+  readonly containers?: string;
   readonly justification: string;
   /** YYYY-MM-DD: the last day it holds, in UTC. */
   readonly expires: string;
@@ -50,6 +53,15 @@ export function loadWaivers(file: string, inventory: Inventory, driftIds: readon
       const hint = didYouMean(w.check, CHECK_IDS) ?? "ops check --list shows every check id";
       errors.push(errorAt(src, at("check"), `'${w.check}' names no check`, hint));
     }
+    if (w.containers !== undefined && w.run === false)
+      errors.push(
+        errorAt(
+          src,
+          at("run"),
+          "run: false skips the check on the whole host; it cannot apply to some containers only",
+          "drop run: false, or drop containers:",
+        ),
+      );
     if (!isDate(w.expires)) errors.push(errorAt(src, at("expires"), `'${w.expires}' is not a date`));
     const hosts = w.hosts ?? "all";
     let hostNames = new Set<string>();
@@ -64,6 +76,7 @@ export function loadWaivers(file: string, inventory: Inventory, driftIds: readon
       check: w.check,
       hosts,
       hostNames,
+      ...(w.containers !== undefined ? { containers: w.containers } : {}),
       justification: w.justification,
       expires: w.expires,
       run: w.run ?? true,

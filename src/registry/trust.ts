@@ -14,6 +14,12 @@ import { quote } from "../transport/quote.js";
 export const CERTS_D = "/etc/docker/certs.d";
 
 /**
+ * The mode of the CA files ops writes: CIS 3.8 allows registry certificates 0444 at most (and
+ * `ops check` judges them so), root:root per 3.7. dockerd reads them as root, so read-only is enough.
+ */
+export const CA_FILE_MODE = "0444";
+
+/**
  * A registry as engines address it, `host` or `host:port`. It names a folder under certs.d, so it
  * starts with a letter or digit and holds no `/`: never `..` or a path.
  */
@@ -47,7 +53,13 @@ export function trustRegistry(r: TrustedRegistry): Resource[] {
   if (r.tls) {
     if (r.caPem === null) return [];
     return certsDirs(r.endpoint).map((dir) =>
-      file({ path: `${dir}/ca.crt`, content: r.caPem ?? "", mode: "0644", owner: "root", group: "root" }),
+      file({
+        path: `${dir}/ca.crt`,
+        content: r.caPem ?? "",
+        mode: CA_FILE_MODE,
+        owner: "root",
+        group: "root",
+      }),
     );
   }
   return [insecureRegistry(r.endpoint)];

@@ -82,7 +82,7 @@ describe("install-engine on lab hosts", function () {
     assert.equal(await hostExec(host, "cat /etc/docker/certs.d/reg.lan:5000/ca.crt"), caPem);
     assert.equal(
       (await hostExec(host, "stat -c '%a %U:%G' /etc/docker/certs.d/reg.lan:5000/ca.crt")).trim(),
-      "644 root:root",
+      "444 root:root",
     );
     assert.deepEqual(await engineIdentity(host), engine, "the engine was restarted");
     const again = await run(inv);

@@ -13,6 +13,30 @@ import {
   restartPolicy,
   socketMounted,
 } from "./containers.js";
+import {
+  boundInterface,
+  cgroupParent,
+  cpuShares,
+  defaultBridge,
+  hostIpc,
+  hostPid,
+  hostUserns,
+  hostUts,
+  mountPropagation,
+  pidsLimit,
+  privilegedPorts,
+  readOnlyRoot,
+} from "./container-runtime.js";
+import {
+  appArmor,
+  capabilities,
+  containerNoNewPrivileges,
+  containerSeccomp,
+  containerUser,
+  selinux,
+  sensitiveMounts,
+  sshd,
+} from "./container-security.js";
 import { insecureRegistries, logDriver, tls } from "./daemon-access.js";
 import {
   defaultUlimits,
@@ -56,6 +80,26 @@ export function catalog(params: CheckParams): Check[] {
     restartPolicy(params),
     healthCheck(),
     socketMounted(),
+    containerUser(),
+    appArmor(),
+    selinux(),
+    capabilities(),
+    sensitiveMounts(),
+    sshd(),
+    privilegedPorts(),
+    cpuShares(),
+    readOnlyRoot(),
+    boundInterface(),
+    hostPid(),
+    hostIpc(),
+    mountPropagation(),
+    hostUts(),
+    containerSeccomp(),
+    cgroupParent(),
+    containerNoNewPrivileges(),
+    pidsLimit(),
+    defaultBridge(),
+    hostUserns(),
   ];
   const rank = (c: Check) => ORDER.get(c.labels?.cis ?? "") ?? Number.MAX_SAFE_INTEGER;
   return checks.sort((a, b) => rank(a) - rank(b));

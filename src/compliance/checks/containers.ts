@@ -4,66 +4,13 @@
  * mounted (5.32). Each names every offending container (name, short id, image). A container's bind
  * mounts are judged by what they resolve to on the host.
  */
-import { verdict, type Check } from "../../checks/check.js";
-import { printable } from "../../report/printable.js";
-import { containers, type ContainerInfo, type Containers } from "../facts/containers.js";
+import type { Check } from "../../checks/check.js";
 import { dockerFiles } from "../facts/docker-files.js";
-import type { Fact, FactSet } from "../../facts/fact.js";
+import type { FactSet } from "../../facts/fact.js";
 import type { CheckParams } from "../params.js";
-import { complianceCheck, listWords, type CheckMeta } from "./support.js";
+import { containerCheck, field } from "./container-check.js";
 
-export interface ContainerRule extends CheckMeta {
-  /** Why a container breaks the rule, or undefined when it does not. */
-  offends(c: ContainerInfo, facts: FactSet, found: Containers): string | undefined;
-  /** Message when every container is fine. */
-  good: string;
-  expected: string;
-  hint: string;
-  /** Facts the rule reads besides the containers. */
-  facts?: Check["facts"];
-}
-
-/**
- * One field of host data in evidence: escaped on its own (the one rule of src/report/printable.ts),
- * so a name or a mount source with a newline cannot forge a line of the evidence.
- */
-export const field = (value: string): string => printable(value);
-
-/** How evidence names a container: `web (3f2a1b9c0d4e, busybox)`. */
-export const containerName = (c: ContainerInfo): string =>
-  `${field(c.name)} (${field(c.id.slice(0, 12))}, ${field(c.image)})`;
-
-const describe = (c: ContainerInfo) =>
-  `${containerName(c)} privileged=${c.privileged} network=${field(c.network)} memory=${c.memory} ` +
-  `restart=${field(c.restart || "no")}:${c.restartRetries} health=${field(c.health ?? "none")} ` +
-  `mounts=${c.mounts.map((m) => field(m.source)).join(",") || "none"}`;
-
-/** A check over every running container; a container that breaks the rule fails it, named. */
-export function containerCheck(rule: ContainerRule): Check {
-  const { offends, good, expected, hint, facts: extra = [], ...meta } = rule;
-  const all: Fact<unknown>[] = [containers, ...extra];
-  return complianceCheck(meta, all, (facts) => {
-    const found = facts.get(containers);
-    const command = containers.command ?? "docker inspect";
-    const evidence = {
-      command,
-      output: found.containers.map(describe).join("\n") || "no running containers",
-      source: "docker inspect",
-    };
-    if (found.containers.length === 0) return verdict("pass", "no running containers", evidence);
-    const bad = found.containers.flatMap((c) => {
-      const why = offends(c, facts, found);
-      return why === undefined ? [] : [`${containerName(c)}: ${why}`];
-    });
-    if (bad.length === 0) return verdict("pass", `${good} (${found.containers.length} running)`, evidence);
-    return verdict(
-      "fail",
-      `${bad.length} running container${bad.length === 1 ? "" : "s"}: ${listWords(bad)}`,
-      evidence,
-      { expected, actual: bad.join("; "), hint },
-    );
-  });
-}
+export { field };
 
 export const privileged = (): Check =>
   containerCheck({

@@ -2,7 +2,8 @@
  * The running containers and what section 5 of the CIS benchmark judges about each: one `docker ps`
  * and one `docker inspect` of every running container, one JSON object per line, then each bind
  * mount's source as the host resolves it (symlinks followed), so a mount of `/var/run` or of a link
- * to the Docker socket is seen for what it reaches.
+ * to the Docker socket is seen for what it reaches, and each container's processes (`docker top`,
+ * with the kernel's NoNewPrivs and Seccomp of each). The fields are container-record.ts's.
  *
  * The probe fails (exits non-zero, with docker's own message) when `docker ps` or `docker inspect`
  * fails or times out: "could not list" is never "no containers". It prints `containers N` only after
@@ -12,36 +13,15 @@ import { FactError } from "../../errors.js";
 import type { Fact } from "../../facts/fact.js";
 import { lines } from "../../facts/text.js";
 import { quote } from "../../transport/quote.js";
+import {
+  INSPECT_TEMPLATE,
+  parseContainerLine,
+  readProcessLine,
+  type ContainerInfo,
+  type ContainerProcesses,
+} from "./container-record.js";
 
-export interface ContainerMount {
-  /** "bind", "volume", "tmpfs"... */
-  readonly type: string;
-  /** The host path (a volume's directory for volumes). */
-  readonly source: string;
-  readonly destination: string;
-  readonly rw: boolean;
-  /** "rprivate", "shared", "rshared"... ("" for volumes). */
-  readonly propagation: string;
-}
-
-export interface ContainerInfo {
-  readonly id: string;
-  /** Without the leading slash docker prints. */
-  readonly name: string;
-  readonly image: string;
-  readonly state: string;
-  /** "healthy", "unhealthy", "starting", or null without a health check. */
-  readonly health: string | null;
-  readonly privileged: boolean;
-  /** "default", "bridge", "host", "none", "container:<id>", a network name. */
-  readonly network: string;
-  /** Bytes; 0 means no limit. */
-  readonly memory: number;
-  /** "no", "always", "unless-stopped", "on-failure" ("" is the same as "no"). */
-  readonly restart: string;
-  readonly restartRetries: number;
-  readonly mounts: readonly ContainerMount[];
-}
+export type { ContainerInfo, ContainerMount } from "./container-record.js";
 
 export interface Containers {
   readonly containers: readonly ContainerInfo[];
@@ -51,65 +31,18 @@ export interface Containers {
 
 const NAME = "containers";
 
-const TEMPLATE =
-  '{"id":{{json .Id}},"name":{{json .Name}},"image":{{json .Config.Image}},"state":{{json .State.Status}},' +
-  '"health":{{if .State.Health}}{{json .State.Health.Status}}{{else}}null{{end}},' +
-  '"privileged":{{json .HostConfig.Privileged}},"network":{{json .HostConfig.NetworkMode}},' +
-  '"memory":{{json .HostConfig.Memory}},"restart":{{json .HostConfig.RestartPolicy.Name}},' +
-  '"restartRetries":{{json .HostConfig.RestartPolicy.MaximumRetryCount}},' +
-  '"mounts":[{{range $i, $m := .Mounts}}{{if $i}},{{end}}{"type":{{json $m.Type}},"source":{{json $m.Source}},' +
-  '"destination":{{json $m.Destination}},"rw":{{json $m.RW}},"propagation":{{json $m.Propagation}}}{{end}}]}' +
-  '{{range .Mounts}}{{if eq .Type "bind"}}{{printf "\\nsource %s" .Source}}{{end}}{{end}}';
-
-type Json = Record<string, unknown>;
-const text = (v: unknown) => (typeof v === "string" ? v : "");
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-
-function mount(raw: unknown): ContainerMount {
-  const m = isObject(raw) ? raw : {};
-  return {
-    type: text(m.type),
-    source: text(m.source),
-    destination: text(m.destination),
-    rw: m.rw === true,
-    propagation: text(m.propagation),
-  };
-}
-
-function container(line: string): ContainerInfo {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    throw new FactError(NAME, `docker inspect printed a line that is not JSON: "${line.slice(0, 80)}"`);
-  }
-  if (!isObject(raw) || typeof raw.id !== "string")
-    throw new FactError(NAME, "docker inspect printed an object without an id");
-  const j = raw;
-  return {
-    id: j.id as string,
-    name: text(j.name).replace(/^\//, ""),
-    image: text(j.image),
-    state: text(j.state),
-    health: typeof j.health === "string" ? j.health : null,
-    privileged: j.privileged === true,
-    network: text(j.network),
-    memory: typeof j.memory === "number" ? j.memory : 0,
-    restart: text(j.restart),
-    restartRetries: typeof j.restartRetries === "number" ? j.restartRetries : 0,
-    mounts: Array.isArray(j.mounts) ? j.mounts.map(mount) : [],
-  };
-}
-
 export function parseContainers(stdout: string): Containers {
   const rows = lines(stdout);
   const count = /^containers (\d+)$/.exec(rows[0] ?? "")?.[1];
   if (count === undefined) throw new FactError(NAME, `unexpected output "${(rows[0] ?? "").slice(0, 80)}"`);
   const found: ContainerInfo[] = [];
   const resolved: Record<string, string> = {};
+  const processes = new Map<string, ContainerProcesses>();
+  const last: { id?: string } = {};
   let source: string | undefined;
   for (const row of rows.slice(1)) {
-    if (row.startsWith("{")) found.push(container(row));
+    if (row.startsWith("{")) found.push(parseContainerLine(row));
+    else if (readProcessLine(row, processes, last)) continue;
     else if (row.startsWith("source ")) continue;
     else if (row.startsWith("src ")) source = row.slice(4);
     else if (row.startsWith("real ") && source !== undefined) {
@@ -122,8 +55,40 @@ export function parseContainers(stdout: string): Containers {
       NAME,
       `docker ps listed ${count} containers, docker inspect described ${found.length}`,
     );
-  return { containers: found, resolved };
+  const ids = new Set(found.map((c) => c.id));
+  const stray = [...processes.keys()].find((id) => !ids.has(id));
+  if (stray !== undefined)
+    throw new FactError(NAME, `docker top listed ${stray.slice(0, 12)}, which inspect did not describe`);
+  return {
+    containers: found.map((c) => {
+      const p = processes.get(c.id);
+      return p ? { ...c, processes: p } : c;
+    }),
+    resolved,
+  };
 }
+
+/** At most this many processes per container: enough to find sshd, bounded for a fork bomb. */
+const MAX_PROCESSES = 500;
+
+/**
+ * Per container, its processes as the host lists them (`docker top`: the host's ps, nothing runs
+ * inside the container) with the kernel's NoNewPrivs and Seccomp of each. A container that stopped
+ * meanwhile gives `top-error`, which the checks that read processes report as an error.
+ */
+const PROCESSES = [
+  "for id in $ids; do",
+  '  if top=$(t docker top "$id" -o pid,comm 2>&1); then',
+  "    printf 'top %s\\n' \"$id\"",
+  `    printf '%s\\n' "$top" | sed 1d | head -n ${MAX_PROCESSES} | while read -r pid comm; do`,
+  '      s=$(awk \'/^NoNewPrivs:/{n=$2} /^Seccomp:/{m=$2} END{printf "%s %s", (n==""?"?":n), (m==""?"?":m)}\' "/proc/$pid/status" 2>/dev/null)',
+  '      printf \'| %s %s %s\\n\' "$pid" "${s:-? ?}" "$comm"',
+  "    done",
+  "  else",
+  "    printf 'top-error %s %s\\n' \"$id\" \"$(printf '%s' \"$top\" | tail -n 1 | tr -d '\\r' | cut -c1-200)\"",
+  "  fi",
+  "done",
+];
 
 /** @example facts.get(containers).containers[0] // { id: "3f…", name: "web", privileged: false, … } */
 export const containers: Fact<Containers> = {
@@ -136,11 +101,12 @@ export const containers: Fact<Containers> = {
     "n=$(printf '%s' \"$ids\" | grep -c .)",
     'if [ "$n" = 0 ]; then echo "containers 0"; exit 0; fi',
     // Container ids are hex: word splitting them is safe and wanted.
-    `out=$(t docker inspect --format ${quote(TEMPLATE)} $ids 2>&1) || { s=$?; printf '%s\\n' "$out"; exit $s; }`,
+    `out=$(t docker inspect --type container --format ${quote(INSPECT_TEMPLATE)} $ids 2>&1) || { s=$?; printf '%s\\n' "$out"; exit $s; }`,
     'printf "containers %s\\n%s\\n" "$n" "$out"',
     'printf "%s\\n" "$out" | sed -n "s/^source //p" | sort -u | while IFS= read -r p; do',
     '  printf "src %s\\nreal %s\\n" "$p" "$(readlink -f -- "$p" 2>/dev/null)"',
     "done",
+    ...PROCESSES,
   ].join("\n"),
   parse: parseContainers,
 };

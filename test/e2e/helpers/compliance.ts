@@ -23,6 +23,15 @@ export const HARDENED_DAEMON = {
   "default-ulimits": { nofile: { Name: "nofile", Soft: 16384, Hard: 16384 } },
 };
 
+/**
+ * `docker run` options of a container that passes every per-container check (4.1, section 5): a
+ * non-root user, read-only root, memory, CPU shares and PIDs limits, no-new-privileges, a health
+ * check, a user-defined network (ops-e2e-net, which the test creates) and no restart (CIS 5.15).
+ */
+export const CLEAN_CONTAINER =
+  "--user 1000:1000 --read-only --memory 32m --cpu-shares 512 --pids-limit 64 " +
+  "--security-opt no-new-privileges --health-cmd true --network ops-e2e-net";
+
 /** An inventory of the given lab hosts whose install-engine makes them pass the default policy. */
 export function hardenedInventory(lab: LabInfo, names: readonly string[]): string {
   const hosts = lab.hosts

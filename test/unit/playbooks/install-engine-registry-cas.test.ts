@@ -8,6 +8,11 @@ import installEngine from "../../../playbooks/install-engine.js";
 import { installEngineRules } from "../../../playbooks/install-engine.rules.js";
 import { installEngineVariables, type InstallEngineVars } from "../../../playbooks/install-engine.vars.js";
 import { testCa } from "../../helpers/test-ca.js";
+import { catalog } from "../../../src/compliance/checks/catalog.js";
+import { dockerFiles } from "../../../src/compliance/facts/docker-files.js";
+import { DEFAULT_PARAMS } from "../../../src/compliance/params.js";
+import { FactSet } from "../../../src/facts/fact.js";
+import { CA_FILE_MODE } from "../../../src/registry/trust.js";
 import { validateVars, type VarsSchema } from "../../../src/vars/validate.js";
 
 const host = { name: "h", address: "10.0.0.1", groups: ["all"] };
@@ -38,6 +43,30 @@ describe("install-engine registry_ca_certs", () => {
       "file:/etc/docker/certs.d/harbor.lan/ca.crt",
     ]);
     assert.ok(ids.indexOf(certs[0] ?? "") > ids.indexOf("service:docker"), "the engine is up first");
+  });
+
+  it("writes the CA files 0444 root:root, which its own CIS 3.7/3.8 check passes (0644 would fail it)", () => {
+    const { vars } = validate({ registry_ca_certs: { "reg.lan:5000": caPem } });
+    const step = installEngine
+      .resources(vars as InstallEngineVars, host, { yes: false, runId: "r", outputs: {} })
+      .find((r) => r.id === "file:/etc/docker/certs.d/reg.lan:5000/ca.crt");
+    assert.ok(step);
+    const plan = step.plan(new FactSet(new Map(step.facts.map((f) => [f.name, { exists: false }]))));
+    const script = plan.kind === "change" ? plan.steps.map((s) => s.script).join("\n") : "";
+    assert.match(script, /chmod 0444/);
+    assert.match(script, /chown root:root/);
+    const certsD = catalog(DEFAULT_PARAMS).find((c) => c.id === "cis.3.8");
+    const owner = catalog(DEFAULT_PARAMS).find((c) => c.id === "cis.3.7");
+    assert.ok(certsD && owner);
+    // What `stat -c %f` prints for a regular file of that mode, in the probe's own line format.
+    const judge = (mode: string) => {
+      const hex = (0o100000 | Number.parseInt(mode, 8)).toString(16);
+      const out = `cert /etc/docker/certs.d/reg.lan:5000/ca.crt\nstat ${hex} 0 0 root root /etc/docker/certs.d/reg.lan:5000/ca.crt\n`;
+      const facts = new FactSet(new Map([[dockerFiles.name, dockerFiles.parse(out)]]));
+      return `${owner.judge(facts).status} ${certsD.judge(facts).status}`;
+    };
+    assert.equal(judge(CA_FILE_MODE), "pass pass");
+    assert.equal(judge("0644"), "pass fail");
   });
 
   it("none by default: no certs.d step", () => {
