@@ -190,6 +190,18 @@ describe("nginx maps: the pull-through cache", () => {
     assert.equal(may("0", "0", "pull"), "0");
     assert.equal(may("0", "1", "push"), "0");
     assert.equal(evaluate(map("ops_proxy_member"), "guest"), "1");
+    // A case variant of an account is no account: it gets the decoy's bcrypt, like any unknown name.
+    const known = (n: string) => evaluate(map("ops_known_user"), n);
+    assert.deepEqual(["dev", "Dev", "DEV", "robot$ci", "robot$CI", "robotXci", "de", "devx"].map(known), [
+      "1",
+      "0",
+      "0",
+      "1",
+      "0",
+      "0",
+      "0",
+      "0",
+    ]);
     assert.equal(evaluate(map("ops_proxy_member"), "dev"), "0");
     assert.equal(evaluate(map("ops_anon_ok"), "proxy-cache:1:0"), "0", "a public project is not the cache");
     assert.equal(evaluate(map("ops_anon_ok"), "proxy-cache:0:1"), "1");
