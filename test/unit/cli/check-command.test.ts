@@ -7,7 +7,9 @@ import { namesKnownCheck } from "../../../src/compliance/check-ids.js";
 const LAB = fileURLToPath(new URL("../../fixtures/inventory/lab/hosts.yaml", import.meta.url));
 const LOCAL = fileURLToPath(new URL("../../fixtures/inventory/connection/local.yaml", import.meta.url));
 
-describe("ops check: which playbooks' drift", () => {
+describe("ops check: which playbooks' drift", function () {
+  // Loading the playbooks' modules the first time takes a few seconds on a loaded machine.
+  this.timeout(20_000);
   it("install-engine everywhere; deploy-registry when the inventory has a registry group", async () => {
     assert.deepEqual(driftPlaybooks(await loadInventory(LAB)), ["install-engine", "deploy-registry"]);
     assert.deepEqual(driftPlaybooks(await loadInventory(LOCAL)), ["install-engine"]);
