@@ -40,14 +40,14 @@ export function parseFile(name: string, stdout: string): FileInfo {
   const [head = "", ...body] = stdout.split("@@content@@\n");
   const rows = lines(head);
   if (rows[0] === "absent") return { exists: false };
-  const m = /^stat (\d+) (\S+) (\S+) (\d+) (\d+) (.+)$/.exec(rows[0] ?? "");
+  const m = /^stat ([0-7]{1,4}) (\S+) (\S+) (\d+) (\d+) (.+)$/.exec(rows[0] ?? "");
   if (!m?.[1] || !m[2] || !m[3] || !m[4] || !m[5] || !m[6]) {
     throw new FactError(name, `unexpected output "${(rows[0] ?? "").slice(0, 80)}"`);
   }
   const kind = m[6].trim();
   const type = /^regular( empty)? file$/.test(kind) ? "file" : kind === "directory" ? "directory" : "other";
   const size = Number(m[5]);
-  const content = body.length > 0 ? decodeBase64(body.join("")) : null;
+  const content = body.length > 0 ? decodeBase64(body.join(""), name) : null;
   if (content !== null && content.length !== size) throw new FactError(name, "the content is truncated");
   // The host hashes only what it does not send; what it sends is hashed here.
   const printed = /^sha256 ([0-9a-f]{64})$/.exec(rows[1] ?? "")?.[1];

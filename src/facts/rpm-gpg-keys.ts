@@ -1,4 +1,5 @@
 /** The OpenPGP keys imported into the rpm database (the `gpg-pubkey` pseudo-packages). */
+import { FactError } from "../errors.js";
 import type { Fact } from "./fact.js";
 import { lines } from "./text.js";
 
@@ -16,6 +17,8 @@ export function parseRpmGpgKeys(stdout: string): RpmGpgKey[] {
   for (const line of lines(stdout)) {
     const m = /^ops-key ([0-9a-fA-F]{8}) ([0-9a-fA-F]+) ?(.*)$/.exec(line);
     if (!m?.[1] || !m[2]) continue; // "package gpg-pubkey is not installed", "no-rpm"
+    // rpm prints the creation time as 8 hex digits; more would be no date at all (a RangeError).
+    if (m[2].length > 8) throw new FactError("rpm-gpg-keys", `unexpected key line "${line.slice(0, 80)}"`);
     const created = new Date(Number.parseInt(m[2], 16) * 1000).toISOString();
     keys.push({ keyId: m[1].toLowerCase(), created, summary: m[3] ?? "" });
   }

@@ -28,17 +28,20 @@ export type RpmPackages = Readonly<Record<string, RpmPackage | null>>;
 // (a provide such as "gpg(Some Name <a@b>)" may hold spaces, never a tab).
 const QF = "ops-rpm %{NAME} %{EPOCH} %{VERSION} %{RELEASE}[\\t%{PROVIDENAME}]\\n";
 
+/** The fact's name: resources asking for the same set of names share one fact. */
+const factName = (names: readonly string[]): string => `rpm-packages:${sortedUnique(names).join(",")}`;
+
 interface Line {
   readonly name: string;
   readonly evr: RpmPackage;
   readonly provides: ReadonlySet<string>;
 }
 
-function parseLine(line: string): Line {
+function parseLine(fact: string, line: string): Line {
   const [head = "", ...provides] = line.split("\t");
   const [, name, epoch, version, release, extra] = head.split(" ");
   if (!name || !epoch || !version || !release || extra !== undefined)
-    throw new Error(`malformed rpm line "${line}"`);
+    throw new FactError(fact, `malformed rpm line "${line.slice(0, 80)}"`);
   const evr = { version, release, epoch: epoch === "(none)" ? 0 : Number(epoch) };
   return { name, evr, provides: new Set(provides) };
 }
@@ -53,7 +56,7 @@ function parseLine(line: string): Line {
 export function parseRpmPackages(names: readonly string[], stdout: string): RpmPackages {
   const found = lines(stdout)
     .filter((l) => l.startsWith("ops-rpm ")) // not "no package provides x", "no-rpm"
-    .map(parseLine);
+    .map((l) => parseLine(factName(names), l));
   const out: Record<string, RpmPackage | null> = {};
   for (const n of names) {
     const own = found.find((l) => l.name === n);
@@ -72,7 +75,7 @@ export function parseRpmPackages(names: readonly string[], stdout: string): RpmP
 export function rpmPackages(names: readonly string[]): Fact<RpmPackages> {
   const sorted = sortedUnique(names);
   if (sorted.length === 0) throw new FactError("rpm-packages", "rpm-packages needs at least one name");
-  const name = `rpm-packages:${sorted.join(",")}`;
+  const name = factName(sorted);
   return {
     name,
     probe: [

@@ -2,6 +2,7 @@
  * Whether the connected user can become root, asked without a password (`sudo -n true`), so the
  * probe never waits on a prompt. The probe runs as the user itself: it must not be run through sudo.
  */
+import { FactError } from "../errors.js";
 import type { Fact } from "./fact.js";
 import { lines } from "./text.js";
 
@@ -17,7 +18,7 @@ export type SudoAccess =
 export function parseSudo(stdout: string): SudoAccess {
   const [head = "", ...rest] = lines(stdout).map((l) => l.trim());
   if (head === "root" || head === "passwordless" || head === "absent") return { mode: head };
-  if (head !== "refused") throw new Error(`unexpected output "${head.slice(0, 80)}"`);
+  if (head !== "refused") throw new FactError("sudo", `unexpected output "${head.slice(0, 80)}"`);
   const message = rest.find((l) => l !== "") ?? "sudo -n true failed";
   // "a terminal is required" is sudo's way of asking for a password it cannot prompt for.
   if (/password is required|terminal is required|no askpass/i.test(message))

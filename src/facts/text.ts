@@ -1,5 +1,7 @@
 /** Small pure helpers the fact parsers share. */
 
+import { FactError } from "../errors.js";
+
 /** Lines of a probe's output without the trailing empty line. */
 export function lines(stdout: string): string[] {
   const all = stdout.split("\n").map((l) => l.replace(/\r$/, ""));
@@ -8,15 +10,15 @@ export function lines(stdout: string): string[] {
 }
 
 /**
- * Decodes base64 that a probe printed (possibly wrapped over many lines). Throws on stray
- * characters, so truncated or mixed-in output is an error rather than silently wrong bytes.
+ * Decodes base64 that a probe printed (possibly wrapped over many lines). Throws a FactError naming
+ * `fact` on stray characters, so truncated or mixed-in output is an error rather than silently wrong bytes.
  *
- * @example decodeBase64("aGk=\n") // Buffer "hi"
+ * @example decodeBase64("aGk=\n", "file:/etc/hosts") // Buffer "hi"
  */
-export function decodeBase64(text: string): Buffer {
+export function decodeBase64(text: string, fact: string): Buffer {
   const compact = text.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
-    throw new Error("the probe printed invalid base64");
+    throw new FactError(fact, "the probe printed invalid base64");
   }
   return Buffer.from(compact, "base64");
 }

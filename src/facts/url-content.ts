@@ -17,7 +17,7 @@ export function parseUrlContent(name: string, stdout: string): UrlContent {
   const head = (nl < 0 ? stdout : stdout.slice(0, nl)).trim();
   const rest = nl < 0 ? "" : stdout.slice(nl + 1);
   if (head === "imported") return { status: "imported" };
-  if (head === "fetched 0") return { status: "fetched", content: decodeBase64(rest) };
+  if (head === "fetched 0") return { status: "fetched", content: decodeBase64(rest, name) };
   const m = /^(?:fetched|error) (\S+)(?: (\S+))?$/.exec(head);
   if (m) {
     const detail = rest.trim().split("\n").slice(-5).join(" ").trim();

@@ -124,7 +124,7 @@ export function parseGraph(stdout: string, source = "gc.sh --graph"): RegistryGr
       if (body !== "-") {
         let content: Buffer;
         try {
-          content = decodeBase64(body);
+          content = decodeBase64(body, source);
         } catch {
           return bad(n, `the content of ${digest} is not base64`);
         }

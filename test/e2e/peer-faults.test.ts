@@ -18,6 +18,7 @@ import {
   fakeHttp,
   fakeTcp,
   pgError,
+  pgReady,
   registryInventory,
   sha256,
   type FakePeer,
@@ -213,26 +214,56 @@ describe("peer faults: the built CLI against misbehaving peers on 127.0.0.1", fu
     });
   });
 
-  describe("a PostgreSQL history server", () => {
+  describe("a PostgreSQL history server (a server that fails is exit 2, named without its password)", () => {
     it("answers the startup with an error and holds the socket: the error prints, escaped, and ops exits", async () => {
       peer = await fakeTcp((socket) =>
         socket.once("data", () => socket.write(pgError('role \u001b[2J\u202e "ops" does not exist'))),
       );
-      const url = `postgres://ops@127.0.0.1:${peer.port}/ops`;
+      const url = `postgres://ops:s3cret@127.0.0.1:${peer.port}/ops`;
       const r = await runBounded(["check", "history", "--history", url], 30_000);
       bounded(
         r,
-        1,
-        /--history: cannot open the history database .*role \\u001b\[2J\\u202e "ops" does not exist/,
+        2,
+        /^error: PostgreSQL at postgres:\/\/ops:\*\*\*@127\.0\.0\.1:\d+\/ops: cannot open the history database \(--history\): .*role \\u001b\[2J\\u202e "ops" does not exist/m,
         20_000,
       );
+      assert.doesNotMatch(r.stderr, /s3cret/);
     });
 
     it("never answers: the connect deadline (connect_timeout=2) ends it", async () => {
       peer = await fakeTcp(() => undefined);
       const url = `postgres://ops@127.0.0.1:${peer.port}/ops?connect_timeout=2`;
       const r = await runBounded(["check", "history", "--history", url], 30_000);
-      bounded(r, 1, /cannot open the history database .*timeout/i, 4000);
+      bounded(
+        r,
+        2,
+        /PostgreSQL at postgres:\/\/ops@127\.0\.0\.1:\d+\/.*cannot open the history database .*timeout/i,
+        4000,
+      );
+    });
+
+    it("lets ops in, then never answers a query: the query deadline (query_timeout=2) ends it", async () => {
+      peer = await fakeTcp((socket) => socket.once("data", () => socket.write(pgReady())));
+      const url = `postgres://ops@127.0.0.1:${peer.port}/ops?query_timeout=2`;
+      const r = await runBounded(["check", "history", "--history", url], 30_000);
+      bounded(
+        r,
+        2,
+        /PostgreSQL at postgres:\/\/ops@127\.0\.0\.1:\d+\/.*cannot open the history database .*timeout/i,
+        4000,
+      );
+    });
+
+    it("a malformed --history URL stays bad local input: exit 1, nothing sent", async () => {
+      peer = await fakeTcp(() => undefined);
+      const url = `postgres://ops@127.0.0.1:${peer.port}/ops?connect_timeout=soon`;
+      const r = await runBounded(["check", "history", "--history", url], 30_000);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /--history: 'postgres:\/\/ops@127\.0\.0\.1:\d+\/ops\?connect_timeout=soon' cannot be used: connect_timeout=soon is not a number/,
+      );
+      assert.equal(peer.count(), 0, "a connection was opened for a URL that is not valid");
     });
   });
 

@@ -123,6 +123,19 @@ export function pgError(message: string, code = "28000"): Buffer {
   return Buffer.concat([head, fields]);
 }
 
+/** AuthenticationOk ('R', 0) then ReadyForQuery ('Z', idle): a server that lets anyone in. */
+export function pgReady(): Buffer {
+  const auth = Buffer.alloc(9);
+  auth.write("R", 0);
+  auth.writeInt32BE(8, 1);
+  auth.writeInt32BE(0, 5);
+  const ready = Buffer.alloc(6);
+  ready.write("Z", 0);
+  ready.writeInt32BE(5, 1);
+  ready.write("I", 5);
+  return Buffer.concat([auth, ready]);
+}
+
 export const sha256 = (data: string | Buffer): string =>
   `sha256:${createHash("sha256").update(data).digest("hex")}`;
 

@@ -51,7 +51,12 @@ export function parseDockerFiles(stdout: string): DockerFiles {
       const m = /^([0-9a-f]+) (\d+) (\d+) (\S+) (\S+) (.+)$/.exec(tail);
       if (!m?.[1] || !m[2] || !m[3] || !m[4] || !m[5] || !m[6])
         throw new FactError(NAME, `unexpected stat line "${line.slice(0, 120)}"`);
-      const mode = parseStatHex(m[1]);
+      let mode: Mode;
+      try {
+        mode = parseStatHex(m[1]);
+      } catch (err) {
+        throw new FactError(NAME, `${(err as Error).message} in "${line.slice(0, 120)}"`);
+      }
       stats[m[6]] = { path: m[6], mode, uid: Number(m[2]), gid: Number(m[3]), owner: m[4], group: m[5] };
     } else if (tag === "absent") absent.push(tail);
     else if (tag === "unit") {

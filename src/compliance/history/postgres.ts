@@ -65,17 +65,35 @@ export function pgLimits(url: string): { url: string; limits: PgLimits } {
 const socketOf = (client: pg.Client): Socket | undefined =>
   (client as unknown as { connection?: { stream?: Socket } }).connection?.stream;
 
+/** A client built from the URL, not yet connected: nothing was sent. */
+export interface PgTarget {
+  readonly client: pg.Client;
+  readonly url: string;
+  readonly limits: PgLimits;
+}
+
 /**
- * @example const db = await postgresDriver("postgres://ops@db.lan/ops");
- * @throws the connection's error when the server cannot be reached, refuses, or misses a deadline
+ * Reads the URL and builds its client without sending anything, so what fails here is local input
+ * (a malformed URL, a deadline that is not a number, an sslrootcert that cannot be read).
+ *
+ * @example pgTarget("postgres://ops@db.lan/ops?connect_timeout=3").limits.connectMs === 3000
  */
-export async function postgresDriver(spec: string): Promise<SqlDriver> {
+export function pgTarget(spec: string): PgTarget {
   const { url, limits } = pgLimits(spec);
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: limits.connectMs,
     query_timeout: limits.queryMs,
   });
+  return { client, url, limits };
+}
+
+/**
+ * @example const db = await postgresDriver(pgTarget("postgres://ops@db.lan/ops"));
+ * @throws the connection's error when the server cannot be reached, refuses, or misses a deadline
+ */
+export async function postgresDriver(target: PgTarget | string): Promise<SqlDriver> {
+  const { client, url, limits } = typeof target === "string" ? pgTarget(target) : target;
   // A server that drops the connection later must not crash ops: the next query fails instead.
   client.on("error", () => undefined);
   const kill = () => socketOf(client)?.destroy();

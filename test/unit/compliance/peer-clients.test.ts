@@ -2,9 +2,11 @@
 // PostgreSQL server that answers the startup with an error and holds the socket, one that never
 // answers, and a webhook that redirects elsewhere.
 import { strict as assert } from "node:assert";
+import { openHistory } from "../../../src/compliance/history/open.js";
 import { pgLimits, postgresDriver } from "../../../src/compliance/history/postgres.js";
 import { postNotification, type NotifyMessage } from "../../../src/compliance/notify.js";
-import { fakeHttp, fakeTcp, pgError, type FakePeer } from "../../helpers/fake-peers.js";
+import { PeerError } from "../../../src/errors.js";
+import { fakeHttp, fakeTcp, pgError, pgReady, type FakePeer } from "../../helpers/fake-peers.js";
 
 const message = { text: "1 newly failing" } as NotifyMessage;
 
@@ -36,6 +38,46 @@ describe("peer clients: PostgreSQL and the webhook", () => {
       /timeout/i,
     );
     assert.ok(Date.now() - t0 < 2000);
+  });
+
+  describe("a PostgreSQL server that fails is a PeerError naming it, its password masked (exit 2)", () => {
+    const failed = async (url: string, message: RegExp) => {
+      await assert.rejects(openHistory(url), (e: unknown) => {
+        assert.ok(e instanceof PeerError, String(e));
+        assert.match(e.source, /^PostgreSQL at postgres:\/\/ops:\*\*\*@127\.0\.0\.1:\d+\/ops/);
+        assert.doesNotMatch(e.message, /s3cret/);
+        assert.match(e.message, message);
+        return true;
+      });
+    };
+
+    it("the connection is refused", () =>
+      failed(
+        "postgres://ops:s3cret@127.0.0.1:1/ops",
+        /cannot open the history database \(--history\): ECONNREFUSED/,
+      ));
+
+    it("the server answers the startup with an error and holds the socket", async () => {
+      const db = await fakeTcp((socket) =>
+        socket.once("data", () => socket.write(pgError("too many connections"))),
+      );
+      peers.push(db);
+      await failed(`postgres://ops:s3cret@127.0.0.1:${db.port}/ops`, /too many connections/);
+    });
+
+    it("the server never answers: the connect deadline", async () => {
+      const db = await fakeTcp(() => undefined);
+      peers.push(db);
+      await failed(`postgres://ops:s3cret@127.0.0.1:${db.port}/ops?connect_timeout=1`, /timeout/i);
+    });
+
+    it("the server lets ops in, then never answers a query: the query deadline", async () => {
+      const db = await fakeTcp((socket) => socket.once("data", () => socket.write(pgReady())));
+      peers.push(db);
+      const t0 = Date.now();
+      await failed(`postgres://ops:s3cret@127.0.0.1:${db.port}/ops?query_timeout=1`, /timeout/i);
+      assert.ok(Date.now() - t0 < 2000, `${Date.now() - t0} ms for a 1 s deadline`);
+    });
   });
 
   it("PostgreSQL deadlines: defaults, URL parameters (removed before connecting), bad values refused", () => {

@@ -194,10 +194,15 @@ describe("compliance history stores", () => {
     });
     it("a URL of another kind", () =>
       refused("mysql://db/ops", /neither a file path nor a postgres:\/\/ URL/));
-    it("a server that does not answer, with the password masked", () =>
+    it("a PostgreSQL URL whose deadline is not a number (nothing is sent)", () =>
       refused(
-        "postgres://ops:s3cret@127.0.0.1:1/ops",
-        /^cannot open the history database postgres:\/\/ops:\*\*\*@127\.0\.0\.1:1\/ops: ECONNREFUSED/,
+        "postgres://ops:s3cret@127.0.0.1:1/ops?connect_timeout=soon",
+        /^'postgres:\/\/ops:\*\*\*@127\.0\.0\.1:1\/ops\?connect_timeout=soon' cannot be used: connect_timeout=soon is not a number/,
+      ));
+    it("a PostgreSQL URL naming a CA file that does not exist (nothing is sent)", () =>
+      refused(
+        "postgres://ops@127.0.0.1:1/ops?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+        /cannot be used: ENOENT.*\/nonexistent\/ca\.pem/,
       ));
   });
 });
