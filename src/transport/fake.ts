@@ -3,6 +3,7 @@
  * or from rules, records every call, and can play a host that drops or never connects.
  */
 import { ConnectError } from "../errors.js";
+import type { NextStage, StagedResult } from "./staged.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export type Responder = (script: string, stdin: string | undefined) => ExecResult | Promise<ExecResult>;
@@ -13,7 +14,9 @@ export interface FakeRule {
 }
 
 export interface FakeCall {
+  /** The script; for a staged command, its second stage (the first is in `firstStage`). */
   script: string;
+  firstStage?: string;
   stdin: string | undefined;
   become: boolean;
 }
@@ -71,6 +74,42 @@ export class FakeTransport implements Transport {
     if (this.#dropped) throw this.#dropped;
     const stdin = options.stdin === undefined ? undefined : options.stdin.toString();
     this.calls.push({ script, stdin, become: (options.become ?? true) && (this.options.become ?? false) });
+    return this.#answer(script, stdin);
+  }
+
+  /**
+   * One call (one command) answered twice by the responder: the first stage, then the script `next`
+   * returns. A first stage that exits non-zero ends the command there, as the host's shell would.
+   */
+  async execStaged(
+    first: string,
+    next: NextStage,
+    options: { become?: boolean } = {},
+  ): Promise<StagedResult> {
+    if (this.options.dropAfter !== undefined && this.calls.length >= this.options.dropAfter) this.drop();
+    if (this.#dropped) throw this.#dropped;
+    const call: FakeCall = {
+      script: "",
+      firstStage: first,
+      stdin: undefined,
+      become: (options.become ?? true) && (this.options.become ?? false),
+    };
+    this.calls.push(call);
+    const one = await this.#answer(first, undefined);
+    if (one.code !== 0) return { ...one, stdout: "", firstStdout: one.stdout, staged: false };
+    let script: string;
+    try {
+      script = await next(one.stdout);
+    } catch (err) {
+      call.script = "exit 0\n";
+      throw err;
+    }
+    call.script = script;
+    const two = await this.#answer(script, undefined);
+    return { ...two, stderr: one.stderr + two.stderr, firstStdout: one.stdout, staged: true };
+  }
+
+  async #answer(script: string, stdin: string | undefined): Promise<ExecResult> {
     if (typeof this.responder === "function") return this.responder(script, stdin);
     const rule = this.responder.find((r) =>
       r.match instanceof RegExp ? r.match.test(script) : r.match(script),

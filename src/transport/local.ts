@@ -6,6 +6,8 @@ import { $ } from "zx";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { quote } from "./quote.js";
+import type { Readable } from "node:stream";
+import { runStaged, withPrefix, type NextStage, type StagedResult } from "./staged.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export interface LocalOptions {
@@ -34,14 +36,37 @@ export class LocalTransport implements Transport {
   }
 
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const command = this.#command(script, options.stdin, options.become);
+    return this.#run(command, command.stdin ?? "");
+  }
+
+  async execStaged(
+    first: string,
+    next: NextStage,
+    options: { become?: boolean } = {},
+  ): Promise<StagedResult> {
+    return runStaged(first, next, async (script, stdin, onStdout) => {
+      const command = this.#command(script, undefined, options.become);
+      return this.#run(command, withPrefix(command.stdin, stdin), onStdout);
+    });
+  }
+
+  #command(script: string, stdin: string | Buffer | undefined, become: boolean | undefined) {
     if (this.#closed) throw new ConnectError(this.host, "the local transport was closed");
-    const command = buildBecome({
+    return buildBecome({
       script,
-      stdin: options.stdin,
-      become: (options.become ?? true) && (this.options.become ?? false),
+      stdin,
+      become: (become ?? true) && (this.options.become ?? false),
       isRoot: this.options.isRoot ?? process.getuid?.() === 0,
       password: this.options.becomePassword,
     });
+  }
+
+  async #run(
+    command: ReturnType<typeof buildBecome>,
+    input: string | Buffer | Readable,
+    onStdout?: (chunk: Buffer) => void,
+  ): Promise<ExecResult> {
     this.#commands += 1;
     // POSIX sh with our own quoting, and no zx prefix (`set -euo pipefail` is bash's and the
     // script's business), so the local command line is exactly what SSH would send.
@@ -53,10 +78,12 @@ export class LocalTransport implements Transport {
       nothrow: true,
       quiet: true,
       verbose: false,
-      input: command.stdin ?? "",
+      input,
       env: { ...process.env, ...this.options.env },
     });
-    const output = await run`${command.argv}`;
+    const running = run`${command.argv}`;
+    if (onStdout) running.stdout.on("data", (chunk: Buffer) => onStdout(Buffer.from(chunk)));
+    const output = await running;
     const result: ExecResult = {
       code: output.exitCode ?? 128,
       stdout: output.stdout,

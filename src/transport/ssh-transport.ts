@@ -10,6 +10,7 @@ import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { sh } from "./quote.js";
 import { connectionLost } from "./ssh-errors.js";
+import { runStaged, withPrefix, type NextStage, type StagedResult } from "./staged.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export interface BecomeSettings {
@@ -58,17 +59,38 @@ export class SshTransport implements Transport {
 
   /** Runs `sh -c SCRIPT` (or its sudo form) once; resolves with its exit code and output. */
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const command = this.#command(script, options.stdin, options.become);
+    const stdin = Readable.from(command.stdin === undefined ? [] : [command.stdin]);
+    return this.#race(command, this.#run(sh(command.argv), stdin));
+  }
+
+  async execStaged(
+    first: string,
+    next: NextStage,
+    options: { become?: boolean } = {},
+  ): Promise<StagedResult> {
+    return runStaged(first, next, async (script, stdin, onStdout) => {
+      const command = this.#command(script, undefined, options.become);
+      return this.#race(command, this.#run(sh(command.argv), withPrefix(command.stdin, stdin), onStdout));
+    });
+  }
+
+  /** The command of one exec, counted; throws when the connection is gone. */
+  #command(script: string, stdin: string | Buffer | undefined, become: boolean | undefined) {
     if (this.#closed) throw new ConnectError(this.host, `connection to ${this.address} was closed by ops`);
     if (this.#lost) throw this.#lost;
-    const command = buildBecome({
+    return buildBecome({
       script,
-      stdin: options.stdin,
-      become: (options.become ?? true) && this.becomeSettings.become,
+      stdin,
+      become: (become ?? true) && this.becomeSettings.become,
       isRoot: this.becomeSettings.isRoot,
       password: this.becomeSettings.becomePassword,
     });
+  }
+
+  /** Waits for a run unless the connection drops first; throws when sudo itself refused. */
+  async #race(command: ReturnType<typeof buildBecome>, running: Promise<ExecResult>): Promise<ExecResult> {
     this.#commands += 1;
-    const running = this.#run(sh(command.argv), command.stdin);
     // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
     running.catch(() => undefined);
     const result = await Promise.race([running, this.#lostSignal]);
@@ -76,7 +98,7 @@ export class SshTransport implements Transport {
     return result;
   }
 
-  async #run(command: string, stdin: Buffer | undefined): Promise<ExecResult> {
+  async #run(command: string, stdin: Readable, onChunk?: (chunk: Buffer) => void): Promise<ExecResult> {
     const target = this.chain[this.chain.length - 1];
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -84,11 +106,14 @@ export class SshTransport implements Transport {
     try {
       if (!target) throw new Error("no connection");
       response = await target.execCommand(command, {
-        // A Readable keeps Buffers byte-exact; node-ssh ends the channel's stdin after it either way.
-        stdin: Readable.from(stdin === undefined ? [] : [stdin]),
+        // A Readable keeps Buffers byte-exact; node-ssh ends the channel's stdin after it.
+        stdin,
         noTrim: true,
         // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
-        onStdout: (chunk) => stdout.push(chunk),
+        onStdout: (chunk) => {
+          stdout.push(chunk);
+          onChunk?.(chunk);
+        },
         onStderr: (chunk) => stderr.push(chunk),
       });
     } catch (error) {

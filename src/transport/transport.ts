@@ -16,11 +16,18 @@ export interface ExecResult {
   stderr: string;
 }
 
+import type { NextStage, StagedResult } from "./staged.js";
+
 export interface Transport {
   /** The inventory name of the host, for messages. */
   readonly host: string;
   /** Runs a POSIX sh script on the host. One call is one round trip. */
   exec(script: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Runs `first`, hands what it printed to `next` and runs the script `next` returns in the same
+   * command (see staged.ts): one command, one channel. `stdout` of the result is the second stage's.
+   */
+  execStaged(first: string, next: NextStage, options?: Pick<ExecOptions, "become">): Promise<StagedResult>;
   /** Closes the connection; safe to call twice. */
   close(): Promise<void>;
   /** Commands sent so far on this connection; a no-op run sends exactly one. */
