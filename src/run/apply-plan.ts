@@ -7,7 +7,7 @@ import { Interrupted, StepFailed } from "../errors.js";
 import { handlersToRun } from "../plan/handlers.js";
 import type { HostPlan } from "../plan/plan-host.js";
 import type { Handler, Step } from "../resources/resource.js";
-import type { Transport } from "../transport/transport.js";
+import { isByteSource, type Transport } from "../transport/transport.js";
 import { tail } from "../text/tail.js";
 import type { HostRecorder } from "./host-recorder.js";
 
@@ -29,8 +29,9 @@ export async function applyPlan(
   for (const r of plan.resources) {
     if (r.outcome.kind !== "change") continue;
     for (const step of r.outcome.steps) {
-      const { ms, stdout } = await runStep(transport, step, r.id, deps);
-      rec.stepRan(r.id, step.description, ms, step.showOutput ? tail(stdout, 5) : undefined);
+      const onBytes = (bytes: number) => rec.stepProgress(r.id, step.description, bytes);
+      const { ms, stdout, bytes } = await runStep(transport, step, r.id, deps, onBytes);
+      rec.stepRan(r.id, step.description, ms, step.showOutput ? tail(stdout, 5) : undefined, bytes);
       for (const h of step.notify ?? []) notified.add(h);
     }
     rec.resourceChanged();
@@ -47,17 +48,31 @@ async function runStep(
   step: Step,
   resource: string,
   deps: ApplyDeps,
-): Promise<{ ms: number; stdout: string }> {
+  onBytes?: (bytes: number) => void,
+): Promise<{ ms: number; stdout: string; bytes?: number }> {
   if (deps.signal?.aborted) {
     throw new Interrupted(
       `interrupted before ${resource}: ${step.description}; the steps before it stay applied`,
     );
   }
   const t0 = deps.now();
-  const result = await transport.exec(step.script, step.stdin !== undefined ? { stdin: step.stdin } : {});
+  const streamed = isByteSource(step.stdin);
+  let sent = 0;
+  let shownAt = 0;
+  const onProgress = (bytes: number) => {
+    sent = bytes;
+    // A progress event at most every 250 ms: a 1 GB stream must not flood the reporters.
+    if (onBytes && deps.now() - shownAt >= 250) {
+      shownAt = deps.now();
+      onBytes(bytes);
+    }
+  };
+  const options =
+    step.stdin === undefined ? {} : streamed ? { stdin: step.stdin, onProgress } : { stdin: step.stdin };
+  const result = await transport.exec(step.script, options);
   if (result.code !== 0) {
     const output = result.stderr.trim() ? result.stderr : result.stdout;
     throw new StepFailed(transport.host, `${resource}: ${step.description}`, result.code, tail(output));
   }
-  return { ms: deps.now() - t0, stdout: result.stdout };
+  return { ms: deps.now() - t0, stdout: result.stdout, ...(streamed ? { bytes: sent } : {}) };
 }

@@ -11,11 +11,11 @@
 import { randomBytes } from "node:crypto";
 import { BecomeError, ConfigError } from "../errors.js";
 import { quote } from "./quote.js";
-import type { ExecResult } from "./transport.js";
+import { isByteSource, type ByteSource, type ExecResult } from "./transport.js";
 
 export interface BecomeRequest {
   script: string;
-  stdin?: string | Buffer;
+  stdin?: string | Buffer | ByteSource;
   /** Run as root. */
   become: boolean;
   /** True when already root: no sudo at all. */
@@ -31,6 +31,8 @@ export interface BecomeCommand {
   argv: string[];
   /** What to write to the command's stdin (undefined: close it empty). */
   stdin?: Buffer;
+  /** Streamed after `stdin` (which is then only become's prefix): see stream.ts. */
+  stream?: ByteSource;
   /** Which sudo mode was used, so the caller can interpret sudo's own failures. */
   sudo: "none" | "no-password" | "password";
 }
@@ -44,6 +46,11 @@ export interface BecomeCommand {
  *   // ["sudo", "-n", "-H", "--", "sh", "-c", "id -u"]
  */
 export function buildBecome(request: BecomeRequest): BecomeCommand {
+  if (isByteSource(request.stdin)) {
+    const { stdin: stream, ...rest } = request;
+    const command = buildBecome(rest);
+    return { ...command, stream };
+  }
   const payload = request.stdin === undefined ? undefined : Buffer.from(request.stdin);
   if (!request.become || request.isRoot) {
     return withStdin({ argv: ["sh", "-c", request.script], sudo: "none" }, payload);

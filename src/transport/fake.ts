@@ -3,7 +3,8 @@
  * or from rules, records every call, and can play a host that drops or never connects.
  */
 import { ConnectError } from "../errors.js";
-import type { ExecOptions, ExecResult, Transport } from "./transport.js";
+import { readSource } from "./stream.js";
+import { isByteSource, type ExecOptions, type ExecResult, type Transport } from "./transport.js";
 
 export type Responder = (script: string, stdin: string | undefined) => ExecResult | Promise<ExecResult>;
 
@@ -69,7 +70,10 @@ export class FakeTransport implements Transport {
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (this.options.dropAfter !== undefined && this.calls.length >= this.options.dropAfter) this.drop();
     if (this.#dropped) throw this.#dropped;
-    const stdin = options.stdin === undefined ? undefined : options.stdin.toString();
+    // A streamed source is read whole here: fakes only ever see small test payloads.
+    const bytes = isByteSource(options.stdin) ? await readSource(options.stdin) : options.stdin;
+    if (isByteSource(options.stdin) && bytes !== undefined) options.onProgress?.(bytes.length);
+    const stdin = bytes === undefined ? undefined : bytes.toString();
     this.calls.push({ script, stdin, become: (options.become ?? true) && (this.options.become ?? false) });
     if (typeof this.responder === "function") return this.responder(script, stdin);
     const rule = this.responder.find((r) =>

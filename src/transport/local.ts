@@ -6,6 +6,7 @@ import { $ } from "zx";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { quote } from "./quote.js";
+import { stdinFailure, streamedStdin } from "./stream.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export interface LocalOptions {
@@ -43,6 +44,10 @@ export class LocalTransport implements Transport {
       password: this.options.becomePassword,
     });
     this.#commands += 1;
+    const streamed = command.stream
+      ? streamedStdin(command.stdin, command.stream, options.onProgress)
+      : undefined;
+    const stdin = streamed ?? command.stdin ?? "";
     // POSIX sh with our own quoting, and no zx prefix (`set -euo pipefail` is bash's and the
     // script's business), so the local command line is exactly what SSH would send.
     const run = $({
@@ -53,10 +58,16 @@ export class LocalTransport implements Transport {
       nothrow: true,
       quiet: true,
       verbose: false,
-      input: command.stdin ?? "",
+      input: stdin,
       env: { ...process.env, ...this.options.env },
     });
-    const output = await run`${command.argv}`;
+    const running = run`${command.argv}`;
+    const failed = streamed && command.stream ? [stdinFailure(streamed, command.stream.label)] : [];
+    const output = await Promise.race([running, ...failed]);
+    if (!("exitCode" in output)) {
+      running.kill().catch(() => undefined);
+      return output;
+    }
     const result: ExecResult = {
       code: output.exitCode ?? 128,
       stdout: output.stdout,

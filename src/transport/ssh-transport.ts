@@ -9,6 +9,7 @@ import type { NodeSSH } from "node-ssh";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { sh } from "./quote.js";
+import { stdinFailure, streamedStdin } from "./stream.js";
 import { connectionLost } from "./ssh-errors.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
@@ -68,15 +69,19 @@ export class SshTransport implements Transport {
       password: this.becomeSettings.becomePassword,
     });
     this.#commands += 1;
-    const running = this.#run(sh(command.argv), command.stdin);
+    const stdin = command.stream
+      ? streamedStdin(command.stdin, command.stream, options.onProgress)
+      : Readable.from(command.stdin === undefined ? [] : [command.stdin]);
+    const running = this.#run(sh(command.argv), stdin);
     // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
     running.catch(() => undefined);
-    const result = await Promise.race([running, this.#lostSignal]);
+    const failed = command.stream ? [stdinFailure(stdin, command.stream.label)] : [];
+    const result = await Promise.race([running, this.#lostSignal, ...failed]);
     assertBecame(this.host, command, result);
     return result;
   }
 
-  async #run(command: string, stdin: Buffer | undefined): Promise<ExecResult> {
+  async #run(command: string, stdin: Readable): Promise<ExecResult> {
     const target = this.chain[this.chain.length - 1];
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -84,8 +89,9 @@ export class SshTransport implements Transport {
     try {
       if (!target) throw new Error("no connection");
       response = await target.execCommand(command, {
-        // A Readable keeps Buffers byte-exact; node-ssh ends the channel's stdin after it either way.
-        stdin: Readable.from(stdin === undefined ? [] : [stdin]),
+        // A Readable keeps Buffers byte-exact and is piped with backpressure; node-ssh ends the
+        // channel's stdin after it either way.
+        stdin,
         noTrim: true,
         // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
         onStdout: (chunk) => stdout.push(chunk),
