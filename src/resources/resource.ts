@@ -2,8 +2,8 @@
  * A resource compares desired state with facts and returns the steps still needed, or a no-op with
  * a reason a person can read. It never opens a connection and never runs anything.
  */
+import type { Readable } from "node:stream";
 import type { Fact, FactSet } from "../facts/fact.js";
-import { isByteSource, type ByteSource } from "../transport/transport.js";
 
 /** One command to run on the host. */
 export interface Step {
@@ -11,11 +11,13 @@ export interface Step {
   readonly description: string;
   /** POSIX sh, every interpolated value already quoted with `quote()`. */
   readonly script: string;
+  /** Content for the script's stdin (file bodies, keys): never placed in the script or argv. */
+  readonly stdin?: string | Buffer;
   /**
-   * Content for the script's stdin (file bodies, keys): never placed in the script or argv. A
-   * ByteSource (an image, a bundle) is streamed with progress, never held whole in memory.
+   * Instead of `stdin`: opens a stream when the step runs (a large local file piped to the host as
+   * it is read), so planning opens nothing and nothing is held whole in memory.
    */
-  readonly stdin?: string | Buffer | ByteSource;
+  readonly stdinStream?: () => Readable;
   /** Handlers to run once, at the end, if this step ran. */
   readonly notify?: readonly string[];
   /** A unified diff (files) or key diff (JSON) shown with --diff. */
@@ -61,10 +63,3 @@ export const noop = (reason: string, o: { show?: boolean } = {}): Outcome =>
 export const change = (...steps: Step[]): Outcome => ({ kind: "change", steps });
 export const fail = (message: string, hint?: string): Outcome =>
   hint === undefined ? { kind: "fail", message } : { kind: "fail", message, hint };
-
-/** A step's stdin held in memory (undefined when it has none); a streamed one is a caller's bug here. */
-export function stdinBytes(step: Step): Buffer | undefined {
-  if (step.stdin === undefined) return undefined;
-  if (isByteSource(step.stdin)) throw new Error(`step "${step.description}" streams its stdin`);
-  return Buffer.from(step.stdin);
-}

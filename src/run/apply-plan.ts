@@ -7,8 +7,9 @@ import { Interrupted, StepFailed } from "../errors.js";
 import { handlersToRun } from "../plan/handlers.js";
 import type { HostPlan } from "../plan/plan-host.js";
 import type { Handler, Step } from "../resources/resource.js";
-import { isByteSource, type Transport } from "../transport/transport.js";
+import type { Transport } from "../transport/transport.js";
 import { tail } from "../text/tail.js";
+import { countBytes } from "../transport/stream.js";
 import type { HostRecorder } from "./host-recorder.js";
 
 export interface ApplyDeps {
@@ -56,10 +57,9 @@ async function runStep(
     );
   }
   const t0 = deps.now();
-  const streamed = isByteSource(step.stdin);
   let sent = 0;
   let shownAt = 0;
-  const onProgress = (bytes: number) => {
+  const counted = (bytes: number) => {
     sent = bytes;
     // A progress event at most every 250 ms: a 1 GB stream must not flood the reporters.
     if (onBytes && deps.now() - shownAt >= 250) {
@@ -67,12 +67,11 @@ async function runStep(
       onBytes(bytes);
     }
   };
-  const options =
-    step.stdin === undefined ? {} : streamed ? { stdin: step.stdin, onProgress } : { stdin: step.stdin };
-  const result = await transport.exec(step.script, options);
+  const stdin = step.stdinStream ? countBytes(step.stdinStream(), counted) : step.stdin;
+  const result = await transport.exec(step.script, stdin !== undefined ? { stdin } : {});
   if (result.code !== 0) {
     const output = result.stderr.trim() ? result.stderr : result.stdout;
     throw new StepFailed(transport.host, `${resource}: ${step.description}`, result.code, tail(output));
   }
-  return { ms: deps.now() - t0, stdout: result.stdout, ...(streamed ? { bytes: sent } : {}) };
+  return { ms: deps.now() - t0, stdout: result.stdout, ...(step.stdinStream ? { bytes: sent } : {}) };
 }

@@ -2,11 +2,12 @@
  * The local transport: the same exec contract as SSH, run on this machine through zx. Used for
  * `ansible_connection: local`-style hosts and to prove the become wrapper against a real sh.
  */
+import { Readable } from "node:stream";
 import { $ } from "zx";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { quote } from "./quote.js";
-import { stdinFailure, streamedStdin } from "./stream.js";
+import { stdinFailure } from "./stream.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export interface LocalOptions {
@@ -44,10 +45,6 @@ export class LocalTransport implements Transport {
       password: this.options.becomePassword,
     });
     this.#commands += 1;
-    const streamed = command.stream
-      ? streamedStdin(command.stdin, command.stream, options.onProgress)
-      : undefined;
-    const stdin = streamed ?? command.stdin ?? "";
     // POSIX sh with our own quoting, and no zx prefix (`set -euo pipefail` is bash's and the
     // script's business), so the local command line is exactly what SSH would send.
     const run = $({
@@ -58,11 +55,11 @@ export class LocalTransport implements Transport {
       nothrow: true,
       quiet: true,
       verbose: false,
-      input: stdin,
+      input: command.stdin ?? "",
       env: { ...process.env, ...this.options.env },
     });
     const running = run`${command.argv}`;
-    const failed = streamed && command.stream ? [stdinFailure(streamed, command.stream.label)] : [];
+    const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
     const output = await Promise.race([running, ...failed]);
     if (!("exitCode" in output)) {
       running.kill().catch(() => undefined);

@@ -9,7 +9,7 @@ import type { NodeSSH } from "node-ssh";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { sh } from "./quote.js";
-import { stdinFailure, streamedStdin } from "./stream.js";
+import { stdinFailure } from "./stream.js";
 import { connectionLost } from "./ssh-errors.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
@@ -69,19 +69,16 @@ export class SshTransport implements Transport {
       password: this.becomeSettings.becomePassword,
     });
     this.#commands += 1;
-    const stdin = command.stream
-      ? streamedStdin(command.stdin, command.stream, options.onProgress)
-      : Readable.from(command.stdin === undefined ? [] : [command.stdin]);
-    const running = this.#run(sh(command.argv), stdin);
+    const running = this.#run(sh(command.argv), command.stdin);
     // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
     running.catch(() => undefined);
-    const failed = command.stream ? [stdinFailure(stdin, command.stream.label)] : [];
+    const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
     const result = await Promise.race([running, this.#lostSignal, ...failed]);
     assertBecame(this.host, command, result);
     return result;
   }
 
-  async #run(command: string, stdin: Readable): Promise<ExecResult> {
+  async #run(command: string, stdin: Buffer | Readable | undefined): Promise<ExecResult> {
     const target = this.chain[this.chain.length - 1];
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -89,9 +86,9 @@ export class SshTransport implements Transport {
     try {
       if (!target) throw new Error("no connection");
       response = await target.execCommand(command, {
-        // A Readable keeps Buffers byte-exact and is piped with backpressure; node-ssh ends the
+        // A Readable keeps Buffers byte-exact and a stream is piped as read; node-ssh ends the
         // channel's stdin after it either way.
-        stdin,
+        stdin: stdin instanceof Readable ? stdin : Readable.from(stdin === undefined ? [] : [stdin]),
         noTrim: true,
         // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
         onStdout: (chunk) => stdout.push(chunk),

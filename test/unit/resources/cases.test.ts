@@ -10,7 +10,7 @@ import { strict as assert } from "node:assert";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FactSet } from "../../../src/facts/fact.js";
-import { stdinBytes, type Step } from "../../../src/resources/resource.js";
+import type { Step } from "../../../src/resources/resource.js";
 import { fromPlain, readCases } from "../facts/support/plain.js";
 import { assertParses } from "../facts/support/shell.js";
 import { RESOURCES } from "./registry.js";
@@ -46,7 +46,7 @@ function checkStep(actual: Step, want: StepCase, dir: string): void {
     assert.ok(actual.script.includes(s), `script lacks ${JSON.stringify(s)}:\n${actual.script}`);
   if (want.stdin !== undefined) {
     assert.ok(actual.stdin !== undefined, "the step has no stdin");
-    assert.equal((stdinBytes(actual) ?? Buffer.alloc(0)).toString("base64"), bytes(want.stdin, dir).toString("base64"));
+    assert.equal(Buffer.from(actual.stdin).toString("base64"), bytes(want.stdin, dir).toString("base64"));
   }
   assert.deepEqual(actual.notify ?? [], want.notify ?? []);
   for (const s of want.diffIncludes ?? [])

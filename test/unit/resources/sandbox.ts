@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Fact } from "../../../src/facts/fact.js";
 import { buildProbe, makeNonce, parseProbeOutput } from "../../../src/facts/gather.js";
-import { stdinBytes, type Outcome, type Resource, type Step } from "../../../src/resources/resource.js";
+import type { Outcome, Resource, Step } from "../../../src/resources/resource.js";
 
 export const box = { dir: "", bin: "" };
 
@@ -24,7 +24,7 @@ const env = (): NodeJS.ProcessEnv => ({
 });
 
 export function run(step: Step): { code: number; stderr: string } {
-  const r = spawnSync("sh", ["-c", step.script], { input: stdinBytes(step) ?? "", env: env(), encoding: "utf8" });
+  const r = spawnSync("sh", ["-c", step.script], { input: step.stdin ?? "", env: env(), encoding: "utf8" });
   return { code: r.status ?? -1, stderr: r.stderr };
 }
 

@@ -8,7 +8,7 @@ import type { ComposeState } from "../../../../src/registry/compose-fact.js";
 import { FactSet, type Fact } from "../../../../src/facts/fact.js";
 import type { FileInfo } from "../../../../src/facts/file.js";
 import type { SystemdUnit } from "../../../../src/facts/systemd-unit.js";
-import { stdinBytes, type Resource, type Step } from "../../../../src/resources/resource.js";
+import type { Resource, Step } from "../../../../src/resources/resource.js";
 
 export type FactValues = Map<string, unknown>;
 
@@ -95,7 +95,7 @@ export function applied(
     const step = steps[0];
     if ((kind === "file" || kind === "template") && step?.stdin !== undefined) {
       const mode = /chmod '?(\d{4})'? "\$tmp"/.exec(step.script)?.[1] ?? "0644";
-      after.set(`file:${path}`, fileAfter(stdinBytes(step) ?? Buffer.alloc(0), mode));
+      after.set(`file:${path}`, fileAfter(Buffer.from(step.stdin), mode));
     } else if (kind === "directory") {
       const mode = /chmod '?(\d{4})'?/.exec(step?.script ?? "")?.[1] ?? "0755";
       after.set(`file:${path}`, {
