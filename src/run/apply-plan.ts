@@ -54,7 +54,8 @@ async function runStep(
     );
   }
   const t0 = deps.now();
-  const result = await transport.exec(step.script, step.stdin !== undefined ? { stdin: step.stdin } : {});
+  const stdin = step.stdinStream ? step.stdinStream() : step.stdin;
+  const result = await transport.exec(step.script, stdin !== undefined ? { stdin } : {});
   if (result.code !== 0) {
     const output = result.stderr.trim() ? result.stderr : result.stdout;
     throw new StepFailed(transport.host, `${resource}: ${step.description}`, result.code, tail(output));

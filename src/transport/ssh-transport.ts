@@ -76,7 +76,7 @@ export class SshTransport implements Transport {
     return result;
   }
 
-  async #run(command: string, stdin: Buffer | undefined): Promise<ExecResult> {
+  async #run(command: string, stdin: Buffer | Readable | undefined): Promise<ExecResult> {
     const target = this.chain[this.chain.length - 1];
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -84,8 +84,9 @@ export class SshTransport implements Transport {
     try {
       if (!target) throw new Error("no connection");
       response = await target.execCommand(command, {
-        // A Readable keeps Buffers byte-exact; node-ssh ends the channel's stdin after it either way.
-        stdin: Readable.from(stdin === undefined ? [] : [stdin]),
+        // A Readable keeps Buffers byte-exact and a stream is piped as read; node-ssh ends the
+        // channel's stdin after it either way.
+        stdin: stdin instanceof Readable ? stdin : Readable.from(stdin === undefined ? [] : [stdin]),
         noTrim: true,
         // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
         onStdout: (chunk) => stdout.push(chunk),

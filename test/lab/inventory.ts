@@ -23,6 +23,14 @@ export interface LabInfo {
    * docker-ce-cli, containerd.io and the plugins. Absent in a lab.json written before it existed.
    */
   vendorRepoUrl?: string;
+  /**
+   * apt repository laid out like https://download.docker.com/linux/debian (dists/bookworm/stable, signed
+   * by the same lab key, key at <url>/gpg); its mirror-style twin (like mirrors.example.com/docker-ce/linux/debian);
+   * and a twin whose Release is signed by the rogue key, which apt must refuse. Absent in an older lab.json.
+   */
+  aptRepoUrl?: string;
+  aptMirrorRepoUrl?: string;
+  aptRogueRepoUrl?: string;
   /** Full fingerprint of the repo's signing key: 40 hex digits, uppercase. */
   gpgFingerprint: string;
   /** Fingerprint of the key that signed ops-lab-rogue (not published by the repo). */
