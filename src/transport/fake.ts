@@ -2,6 +2,7 @@
  * An in-memory Transport for tests of the runner, facts and playbooks: answers from a responder
  * or from rules, records every call, and can play a host that drops or never connects.
  */
+import { Readable } from "node:stream";
 import { ConnectError } from "../errors.js";
 import type { NextStage, StagedResult } from "./staged.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
@@ -18,6 +19,8 @@ export interface FakeCall {
   script: string;
   firstStage?: string;
   stdin: string | undefined;
+  /** The exact bytes, when stdin was a stream (drained as the host would read it). */
+  stdinBytes?: Buffer;
   become: boolean;
 }
 
@@ -72,14 +75,20 @@ export class FakeTransport implements Transport {
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (this.options.dropAfter !== undefined && this.calls.length >= this.options.dropAfter) this.drop();
     if (this.#dropped) throw this.#dropped;
-    const stdin = options.stdin === undefined ? undefined : options.stdin.toString();
-    this.calls.push({ script, stdin, become: (options.become ?? true) && (this.options.become ?? false) });
+    const stdinBytes = await drain(options.stdin);
+    const stdin = stdinBytes?.toString();
+    this.calls.push({
+      script,
+      stdin,
+      become: (options.become ?? true) && (this.options.become ?? false),
+      ...(options.stdin instanceof Readable && stdinBytes ? { stdinBytes } : {}),
+    });
     return this.#answer(script, stdin);
   }
 
   /**
    * One call (one command) answered twice by the responder: the first stage, then the script `next`
-   * returns. A first stage that exits non-zero ends the command there, as the host's shell would.
+   * returns. A first stage that exits non-zero ends the command there, as a shell that died would.
    */
   async execStaged(
     first: string,
@@ -88,24 +97,18 @@ export class FakeTransport implements Transport {
   ): Promise<StagedResult> {
     if (this.options.dropAfter !== undefined && this.calls.length >= this.options.dropAfter) this.drop();
     if (this.#dropped) throw this.#dropped;
-    const call: FakeCall = {
-      script: "",
-      firstStage: first,
-      stdin: undefined,
-      become: (options.become ?? true) && (this.options.become ?? false),
-    };
+    const become = (options.become ?? true) && (this.options.become ?? false);
+    const call: FakeCall = { script: "", firstStage: first, stdin: undefined, become };
     this.calls.push(call);
     const one = await this.#answer(first, undefined);
     if (one.code !== 0) return { ...one, stdout: "", firstStdout: one.stdout, staged: false };
-    let script: string;
     try {
-      script = await next(one.stdout);
+      call.script = await next(one.stdout);
     } catch (err) {
       call.script = "exit 0\n";
       throw err;
     }
-    call.script = script;
-    const two = await this.#answer(script, undefined);
+    const two = await this.#answer(call.script, undefined);
     return { ...two, stderr: one.stderr + two.stderr, firstStdout: one.stdout, staged: true };
   }
 
@@ -127,6 +130,14 @@ export class FakeTransport implements Transport {
   async close(): Promise<void> {
     this.#closed = true;
   }
+}
+
+async function drain(stdin: ExecOptions["stdin"]): Promise<Buffer | undefined> {
+  if (stdin === undefined) return undefined;
+  if (!(stdin instanceof Readable)) return Buffer.from(stdin);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
 }
 
 /**

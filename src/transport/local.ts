@@ -2,12 +2,13 @@
  * The local transport: the same exec contract as SSH, run on this machine through zx. Used for
  * `ansible_connection: local`-style hosts and to prove the become wrapper against a real sh.
  */
+import { Readable } from "node:stream";
 import { $ } from "zx";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { quote } from "./quote.js";
-import type { Readable } from "node:stream";
-import { runStaged, withPrefix, type NextStage, type StagedResult } from "./staged.js";
+import { stdinFailure } from "./stream.js";
+import { runStaged, type NextStage, type StagedResult } from "./staged.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export interface LocalOptions {
@@ -36,37 +37,14 @@ export class LocalTransport implements Transport {
   }
 
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const command = this.#command(script, options.stdin, options.become);
-    return this.#run(command, command.stdin ?? "");
-  }
-
-  async execStaged(
-    first: string,
-    next: NextStage,
-    options: { become?: boolean } = {},
-  ): Promise<StagedResult> {
-    return runStaged(first, next, async (script, stdin, onStdout) => {
-      const command = this.#command(script, undefined, options.become);
-      return this.#run(command, withPrefix(command.stdin, stdin), onStdout);
-    });
-  }
-
-  #command(script: string, stdin: string | Buffer | undefined, become: boolean | undefined) {
     if (this.#closed) throw new ConnectError(this.host, "the local transport was closed");
-    return buildBecome({
+    const command = buildBecome({
       script,
-      stdin,
-      become: (become ?? true) && (this.options.become ?? false),
+      stdin: options.stdin,
+      become: (options.become ?? true) && (this.options.become ?? false),
       isRoot: this.options.isRoot ?? process.getuid?.() === 0,
       password: this.options.becomePassword,
     });
-  }
-
-  async #run(
-    command: ReturnType<typeof buildBecome>,
-    input: string | Buffer | Readable,
-    onStdout?: (chunk: Buffer) => void,
-  ): Promise<ExecResult> {
     this.#commands += 1;
     // POSIX sh with our own quoting, and no zx prefix (`set -euo pipefail` is bash's and the
     // script's business), so the local command line is exactly what SSH would send.
@@ -78,12 +56,18 @@ export class LocalTransport implements Transport {
       nothrow: true,
       quiet: true,
       verbose: false,
-      input,
+      input: command.stdin ?? "",
       env: { ...process.env, ...this.options.env },
     });
     const running = run`${command.argv}`;
+    const onStdout = options.onStdout;
     if (onStdout) running.stdout.on("data", (chunk: Buffer) => onStdout(Buffer.from(chunk)));
-    const output = await running;
+    const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
+    const output = await Promise.race([running, ...failed]);
+    if (!("exitCode" in output)) {
+      running.kill().catch(() => undefined);
+      return output;
+    }
     const result: ExecResult = {
       code: output.exitCode ?? 128,
       stdout: output.stdout,
@@ -91,6 +75,16 @@ export class LocalTransport implements Transport {
     };
     assertBecame(this.host, command, result);
     return result;
+  }
+
+  async execStaged(
+    first: string,
+    next: NextStage,
+    options: { become?: boolean } = {},
+  ): Promise<StagedResult> {
+    return runStaged(first, next, (script, stdin, onStdout) =>
+      this.exec(script, { ...options, stdin, onStdout }),
+    );
   }
 
   async close(): Promise<void> {

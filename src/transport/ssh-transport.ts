@@ -9,8 +9,9 @@ import type { NodeSSH } from "node-ssh";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { sh } from "./quote.js";
+import { stdinFailure } from "./stream.js";
 import { connectionLost } from "./ssh-errors.js";
-import { runStaged, withPrefix, type NextStage, type StagedResult } from "./staged.js";
+import { runStaged, type NextStage, type StagedResult } from "./staged.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export interface BecomeSettings {
@@ -59,9 +60,23 @@ export class SshTransport implements Transport {
 
   /** Runs `sh -c SCRIPT` (or its sudo form) once; resolves with its exit code and output. */
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const command = this.#command(script, options.stdin, options.become);
-    const stdin = Readable.from(command.stdin === undefined ? [] : [command.stdin]);
-    return this.#race(command, this.#run(sh(command.argv), stdin));
+    if (this.#closed) throw new ConnectError(this.host, `connection to ${this.address} was closed by ops`);
+    if (this.#lost) throw this.#lost;
+    const command = buildBecome({
+      script,
+      stdin: options.stdin,
+      become: (options.become ?? true) && this.becomeSettings.become,
+      isRoot: this.becomeSettings.isRoot,
+      password: this.becomeSettings.becomePassword,
+    });
+    this.#commands += 1;
+    const running = this.#run(sh(command.argv), command.stdin, options.onStdout);
+    // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
+    running.catch(() => undefined);
+    const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
+    const result = await Promise.race([running, this.#lostSignal, ...failed]);
+    assertBecame(this.host, command, result);
+    return result;
   }
 
   async execStaged(
@@ -69,36 +84,16 @@ export class SshTransport implements Transport {
     next: NextStage,
     options: { become?: boolean } = {},
   ): Promise<StagedResult> {
-    return runStaged(first, next, async (script, stdin, onStdout) => {
-      const command = this.#command(script, undefined, options.become);
-      return this.#race(command, this.#run(sh(command.argv), withPrefix(command.stdin, stdin), onStdout));
-    });
+    return runStaged(first, next, (script, stdin, onStdout) =>
+      this.exec(script, { ...options, stdin, onStdout }),
+    );
   }
 
-  /** The command of one exec, counted; throws when the connection is gone. */
-  #command(script: string, stdin: string | Buffer | undefined, become: boolean | undefined) {
-    if (this.#closed) throw new ConnectError(this.host, `connection to ${this.address} was closed by ops`);
-    if (this.#lost) throw this.#lost;
-    return buildBecome({
-      script,
-      stdin,
-      become: (become ?? true) && this.becomeSettings.become,
-      isRoot: this.becomeSettings.isRoot,
-      password: this.becomeSettings.becomePassword,
-    });
-  }
-
-  /** Waits for a run unless the connection drops first; throws when sudo itself refused. */
-  async #race(command: ReturnType<typeof buildBecome>, running: Promise<ExecResult>): Promise<ExecResult> {
-    this.#commands += 1;
-    // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
-    running.catch(() => undefined);
-    const result = await Promise.race([running, this.#lostSignal]);
-    assertBecame(this.host, command, result);
-    return result;
-  }
-
-  async #run(command: string, stdin: Readable, onChunk?: (chunk: Buffer) => void): Promise<ExecResult> {
+  async #run(
+    command: string,
+    stdin: Buffer | Readable | undefined,
+    onChunk?: (chunk: Buffer) => void,
+  ): Promise<ExecResult> {
     const target = this.chain[this.chain.length - 1];
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -106,8 +101,9 @@ export class SshTransport implements Transport {
     try {
       if (!target) throw new Error("no connection");
       response = await target.execCommand(command, {
-        // A Readable keeps Buffers byte-exact; node-ssh ends the channel's stdin after it.
-        stdin,
+        // A Readable keeps Buffers byte-exact and a stream is piped as read; node-ssh ends the
+        // channel's stdin after it either way.
+        stdin: stdin instanceof Readable ? stdin : Readable.from(stdin === undefined ? [] : [stdin]),
         noTrim: true,
         // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
         onStdout: (chunk) => {

@@ -89,12 +89,3 @@ export async function runStaged(first: string, next: NextStage, start: StartComm
   const rest = all.subarray(Buffer.byteLength(firstStdout) + frame.length).toString("utf8");
   return { ...result, stdout: rest, firstStdout, staged: true };
 }
-
-/** `rest` after `prefix` (sudo's password lines, which must come first), as one stream. */
-export function withPrefix(prefix: Buffer | undefined, rest: Readable): Readable {
-  if (prefix === undefined) return rest;
-  const out = new PassThrough();
-  out.write(prefix);
-  rest.pipe(out);
-  return out;
-}

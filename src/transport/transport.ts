@@ -3,11 +3,22 @@
  * ssh.ts, local.ts and fake.ts implement it. Nothing outside src/transport imports node-ssh.
  */
 
+import type { Readable } from "node:stream";
+import type { NextStage, StagedResult } from "./staged.js";
+
+/**
+ * What a command reads on stdin. A Readable is piped to the host as it is read, never held whole in
+ * memory: the one way large payloads (a bundle, a `docker save` stream) reach a host.
+ */
+export type StdinSource = string | Buffer | Readable;
+
 export interface ExecOptions {
   /** Bytes for the command's standard input: file contents and secrets travel here, never in argv. */
-  stdin?: string | Buffer;
+  stdin?: StdinSource;
   /** Run as root through sudo when the host's `become` is on. Default true (the host's setting decides). */
   become?: boolean;
+  /** Sees each chunk of stdout as it arrives (a staged command answers its first stage on it). */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface ExecResult {
@@ -15,8 +26,6 @@ export interface ExecResult {
   stdout: string;
   stderr: string;
 }
-
-import type { NextStage, StagedResult } from "./staged.js";
 
 export interface Transport {
   /** The inventory name of the host, for messages. */
