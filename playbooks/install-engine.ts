@@ -18,6 +18,7 @@ import { repository } from "../src/resources/repository.js";
 import { service } from "../src/resources/service.js";
 import { signingKey } from "../src/resources/signing-key.js";
 import { trustRegistry } from "../src/registry/trust.js";
+import { APT_CONFLICTING_PACKAGES, aptDistro, aptSources } from "./docker-apt.js";
 import { DOCKER_KEY_NAME, chooseRepo, rpmSources } from "./docker-repo.js";
 import { engineChecksFor } from "./engine-checks/index.js";
 import { daemonSettings } from "./install-engine.daemon.js";
@@ -29,11 +30,13 @@ export { daemonSettings };
 export default definePlaybook({
   name: "install-engine",
   description:
-    "install, configure and start the Docker engine on CentOS/RHEL-family hosts (dnf/yum, daemon.json)",
+    "install, configure and start the Docker engine on CentOS/RHEL-family (dnf/yum) and Debian/Ubuntu (apt) hosts, daemon.json",
   variables: installEngineVariables,
   rules: installEngineRules,
   resources(vars, host, run) {
-    const repo = chooseRepo(vars);
+    const os = host.facts.os;
+    const apt = host.facts.packages?.family === "deb";
+    const repo = chooseRepo(vars, os);
     const unsafe = unsafeInUse(vars);
     const key = signingKey({
       on: host,
@@ -42,38 +45,54 @@ export default definePlaybook({
       fingerprint: vars.docker_repo_gpg_fingerprint,
       mismatchHint: "check docker_repo_gpgkey and docker_repo_gpg_fingerprint, or the mirror serving the key",
     });
+    const packs = packages({
+      on: host,
+      names: vars.docker_packages,
+      ...(vars.docker_version ? { version: vars.docker_version } : {}),
+      // The engine and its CLI move together; the rest follows dnf's or apt's dependencies.
+      pinned: ["docker-ce", "docker-ce-cli"],
+      conflicts: vars.docker_remove_conflicts ? (apt ? APT_CONFLICTING_PACKAGES : CONFLICTING_PACKAGES) : [],
+      confirmRemoval: run.yes,
+      conflictsHint:
+        "run again with --yes to remove them, or set docker_remove_conflicts: false to leave them",
+      notify: [DOCKER_RESTART],
+    });
+    const daemon = daemonJson({
+      set: daemonSettings(vars),
+      ...(unsafe.length > 0
+        ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
+        : {}),
+    });
     return [
-      preflight({
-        families: ["el"],
-        majors: [7, 8, 9, 10],
-        minKernel: "3.10",
-        arches: ["x86_64", "aarch64"],
-      }),
+      apt
+        ? preflight({
+            families: ["debian"],
+            // Docker publishes for Debian 11-13 and Ubuntu 20.04/22.04/24.04; a derivative has no tree of its own.
+            majors: aptDistro(os)?.majors ?? [],
+            ...(aptDistro(os) === undefined
+              ? {
+                  unsupported: `Docker publishes apt repositories for Debian and Ubuntu only, not for ${os.id}`,
+                }
+              : {}),
+            minKernel: "3.10",
+            arches: ["x86_64", "aarch64"],
+          })
+        : preflight({
+            families: ["el"],
+            majors: [7, 8, 9, 10],
+            minKernel: "3.10",
+            arches: ["x86_64", "aarch64"],
+          }),
       key,
       repository({
         on: host,
         name: "docker-ce",
-        sources: rpmSources(repo.baseUrl, host.facts.os.major),
+        sources: apt ? aptSources(repo.baseUrl) : rpmSources(repo.baseUrl, os.major),
         keyPath: key.path,
       }),
-      packages({
-        on: host,
-        names: vars.docker_packages,
-        ...(vars.docker_version ? { version: vars.docker_version } : {}),
-        // The engine and its CLI move together; the rest follows dnf's dependencies.
-        pinned: ["docker-ce", "docker-ce-cli"],
-        conflicts: vars.docker_remove_conflicts ? CONFLICTING_PACKAGES : [],
-        confirmRemoval: run.yes,
-        conflictsHint:
-          "run again with --yes to remove them, or set docker_remove_conflicts: false to leave them",
-        notify: [DOCKER_RESTART],
-      }),
-      daemonJson({
-        set: daemonSettings(vars),
-        ...(unsafe.length > 0
-          ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
-          : {}),
-      }),
+      // Debian's docker-ce starts the engine from its postinst: on apt hosts daemon.json is written
+      // first, so that first start already has it (as the service resource's start does on rpm hosts).
+      ...(apt ? [daemon, packs] : [packs, daemon]),
       // Starting the engine proves the pending daemon.json, and rolls it back when docker info never answers.
       service({
         name: "docker",
