@@ -80,6 +80,7 @@ export function stackSpec(
           }
         : null,
     gcSchedule: vars.registry_gc_schedule,
+    portal: vars.registry_portal,
   };
 }
 
