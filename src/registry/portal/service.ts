@@ -12,6 +12,26 @@ import { cookieValue, setCookie, type Sessions } from "./session.js";
 /** Reads one page of the registry's own catalog: `/v2/_catalog?n=&last=` (the service's view, all projects). */
 export type CatalogReader = (n: number, last: string) => Promise<{ repositories: string[]; next: string }>;
 
+/**
+ * The registry's own catalog over the compose network (`http://registry:5000`), one page.
+ *
+ * @example await registryCatalog({ host: "registry", port: 5000 })(100, "team/")
+ */
+export function registryCatalog(registry: { readonly host: string; readonly port: number }): CatalogReader {
+  return async (n, last) => {
+    const r = await fetch(
+      `http://${registry.host}:${registry.port}/v2/_catalog?n=${n}&last=${encodeURIComponent(last)}`,
+    );
+    if (!r.ok) throw new Error(`the registry's catalog answered ${r.status}`);
+    const body = (await r.json()) as { repositories?: unknown };
+    const names = Array.isArray(body.repositories)
+      ? body.repositories.filter((x): x is string => typeof x === "string")
+      : [];
+    const next = /[?&]last=([^&>]+)/.exec(r.headers.get("link") ?? "")?.[1];
+    return { repositories: names, next: next === undefined ? "" : decodeURIComponent(next) };
+  };
+}
+
 const PROJECT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const MAX_N = 1000;
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { registryModel, type RegistryModel } from "../../../src/registry/model.js";
 import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
-import { portalRoutes, type CatalogReader } from "../../../src/registry/portal/service.js";
+import { portalRoutes, registryCatalog } from "../../../src/registry/portal/service.js";
 import { Sessions } from "../../../src/registry/portal/session.js";
 import { renderStack } from "../../../src/registry/stack.js";
 import { createCa, signServer } from "../../../src/registry/x509.js";
@@ -43,30 +43,14 @@ export interface PortalStack {
   remove(): Promise<void>;
 }
 
-/** The registry's own catalog, read directly (the policy service's view). */
-function registryCatalog(address: () => string): CatalogReader {
-  return async (n, last) => {
-    const r = await fetch(`http://${address()}:5000/v2/_catalog?n=${n}&last=${encodeURIComponent(last)}`);
-    if (!r.ok) throw new Error(`catalog: ${r.status}`);
-    const body = (await r.json()) as { repositories?: string[] };
-    const next = /[?&]last=([^&>]+)/.exec(r.headers.get("link") ?? "")?.[1];
-    return {
-      repositories: body.repositories ?? [],
-      next: next === undefined ? "" : decodeURIComponent(next),
-    };
-  };
-}
-
 export async function startPortalStack(): Promise<PortalStack> {
   const model = registryModel(PORTAL_VARS);
   const now = new Date();
   const ca = await createCa("portal CA", now);
   const tls = await signServer(ca, { dns: ["registry.test"], ips: [] }, now, 30);
-  let registryAddress = "";
-  const routes = portalRoutes(
-    new Sessions(),
-    registryCatalog(() => registryAddress),
-  );
+  // The registry's address is known once it runs; the reader reads it at each request.
+  const registry = { host: "", port: 5000 };
+  const routes = portalRoutes(new Sessions(), registryCatalog(registry));
   const policy: Server = createServer((req, res) => {
     routes(req, res)
       .then((done) => void (done ? undefined : res.writeHead(404).end()))
@@ -81,7 +65,7 @@ export async function startPortalStack(): Promise<PortalStack> {
   ).stdout.trim();
   const spec = sampleSpec({ serverName: "registry.test", proxyCache: null, policyAddress: `policy:${port}` });
   const stack = await startLocalStack(renderStack(spec, model, tls), model.accounts, { policy: bridge });
-  registryAddress = (
+  registry.host = (
     await $`docker inspect -f ${`{{(index .NetworkSettings.Networks "${stack.id}").IPAddress}}`} ${stack.registry}`
   ).stdout.trim();
   return {
