@@ -12,6 +12,7 @@ import { CHECK_HELP } from "./check-help.js";
 import { DEFAULT_CRON, DEFAULT_ON_CALENDAR } from "../compliance/schedule/spec.js";
 import type { ScheduleCheckOptions } from "./schedule-command.js";
 import type { CheckCliOptions } from "./check-command.js";
+import type { HostsCliOptions } from "./execute-command.js";
 import type { DiffCliOptions, HistoryCliOptions } from "./check-history-command.js";
 import { describeError } from "./errors.js";
 import { withVaultOptions } from "./vault-options.js";
@@ -276,6 +277,14 @@ export function buildProgram(result: { code: number }): Command {
     .action(async (opts: InventoryCliOptions & { output: "pretty" | "json" }) => {
       const { inventoryList } = await import("./inventory-command.js");
       result.code = await inventoryList(opts, (t: string) => process.stdout.write(t));
+    });
+  const images = program.command("images").description("the images of the images playbook on the hosts");
+  withTargetOptions(images.command("ls"), "hosts read at once")
+    .description("which image (by id) each host holds, and what differs from the inventory's `images`")
+    .addOption(outputOption())
+    .action(async (opts: HostsCliOptions) => {
+      const { imagesLsCommand } = await import("./images-command.js");
+      result.code = await imagesLsCommand(opts);
     });
   // ops registry ls|rm|users|audit (deploy-registry): one self-contained block.
   addRegistryCommands(program, result);
