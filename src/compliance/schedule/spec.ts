@@ -17,6 +17,10 @@ export interface ScheduledCheck {
   notify?: string;
   forks: number;
   knownHosts?: string;
+  /** Vault password files (absolute), as --vault-password-file: the files, never a password. */
+  vaultPasswordFile?: string[];
+  /** `ID@FILE` (absolute), as --vault-id. */
+  vaultId?: string[];
 }
 
 export interface ScheduleSpec {
