@@ -34,6 +34,8 @@ import {
 import { registryName, registryTlsStep, tlsOutput, type RegistryEndpoint } from "../src/registry/tls-step.js";
 import { trustRegistry, untrustRegistry } from "../src/registry/trust.js";
 import { proxyClientsOutput, proxyClientsStep } from "../src/registry/proxy-clients.js";
+import { policyConfig, policyNeeded } from "../src/registry/policy-config.js";
+import { policyServerSource } from "../src/registry/policy-bundle.js";
 import {
   ROUND_TRIP_STEP,
   roundTripCleanupStep,
@@ -73,7 +75,19 @@ export function stackSpec(
     images: {
       registry: vars.registry_images.registry ?? IMAGES.registry,
       nginx: vars.registry_images.nginx ?? IMAGES.nginx,
+      policy: vars.registry_images.policy ?? IMAGES.policy,
     },
+    policy: policyNeeded(vars)
+      ? {
+          server: policyServerSource(),
+          config: `${JSON.stringify(policyConfig(vars), null, 2)}\n`,
+          secret: vars.registry_webhooks.length > 0,
+          metrics: {
+            port: vars.registry_metrics.port ?? 0,
+            allow: vars.registry_metrics.allow ?? [],
+          },
+        }
+      : null,
     proxyCache:
       pc.enabled === true
         ? {

@@ -2,6 +2,7 @@
  * A resource compares desired state with facts and returns the steps still needed, or a no-op with
  * a reason a person can read. It never opens a connection and never runs anything.
  */
+import type { Readable } from "node:stream";
 import type { Fact, FactSet } from "../facts/fact.js";
 
 /** One command to run on the host. */
@@ -12,6 +13,11 @@ export interface Step {
   readonly script: string;
   /** Content for the script's stdin (file bodies, keys): never placed in the script or argv. */
   readonly stdin?: string | Buffer;
+  /**
+   * Instead of `stdin`: opens a stream when the step runs (a large local file piped to the host as
+   * it is read), so planning opens nothing and nothing is held whole in memory.
+   */
+  readonly stdinStream?: () => Readable;
   /** Handlers to run once, at the end, if this step ran. */
   readonly notify?: readonly string[];
   /** A unified diff (files) or key diff (JSON) shown with --diff. */

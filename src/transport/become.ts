@@ -9,13 +9,14 @@
  * timestamp). Both sudo and sh's `read` consume a pipe byte by byte, so the payload stays intact.
  */
 import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import { BecomeError, ConfigError } from "../errors.js";
 import { quote } from "./quote.js";
-import type { ExecResult } from "./transport.js";
+import type { ExecResult, StdinSource } from "./transport.js";
 
 export interface BecomeRequest {
   script: string;
-  stdin?: string | Buffer;
+  stdin?: StdinSource;
   /** Run as root. */
   become: boolean;
   /** True when already root: no sudo at all. */
@@ -29,8 +30,8 @@ export interface BecomeRequest {
 export interface BecomeCommand {
   /** Words of the command; quote each before it reaches a shell. */
   argv: string[];
-  /** What to write to the command's stdin (undefined: close it empty). */
-  stdin?: Buffer;
+  /** What to write to the command's stdin (undefined: close it empty); a Readable is piped as read. */
+  stdin?: Buffer | Readable;
   /** Which sudo mode was used, so the caller can interpret sudo's own failures. */
   sudo: "none" | "no-password" | "password";
 }
@@ -44,7 +45,10 @@ export interface BecomeCommand {
  *   // ["sudo", "-n", "-H", "--", "sh", "-c", "id -u"]
  */
 export function buildBecome(request: BecomeRequest): BecomeCommand {
-  const payload = request.stdin === undefined ? undefined : Buffer.from(request.stdin);
+  const payload =
+    request.stdin === undefined || request.stdin instanceof Readable
+      ? request.stdin
+      : Buffer.from(request.stdin);
   if (!request.become || request.isRoot) {
     return withStdin({ argv: ["sh", "-c", request.script], sudo: "none" }, payload);
   }
@@ -63,7 +67,11 @@ export function buildBecome(request: BecomeRequest): BecomeCommand {
   }
   const marker = request.marker ?? `__ops_become_${randomBytes(16).toString("hex")}__`;
   const skip = `while IFS= read -r ops_line; do [ "$ops_line" = ${quote(marker)} ] && break; done`;
-  const stdin = Buffer.concat([Buffer.from(`${request.password}\n${marker}\n`), payload ?? Buffer.alloc(0)]);
+  const prefix = Buffer.from(`${request.password}\n${marker}\n`);
+  const stdin =
+    payload instanceof Readable
+      ? Readable.from(prefixed(prefix, payload))
+      : Buffer.concat([prefix, payload ?? Buffer.alloc(0)]);
   return {
     argv: ["sudo", "-S", "-p", "", "-H", "--", "sh", "-c", `${skip}\n${request.script}`],
     stdin,
@@ -71,7 +79,13 @@ export function buildBecome(request: BecomeRequest): BecomeCommand {
   };
 }
 
-function withStdin(command: BecomeCommand, stdin: Buffer | undefined): BecomeCommand {
+/** The password lines first, then the stream's chunks as they come. */
+async function* prefixed(prefix: Buffer, stream: Readable): AsyncGenerator<Buffer> {
+  yield prefix;
+  for await (const chunk of stream) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+}
+
+function withStdin(command: BecomeCommand, stdin: Buffer | Readable | undefined): BecomeCommand {
   return stdin === undefined ? command : { ...command, stdin };
 }
 

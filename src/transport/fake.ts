@@ -2,6 +2,7 @@
  * An in-memory Transport for tests of the runner, facts and playbooks: answers from a responder
  * or from rules, records every call, and can play a host that drops or never connects.
  */
+import { Readable } from "node:stream";
 import { ConnectError } from "../errors.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
@@ -15,6 +16,8 @@ export interface FakeRule {
 export interface FakeCall {
   script: string;
   stdin: string | undefined;
+  /** The exact bytes, when stdin was a stream (drained as the host would read it). */
+  stdinBytes?: Buffer;
   become: boolean;
 }
 
@@ -69,8 +72,14 @@ export class FakeTransport implements Transport {
   async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (this.options.dropAfter !== undefined && this.calls.length >= this.options.dropAfter) this.drop();
     if (this.#dropped) throw this.#dropped;
-    const stdin = options.stdin === undefined ? undefined : options.stdin.toString();
-    this.calls.push({ script, stdin, become: (options.become ?? true) && (this.options.become ?? false) });
+    const stdinBytes = await drain(options.stdin);
+    const stdin = stdinBytes?.toString();
+    this.calls.push({
+      script,
+      stdin,
+      become: (options.become ?? true) && (this.options.become ?? false),
+      ...(options.stdin instanceof Readable && stdinBytes ? { stdinBytes } : {}),
+    });
     if (typeof this.responder === "function") return this.responder(script, stdin);
     const rule = this.responder.find((r) =>
       r.match instanceof RegExp ? r.match.test(script) : r.match(script),
@@ -88,6 +97,14 @@ export class FakeTransport implements Transport {
   async close(): Promise<void> {
     this.#closed = true;
   }
+}
+
+async function drain(stdin: ExecOptions["stdin"]): Promise<Buffer | undefined> {
+  if (stdin === undefined) return undefined;
+  if (!(stdin instanceof Readable)) return Buffer.from(stdin);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { NodeSSH } from "node-ssh";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { sh } from "./quote.js";
+import { stdinFailure } from "./stream.js";
 import { connectionLost } from "./ssh-errors.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
@@ -71,12 +72,13 @@ export class SshTransport implements Transport {
     const running = this.#run(sh(command.argv), command.stdin);
     // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
     running.catch(() => undefined);
-    const result = await Promise.race([running, this.#lostSignal]);
+    const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
+    const result = await Promise.race([running, this.#lostSignal, ...failed]);
     assertBecame(this.host, command, result);
     return result;
   }
 
-  async #run(command: string, stdin: Buffer | undefined): Promise<ExecResult> {
+  async #run(command: string, stdin: Buffer | Readable | undefined): Promise<ExecResult> {
     const target = this.chain[this.chain.length - 1];
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -84,8 +86,9 @@ export class SshTransport implements Transport {
     try {
       if (!target) throw new Error("no connection");
       response = await target.execCommand(command, {
-        // A Readable keeps Buffers byte-exact; node-ssh ends the channel's stdin after it either way.
-        stdin: Readable.from(stdin === undefined ? [] : [stdin]),
+        // A Readable keeps Buffers byte-exact and a stream is piped as read; node-ssh ends the
+        // channel's stdin after it either way.
+        stdin: stdin instanceof Readable ? stdin : Readable.from(stdin === undefined ? [] : [stdin]),
         noTrim: true,
         // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
         onStdout: (chunk) => stdout.push(chunk),

@@ -3,9 +3,17 @@
  * ssh.ts, local.ts and fake.ts implement it. Nothing outside src/transport imports node-ssh.
  */
 
+import type { Readable } from "node:stream";
+
+/**
+ * What a command reads on stdin. A Readable is piped to the host as it is read, never held whole in
+ * memory: the one way large payloads (a bundle, a `docker save` stream) reach a host.
+ */
+export type StdinSource = string | Buffer | Readable;
+
 export interface ExecOptions {
   /** Bytes for the command's standard input: file contents and secrets travel here, never in argv. */
-  stdin?: string | Buffer;
+  stdin?: StdinSource;
   /** Run as root through sudo when the host's `become` is on. Default true (the host's setting decides). */
   become?: boolean;
 }

@@ -15,6 +15,8 @@ import {
   type ScheduleCheckOptions,
   type ScheduleDeps,
 } from "../../../src/cli/schedule-command.js";
+import { checkOptionsOf } from "../../../src/cli/schedule-run-command.js";
+import type { ScheduledCheck } from "../../../src/compliance/schedule/spec.js";
 import { ConfigError } from "../../../src/errors.js";
 import { FakeTransport, ok } from "../../../src/transport/fake.js";
 
@@ -144,6 +146,8 @@ describe("ops schedule (scripted control machine)", () => {
     assert.deepEqual(saved.spec.check.vaultPasswordFile, [pass]);
     assert.deepEqual(saved.spec.check.vaultId, [`prod@${pass}`]);
     assert.doesNotMatch(text, /fixture-pass/);
+    const run = checkOptionsOf(saved.spec.check as ScheduledCheck, "vaulted");
+    assert.deepEqual([run.vaultPasswordFile, run.vaultId], [[pass], [`prod@${pass}`]]);
     // OPS_VAULT_PASSWORD_FILE, when no option names a file: saved, since the timer will not have it.
     assert.equal(
       await scheduleCheck({ ...vaulted }, { ...deps, env: { ...deps.env, OPS_VAULT_PASSWORD_FILE: pass } }),
@@ -152,6 +156,38 @@ describe("ops schedule (scripted control machine)", () => {
     const fromEnv = JSON.parse(readFileSync(file, "utf8")) as typeof saved;
     assert.deepEqual(fromEnv.spec.check.vaultPasswordFile, [pass]);
     await scheduleRemove("vaulted", deps);
+  });
+
+  it("saves --keep-runs, --keep-days and --waive-configured, and the timer's run passes them to ops check", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ops-sched-keep-"));
+    const mine: ScheduleDeps = { ...deps, env: { HOME: dir } };
+    assert.equal(
+      await scheduleCheck({ ...opts, name: "kept", keepRuns: 30, keepDays: 90, waiveConfigured: true }, mine),
+      0,
+    );
+    const saved = JSON.parse(readFileSync(join(dir, ".config", "ops", "schedules", "kept.json"), "utf8")) as {
+      spec: { check: ScheduledCheck };
+    };
+    assert.equal(saved.spec.check.keepRuns, 30);
+    assert.equal(saved.spec.check.keepDays, 90);
+    assert.equal(saved.spec.check.waiveConfigured, true);
+    const run = checkOptionsOf(saved.spec.check, "kept");
+    assert.equal(run.keepRuns, 30);
+    assert.equal(run.keepDays, 90);
+    assert.equal(run.waiveConfigured, true);
+    assert.equal(run.metricsName, "kept");
+    // Without them, the run keeps every run and waives nothing it was not told to.
+    const plain = checkOptionsOf(
+      {
+        ...saved.spec.check,
+        keepRuns: undefined,
+        keepDays: undefined,
+        waiveConfigured: undefined,
+      } as ScheduledCheck,
+      "kept",
+    );
+    assert.ok(!("keepRuns" in plain) && !("keepDays" in plain) && !("waiveConfigured" in plain));
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("lists the schedule with its timer", async () => {

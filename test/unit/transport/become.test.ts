@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { BecomeError, ConnectError } from "../../../src/errors.js";
 import { becomeFailure, buildBecome } from "../../../src/transport/become.js";
 import { LocalTransport } from "../../../src/transport/local.js";
@@ -102,6 +103,21 @@ describe("become", () => {
     const argv = await readFile(join(dir, "args"), "utf8");
     assert.match(argv, /^sh -c while IFS= read -r ops_line/);
     assert.ok(!argv.includes("s3cret"), "the password never reaches a command line");
+  });
+
+  it("pipes a stream to the script byte-exact, after the password lines, in many chunks", async () => {
+    // 3 MiB of every byte value in 64 KiB chunks: more than one pipe buffer, so it really streams.
+    const chunk = Buffer.from(Array.from({ length: 65536 }, (_, i) => i % 256));
+    const chunks = Array.from({ length: 48 }, () => chunk);
+    const r = await local("password", PASSWORD).exec("sha256sum | cut -d' ' -f1; wc -c | tr -d ' '", {
+      stdin: Readable.from(chunks),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const { createHash } = await import("node:crypto");
+    const want = createHash("sha256").update(Buffer.concat(chunks)).digest("hex");
+    assert.equal(r.stdout.split("\n")[0], want);
+    const plain = await local("nopasswd").exec("wc -c", { stdin: Readable.from(chunks) });
+    assert.equal(plain.stdout.trim(), String(48 * 65536));
   });
 
   it("drops the password line when sudo does not ask (NOPASSWD or a cached timestamp)", async () => {

@@ -25,6 +25,17 @@ describe("fake transport", () => {
     ]);
   });
 
+  it("drains a stream on stdin and keeps its exact bytes", async () => {
+    const { Readable } = await import("node:stream");
+    const t = new FakeTransport("h", [{ match: /cat/, result: (_s, stdin) => ok(String(stdin?.length)) }]);
+    const bytes = Buffer.from([0, 255, 10, 128]);
+    assert.equal(
+      (await t.exec("cat", { stdin: Readable.from([bytes.subarray(0, 2), bytes.subarray(2)]) })).stdout,
+      "4",
+    );
+    assert.deepEqual(t.calls[0]?.stdinBytes, bytes);
+  });
+
   it("accepts a responder function and a fallback", async () => {
     const t = new FakeTransport("h", async (script) => ok(script.toUpperCase()));
     assert.equal((await t.exec("abc")).stdout, "ABC");

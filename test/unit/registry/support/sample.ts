@@ -40,7 +40,8 @@ export function sampleSpec(over: Partial<StackSpec> = {}): StackSpec {
     tls: true,
     port: 443,
     serverName: "registry.lan",
-    images: { registry: "registry:2.8.3", nginx: "nginx:1.27-alpine" },
+    images: { registry: "registry:2.8.3", nginx: "nginx:1.27-alpine", policy: "node:22-alpine" },
+    policy: null,
     proxyCache: {
       port: 5443,
       remoteUrl: "http://hub.lan:5000",
