@@ -67,8 +67,10 @@ export async function startLocalStack(
   const nginx = `${id}-nginx`;
   const data = join(root, "data/registry");
   mkdirSync(data, { recursive: true });
+  const policy = `${id}-policy`;
+  const withPolicy = stack.files.some((f) => f.path.endsWith("/policy/server.mjs"));
   const remove = async () => {
-    await $`docker rm -fv ${registry} ${registryRo} ${nginx}`.nothrow();
+    await $`docker rm -fv ${registry} ${registryRo} ${nginx} ${withPolicy ? [policy] : []}`.nothrow();
     await $`docker network rm ${net}`.nothrow();
     // Files the containers wrote as root: remove them from inside a container of our own.
     await $`docker run --rm -v ${root}:/r --entrypoint /bin/sh ${registryImage} -c ${"rm -rf /r/data"}`.nothrow();
@@ -86,6 +88,17 @@ export async function startLocalStack(
             await $`docker exec ${c} /usr/bin/wget -q -O /dev/null http://127.0.0.1:5001/debug/health`.nothrow()
           ).exitCode === 0,
       );
+    if (withPolicy) {
+      // As compose runs it: the rendered server and rules, the storage read-only.
+      const node = await ensureServiceImage("node");
+      await $`docker run -d --name ${policy} --network ${net} --network-alias policy -v ${join(root, "opt/ops-registry/policy")}:/etc/ops-policy:ro -v ${data}:/var/lib/registry:ro ${node} node /etc/ops-policy/server.mjs /etc/ops-policy/policy.json /var/lib/registry registry:5000 http://registry:5001/metrics`;
+      await waitFor(
+        async () =>
+          (
+            await $`docker exec ${policy} node -e ${"fetch('http://127.0.0.1:9000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"}`.nothrow()
+          ).exitCode === 0,
+      );
+    }
     await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 --tmpfs /tmp/ops-auth -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
     await waitFor(
       async () =>
