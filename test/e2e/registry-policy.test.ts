@@ -51,9 +51,10 @@ describe("registry policy on lab hosts", function () {
   }
 
   before(async () => {
+    // Fresh registry and scraper hosts (new storage, no earlier state); the engine host is kept.
+    for (const h of ["el9-1", "el9-3"]) await recreateHost(h);
     await labUp({ el9: 3 });
     const lab = readLab();
-    await recreateHost(lab.hosts[0]?.name ?? "el9-1");
     // The webhook receiver: on this machine's address on the lab network, which the registry reaches.
     const gateway = lab.subnet.replace(/\.0\/\d+$/, ".1");
     receiver = createServer((req, res) => {
