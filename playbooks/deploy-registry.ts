@@ -94,6 +94,7 @@ export function stackSpec(
           }
         : null,
     gcSchedule: vars.registry_gc_schedule,
+    portal: vars.registry_portal,
   };
 }
 

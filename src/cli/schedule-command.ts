@@ -53,6 +53,9 @@ export interface ScheduleCheckOptions extends VaultCliOptions {
   notify?: string;
   forks: number;
   knownHosts?: string;
+  keepRuns?: number;
+  keepDays?: number;
+  waiveConfigured?: boolean;
 }
 
 export interface ScheduleDeps {
@@ -150,6 +153,9 @@ export async function scheduleCheck(opts: ScheduleCheckOptions, deps: ScheduleDe
       ...(opts.notify !== undefined ? { notify: opts.notify } : {}),
       forks: opts.forks,
       ...(opts.knownHosts !== undefined ? { knownHosts: abs(opts.knownHosts) } : {}),
+      ...(opts.keepRuns !== undefined ? { keepRuns: opts.keepRuns } : {}),
+      ...(opts.keepDays !== undefined ? { keepDays: opts.keepDays } : {}),
+      ...(opts.waiveConfigured === true ? { waiveConfigured: true } : {}),
     },
   };
   const target = targetOf(kind, opts.name, deps);

@@ -148,7 +148,11 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
       accounts: { inventoryDir: dirname(answer.inventoryFile), home: deps.home, say },
     });
     const compliance = await complianceStep(ask, { canSchedule: deps.capabilities.canSchedule, say });
-    const plan = planFiles({ ...base, registry });
+    const plan = planFiles({
+      ...base,
+      registry,
+      ...(compliance.cisProfile ? { cisProfile: compliance.cisProfile } : {}),
+    });
 
     // Done with the hosts: the runs below open their own connections.
     await Promise.all(hosts.map((h) => h.transport.close()));

@@ -17,6 +17,11 @@ export interface ScheduledCheck {
   notify?: string;
   forks: number;
   knownHosts?: string;
+  /** History retention: keep the newest N runs, and runs younger than D days. */
+  keepRuns?: number;
+  keepDays?: number;
+  /** `--waive-configured`: what the inventory configures is waived, naming the variable. */
+  waiveConfigured?: boolean;
 }
 
 export interface ScheduleSpec {

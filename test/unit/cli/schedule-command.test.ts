@@ -15,6 +15,8 @@ import {
   type ScheduleCheckOptions,
   type ScheduleDeps,
 } from "../../../src/cli/schedule-command.js";
+import { checkOptionsOf } from "../../../src/cli/schedule-run-command.js";
+import type { ScheduledCheck } from "../../../src/compliance/schedule/spec.js";
 import { ConfigError } from "../../../src/errors.js";
 import { FakeTransport, ok } from "../../../src/transport/fake.js";
 
@@ -103,6 +105,38 @@ describe("ops schedule (scripted control machine)", () => {
       "the history was opened (and migrated) when the schedule was made",
     );
     assert.match(out.join(""), /loginctl enable-linger/);
+  });
+
+  it("saves --keep-runs, --keep-days and --waive-configured, and the timer's run passes them to ops check", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ops-sched-keep-"));
+    const mine: ScheduleDeps = { ...deps, env: { HOME: dir } };
+    assert.equal(
+      await scheduleCheck({ ...opts, name: "kept", keepRuns: 30, keepDays: 90, waiveConfigured: true }, mine),
+      0,
+    );
+    const saved = JSON.parse(readFileSync(join(dir, ".config", "ops", "schedules", "kept.json"), "utf8")) as {
+      spec: { check: ScheduledCheck };
+    };
+    assert.equal(saved.spec.check.keepRuns, 30);
+    assert.equal(saved.spec.check.keepDays, 90);
+    assert.equal(saved.spec.check.waiveConfigured, true);
+    const run = checkOptionsOf(saved.spec.check, "kept");
+    assert.equal(run.keepRuns, 30);
+    assert.equal(run.keepDays, 90);
+    assert.equal(run.waiveConfigured, true);
+    assert.equal(run.metricsName, "kept");
+    // Without them, the run keeps every run and waives nothing it was not told to.
+    const plain = checkOptionsOf(
+      {
+        ...saved.spec.check,
+        keepRuns: undefined,
+        keepDays: undefined,
+        waiveConfigured: undefined,
+      } as ScheduledCheck,
+      "kept",
+    );
+    assert.ok(!("keepRuns" in plain) && !("keepDays" in plain) && !("waiveConfigured" in plain));
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("lists the schedule with its timer", async () => {
