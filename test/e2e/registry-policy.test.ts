@@ -7,6 +7,7 @@
 import { strict as assert } from "node:assert";
 import { createHmac, randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostExec, hostExecResult, labUp, readLab, recreateHost } from "../lab/lab.js";
@@ -104,11 +105,16 @@ describe("registry policy on lab hosts", function () {
         registry_metrics: { port: 9464, allow: [scraper] },
       };
     };
-    writeRegistryInventory(lab, r.dir, vars("2099-01-01"));
+    // Dates quoted, as the docs say: YAML 1.1 reads an unquoted date as a timestamp.
+    const write = (v: Record<string, unknown>): void => {
+      const file = writeRegistryInventory(lab, r.dir, v);
+      writeFileSync(file, readFileSync(file, "utf8").replace(/expires: (\S+)/g, 'expires: "$1"'));
+    };
+    write(vars("2099-01-01"));
     ok(await ops(["run", "install-engine", "-i", r.inventory, "--output", "json"]));
     // The robot expires shortly after the deploy and the other tests: the last test waits for it.
     expiry = Math.ceil((Date.now() + 150_000) / 1000) * 1000;
-    writeRegistryInventory(lab, r.dir, vars(new Date(expiry).toISOString().replace(/\.000Z$/, "Z")));
+    write(vars(new Date(expiry).toISOString().replace(/\.000Z$/, "Z")));
     ok(await ops(["run", "deploy-registry", "-i", r.inventory, "--output", "json"]));
     assert.match(await dockerLogin(r.engines[0], R, "dev", PASSWORDS.dev), /^0 /);
     await hostExec(

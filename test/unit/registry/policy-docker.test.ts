@@ -100,10 +100,12 @@ describe("registry stack with the policy service, on a real engine", function ()
     const refused = await pushBlob(ep, dev, "team/big", big);
     assert.equal(refused.status, 403, refused.body.toString());
     assert.match(refused.body.toString(), /storage quota of project team would be exceeded/);
+    // Cancelled: its bytes are gone (Distribution writes the empty hash state back as the DELETE ends).
+    const left = await storageEntries(stack.registry, "team/big/_uploads/");
     assert.deepEqual(
-      await storageEntries(stack.registry, "team/big/_uploads/"),
+      left.filter((p) => p.endsWith("/data")),
       [],
-      "the upload is cancelled",
+      left.join("\n"),
     );
     assert.deepEqual(
       await storageEntries(
