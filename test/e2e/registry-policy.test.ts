@@ -113,10 +113,11 @@ describe("registry policy on lab hosts", function () {
     write(vars("2099-01-01"));
     ok(await ops(["run", "install-engine", "-i", r.inventory, "--output", "json"]));
     // The robot expires shortly after the deploy and the other tests: the last test waits for it.
-    expiry = Math.ceil((Date.now() + 150_000) / 1000) * 1000;
+    expiry = Math.ceil((Date.now() + 120_000) / 1000) * 1000;
     write(vars(new Date(expiry).toISOString().replace(/\.000Z$/, "Z")));
     ok(await ops(["run", "deploy-registry", "-i", r.inventory, "--output", "json"]));
     assert.match(await dockerLogin(r.engines[0], R, "dev", PASSWORDS.dev), /^0 /);
+    await hostExec(r.engines[0], "docker pull -q busybox");
     await hostExec(
       r.engines[0],
       "mkdir -p /tmp/pol && cd /tmp/pol && printf 'FROM busybox\\nRUN echo second > /second\\n' > Dockerfile.second && " +
