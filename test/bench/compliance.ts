@@ -3,7 +3,9 @@
 // time on a lab host.
 //   npm run build && flock /tmp/ops-lab.lock npm run bench:check                  # every lab host, 5 runs
 //   flock /tmp/ops-lab.lock npm run bench:check -- --hosts 3 --runs 3 --out none
-// The lab is shared: the bench uses the hosts it has (the first --hosts of them) and never resizes it.
+//   flock /tmp/ops-lab.lock npm run bench:check -- --hosts 20 --runs 3   # 20 entries over the el9 hosts
+// The lab is shared: the bench uses the hosts it has (the first --hosts of them) and never resizes it;
+// more --hosts than it has are other inventory names for the same hosts, each its own connection.
 // The hosts are first converged by install-engine with the hardened daemon options of the e2e test
 // (not measured), so every check judges a real engine; what a lab host cannot do is waived as in the
 // e2e test (LAB_WAIVERS). Writes its own section of docs/BENCHMARKS.md. Exits non-zero when a
@@ -16,7 +18,7 @@ import { stringify } from "yaml";
 import { parseArgs } from "node:util";
 import type { OpsEvent } from "../../src/events.js";
 import { CIS_TABLE, cisCheckId } from "../../src/compliance/cis-table.js";
-import { convergeHardened, LAB_WAIVERS } from "../e2e/helpers/compliance.js";
+import { convergeHardened, hardenedInventory, LAB_WAIVERS } from "../e2e/helpers/compliance.js";
 import { readLab, type LabInfo } from "../lab/lab.js";
 import { checkProbe } from "./check-probe.js";
 import { runFloor } from "./floor.js";
@@ -98,10 +100,7 @@ async function main(argv: string[]): Promise<void> {
   });
   const available = readLab().hosts.filter((h) => h.kind === "el9").length;
   const hosts = values.hosts === undefined ? available : Number(values.hosts);
-  if (hosts > available)
-    throw new Error(
-      `the lab has ${available} el9 hosts; the bench never resizes the shared lab (--hosts ${available} or fewer)`,
-    );
+  if (!Number.isInteger(hosts) || hosts < 1) throw new Error(`--hosts ${values.hosts}: a count of hosts`);
   await measure(argv, hosts, Number(values.runs), values.out);
 }
 
@@ -112,10 +111,25 @@ async function measure(
   outOption: string | undefined,
 ): Promise<void> {
   const all = readLab();
-  const lab = { ...all, hosts: all.hosts.filter((h) => h.kind === "el9").slice(0, hosts) };
+  const el9 = all.hosts.filter((h) => h.kind === "el9");
+  // The bench never resizes the shared lab: more hosts than it has are inventory entries of other
+  // names for the same hosts (el9-1-x1 ...), each its own SSH connection and probe, for ops and the
+  // floor alike.
+  const chosen = Array.from({ length: hosts }, (_, i) => {
+    const h = el9[i % el9.length];
+    if (h === undefined) throw new Error("the lab has no el9 host");
+    return i < el9.length ? h : { ...h, name: `${h.name}-x${Math.floor(i / el9.length)}` };
+  });
+  const lab = { ...all, hosts: chosen };
+  const real = { ...all, hosts: el9.slice(0, Math.min(hosts, el9.length)) };
   const files = inputs();
-  log(`converging ${hosts} hosts with install-engine (not measured)`);
-  const inventory = await convergeHardened(
+  log(`converging ${real.hosts.length} hosts with install-engine (not measured)`);
+  await convergeHardened(
+    real,
+    real.hosts.map((h) => h.name),
+  );
+  if (hosts > el9.length) log(`${hosts} inventory entries over the lab's ${el9.length} el9 hosts`);
+  const inventory = hardenedInventory(
     lab,
     lab.hosts.map((h) => h.name),
   );
@@ -157,7 +171,7 @@ async function measure(
     [`ops check, every check, 1 host (${judged.size} CIS ids)`, s(one.median), range(one), String(one.n), ""],
   ];
   const targets = [
-    ["ops check vs floor", "≤ 1.5× the floor", `${r.toFixed(2)}× the floor`, r <= 1.5 ? "pass" : "miss"],
+    ["ops check vs floor", "≤ 1.2× the floor", `${r.toFixed(2)}× the floor`, r <= 1.2 ? "pass" : "miss"],
     ["round trips per host", "1", `${worst} (worst host)`, worst === 1 ? "pass" : "miss"],
     [
       "1 host, every check, vs docker-bench-security 1.6 (13 s, not measured here)",
@@ -185,7 +199,7 @@ async function measure(
       "",
       `- machine: ${m.cpus}, ${m.memory} memory, ${m.kernel}; load average at the end ${m.load}`,
       `- node ${m.node}; ${m.openssh}`,
-      `- hosts: ${hosts}; probe: ${probe.length} bytes; ops check peak memory (max RSS): ${(rss / 2 ** 20).toFixed(1)} MB`,
+      `- hosts: ${hosts}${hosts > el9.length ? ` inventory entries over the lab's ${el9.length} el9 hosts (each its own connection and probe)` : ""}; probe: ${probe.length} bytes; ops check peak memory (max RSS): ${(rss / 2 ** 20).toFixed(1)} MB`,
       "- docker-bench-security 1.6 cannot be downloaded on this machine: its figure (about 13 s for 86 checks on a lab host) is the one issue 15 measured, not measured here",
       "",
       renderMarkdown(["run", "median", "min – max", "runs", "ops/floor"], times),

@@ -162,7 +162,7 @@ describe("ops check with the CIS level-1 preset (lab)", function () {
         edit('d["tlscacert"] = "/etc/docker/tls/ca.pem"'),
         "mkdir -p /etc/docker/tls && echo ca > /etc/docker/tls/ca.pem && chmod 0644 /etc/docker/tls/ca.pem",
         "chmod 0666 /run/containerd/containerd.sock",
-        "echo 'OPTIONS=' > /etc/sysconfig/docker && chown nobody /etc/sysconfig/docker && chmod 0666 /etc/sysconfig/docker",
+        "mkdir -p /etc/sysconfig && echo 'OPTIONS=' > /etc/sysconfig/docker && chown nobody /etc/sysconfig/docker && chmod 0666 /etc/sysconfig/docker",
       ].join(" && "),
     );
     // 3.21 and 3.22 are CIS level 2: included.
