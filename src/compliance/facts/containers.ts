@@ -2,7 +2,7 @@
  * The running containers and what section 5 of the CIS benchmark judges about each: one `docker ps`
  * and one `docker inspect` of every running container, one JSON object per line, then each bind
  * mount's source as the host resolves it (symlinks followed), so a mount of `/var/run` or of a link
- * to the Docker socket is seen for what it reaches, and each container's processes (`docker top`,
+ * to the Docker socket is seen for what it reaches, and each container's processes (from /proc,
  * with the kernel's NoNewPrivs and Seccomp of each). The fields are container-record.ts's.
  *
  * The probe fails (exits non-zero, with docker's own message) when `docker ps` or `docker inspect`
@@ -58,7 +58,7 @@ export function parseContainers(stdout: string): Containers {
   const ids = new Set(found.map((c) => c.id));
   const stray = [...processes.keys()].find((id) => !ids.has(id));
   if (stray !== undefined)
-    throw new FactError(NAME, `docker top listed ${stray.slice(0, 12)}, which inspect did not describe`);
+    throw new FactError(NAME, `processes listed for ${stray.slice(0, 12)}, which inspect did not describe`);
   return {
     containers: found.map((c) => {
       const p = processes.get(c.id);
