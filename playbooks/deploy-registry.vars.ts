@@ -177,6 +177,11 @@ export const deployRegistryVariables = Type.Object(
         additionalProperties: false,
       },
     ),
+    registry_portal: Type.Boolean({
+      description:
+        "serve the browser portal at https://<registry>/ (browse, search, delete by role); needs the policy service",
+      default: false,
+    }),
     registry_users: Type.Array(user, { description: "accounts (bcrypt htpasswd)", default: [] }),
     registry_projects: Type.Array(project, {
       description: "projects: repository namespaces with members in Harbor's roles",

@@ -235,8 +235,7 @@ export function buildProgram(result: { code: number }): Command {
     });
 
   // ops init: the setup wizard (src/cli/init-command.ts, src/wizard/).
-  program
-    .command("init")
+  withVaultOptions(program.command("init"))
     .description("set up an inventory: probe the hosts, install your key, time the mirrors, write the files")
     .option("-i, --inventory <file>", "inventory to write, or to extend when it exists", "hosts.yaml")
     .option("--answers <file>", "answer every question from this YAML file (no terminal needed)")

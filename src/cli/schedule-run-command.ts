@@ -52,6 +52,8 @@ export function checkOptionsOf(c: ScheduledCheck, name: string): CheckCliOptions
     forks: c.forks,
     acceptNewHostKeys: false,
     ...(c.knownHosts !== undefined ? { knownHosts: c.knownHosts } : {}),
+    ...(c.vaultPasswordFile !== undefined ? { vaultPasswordFile: c.vaultPasswordFile } : {}),
+    ...(c.vaultId !== undefined ? { vaultId: c.vaultId } : {}),
     ...(c.policy !== undefined ? { policy: c.policy } : {}),
     ...(c.waivers !== undefined ? { waivers: c.waivers } : {}),
     history: c.history,

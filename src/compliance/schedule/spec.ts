@@ -22,6 +22,10 @@ export interface ScheduledCheck {
   keepDays?: number;
   /** `--waive-configured`: what the inventory configures is waived, naming the variable. */
   waiveConfigured?: boolean;
+  /** Vault password files (absolute), as --vault-password-file: the files, never a password. */
+  vaultPasswordFile?: string[];
+  /** `ID@FILE` (absolute), as --vault-id. */
+  vaultId?: string[];
 }
 
 export interface ScheduleSpec {

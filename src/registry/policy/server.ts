@@ -18,6 +18,8 @@ import { Storage } from "./storage.js";
 import { classify } from "./request-path.js";
 import { WebhookQueue, type WebhookEvent } from "./webhooks.js";
 import type { EventType } from "./config.js";
+import { portalRoutes, registryCatalog } from "../portal/service.js";
+import { Sessions } from "../portal/session.js";
 
 /** Distribution refuses larger manifests; so does the service, before reading further. */
 export const MANIFEST_MAX = 4 * 1024 * 1024;
@@ -72,6 +74,8 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
   const queue = options.queue ?? new WebhookQueue(metrics);
   const config = new ConfigSource(options.configFile);
   const storage = new Storage(options.storageRoot);
+  // The portal's routes (sessions, a project's page of the catalog), reached only through nginx.
+  const portal = portalRoutes(new Sessions(now), registryCatalog(options.registry));
 
   const count = (action: string, v: Verdict): void =>
     metrics.inc(DECISIONS, DECISIONS_HELP, { action, result: v.ok ? "allowed" : v.reason });
@@ -127,6 +131,7 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? "/";
     const user = String(req.headers["x-ops-user"] ?? "");
+    if (await portal(req, res)) return;
     if (req.method === "GET" && url === "/health") return send(res, 200, "ok\n");
     if (req.method === "GET" && url.startsWith("/_ops_auth")) {
       const v = accountVerdict(config.current(), user, now());
