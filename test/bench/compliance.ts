@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseArgs } from "node:util";
+import { failsRun } from "../../src/checks/check.js";
 import type { OpsEvent } from "../../src/events.js";
 import { CIS_TABLE, cisCheckId } from "../../src/compliance/cis-table.js";
 import { convergeHardened, hardenedInventory, LAB_WAIVERS } from "../e2e/helpers/compliance.js";
@@ -81,8 +82,15 @@ async function runCheck(
     .map((l) => JSON.parse(l) as OpsEvent)
     .find((e) => e.kind === "run-done");
   const ok = r.code === 0 || (findings && r.code === 3);
-  if (!ok || done?.kind !== "run-done")
-    throw new Error(`ops check exited ${r.code}:\n${tail(r.stderr || r.stdout)}`);
+  if (!ok || done?.kind !== "run-done") {
+    const failing =
+      done?.kind === "run-done"
+        ? done.hosts.flatMap((h) => h.checks.filter(failsRun).map((c) => `${h.host} ${c.id}: ${c.message}`))
+        : [];
+    throw new Error(
+      `ops check exited ${r.code}:\n${failing.slice(0, 10).join("\n") || tail(r.stderr || r.stdout)}`,
+    );
+  }
   const errors = done.hosts.flatMap((h) =>
     h.checks.filter((c) => c.status === "error").map((c) => `${h.host} ${c.id}`),
   );
