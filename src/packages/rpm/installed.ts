@@ -4,12 +4,13 @@
  * another package `Provides:` it (a vendor docker-ce that provides docker-ce-cli and containerd.io):
  * querying by package name alone would call such a host "missing" on every run.
  */
-import { FactError } from "../errors.js";
-import { sh } from "../transport/quote.js";
-import type { Fact } from "./fact.js";
-import { lines, sortedUnique } from "./text.js";
+import { FactError } from "../../errors.js";
+import { sh } from "../../transport/quote.js";
+import type { Fact } from "../../facts/fact.js";
+import type { InstalledPackage } from "../family.js";
+import { lines, sortedUnique } from "../../facts/text.js";
 
-export interface RpmPackage {
+export interface RpmPackage extends InstalledPackage {
   readonly version: string;
   readonly release: string;
   /** 0 when the package has no epoch (rpm prints "(none)"). */

@@ -1,5 +1,5 @@
 /** rpm's version comparison (rpmvercmp) and EVR matching, for version pins. */
-import type { RpmPackage } from "../facts/rpm-packages.js";
+import type { RpmPackage } from "./installed.js";
 
 /**
  * rpmvercmp: compares alternating digit and letter segments; digits beat letters, `~` sorts

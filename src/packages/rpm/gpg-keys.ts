@@ -1,7 +1,7 @@
 /** The OpenPGP keys imported into the rpm database (the `gpg-pubkey` pseudo-packages). */
-import { FactError } from "../errors.js";
-import type { Fact } from "./fact.js";
-import { lines } from "./text.js";
+import { FactError } from "../../errors.js";
+import type { Fact } from "../../facts/fact.js";
+import { lines } from "../../facts/text.js";
 
 export interface RpmGpgKey {
   /** rpm's version of gpg-pubkey: the low 8 hex digits of the key id, lowercase. */
