@@ -6,20 +6,19 @@
  * checks (the engine answers, the configuration is live, the course's chapters 7 and 8) are what
  * `ops verify` runs by default.
  */
-import { osRelease } from "../src/facts/os-release.js";
 import { definePlaybook } from "../src/playbook.js";
 import { daemonJson } from "../src/resources/daemon-json.js";
 import { DOCKER_RESTART, dockerHandlers } from "../src/resources/docker-handlers.js";
 import { DAEMON_JSON } from "../src/resources/docker-rollback.js";
 import { engineCheck } from "../src/resources/engine-check.js";
-import { DOCKER_GPG_KEY_PATH, gpgKey } from "../src/resources/gpg-key.js";
 import { groupMembers } from "../src/resources/group-members.js";
 import { packages } from "../src/resources/packages.js";
 import { preflight } from "../src/resources/preflight.js";
+import { repository } from "../src/resources/repository.js";
 import { service } from "../src/resources/service.js";
-import { template } from "../src/resources/template.js";
+import { signingKey } from "../src/resources/signing-key.js";
 import { trustRegistry } from "../src/registry/trust.js";
-import { chooseRepo } from "./docker-repo.js";
+import { DOCKER_KEY_NAME, chooseRepo, rpmSources } from "./docker-repo.js";
 import { engineChecksFor } from "./engine-checks/index.js";
 import { daemonSettings } from "./install-engine.daemon.js";
 import { installEngineRules, unsafeInUse } from "./install-engine.rules.js";
@@ -33,9 +32,16 @@ export default definePlaybook({
     "install, configure and start the Docker engine on CentOS/RHEL-family hosts (dnf/yum, daemon.json)",
   variables: installEngineVariables,
   rules: installEngineRules,
-  resources(vars, _host, run) {
+  resources(vars, host, run) {
     const repo = chooseRepo(vars);
     const unsafe = unsafeInUse(vars);
+    const key = signingKey({
+      on: host,
+      name: DOCKER_KEY_NAME,
+      url: repo.gpgKeyUrl,
+      fingerprint: vars.docker_repo_gpg_fingerprint,
+      mismatchHint: "check docker_repo_gpgkey and docker_repo_gpg_fingerprint, or the mirror serving the key",
+    });
     return [
       preflight({
         families: ["el"],
@@ -43,31 +49,23 @@ export default definePlaybook({
         minKernel: "3.10",
         arches: ["x86_64", "aarch64"],
       }),
-      gpgKey({
-        url: repo.gpgKeyUrl,
-        fingerprint: vars.docker_repo_gpg_fingerprint,
-        path: DOCKER_GPG_KEY_PATH,
-      }),
-      template({
-        path: "/etc/yum.repos.d/docker-ce.repo",
-        template: "yum/docker-ce.repo.ejs",
-        facts: [osRelease],
-        vars: (facts) => ({
-          repoUrl: repo.baseUrl,
-          major: facts.get(osRelease).major,
-          gpgKeyPath: DOCKER_GPG_KEY_PATH,
-        }),
-        mode: "0644",
-        owner: "root",
-        group: "root",
+      key,
+      repository({
+        on: host,
+        name: "docker-ce",
+        sources: rpmSources(repo.baseUrl, host.facts.os.major),
+        keyPath: key.path,
       }),
       packages({
+        on: host,
         names: vars.docker_packages,
         ...(vars.docker_version ? { version: vars.docker_version } : {}),
         // The engine and its CLI move together; the rest follows dnf's dependencies.
         pinned: ["docker-ce", "docker-ce-cli"],
         conflicts: vars.docker_remove_conflicts ? CONFLICTING_PACKAGES : [],
         confirmRemoval: run.yes,
+        conflictsHint:
+          "run again with --yes to remove them, or set docker_remove_conflicts: false to leave them",
         notify: [DOCKER_RESTART],
       }),
       daemonJson({

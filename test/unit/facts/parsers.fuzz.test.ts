@@ -63,12 +63,15 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
   },
   "src/facts/lock.ts": { fixtures: ["lock"], parsers: () => fixtureFacts("lock") },
   "src/facts/os-release.ts": { fixtures: ["os-release"], parsers: () => fixtureFacts("os-release") },
-  "src/facts/package-manager.ts": {
-    fixtures: ["package-manager"],
-    parsers: () => fixtureFacts("package-manager"),
+  "src/facts/commands-present.ts": {
+    fixtures: ["commands-present"],
+    parsers: () => fixtureFacts("commands-present"),
   },
-  "src/facts/rpm-gpg-keys.ts": { fixtures: ["rpm-gpg-keys"], parsers: () => fixtureFacts("rpm-gpg-keys") },
-  "src/facts/rpm-packages.ts": { fixtures: ["rpm-packages"], parsers: () => fixtureFacts("rpm-packages") },
+  "src/packages/rpm/gpg-keys.ts": { fixtures: ["rpm-gpg-keys"], parsers: () => fixtureFacts("rpm-gpg-keys") },
+  "src/packages/rpm/installed.ts": {
+    fixtures: ["rpm-packages"],
+    parsers: () => fixtureFacts("rpm-packages"),
+  },
   "src/facts/sudo.ts": { fixtures: ["sudo"], parsers: () => fixtureFacts("sudo") },
   "src/facts/systemd-unit.ts": { fixtures: ["systemd-unit"], parsers: () => fixtureFacts("systemd-unit") },
   "src/facts/url-content.ts": { fixtures: ["url-content"], parsers: () => fixtureFacts("url-content") },
@@ -99,6 +102,10 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
   "src/compliance/facts/daemon-paths.ts": {
     fixtures: ["daemon-paths"],
     parsers: () => fixtureFacts("daemon-paths"),
+  },
+  "src/compliance/facts/content-trust.ts": {
+    fixtures: ["content-trust"],
+    parsers: () => fixtureFacts("content-trust"),
   },
   "src/compliance/facts/images.ts": { fixtures: ["images"], parsers: () => fixtureFacts("images") },
   "src/compliance/facts/dockerd-cmdline.ts": {
