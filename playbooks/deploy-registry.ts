@@ -37,6 +37,13 @@ import { proxyClientsOutput, proxyClientsStep } from "../src/registry/proxy-clie
 import { policyConfig, policyNeeded } from "../src/registry/policy-config.js";
 import { policyServerSource } from "../src/registry/policy-bundle.js";
 import {
+  ROUND_TRIP_STEP,
+  roundTripCleanupStep,
+  roundTripPushStep,
+  type RoundTripOutput,
+} from "../src/registry/round-trip.js";
+import { roundTripCheck } from "../src/registry/round-trip-check.js";
+import {
   AUDIT_TIMER,
   AUDIT_TIMER_RESTART,
   AUDIT_UNITS,
@@ -94,6 +101,7 @@ export function stackSpec(
           }
         : null,
     gcSchedule: vars.registry_gc_schedule,
+    portal: vars.registry_portal,
   };
 }
 
@@ -148,7 +156,7 @@ export default definePlaybook({
     "a Harbor-equivalent private registry (Distribution + nginx, compose) on the registry group's host; every other host trusts it",
   variables: deployRegistryVariables,
   rules: REGISTRY_RULES,
-  runSteps: [registryTlsStep, proxyClientsStep],
+  runSteps: [registryTlsStep, proxyClientsStep, roundTripPushStep, roundTripCleanupStep],
   resources(vars, host, run) {
     const { registries } = tlsOutput(run.outputs);
     const mine = registries.find((r) => r.host === host.name);
@@ -169,11 +177,14 @@ export default definePlaybook({
               mine.server,
             ).services,
           );
+    // `ops verify` only: the push step's output (see round-trip.ts).
+    const roundTrip = run.outputs[ROUND_TRIP_STEP] as RoundTripOutput | null | undefined;
     return [
       ...(mine !== undefined ? [stackHealthCheck(services)] : []),
       ...registries
         .filter((r) => r.tls && r.caPem !== null)
         .flatMap((r) => [r.endpoint, ...(r.proxyEndpoint !== null ? [r.proxyEndpoint] : [])].map(trustCheck)),
+      ...(roundTrip ? [roundTripCheck(roundTrip, host.name, registries[0]?.tls ?? true)] : []),
     ];
   },
   handlers(vars): Handler[] {

@@ -105,6 +105,10 @@ export function buildProgram(result: { code: number }): Command {
     .option("--policy <file>", "compliance policy (YAML); default policies/default.yaml")
     .option("--waivers <file>", "accepted exceptions (YAML): check, hosts, justification, expires")
     .option(
+      "--waive-configured",
+      "waive what the inventory itself configures (a host's insecure_registries for CIS 2.5), reported as waived with the variable",
+    )
+    .option(
       "--history <path|url>",
       "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
     )
@@ -185,6 +189,9 @@ export function buildProgram(result: { code: number }): Command {
       "where each run writes its reports (default ~/.local/state/ops/reports/<name>)",
     )
     .option("--notify <url>", "POST a JSON message when something newly failed or was fixed")
+    .option("--keep-runs <n>", "history keeps the newest N runs (older ones are deleted)", parseCount)
+    .option("--keep-days <d>", "history keeps runs younger than D days", parseCount)
+    .option("--waive-configured", "waive what the inventory itself configures (see ops check --help)")
     .action(async (opts: ScheduleCheckOptions) => {
       const { scheduleCheck, localDeps } = await import("./schedule-command.js");
       result.code = await scheduleCheck(opts, localDeps());
@@ -228,8 +235,7 @@ export function buildProgram(result: { code: number }): Command {
     });
 
   // ops init: the setup wizard (src/cli/init-command.ts, src/wizard/).
-  program
-    .command("init")
+  withVaultOptions(program.command("init"))
     .description("set up an inventory: probe the hosts, install your key, time the mirrors, write the files")
     .option("-i, --inventory <file>", "inventory to write, or to extend when it exists", "hosts.yaml")
     .option("--answers <file>", "answer every question from this YAML file (no terminal needed)")

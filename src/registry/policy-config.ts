@@ -31,7 +31,7 @@ export function sizeBytes(size: string): number {
 
 export type PolicyVars = Pick<
   DeployRegistryVars,
-  "registry_users" | "registry_projects" | "registry_webhooks" | "registry_metrics"
+  "registry_users" | "registry_projects" | "registry_webhooks" | "registry_metrics" | "registry_portal"
 >;
 
 /** @example policyConfig(vars).projects[0] // { name: "team", immutable: ["v*"], quota: 1073741824 } */
@@ -58,6 +58,8 @@ export function policyNeeded(vars: PolicyVars): boolean {
     c.accounts.length > 0 ||
     c.projects.length > 0 ||
     c.webhooks.length > 0 ||
-    (vars.registry_metrics.port ?? 0) > 0
+    (vars.registry_metrics.port ?? 0) > 0 ||
+    // The portal's sessions and per-project catalog are the service's.
+    vars.registry_portal
   );
 }

@@ -12,6 +12,7 @@ import type { RegistryModel } from "./model.js";
 import { accessTable } from "./rights.js";
 import { DECOY_ACCOUNT, DECOY_HTPASSWD } from "./htpasswd.js";
 import { ROUTES, UNMATCHED } from "./routes.js";
+import { portalFiles } from "./portal/files.js";
 
 /** The compose project name: containers are `ops-registry-<service>-1`. */
 export const COMPOSE_PROJECT = "ops-registry";
@@ -54,6 +55,10 @@ export interface StackSpec {
   } | null;
   /** systemd OnCalendar of the GC timer, or "" for none. */
   readonly gcSchedule: string;
+  /** The browser portal at `/` (registry_portal). */
+  readonly portal: boolean;
+  /** Where nginx reaches the policy service (the portal's sessions); default `policy:9000`. */
+  readonly policyAddress?: string;
 }
 
 export interface StackFile {
@@ -109,6 +114,7 @@ export function renderStack(
     decoyCredential: Buffer.from(`${DECOY_ACCOUNT}:x`).toString("base64"),
     policy: spec.policy !== null,
     metrics: spec.policy?.metrics ?? { port: 0, allow: [] },
+    portal: spec.portal,
   });
   const services: Record<string, string> = {
     registry: hashOf(spec.images.registry, d, spec.dataDir, config),
@@ -156,6 +162,7 @@ export function renderStack(
     },
     { path: `${d}/nginx/htpasswd-decoy`, content: DECOY_HTPASSWD, mode: "0644", notify: reload },
     { path: `${d}/gc.sh`, content: renderGc(spec), mode: "0755" },
+    ...portalFiles(d, model, { enabled: spec.portal, policy: spec.policyAddress ?? "policy:9000" }, reload),
   ];
   if (tls !== null) {
     files.push(
@@ -198,6 +205,12 @@ export function renderStack(
       { path: `${d}/registry`, mode: "0755" },
       { path: `${d}/nginx`, mode: "0755" },
       ...(tls !== null ? [{ path: `${d}/nginx/tls`, mode: "0755" }] : []),
+      ...(spec.portal
+        ? [
+            { path: `${d}/nginx/portal`, mode: "0755" },
+            { path: `${d}/nginx/portal-me`, mode: "0755" },
+          ]
+        : []),
       ...(proxyConfig !== null ? [{ path: `${d}/proxy`, mode: "0755" }] : []),
       ...(spec.policy !== null ? [{ path: `${d}/policy`, mode: "0755" }] : []),
     ],

@@ -164,6 +164,12 @@ export const answersSchema = {
       type: "object",
       additionalProperties: false,
       properties: {
+        cis_profile: {
+          type: "string",
+          enum: ["none", "level1"],
+          description:
+            "install-engine's docker_cis_profile: none (default) or level1 (the CIS level-1 daemon preset)",
+        },
         schedule: {
           type: "string",
           minLength: 1,

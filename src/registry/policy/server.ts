@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { accountVerdict } from "./accounts.js";
 import { ConfigSource } from "./config-source.js";
 import { deleteVerdict, errorBody, immutableVerdict, quotaVerdict, type Verdict } from "./decide.js";
-import { forward, type Upstream } from "./forward.js";
+import { cancelUpload, forward, type Upstream } from "./forward.js";
 import { manifestDescriptors, manifestDigest, ManifestError, type Descriptor } from "./manifest.js";
 import { Metrics } from "./metrics.js";
 import { scrape } from "./scrape.js";
@@ -18,6 +18,8 @@ import { Storage } from "./storage.js";
 import { classify } from "./request-path.js";
 import { WebhookQueue, type WebhookEvent } from "./webhooks.js";
 import type { EventType } from "./config.js";
+import { portalRoutes, registryCatalog } from "../portal/service.js";
+import { Sessions } from "../portal/session.js";
 
 /** Distribution refuses larger manifests; so does the service, before reading further. */
 export const MANIFEST_MAX = 4 * 1024 * 1024;
@@ -72,6 +74,8 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
   const queue = options.queue ?? new WebhookQueue(metrics);
   const config = new ConfigSource(options.configFile);
   const storage = new Storage(options.storageRoot);
+  // The portal's routes (sessions, a project's page of the catalog), reached only through nginx.
+  const portal = portalRoutes(new Sessions(now), registryCatalog(options.registry));
 
   const count = (action: string, v: Verdict): void =>
     metrics.inc(DECISIONS, DECISIONS_HELP, { action, result: v.ok ? "allowed" : v.reason });
@@ -107,7 +111,8 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
     digest: string,
     tag?: string,
   ) => {
-    const host = req.headers["x-forwarded-host"] ?? req.headers.host ?? "";
+    // nginx sets Host to the registry's name; a client's X-Forwarded-Host is never trusted.
+    const host = req.headers.host ?? "";
     return {
       resources: [
         {
@@ -127,6 +132,7 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? "/";
     const user = String(req.headers["x-ops-user"] ?? "");
+    if (await portal(req, res)) return;
     if (req.method === "GET" && url === "/health") return send(res, 200, "ok\n");
     if (req.method === "GET" && url.startsWith("/_ops_auth")) {
       const v = accountVerdict(config.current(), user, now());
@@ -223,9 +229,9 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
     // The commit of an upload: its bytes are in the upload folder already, the PUT may add a last chunk.
     const declared = Number(req.headers["content-length"] ?? "0");
     const v = guarded(() => {
-      const held = storage.uploadSize(route.repository, route.reference);
-      if (held === null || route.digest === undefined || rules?.quota == null)
-        return { ok: true, added: 0 } as Verdict;
+      if (route.digest === undefined || rules?.quota == null) return { ok: true, added: 0 } as Verdict;
+      // No upload folder: the registry will answer BLOB_UPLOAD_UNKNOWN; the body still counts.
+      const held = storage.uploadSize(route.repository, route.reference) ?? 0;
       return quotaVerdict(rules, storage.projectContent(project), [
         { digest: route.digest, size: held + (Number.isFinite(declared) ? declared : 0) },
       ]);
@@ -233,6 +239,7 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
     count("upload", v);
     if (!v.ok) {
       req.resume();
+      if (v.reason === "quota") await cancelUpload(options.registry, req);
       if (v.reason === "quota")
         emit("QUOTA_EXCEED", project, user, {
           ...artifact(req, route.repository, project, route.digest ?? ""),

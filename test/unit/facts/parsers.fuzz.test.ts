@@ -103,6 +103,15 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     fixtures: ["docker-files"],
     parsers: () => fixtureFacts("docker-files"),
   },
+  "src/compliance/facts/daemon-paths.ts": {
+    fixtures: ["daemon-paths"],
+    parsers: () => fixtureFacts("daemon-paths"),
+  },
+  "src/compliance/facts/content-trust.ts": {
+    fixtures: ["content-trust"],
+    parsers: () => fixtureFacts("content-trust"),
+  },
+  "src/compliance/facts/images.ts": { fixtures: ["images"], parsers: () => fixtureFacts("images") },
   "src/compliance/facts/dockerd-cmdline.ts": {
     fixtures: ["dockerd-cmdline"],
     parsers: () => fixtureFacts("dockerd-cmdline"),

@@ -52,6 +52,9 @@ export function sampleSpec(over: Partial<StackSpec> = {}): StackSpec {
       allow: ["127.0.0.1", "10.9.0.0/24"],
     },
     gcSchedule: "Sun 03:00",
+    portal: true,
+    // No policy service in these tests: nginx must still start (the portal e2e test runs the real one).
+    policyAddress: "127.0.0.1:9000",
     ...over,
   };
 }
