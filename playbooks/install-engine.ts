@@ -6,6 +6,9 @@
  * checks (the engine answers, the configuration is live, the course's chapters 7 and 8) are what
  * `ops verify` runs by default.
  */
+import { bundleCopy, bundleDir } from "../src/bundle/host-copy.js";
+import { bundleImages } from "../src/bundle/image-load.js";
+import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import { osRelease } from "../src/facts/os-release.js";
 import { definePlaybook } from "../src/playbook.js";
 import { daemonJson } from "../src/resources/daemon-json.js";
@@ -19,7 +22,8 @@ import { preflight } from "../src/resources/preflight.js";
 import { service } from "../src/resources/service.js";
 import { template } from "../src/resources/template.js";
 import { trustRegistry } from "../src/registry/trust.js";
-import { chooseRepo } from "./docker-repo.js";
+import { chooseRepo, type RepoChoice } from "./docker-repo.js";
+import { DEFAULT_IMAGE } from "./engine-checks/context.js";
 import { engineChecksFor } from "./engine-checks/index.js";
 import { daemonSettings } from "./install-engine.daemon.js";
 import { installEngineRules, unsafeInUse } from "./install-engine.rules.js";
@@ -33,10 +37,22 @@ export default definePlaybook({
     "install, configure and start the Docker engine on CentOS/RHEL-family hosts (dnf/yum, daemon.json)",
   variables: installEngineVariables,
   rules: installEngineRules,
+  runSteps: [bundleStep()],
   resources(vars, _host, run) {
-    const repo = chooseRepo(vars);
+    // With --bundle, the repo is the bundle's tree unpacked on the host (file://, gpgcheck on) and
+    // the key is the bundle's, checked here against the pinned fingerprint: the host reaches nothing.
+    const bundle = bundleOutput(run.outputs);
+    const key = bundle?.manifest.key;
+    const keyBytes = bundle?.key;
+    const repo: RepoChoice = bundle
+      ? {
+          baseUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.repos[0]?.base ?? "rpm/centos"}`,
+          gpgKeyUrl: `file://${bundleDir(bundle.sha256)}/${key?.path ?? "rpm/centos/gpg"}`,
+        }
+      : chooseRepo(vars);
     const unsafe = unsafeInUse(vars);
     return [
+      ...(bundle ? [bundleCopy({ bundle, needsRepo: true })] : []),
       preflight({
         families: ["el"],
         majors: [7, 8, 9, 10],
@@ -47,6 +63,7 @@ export default definePlaybook({
         url: repo.gpgKeyUrl,
         fingerprint: vars.docker_repo_gpg_fingerprint,
         path: DOCKER_GPG_KEY_PATH,
+        ...(keyBytes ? { content: keyBytes } : {}),
       }),
       template({
         path: "/etc/yum.repos.d/docker-ce.repo",
@@ -69,6 +86,7 @@ export default definePlaybook({
         conflicts: vars.docker_remove_conflicts ? CONFLICTING_PACKAGES : [],
         confirmRemoval: run.yes,
         notify: [DOCKER_RESTART],
+        ...(bundle ? { repos: ["docker-ce-stable"] } : {}),
       }),
       daemonJson({
         set: daemonSettings(vars),
@@ -90,8 +108,10 @@ export default definePlaybook({
         trustRegistry({ endpoint, caPem, tls: true }),
       ),
       engineCheck({ timeoutSeconds: 30, startedBy: "docker" }),
+      // `ops verify` runs its test containers from verify_image: on a host without a registry, the bundle's.
+      ...(bundle ? [bundleImages({ bundle, refs: [vars.verify_image || DEFAULT_IMAGE] })] : []),
     ];
   },
   handlers: () => dockerHandlers(),
-  checks: (vars, _host, run) => engineChecksFor(vars, run.runId),
+  checks: (vars, _host, run) => engineChecksFor(vars, run.runId, bundleOutput(run.outputs)?.manifest),
 });

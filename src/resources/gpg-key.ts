@@ -4,7 +4,8 @@
  * are verified here, and exactly those verified bytes are written and imported. Whether rpm has it
  * is the url-content probe's own first question (`rpm -q gpg-pubkey-<id>`), so a no-op asks rpm once.
  */
-import { urlContent } from "../facts/url-content.js";
+import type { Fact } from "../facts/fact.js";
+import { urlContent, type UrlContent } from "../facts/url-content.js";
 import { quote } from "../transport/quote.js";
 import { keyIdentity, normalizeFingerprint } from "./openpgp.js";
 import { change, fail, noop, type Resource } from "./resource.js";
@@ -21,6 +22,20 @@ export interface GpgKeyOptions {
   readonly fingerprint?: string;
   /** Where the verified key is written (the repo file's gpgkey). Default /etc/pki/rpm-gpg/docker-ce.gpg. */
   readonly path?: string;
+  /**
+   * The key's bytes, already on the control machine (an offline bundle's): the host fetches
+   * nothing, and `url` only names where they came from in messages.
+   */
+  readonly content?: Buffer;
+}
+
+/** Whether rpm has the key: the only thing asked of the host when the key's bytes are given. */
+function keyImported(keyId: string): Fact<{ status: "imported" } | { status: "absent" }> {
+  return {
+    name: `rpm-gpg-pubkey:${keyId}`,
+    probe: `if command -v rpm >/dev/null 2>&1 && rpm -q ${quote(`gpg-pubkey-${keyId}`)} >/dev/null 2>&1; then echo imported; else echo absent; fi`,
+    parse: (stdout) => ({ status: stdout.trim() === "imported" ? "imported" : "absent" }),
+  };
 }
 
 const spaced = (fp: string): string => fp.replace(/(.{4})(?=.)/g, "$1 ");
@@ -33,13 +48,18 @@ export function gpgKey(o: GpgKeyOptions): Resource {
   const path = o.path ?? DOCKER_GPG_KEY_PATH;
   const rpmKeyId = want.slice(-8).toLowerCase();
   const validFp = /^[0-9A-F]{40}$/.test(want);
-  const fetched = urlContent(o.url, validFp ? rpmKeyId : undefined);
+  const fetched: Fact<UrlContent | { status: "absent" }> =
+    o.content !== undefined && validFp
+      ? keyImported(rpmKeyId)
+      : urlContent(o.url, validFp ? rpmKeyId : undefined);
   return {
     id: `gpg-key:${want}`,
     facts: [fetched],
     plan(facts) {
       if (!validFp) return fail(`fingerprint "${o.fingerprint ?? ""}" is not 40 hex digits`);
-      const got = facts.get(fetched);
+      const seen = facts.get(fetched);
+      const got: UrlContent =
+        seen.status === "absent" ? { status: "fetched", content: o.content ?? Buffer.alloc(0) } : seen;
       if (got.status === "imported") {
         return noop(`key ${spaced(want).slice(-9)} is imported (gpg-pubkey-${rpmKeyId})`);
       }

@@ -31,6 +31,11 @@ export interface PackagesOptions {
   readonly confirmRemoval?: boolean;
   /** Handlers to notify when an installed package changes version (e.g. "docker-restart"). */
   readonly notify?: readonly string[];
+  /**
+   * Only these repos are read (`--disablerepo='*' --enablerepo=ID`): an offline bundle's repo on a
+   * host whose other repos are out of reach. Default: every enabled repo.
+   */
+  readonly repos?: readonly string[];
 }
 
 const evrText = (p: RpmPackage): string => `${p.epoch ? `${p.epoch}:` : ""}${p.version}-${p.release}`;
@@ -93,15 +98,19 @@ export function packages(o: PackagesOptions): Resource {
         );
       }
       const steps: Step[] = [];
+      const only = o.repos ? ["--disablerepo=*", ...o.repos.map((r) => `--enablerepo=${r}`)] : [];
       if (toRemove.length > 0) {
         steps.push({
           description: `remove conflicting ${toRemove.join(", ")}`,
-          script: sh([mgr, "-y", "remove", ...toRemove]),
+          script: sh([mgr, "-y", ...only, "remove", ...toRemove]),
         });
       }
       if (missing.length + upgrade.length > 0) {
         // --allowerasing lets dnf swap packages that obsolete each other (runc vs containerd.io).
-        const args = mgr === "dnf" ? ["dnf", "-y", "install", "--allowerasing"] : ["yum", "-y", "install"];
+        const args =
+          mgr === "dnf"
+            ? ["dnf", "-y", ...only, "install", "--allowerasing"]
+            : ["yum", "-y", ...only, "install"];
         const names = [...missing, ...upgrade];
         steps.push({
           description: `install ${names.map(spec).join(", ")}`,
@@ -113,7 +122,7 @@ export function packages(o: PackagesOptions): Resource {
         const from = downgrade.map((n) => `${n} ${evrText(have[n] as RpmPackage)}`).join(", ");
         steps.push({
           description: `downgrade ${from} to ${pin ? pinSpec(pin) : ""}`,
-          script: sh([mgr, "-y", "downgrade", ...downgrade.map(spec)]),
+          script: sh([mgr, "-y", ...only, "downgrade", ...downgrade.map(spec)]),
           ...(o.notify ? { notify: o.notify } : {}),
         });
       }
