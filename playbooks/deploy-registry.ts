@@ -37,6 +37,15 @@ import {
 import { registryName, registryTlsStep, tlsOutput, type RegistryEndpoint } from "../src/registry/tls-step.js";
 import { trustRegistry, untrustRegistry } from "../src/registry/trust.js";
 import { proxyClientsOutput, proxyClientsStep } from "../src/registry/proxy-clients.js";
+import { policyConfig, policyNeeded } from "../src/registry/policy-config.js";
+import { policyServerSource } from "../src/registry/policy-bundle.js";
+import {
+  ROUND_TRIP_STEP,
+  roundTripCleanupStep,
+  roundTripPushStep,
+  type RoundTripOutput,
+} from "../src/registry/round-trip.js";
+import { roundTripCheck } from "../src/registry/round-trip-check.js";
 import {
   AUDIT_TIMER,
   AUDIT_TIMER_RESTART,
@@ -69,7 +78,19 @@ export function stackSpec(
     images: {
       registry: vars.registry_images.registry ?? IMAGES.registry,
       nginx: vars.registry_images.nginx ?? IMAGES.nginx,
+      policy: vars.registry_images.policy ?? IMAGES.policy,
     },
+    policy: policyNeeded(vars)
+      ? {
+          server: policyServerSource(),
+          config: `${JSON.stringify(policyConfig(vars), null, 2)}\n`,
+          secret: vars.registry_webhooks.length > 0,
+          metrics: {
+            port: vars.registry_metrics.port ?? 0,
+            allow: vars.registry_metrics.allow ?? [],
+          },
+        }
+      : null,
     proxyCache:
       pc.enabled === true
         ? {
@@ -83,6 +104,7 @@ export function stackSpec(
           }
         : null,
     gcSchedule: vars.registry_gc_schedule,
+    portal: vars.registry_portal,
   };
 }
 
@@ -144,7 +166,7 @@ export default definePlaybook({
     "a Harbor-equivalent private registry (Distribution + nginx, compose) on the registry group's host; every other host trusts it",
   variables: deployRegistryVariables,
   rules: REGISTRY_RULES,
-  runSteps: [bundleStep(), registryTlsStep, proxyClientsStep],
+  runSteps: [bundleStep(), registryTlsStep, proxyClientsStep, roundTripPushStep, roundTripCleanupStep],
   resources(vars, host, run) {
     const { registries } = tlsOutput(run.outputs);
     const mine = registries.find((r) => r.host === host.name);
@@ -165,11 +187,14 @@ export default definePlaybook({
               mine.server,
             ).services,
           );
+    // `ops verify` only: the push step's output (see round-trip.ts).
+    const roundTrip = run.outputs[ROUND_TRIP_STEP] as RoundTripOutput | null | undefined;
     return [
       ...(mine !== undefined ? [stackHealthCheck(services)] : []),
       ...registries
         .filter((r) => r.tls && r.caPem !== null)
         .flatMap((r) => [r.endpoint, ...(r.proxyEndpoint !== null ? [r.proxyEndpoint] : [])].map(trustCheck)),
+      ...(roundTrip ? [roundTripCheck(roundTrip, host.name, registries[0]?.tls ?? true)] : []),
     ];
   },
   handlers(vars): Handler[] {

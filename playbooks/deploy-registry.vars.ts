@@ -13,6 +13,10 @@ export type Role = (typeof ROLES)[number];
 /** Lowercase only: nginx lowercases `map` keys, and Docker repository names are lowercase. */
 const NAME = "^[a-z0-9]+(?:[._-][a-z0-9]+)*$";
 const USER = "^[a-z0-9][a-z0-9._-]{0,62}$";
+/** A date, or a date and time in UTC, as `expires` takes it. */
+export const EXPIRES = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?Z)?$";
+/** A size: bytes, or a number with a binary unit. */
+export const SIZE = "^[0-9]+(\\.[0-9]+)?\\s*(B|KiB|MiB|GiB|TiB)?$";
 const FILE = (description: string) => Type.String({ description, default: "" });
 
 const user = Type.Object(
@@ -22,6 +26,14 @@ const user = Type.Object(
     admin: Type.Optional(Type.Boolean({ description: "system admin: every project and the catalog" })),
     robot: Type.Optional(
       Type.Boolean({ description: "a robot account (named robot$<name>): guest or developer only" }),
+    ),
+    expires: Type.Optional(
+      Type.String({
+        pattern: EXPIRES,
+        "x-expected": "a UTC date (2027-01-31) or date and time (2027-01-31T12:00:00Z)",
+        description:
+          "robots only: refused from this instant (a date: from its first second, UTC), removed by the next run",
+      }),
     ),
   },
   { additionalProperties: false },
@@ -43,12 +55,48 @@ const project = Type.Object(
     retention: Type.Optional(
       Type.Integer({ minimum: 0, description: "keep the newest N tags per repository (0: all)" }),
     ),
+    immutable_tags: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+        description:
+          "tag patterns (*, **, ?, {a,b}) that never move once pushed: a push over one is refused, a delete too",
+      }),
+    ),
+    quota: Type.Optional(
+      Type.String({
+        pattern: SIZE,
+        "x-expected": "a size like 10GiB or 500MiB",
+        description:
+          "storage the project's images may hold (each blob counted once); a push beyond is refused",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const webhook = Type.Object(
+  {
+    name: Type.String({ pattern: NAME, "x-expected": "a lowercase name" }),
+    project: Type.String({ description: "a registry_projects name" }),
+    url: Type.String({ pattern: "^https?://[^/\\s]+\\S*$", "x-expected": "an http(s) URL" }),
+    events: Type.Array(Type.Enum(["PUSH_ARTIFACT", "DELETE_ARTIFACT", "QUOTA_EXCEED"]), {
+      minItems: 1,
+      description: "Harbor's event types to send",
+    }),
+    secret: Type.String({
+      minLength: 16,
+      "x-ops-secret": true,
+      description: "HMAC-SHA256 key of the X-Ops-Signature-256 header (at least 16 characters)",
+    }),
   },
   { additionalProperties: false },
 );
 
 /** Pinned by tag; the lab and hosts without internet override them (`registry_images`). */
-export const IMAGES = { registry: "registry:2.8.3", nginx: "nginx:1.27-alpine" } as const;
+export const IMAGES = {
+  registry: "registry:2.8.3",
+  nginx: "nginx:1.27-alpine",
+  policy: "node:22-alpine",
+} as const;
 export const PROXY_CACHE = {
   enabled: false,
   port: 5443,
@@ -118,6 +166,12 @@ export const deployRegistryVariables = Type.Object(
         nginx: Type.Optional(
           Type.String({ description: "nginx image (has busybox wget)", default: IMAGES.nginx }),
         ),
+        policy: Type.Optional(
+          Type.String({
+            description: "image with node (20 or later) for the policy service",
+            default: IMAGES.policy,
+          }),
+        ),
       },
       {
         description: "images, pinned by tag (point them at a mirror for hosts without internet)",
@@ -125,6 +179,11 @@ export const deployRegistryVariables = Type.Object(
         additionalProperties: false,
       },
     ),
+    registry_portal: Type.Boolean({
+      description:
+        "serve the browser portal at https://<registry>/ (browse, search, delete by role); needs the policy service",
+      default: false,
+    }),
     registry_users: Type.Array(user, { description: "accounts (bcrypt htpasswd)", default: [] }),
     registry_projects: Type.Array(project, {
       description: "projects: repository namespaces with members in Harbor's roles",
@@ -160,6 +219,36 @@ export const deployRegistryVariables = Type.Object(
       pattern: "^[A-Za-z0-9 *:,./~-]*$",
       default: "",
     }),
+    registry_webhooks: Type.Array(webhook, {
+      description: "HTTP(S) receivers of a project's events, HMAC-signed, retried with backoff",
+      default: [],
+    }),
+    registry_metrics: Type.Object(
+      {
+        port: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            maximum: 65535,
+            description: "port nginx publishes /metrics on (0: none)",
+            default: 0,
+          }),
+        ),
+        allow: Type.Optional(
+          Type.Array(
+            Type.String({ pattern: "^[0-9a-fA-F.:]+(/[0-9]{1,3})?$", "x-expected": "an IP address or CIDR" }),
+            {
+              description: "addresses that may scrape it",
+              default: [],
+            },
+          ),
+        ),
+      },
+      {
+        description: "Prometheus metrics of the registry and its policy service",
+        default: { port: 0, allow: [] },
+        additionalProperties: false,
+      },
+    ),
     registry_proxy_cache: Type.Object(
       {
         enabled: Type.Optional(Type.Boolean({ default: PROXY_CACHE.enabled })),

@@ -11,11 +11,13 @@ export const builtinPlaybooks: ReadonlyMap<string, Loader> = new Map<string, Loa
   ["install-engine", () => import("./install-engine.js")],
   ["deploy-registry", () => import("./deploy-registry.js")],
   ["registry-gc", () => import("./registry-gc.js")],
+  ["images", () => import("./images.js")],
 ]);
 
 export const builtinVariables: ReadonlyMap<string, VarsLoader> = new Map<string, VarsLoader>([
   ["install-engine", async () => (await import("./install-engine.vars.js")).installEngineVariables],
   ["deploy-registry", async () => (await import("./deploy-registry.vars.js")).deployRegistryVariables],
+  ["images", async () => (await import("./images.vars.js")).imagesVariables],
 ]);
 
 /** Every variable name a built-in playbook declares: not a typo in a shared inventory. */

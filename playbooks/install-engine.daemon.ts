@@ -1,13 +1,50 @@
-/** The daemon.json keys install-engine sets: the options map, then the named variables on top. */
+/**
+ * The daemon.json keys install-engine sets: the CIS profile's preset, then the options map, then the
+ * named variables on top (so a site changes any preset key through docker_daemon_options).
+ */
 import type { InstallEngineVars } from "./install-engine.vars.js";
+
+/**
+ * `docker_cis_profile: level1`: what the CIS Docker Benchmark v1.6.0's level-1 daemon checks ask for,
+ * key by key (docs/COMPLIANCE.md says why each value):
+ * - `icc: false` (2.2): containers on the default bridge cannot reach each other; containers that
+ *   must talk share a user-defined network (or `--network container:`), where icc does not apply.
+ * - `log-level: info` (2.3).
+ * - `no-new-privileges: true` (2.14): setuid binaries in containers gain nothing.
+ * - `live-restore: true` (2.15): containers keep running through a daemon restart or upgrade.
+ * - `userland-proxy: false` (2.16): published ports by iptables alone (needs hairpin NAT).
+ * - `log-driver: json-file` with `max-size` 10m and `max-file` 3: logs bounded on the host.
+ * - `default-ulimits` nofile 16384: under the hard limit of every host ops installs on (dockerd's
+ *   unit sets LimitNOFILE=infinity; a host with a lower hard limit sets its own through
+ *   docker_daemon_options, or containers fail to start).
+ */
+export const CIS_LEVEL1_DAEMON: Readonly<Record<string, unknown>> = {
+  icc: false,
+  "log-level": "info",
+  "no-new-privileges": true,
+  "live-restore": true,
+  "userland-proxy": false,
+  "log-driver": "json-file",
+  "log-opts": { "max-size": "10m", "max-file": "3" },
+  "default-ulimits": { nofile: { Name: "nofile", Soft: 16384, Hard: 16384 } },
+};
+
+/** The preset of each profile. */
+export const CIS_PROFILES = { none: {}, level1: CIS_LEVEL1_DAEMON } as const;
 
 /**
  * @example daemonSettings({ ...vars, registry_mirrors: ["https://m"] })["registry-mirrors"] // ["https://m"]
  */
 export function daemonSettings(
-  vars: Pick<InstallEngineVars, "docker_daemon_options" | "registry_mirrors" | "insecure_registries">,
+  vars: Pick<
+    InstallEngineVars,
+    "docker_daemon_options" | "registry_mirrors" | "insecure_registries" | "docker_cis_profile"
+  >,
 ): Record<string, unknown> {
-  const set: Record<string, unknown> = { ...vars.docker_daemon_options };
+  const set: Record<string, unknown> = {
+    ...CIS_PROFILES[vars.docker_cis_profile],
+    ...vars.docker_daemon_options,
+  };
   if (vars.registry_mirrors.length > 0) set["registry-mirrors"] = vars.registry_mirrors;
   if (vars.insecure_registries.length > 0) set["insecure-registries"] = vars.insecure_registries;
   return set;

@@ -123,6 +123,12 @@ export const installEngineVariables = Type.Object(
         "x-expected-key": "a registry address, host or host:port (a folder name under certs.d)",
       },
     ),
+    docker_cis_profile: Type.Enum(["none", "level1"], {
+      description:
+        "daemon.json preset for the CIS Docker Benchmark: level1 sets icc false, log-level info, no-new-privileges, live-restore, userland-proxy false, json-file logs with max-size and max-file, default nofile ulimits (docker_daemon_options overrides any key)",
+      "x-expected": "none or level1",
+      default: "none",
+    }),
     docker_daemon_options: Type.Record(Type.String(), Type.Unknown(), {
       description: "any other daemon.json keys, merged into the file (keys set by hand survive)",
       default: {},

@@ -37,6 +37,8 @@ export interface AppliedStep {
   ms: number;
   /** The end of what the step printed, for steps whose output is their result. */
   output?: string;
+  /** Bytes streamed to the host's stdin (an image, a bundle): what the step sent over the wire. */
+  bytes?: number;
 }
 
 /** Everything one host's run produced, so history and reports need nothing else. */
@@ -87,7 +89,18 @@ export type OpsEvent =
   | { kind: "noop"; host: string; resource: string; reason: string; show?: boolean }
   | { kind: "step-planned"; host: string; resource: string; description: string; diff?: string }
   | { kind: "handler-planned"; host: string; handler: string; description: string }
-  | { kind: "step-ran"; host: string; resource: string; description: string; ms: number; output?: string }
+  | {
+      kind: "step-ran";
+      host: string;
+      resource: string;
+      description: string;
+      ms: number;
+      output?: string;
+      /** Bytes streamed to the host's stdin (absent when nothing was streamed). */
+      bytes?: number;
+    }
+  /** A streaming step's bytes sent so far; emitted at most a few times a second per step. */
+  | { kind: "step-progress"; host: string; resource: string; description: string; bytes: number }
   | { kind: "handler-ran"; host: string; handler: string; description: string; ms: number }
   | { kind: "check-result"; host: string; check: CheckOutcome }
   | { kind: "host-failed"; host: string; resource?: string; error: ErrorInfo }

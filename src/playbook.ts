@@ -6,7 +6,7 @@
  */
 import type { Static, TObject } from "typebox";
 import type { Check } from "./checks/check.js";
-import type { HostResult } from "./events.js";
+import type { HostResult, RunCommand } from "./events.js";
 import type { Handler, Resource } from "./resources/resource.js";
 import type { ExecOptions, ExecResult } from "./transport/transport.js";
 
@@ -87,6 +87,10 @@ export interface RunStepContext<V> {
   inventoryDir: string;
   /** True for a run that must not change anything (`--check`, `ops verify`, `ops check`). */
   check: boolean;
+  /** The command running: `run` (with or without --check/--verify), `verify` or `check`. */
+  command?: RunCommand;
+  /** The run's id (lowercase hex), as hosts see it in `RunContext.runId`. */
+  runId?: string;
   /** Outputs of the steps that ran before this one. */
   outputs: Readonly<Record<string, unknown>>;
   /** Runs one script on one target host through the run's transport: one round trip. */
@@ -107,6 +111,12 @@ export interface RunStep<V> {
   when: "before" | "after";
   /** Also run in runs that change nothing (`--check`, verify, check); default false. */
   readOnly?: boolean;
+  /**
+   * An `after` step that undoes what `before` steps made outside the hosts' pipelines: it runs
+   * whatever happened before it (a step or a host failed, a signal stopped the run), after the
+   * other `after` steps. It must work from names it can derive (the run id), not from outputs alone.
+   */
+  always?: boolean;
   run(ctx: RunStepContext<V>): Promise<unknown>;
 }
 

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { utcDay } from "../compliance/apply-waivers.js";
 import { catalog } from "../compliance/checks/catalog.js";
-import { complianceJudged, compliancePlaybook } from "../compliance/compliance-playbook.js";
+import { allWaivers, complianceJudged, compliancePlaybook } from "../compliance/compliance-playbook.js";
 import { driftIdsOf } from "../compliance/drift-ids.js";
 import { finishRun, type Finished } from "../compliance/finish-run.js";
 import { defaultHistoryPath, openHistory } from "../compliance/history/open.js";
@@ -46,6 +46,8 @@ export interface CheckCliOptions extends Omit<HostsCliOptions, "inventory"> {
   /** Retention: keep the newest N runs, and runs younger than D days. */
   keepRuns?: number;
   keepDays?: number;
+  /** Waive what the inventory itself configures (a host's insecure_registries for CIS 2.5). */
+  waiveConfigured?: boolean;
 }
 
 /**
@@ -141,7 +143,13 @@ export async function checkCommand(
     const started = new Date();
     const startedAt = started.toISOString();
     const today = utcDay(started);
-    const setup = { policy, waivers, today, drift };
+    const setup = {
+      policy,
+      waivers,
+      today,
+      drift,
+      ...(opts.waiveConfigured ? { configured: [] as Waiver[] } : {}),
+    };
     let kept: { run: ComplianceRun; finished: Finished } | undefined;
     // Runs once every host is done (never after an interrupt): the run is stored, reported, announced.
     const keep = async (hosts: readonly HostResult[]) => {
@@ -157,7 +165,7 @@ export async function checkCommand(
         checkSet: checkSet(applyPolicy(policy, catalog(policy.params)), policy.drift),
         exitCode,
       };
-      const run = recordRun(meta, hosts, waivers, today);
+      const run = recordRun(meta, hosts, allWaivers(setup), today);
       const finished = await finishRun(run, {
         ...(store ? { store } : {}),
         ...(opts.reportDir !== undefined

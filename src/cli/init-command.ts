@@ -20,8 +20,9 @@ import { printable } from "../report/printable.js";
 import { HostCleanups } from "../run/host-cleanups.js";
 import { loadPlaybook } from "./load-playbook.js";
 import { handleInterrupts } from "./signals.js";
+import { keyringFrom, type VaultCliOptions } from "./vault-options.js";
 
-export interface InitCliOptions {
+export interface InitCliOptions extends VaultCliOptions {
   answers?: string;
   inventory: string;
   knownHosts?: string;
@@ -57,6 +58,14 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
   // hosts in flight and writes nothing. At a prompt, inquirer reads Ctrl-C itself.
   const interrupt = handleInterrupts(new HostCleanups());
   const target = { extraVars: [], forks: 50, acceptNewHostKeys: false, knownHosts: opts.knownHosts };
+  // An inventory that already holds vaults is read with the password(s) given to ops init; the runs
+  // it offers get them too, beside the file of the values it encrypts itself.
+  const keyring = keyringFrom(opts);
+  const vaultOptions = (file: string | undefined): VaultCliOptions => ({
+    vaultPasswordFile: [...new Set([...(opts.vaultPasswordFile ?? []), ...(file ? [file] : [])])],
+    ...(opts.vaultId ? { vaultId: opts.vaultId } : {}),
+    ...(opts.askVaultPass ? { askVaultPass: true } : {}),
+  });
   const runner: Runner = {
     async run(playbook, o) {
       // From here on the command's own Ctrl-C handling applies.
@@ -66,7 +75,7 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
         ...target,
         inventory: o.inventory,
         ...(o.limit ? { limit: o.limit } : {}),
-        ...(o.vaultPasswordFile ? { vaultPasswordFile: [o.vaultPasswordFile] } : {}),
+        ...vaultOptions(o.vaultPasswordFile),
         check: false,
         diff: false,
         output: "pretty",
@@ -84,7 +93,7 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
         inventory: o.inventory,
         output: "pretty",
         playbook: [],
-        ...(o.vaultPasswordFile ? { vaultPasswordFile: [o.vaultPasswordFile] } : {}),
+        ...vaultOptions(o.vaultPasswordFile),
       });
     },
   };
@@ -115,6 +124,10 @@ export async function initCommand(opts: InitCliOptions, cli: { canSchedule: bool
       },
       now: () => new Date(),
       signal: interrupt.signal,
+      vault: {
+        keyring,
+        passwordFile: opts.vaultPasswordFile?.[0] ?? process.env.OPS_VAULT_PASSWORD_FILE,
+      },
     });
   } catch (error) {
     if ((error instanceof Error && error.name === "ExitPromptError") || error instanceof Interrupted) {

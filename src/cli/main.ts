@@ -12,6 +12,7 @@ import { CHECK_HELP } from "./check-help.js";
 import { DEFAULT_CRON, DEFAULT_ON_CALENDAR } from "../compliance/schedule/spec.js";
 import type { ScheduleCheckOptions } from "./schedule-command.js";
 import type { CheckCliOptions } from "./check-command.js";
+import type { HostsCliOptions } from "./execute-command.js";
 import type { DiffCliOptions, HistoryCliOptions } from "./check-history-command.js";
 import { describeError } from "./errors.js";
 import { withVaultOptions } from "./vault-options.js";
@@ -113,6 +114,10 @@ export function buildProgram(result: { code: number }): Command {
     .option("--policy <file>", "compliance policy (YAML); default policies/default.yaml")
     .option("--waivers <file>", "accepted exceptions (YAML): check, hosts, justification, expires")
     .option(
+      "--waive-configured",
+      "waive what the inventory itself configures (a host's insecure_registries for CIS 2.5), reported as waived with the variable",
+    )
+    .option(
       "--history <path|url>",
       "SQLite file or postgres:// URL (default ~/.local/state/ops/history.sqlite)",
     )
@@ -193,6 +198,9 @@ export function buildProgram(result: { code: number }): Command {
       "where each run writes its reports (default ~/.local/state/ops/reports/<name>)",
     )
     .option("--notify <url>", "POST a JSON message when something newly failed or was fixed")
+    .option("--keep-runs <n>", "history keeps the newest N runs (older ones are deleted)", parseCount)
+    .option("--keep-days <d>", "history keeps runs younger than D days", parseCount)
+    .option("--waive-configured", "waive what the inventory itself configures (see ops check --help)")
     .action(async (opts: ScheduleCheckOptions) => {
       const { scheduleCheck, localDeps } = await import("./schedule-command.js");
       result.code = await scheduleCheck(opts, localDeps());
@@ -236,8 +244,7 @@ export function buildProgram(result: { code: number }): Command {
     });
 
   // ops init: the setup wizard (src/cli/init-command.ts, src/wizard/).
-  program
-    .command("init")
+  withVaultOptions(program.command("init"))
     .description("set up an inventory: probe the hosts, install your key, time the mirrors, write the files")
     .option("-i, --inventory <file>", "inventory to write, or to extend when it exists", "hosts.yaml")
     .option("--answers <file>", "answer every question from this YAML file (no terminal needed)")
@@ -278,6 +285,14 @@ export function buildProgram(result: { code: number }): Command {
     .action(async (opts: InventoryCliOptions & { output: "pretty" | "json" }) => {
       const { inventoryList } = await import("./inventory-command.js");
       result.code = await inventoryList(opts, (t: string) => process.stdout.write(t));
+    });
+  const images = program.command("images").description("the images of the images playbook on the hosts");
+  withTargetOptions(images.command("ls"), "hosts read at once")
+    .description("which image (by id) each host holds, and what differs from the inventory's `images`")
+    .addOption(outputOption())
+    .action(async (opts: HostsCliOptions) => {
+      const { imagesLsCommand } = await import("./images-command.js");
+      result.code = await imagesLsCommand(opts);
     });
   // ops registry ls|rm|users|audit (deploy-registry): one self-contained block.
   addRegistryCommands(program, result);

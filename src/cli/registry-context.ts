@@ -4,13 +4,12 @@
  * the first system admin) with its password from the inventory's secret variables. Nothing is
  * read from argv but names; no password is ever printed.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { deployRegistryVariables, type DeployRegistryVars } from "../../playbooks/deploy-registry.vars.js";
 import { builtinVariableNames } from "../../playbooks/index.js";
 import { ConfigError } from "../errors.js";
 import type { VariablesSchema } from "../playbook.js";
-import { CA_CERT_FILE } from "../registry/ca-store.js";
+import { controlEndpoint } from "../registry/control-endpoint.js";
 import { RegistryApi, type RegistryLimits } from "../registry/api.js";
 import type { Endpoint } from "../registry/http.js";
 import { registryModel, type RegistryModel } from "../registry/model.js";
@@ -53,24 +52,6 @@ export interface RegistryContext {
   api(): RegistryApi;
 }
 
-function caOf(vars: DeployRegistryVars, inventoryDir: string): string | undefined {
-  if (!vars.registry_tls) return undefined;
-  if (vars.registry_tls_cert_file !== "") {
-    const ca = vars.registry_tls_ca_file;
-    if (ca === "") return undefined; // a publicly trusted certificate
-    return readFileSync(isAbsolute(ca) ? ca : resolve(inventoryDir, ca), "utf8");
-  }
-  const path = join(vars.registry_ca_dir !== "" ? vars.registry_ca_dir : inventoryDir, CA_CERT_FILE);
-  if (!existsSync(path)) {
-    throw new ConfigError(
-      `no registry CA at ${path}`,
-      { file: path },
-      "run `ops run deploy-registry` first: it makes the CA",
-    );
-  }
-  return readFileSync(path, "utf8");
-}
-
 /** @example const ctx = await registryContext({ inventory: "hosts.yaml", extraVars: [], output: "pretty" }) */
 export async function registryContext(opts: RegistryCliOptions): Promise<RegistryContext> {
   const vault = keyringFrom(opts);
@@ -93,13 +74,11 @@ export async function registryContext(opts: RegistryCliOptions): Promise<Registr
   }
   const vars = target.vars as DeployRegistryVars;
   const model = registryModel(vars);
-  const host = vars.registry_hostname !== "" ? vars.registry_hostname : target.host.connection.address;
-  const name = `${host}:${vars.registry_port}`;
-  const ca = caOf(vars, dirname(resolve(opts.inventory)));
-  const endpoint: Endpoint = {
-    url: `${vars.registry_tls ? "https" : "http"}://${name}`,
-    ...(ca ? { ca } : {}),
-  };
+  const { name, endpoint } = controlEndpoint(
+    vars,
+    target.host.connection.address,
+    dirname(resolve(opts.inventory)),
+  );
   const account =
     opts.as !== undefined
       ? model.accounts.find((a) => a.name === opts.as)

@@ -27,7 +27,7 @@ import { targetFor, type ScheduleTarget } from "../compliance/schedule/units.js"
 import { loadWaivers } from "../compliance/waivers.js";
 import { ConfigError, RunStepFailed } from "../errors.js";
 import { loadInventory } from "../inventory/load.js";
-import { keyringFrom, type VaultCliOptions } from "./vault-options.js";
+import { keyringFrom, savedVaultOptions, type VaultCliOptions } from "./vault-options.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { printable } from "../report/printable.js";
 import { LocalTransport } from "../transport/local.js";
@@ -53,6 +53,9 @@ export interface ScheduleCheckOptions extends VaultCliOptions {
   notify?: string;
   forks: number;
   knownHosts?: string;
+  keepRuns?: number;
+  keepDays?: number;
+  waiveConfigured?: boolean;
 }
 
 export interface ScheduleDeps {
@@ -114,8 +117,9 @@ async function detectKind(deps: ScheduleDeps, useCron: boolean): Promise<Schedul
 export async function scheduleCheck(opts: ScheduleCheckOptions, deps: ScheduleDeps): Promise<number> {
   checkScheduleName(opts.name);
   checkTimes(opts.onCalendar, opts.cron);
+  const vault = savedVaultOptions(opts, deps.env);
   // Everything the run will read is checked now, with the same code the run uses.
-  const inventory = await loadInventory(opts.inventory, { vault: keyringFrom(opts) });
+  const inventory = await loadInventory(opts.inventory, { vault: keyringFrom(opts, deps.env) });
   const { driftIds } = await loadDrift(inventory);
   loadPolicy(opts.policy, driftIds);
   if (opts.waivers) loadWaivers(opts.waivers, inventory, driftIds);
@@ -150,6 +154,10 @@ export async function scheduleCheck(opts: ScheduleCheckOptions, deps: ScheduleDe
       ...(opts.notify !== undefined ? { notify: opts.notify } : {}),
       forks: opts.forks,
       ...(opts.knownHosts !== undefined ? { knownHosts: abs(opts.knownHosts) } : {}),
+      ...(opts.keepRuns !== undefined ? { keepRuns: opts.keepRuns } : {}),
+      ...(opts.keepDays !== undefined ? { keepDays: opts.keepDays } : {}),
+      ...(opts.waiveConfigured === true ? { waiveConfigured: true } : {}),
+      ...vault,
     },
   };
   const target = targetOf(kind, opts.name, deps);

@@ -9,7 +9,8 @@ import { stateDir } from "../compliance/history/open.js";
 import { acquireLock, LockBusy } from "../compliance/schedule/lock.js";
 import { readSaved } from "../compliance/schedule/saved.js";
 import { RunStepFailed } from "../errors.js";
-import { checkCommand } from "./check-command.js";
+import type { ScheduledCheck } from "../compliance/schedule/spec.js";
+import { checkCommand, type CheckCliOptions } from "./check-command.js";
 import { configDir, type ScheduleDeps } from "./schedule-command.js";
 
 /**
@@ -36,24 +37,33 @@ export async function scheduleRun(
     throw err;
   }
   try {
-    const c = saved.spec.check;
-    return await checkCommand({
-      inventory: c.inventory,
-      ...(c.limit !== undefined ? { limit: c.limit } : {}),
-      extraVars: c.extraVars,
-      forks: c.forks,
-      acceptNewHostKeys: false,
-      ...(c.knownHosts !== undefined ? { knownHosts: c.knownHosts } : {}),
-      ...(c.policy !== undefined ? { policy: c.policy } : {}),
-      ...(c.waivers !== undefined ? { waivers: c.waivers } : {}),
-      history: c.history,
-      reportDir: c.reportDir,
-      ...(c.notify !== undefined ? { notify: c.notify } : {}),
-      // The schedule's name labels its Prometheus series: several schedules share one textfile directory.
-      metricsName: name,
-      output: "pretty",
-    });
+    return await checkCommand(checkOptionsOf(saved.spec.check, name));
   } finally {
     await release();
   }
+}
+
+/** The `ops check` options a schedule's saved check runs with (its name labels the metrics). */
+export function checkOptionsOf(c: ScheduledCheck, name: string): CheckCliOptions {
+  return {
+    inventory: c.inventory,
+    ...(c.limit !== undefined ? { limit: c.limit } : {}),
+    extraVars: c.extraVars,
+    forks: c.forks,
+    acceptNewHostKeys: false,
+    ...(c.knownHosts !== undefined ? { knownHosts: c.knownHosts } : {}),
+    ...(c.vaultPasswordFile !== undefined ? { vaultPasswordFile: c.vaultPasswordFile } : {}),
+    ...(c.vaultId !== undefined ? { vaultId: c.vaultId } : {}),
+    ...(c.policy !== undefined ? { policy: c.policy } : {}),
+    ...(c.waivers !== undefined ? { waivers: c.waivers } : {}),
+    history: c.history,
+    reportDir: c.reportDir,
+    ...(c.notify !== undefined ? { notify: c.notify } : {}),
+    ...(c.keepRuns !== undefined ? { keepRuns: c.keepRuns } : {}),
+    ...(c.keepDays !== undefined ? { keepDays: c.keepDays } : {}),
+    ...(c.waiveConfigured === true ? { waiveConfigured: true } : {}),
+    // The schedule's name labels its Prometheus series: several schedules share one textfile directory.
+    metricsName: name,
+    output: "pretty",
+  };
 }

@@ -4,6 +4,7 @@
  * [ID@]FILE|prompt`, `--ask-vault-pass`, and OPS_VAULT_PASSWORD_FILE when none is given. They
  * become one keyring, which reads nothing until a vault needs a password.
  */
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../errors.js";
 import { createKeyring, DEFAULT_VAULT_ID, type PasswordSource, type VaultKeyring } from "../vault/keyring.js";
@@ -84,4 +85,46 @@ export function keyringFrom(
   const keyring = createKeyring(sources);
   keyrings.set(opts, keyring);
   return keyring;
+}
+
+/** The vault options a schedule saves: files only, absolute; never a password, never a prompt. */
+export interface SavedVaultOptions {
+  vaultPasswordFile?: string[];
+  vaultId?: string[];
+}
+
+/**
+ * What a scheduled run needs to open the inventory's vaults, as options it can be given again:
+ * each password file made absolute (an `ID@FILE` keeps its id), OPS_VAULT_PASSWORD_FILE when no
+ * option names one (the timer's environment will not have it). A prompt cannot be saved: nobody
+ * answers it at 02:00.
+ *
+ * @example savedVaultOptions({ vaultId: ["prod@pass.txt"] }, {}, "/home/me") // { vaultId: ["prod@/home/me/pass.txt"] }
+ * @throws ConfigError for --ask-vault-pass or a --vault-id that prompts
+ */
+export function savedVaultOptions(
+  opts: VaultCliOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): SavedVaultOptions {
+  const noPrompt = (path: string) =>
+    new ConfigError(
+      "a schedule runs with nobody to type a vault password",
+      { path },
+      "give it --vault-password-file FILE (a 0600 file, or an executable that prints the password)",
+    );
+  if (opts.askVaultPass === true) throw noPrompt("--ask-vault-pass");
+  const files = (opts.vaultPasswordFile ?? []).map((f) => resolve(cwd, f));
+  const ids = (opts.vaultId ?? []).map((spec) => {
+    const at = spec.indexOf("@");
+    const where = at > 0 ? spec.slice(at + 1) : spec;
+    if (where === "prompt") throw noPrompt("--vault-id");
+    return at > 0 ? `${spec.slice(0, at)}@${resolve(cwd, where)}` : resolve(cwd, where);
+  });
+  const fromEnv = env.OPS_VAULT_PASSWORD_FILE;
+  if (files.length === 0 && ids.length === 0 && fromEnv) files.push(resolve(cwd, fromEnv));
+  return {
+    ...(files.length > 0 ? { vaultPasswordFile: files } : {}),
+    ...(ids.length > 0 ? { vaultId: ids } : {}),
+  };
 }

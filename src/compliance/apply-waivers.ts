@@ -45,6 +45,8 @@ export interface FoundWaiver {
  * with it covers a failure only when every container the failure names matches its pattern.
  */
 function covers(w: Waiver, subjects: readonly string[] | undefined): boolean {
+  if (w.subjects !== undefined)
+    return (subjects ?? []).length > 0 && (subjects ?? []).every((s) => w.subjects?.has(s));
   if (w.containers === undefined) return true;
   if (subjects === undefined || subjects.length === 0) return false;
   const glob = compileGlob(w.containers);

@@ -29,6 +29,37 @@ export interface ComplianceSetup {
    * reported like any run-wide step's.
    */
   keep?: (results: readonly HostResult[]) => Promise<unknown>;
+  /**
+   * `--waive-configured`: each host's own `insecure_registries` waive CIS 2.5 for exactly those
+   * registries, the justification naming the variable. Filled per host as its checks are made, and
+   * read by the judged hook and the run's record.
+   */
+  configured?: Waiver[];
+}
+
+/** The waivers of a run: the file's, then those `--waive-configured` made. */
+export const allWaivers = (setup: ComplianceSetup): readonly Waiver[] => [
+  ...setup.waivers,
+  ...(setup.configured ?? []),
+];
+
+/**
+ * The waiver of CIS 2.5 a host's own variables make: the insecure registries the inventory asks
+ * for, waived by name for this run (expiring today), so they show as waived, never as a pass.
+ */
+export function configuredWaiver(host: string, vars: Vars, today: string): Waiver | undefined {
+  const registries = strings(vars.insecure_registries);
+  if (registries.length === 0) return undefined;
+  return {
+    check: "cis.2.5",
+    hosts: host,
+    hostNames: new Set([host]),
+    subjects: new Set(registries),
+    justification: `configured by the inventory: insecure_registries = ${registries.join(", ")} (--waive-configured)`,
+    expires: today,
+    run: true,
+    origin: `--waive-configured (${host}'s insecure_registries)`,
+  };
 }
 
 type Vars = Record<string, unknown>;
@@ -46,10 +77,12 @@ export const DRIFT_SEVERITY = "medium";
  * @example cisChecks(setup, vars, host).map((c) => c.id)
  */
 export function cisChecks(setup: ComplianceSetup, vars: Vars, host: PlaybookHost): Check[] {
-  const params = forHost(setup.policy.params, {
-    dockerUsers: strings(vars.docker_users),
-    insecureRegistries: strings(vars.insecure_registries),
-  });
+  const params = forHost(setup.policy.params, { dockerUsers: strings(vars.docker_users) });
+  const configured = setup.configured;
+  if (configured !== undefined && !configured.some((w) => w.hostNames.has(host.name))) {
+    const w = configuredWaiver(host.name, vars, setup.today);
+    if (w) configured.push(w);
+  }
   return withoutSkipped(applyPolicy(setup.policy, catalog(params)), setup.waivers, host.name, setup.today);
 }
 
@@ -60,8 +93,8 @@ export function cisChecks(setup: ComplianceSetup, vars: Vars, host: PlaybookHost
 export function complianceJudged(
   setup: ComplianceSetup,
 ): (host: string, outcome: CheckOutcome) => CheckOutcome {
-  const waive = judgeWithWaivers(setup.waivers, setup.today);
   return (host, outcome) => {
+    const waive = judgeWithWaivers(allWaivers(setup), setup.today);
     const drift = outcome.id.startsWith("drift.");
     const severity = drift ? severityOf(setup.policy, outcome.id, DRIFT_SEVERITY) : undefined;
     const labelled = severity ? { ...outcome, labels: { ...outcome.labels, severity } } : outcome;

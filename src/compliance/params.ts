@@ -1,7 +1,8 @@
 /**
  * The parameters compliance checks judge against. A policy file sets them (policy.ts); a host's own
- * install-engine variables widen the allowed lists, so what the playbook itself configures on a host
- * (its `docker_users`, its `insecure_registries`) is never reported against it.
+ * `docker_users` widen the allowed list of 1.1.2. A host's own `insecure_registries` do not: the CIS
+ * text decides 2.5's verdict, and what the inventory configures is waived (`--waive-configured`),
+ * visible as waived, never a silent pass.
  */
 export interface CheckParams {
   /** Insecure registries (host:port or CIDR) the engine may trust. */
@@ -41,12 +42,10 @@ export const DEFAULT_PARAMS: CheckParams = {
 /** What a host's own variables add to the allowed lists. */
 export interface HostAllowances {
   readonly dockerUsers?: readonly string[];
-  readonly insecureRegistries?: readonly string[];
 }
 
 /**
- * The parameters for one host: the policy's, with the host's own configured users and registries
- * allowed too.
+ * The parameters for one host: the policy's, with the host's own configured docker users allowed too.
  *
  * @example forHost(params, { dockerUsers: ["deploy"] }).allowedDockerUsers // [...params.allowedDockerUsers, "deploy"]
  */
@@ -55,6 +54,5 @@ export function forHost(params: CheckParams, host: HostAllowances): CheckParams 
   return {
     ...params,
     allowedDockerUsers: union(params.allowedDockerUsers, host.dockerUsers),
-    allowedInsecureRegistries: union(params.allowedInsecureRegistries, host.insecureRegistries),
   };
 }

@@ -23,6 +23,11 @@ export interface Waiver {
   readonly hostNames: ReadonlySet<string>;
   /** Container names it covers (a glob); undefined covers every container. */
   readonly containers?: string;
+  /**
+   * Exactly what it covers (the registries a `--waive-configured` waiver names): a failure is
+   * waived only when every subject it names is one of these. Never from a file.
+   */
+  readonly subjects?: ReadonlySet<string>;
   readonly justification: string;
   /** YYYY-MM-DD: the last day it holds, in UTC. */
   readonly expires: string;

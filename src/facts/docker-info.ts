@@ -45,6 +45,14 @@ export type DockerInfo =
       readonly loggingDriver: string;
       /** `DockerRootDir`: where images and containers live. */
       readonly rootDir: string;
+      /** `Swarm.LocalNodeState`: "inactive", "pending", "active", "error" or "locked". */
+      readonly swarmState: string;
+      /** `ExperimentalBuild`: the daemon runs with experimental features on. */
+      readonly experimental: boolean;
+      /** `Debug`: the daemon runs in debug mode (its log level is debug). */
+      readonly debug: boolean;
+      /** `Plugins.Authorization`: the authorization plugins every API request goes through. */
+      readonly authorizationPlugins: readonly string[];
     });
 
 const NAME = "docker-info";
@@ -124,6 +132,10 @@ export function parseDockerInfo(stdout: string): DockerInfo {
     warnings: strings(info.Warnings),
     loggingDriver: str(info.LoggingDriver),
     rootDir: str(info.DockerRootDir),
+    swarmState: str(isObject(info.Swarm) ? info.Swarm.LocalNodeState : undefined),
+    experimental: info.ExperimentalBuild === true,
+    debug: info.Debug === true,
+    authorizationPlugins: strings(isObject(info.Plugins) ? info.Plugins.Authorization : undefined),
   };
 }
 

@@ -13,15 +13,10 @@ import { ConnectError, PeerError } from "../errors.js";
 import { printable } from "../report/printable.js";
 import { LimitError, send, sendLines, type Credentials, type Endpoint, type HttpAnswer } from "./http.js";
 import { DEFAULT_REGISTRY_LIMITS, type RegistryLimits } from "./limits.js";
+import { MANIFEST_TYPES } from "./manifest-types.js";
 import { asDescriptorList, isDigest, isRepository, isTag, parseJsonObject, stringList } from "./parse.js";
 
-/** Manifest types `ops registry ls` understands, newest first (what docker and buildx push). */
-export const MANIFEST_TYPES = [
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json",
-];
+export { MANIFEST_TYPES };
 
 export interface ManifestInfo {
   readonly digest: string;

@@ -51,24 +51,45 @@ export function accountName(u: { name: string; robot?: boolean | undefined }): s
 }
 
 /**
+ * The instant an `expires` value means, in ms since the epoch: a date alone is its first second, UTC.
+ *
+ * @example expiresAt("2027-01-31") === Date.UTC(2027, 0, 31)
+ */
+export function expiresAt(expires: string): number {
+  return Date.parse(expires.includes("T") ? expires : `${expires}T00:00:00Z`);
+}
+
+/**
  * Builds the model from validated variables (rules have run: names are unique, members exist).
  *
  * @example registryModel(vars).projects[0].members.get("bob") // "developer"
  */
 export function registryModel(
   vars: Pick<DeployRegistryVars, "registry_users" | "registry_projects" | "registry_retention">,
+  now: number = Date.now(),
 ): RegistryModel {
+  // An expired robot is no account: a run removes it from the htpasswd file and from every role.
+  // (Between its expiry and that run, the policy service refuses it.)
+  const expired = new Set(
+    vars.registry_users
+      .filter((u) => u.expires !== undefined && expiresAt(u.expires) <= now)
+      .map(accountName),
+  );
   return {
-    accounts: vars.registry_users.map((u) => ({
-      name: accountName(u),
-      password: u.password,
-      admin: u.admin === true && u.robot !== true,
-      robot: u.robot === true,
-    })),
+    accounts: vars.registry_users
+      .filter((u) => !expired.has(accountName(u)))
+      .map((u) => ({
+        name: accountName(u),
+        password: u.password,
+        admin: u.admin === true && u.robot !== true,
+        robot: u.robot === true,
+      })),
     projects: vars.registry_projects.map((p) => ({
       name: p.name,
       public: p.public === true,
-      members: new Map((p.members ?? []).map((m) => [m.user, m.role] as const)),
+      members: new Map(
+        (p.members ?? []).filter((m) => !expired.has(m.user)).map((m) => [m.user, m.role] as const),
+      ),
       retention: p.retention ?? vars.registry_retention,
     })),
   };

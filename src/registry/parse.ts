@@ -19,8 +19,14 @@ export const isTag = (s: string): boolean => TAG.test(s);
 export const isDigest = (s: string): boolean =>
   s.length <= 1024 && DIGEST.test(s) && (!s.startsWith("sha256:") || SHA256.test(s));
 
+/** A Buffer, typed by what is used of it: this file is also bundled into the browser portal. */
+interface Bytes {
+  readonly length: number;
+  toString(encoding: "utf8"): string;
+}
+
 /** The body as a JSON object, or what is wrong with it. @example parseJsonObject(Buffer.from("{}")) */
-export function parseJsonObject(body: Buffer): Record<string, unknown> | string {
+export function parseJsonObject(body: Bytes): Record<string, unknown> | string {
   let doc: unknown;
   try {
     doc = JSON.parse(body.toString("utf8"));

@@ -14,7 +14,19 @@
 
 /** What a request is, as nginx names it (see `$ops_kind`). */
 export type RequestKind =
-  "base" | "catalog" | "audit" | "token" | "tags" | "manifest" | "blob" | "upload" | "referrers" | "deny";
+  | "base"
+  | "catalog"
+  | "audit"
+  | "token"
+  | "me"
+  | "projectcatalog"
+  | "session"
+  | "tags"
+  | "manifest"
+  | "blob"
+  | "upload"
+  | "referrers"
+  | "deny";
 
 const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 /** A repository: `project/name[/more]`. */
@@ -46,6 +58,12 @@ export const ROUTES: readonly Route[] = [
   // The log, the folder's listing (`/ops/audit/`) and a rotated file (`/ops/audit/3`: audit.log.3).
   { kind: "audit", pattern: `^/ops/audit(?:/(?:[1-9][0-9]?)?)?${END}`, reference: false },
   { kind: "token", pattern: `^/ops/token${END}`, reference: false },
+  // The portal's "who am I" (portal/me.ts): anyone may ask, as the token endpoint.
+  { kind: "me", pattern: `^/ops/portal/me${END}`, reference: false },
+  // The portal's page of one project's repositories: a pull in that project (group 1 is the project).
+  // The portal's sign-in and sign-out.
+  { kind: "session", pattern: `^/ops/session(?:/end)?${END}`, reference: false },
+  { kind: "projectcatalog", pattern: `^/ops/portal/catalog/(${COMPONENT})${END}`, reference: false },
 ];
 
 /** The refusing value of `$ops_kind`: what any path no route matches is. */

@@ -6,6 +6,7 @@
 import type { DeployRegistryVars } from "../../playbooks/deploy-registry.vars.js";
 import type { RuleProblem, VarRule } from "../playbook.js";
 import { accountName } from "./model.js";
+import { POLICY_RULES } from "./policy-rules.js";
 
 type Rule = VarRule<DeployRegistryVars>;
 
@@ -178,4 +179,5 @@ export const REGISTRY_RULES: readonly Rule[] = [
   distinctPorts,
   pairs,
   dataApart,
+  ...POLICY_RULES,
 ];

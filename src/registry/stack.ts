@@ -12,6 +12,7 @@ import type { RegistryModel } from "./model.js";
 import { accessTable } from "./rights.js";
 import { DECOY_ACCOUNT, DECOY_HTPASSWD } from "./htpasswd.js";
 import { ROUTES, UNMATCHED } from "./routes.js";
+import { portalFiles } from "./portal/files.js";
 
 /** The compose project name: containers are `ops-registry-<service>-1`. */
 export const COMPOSE_PROJECT = "ops-registry";
@@ -29,7 +30,18 @@ export interface StackSpec {
   /** Published port of the registry. */
   readonly port: number;
   readonly serverName: string;
-  readonly images: { readonly registry: string; readonly nginx: string };
+  readonly images: { readonly registry: string; readonly nginx: string; readonly policy: string };
+  /** The policy service (policy-config.ts), when something needs it. */
+  readonly policy: {
+    /** The bundled service (dist/policy/server.mjs). */
+    readonly server: string;
+    /** Its policy.json. */
+    readonly config: string;
+    /** True when the config holds webhook secrets. */
+    readonly secret: boolean;
+    /** Published metrics port (0: none) and who may scrape it. */
+    readonly metrics: { readonly port: number; readonly allow: readonly string[] };
+  } | null;
   readonly proxyCache: {
     readonly port: number;
     readonly remoteUrl: string;
@@ -43,6 +55,10 @@ export interface StackSpec {
   } | null;
   /** systemd OnCalendar of the GC timer, or "" for none. */
   readonly gcSchedule: string;
+  /** The browser portal at `/` (registry_portal). */
+  readonly portal: boolean;
+  /** Where nginx reaches the policy service (the portal's sessions); default `policy:9000`. */
+  readonly policyAddress?: string;
 }
 
 export interface StackFile {
@@ -96,6 +112,9 @@ export function renderStack(
     routes: ROUTES,
     unmatched: UNMATCHED,
     decoyCredential: Buffer.from(`${DECOY_ACCOUNT}:x`).toString("base64"),
+    policy: spec.policy !== null,
+    metrics: spec.policy?.metrics ?? { port: 0, allow: [] },
+    portal: spec.portal,
   });
   const services: Record<string, string> = {
     registry: hashOf(spec.images.registry, d, spec.dataDir, config),
@@ -104,6 +123,9 @@ export function renderStack(
     nginx: hashOf(spec.images.nginx, d, spec.dataDir, spec.tls, spec.port, spec.proxyCache?.port ?? 0),
   };
   if (proxyConfig !== null) services.proxy = hashOf(spec.images.registry, d, spec.dataDir, proxyConfig);
+  // Its rules (policy.json) apply without a restart: the service re-reads them.
+  if (spec.policy !== null)
+    services.policy = hashOf(spec.images.policy, d, spec.dataDir, sha256(spec.policy.server));
   const composeVars: TemplateVars = {
     project: COMPOSE_PROJECT,
     images: spec.images,
@@ -113,6 +135,8 @@ export function renderStack(
     port: spec.port,
     proxyCache: spec.proxyCache !== null,
     proxyPort: spec.proxyCache?.port ?? 0,
+    policy: spec.policy !== null,
+    metricsPort: spec.policy?.metrics.port ?? 0,
     hashes: services,
   };
   const reload = [NGINX_RELOAD];
@@ -138,6 +162,7 @@ export function renderStack(
     },
     { path: `${d}/nginx/htpasswd-decoy`, content: DECOY_HTPASSWD, mode: "0644", notify: reload },
     { path: `${d}/gc.sh`, content: renderGc(spec), mode: "0755" },
+    ...portalFiles(d, model, { enabled: spec.portal, policy: spec.policyAddress ?? "policy:9000" }, reload),
   ];
   if (tls !== null) {
     files.push(
@@ -148,6 +173,17 @@ export function renderStack(
         mode: "0600",
         notify: reload,
         sensitive: true,
+      },
+    );
+  }
+  if (spec.policy !== null) {
+    files.push(
+      { path: `${d}/policy/server.mjs`, content: spec.policy.server, mode: "0644" },
+      {
+        path: `${d}/policy/policy.json`,
+        content: spec.policy.config,
+        mode: spec.policy.secret ? "0600" : "0644",
+        sensitive: spec.policy.secret,
       },
     );
   }
@@ -169,10 +205,21 @@ export function renderStack(
       { path: `${d}/registry`, mode: "0755" },
       { path: `${d}/nginx`, mode: "0755" },
       ...(tls !== null ? [{ path: `${d}/nginx/tls`, mode: "0755" }] : []),
+      ...(spec.portal
+        ? [
+            { path: `${d}/nginx/portal`, mode: "0755" },
+            { path: `${d}/nginx/portal-me`, mode: "0755" },
+          ]
+        : []),
       ...(proxyConfig !== null ? [{ path: `${d}/proxy`, mode: "0755" }] : []),
+      ...(spec.policy !== null ? [{ path: `${d}/policy`, mode: "0755" }] : []),
     ],
     services,
-    ports: [spec.port, ...(spec.proxyCache !== null ? [spec.proxyCache.port] : [])],
+    ports: [
+      spec.port,
+      ...(spec.proxyCache !== null ? [spec.proxyCache.port] : []),
+      ...((spec.policy?.metrics.port ?? 0) > 0 ? [spec.policy?.metrics.port ?? 0] : []),
+    ],
   };
 }
 

@@ -6,9 +6,11 @@
  */
 import { reportStatus, type CheckOutcome, type ReportStatus } from "../checks/check.js";
 import type { HostResult, OpsEvent } from "../events.js";
+import { humanBytes } from "../text/bytes.js";
 import { printable } from "./printable.js";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
 const indent = (text: string, pad: string) =>
   text
     .split("\n")
@@ -29,7 +31,8 @@ export function eventLine(event: OpsEvent, opts: FormatOptions): string | undefi
     case "handler-planned":
       return `${host}: would run handler ${printable(event.handler)}: ${printable(event.description)}`;
     case "step-ran": {
-      const line = `${host}: changed: ${printable(event.description)} (${seconds(event.ms)})`;
+      const sent = event.bytes !== undefined ? `, ${humanBytes(event.bytes)} sent` : "";
+      const line = `${host}: changed: ${printable(event.description)} (${seconds(event.ms)}${sent})`;
       return event.output ? `${line}\n${indent(printable(event.output, true), "  | ")}` : line;
     }
     case "handler-ran":

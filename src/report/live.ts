@@ -5,6 +5,7 @@
  */
 import { createLogUpdate } from "log-update";
 import type { EventSink, OpsEvent } from "../events.js";
+import { humanBytes } from "../text/bytes.js";
 import { checksBlock, diffBlock, eventLine, summaryText } from "./format.js";
 import { printable } from "./printable.js";
 
@@ -45,6 +46,8 @@ export function liveReporter(opts: LiveOptions): EventSink {
         return opts.check ? "planning" : `next: ${printable(event.description)}`;
       case "check-result":
         return `checked ${printable(event.check.id)}`;
+      case "step-progress":
+        return `${printable(event.description)}: ${humanBytes(event.bytes)} sent`;
       case "step-ran":
         return `done: ${printable(event.description)}`;
       case "handler-ran":

@@ -9,6 +9,7 @@ import type { HostPlan } from "../plan/plan-host.js";
 import type { Handler, Step } from "../resources/resource.js";
 import type { Transport } from "../transport/transport.js";
 import { tail } from "../text/tail.js";
+import { countBytes } from "../transport/stream.js";
 import type { HostRecorder } from "./host-recorder.js";
 
 export interface ApplyDeps {
@@ -29,8 +30,9 @@ export async function applyPlan(
   for (const r of plan.resources) {
     if (r.outcome.kind !== "change") continue;
     for (const step of r.outcome.steps) {
-      const { ms, stdout } = await runStep(transport, step, r.id, deps);
-      rec.stepRan(r.id, step.description, ms, step.showOutput ? tail(stdout, 5) : undefined);
+      const onBytes = (bytes: number) => rec.stepProgress(r.id, step.description, bytes);
+      const { ms, stdout, bytes } = await runStep(transport, step, r.id, deps, onBytes);
+      rec.stepRan(r.id, step.description, ms, step.showOutput ? tail(stdout, 5) : undefined, bytes);
       for (const h of step.notify ?? []) notified.add(h);
     }
     rec.resourceChanged();
@@ -47,18 +49,29 @@ async function runStep(
   step: Step,
   resource: string,
   deps: ApplyDeps,
-): Promise<{ ms: number; stdout: string }> {
+  onBytes?: (bytes: number) => void,
+): Promise<{ ms: number; stdout: string; bytes?: number }> {
   if (deps.signal?.aborted) {
     throw new Interrupted(
       `interrupted before ${resource}: ${step.description}; the steps before it stay applied`,
     );
   }
   const t0 = deps.now();
-  const stdin = step.stdinStream ? step.stdinStream() : step.stdin;
+  let sent = 0;
+  let shownAt = 0;
+  const counted = (bytes: number) => {
+    sent = bytes;
+    // A progress event at most every 250 ms: a 1 GB stream must not flood the reporters.
+    if (onBytes && deps.now() - shownAt >= 250) {
+      shownAt = deps.now();
+      onBytes(bytes);
+    }
+  };
+  const stdin = step.stdinStream ? countBytes(step.stdinStream(), counted) : step.stdin;
   const result = await transport.exec(step.script, stdin !== undefined ? { stdin } : {});
   if (result.code !== 0) {
     const output = result.stderr.trim() ? result.stderr : result.stdout;
     throw new StepFailed(transport.host, `${resource}: ${step.description}`, result.code, tail(output));
   }
-  return { ms: deps.now() - t0, stdout: result.stdout };
+  return { ms: deps.now() - t0, stdout: result.stdout, ...(step.stdinStream ? { bytes: sent } : {}) };
 }

@@ -5,7 +5,7 @@
  * leak one. Exit codes are the CLI's to decide from the result.
  */
 import type { CheckOutcome } from "../checks/check.js";
-import type { EventSink, RunCommand } from "../events.js";
+import type { EventSink, HostResult, RunCommand } from "../events.js";
 import type { InventoryHost } from "../inventory/types.js";
 import type { RunContext } from "../playbook.js";
 import type { Transport } from "../transport/transport.js";
@@ -66,6 +66,8 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
     everyHost: req.prepared.everyHost,
     inventoryDir: req.prepared.inventoryDir,
     check: !req.apply,
+    command: req.command,
+    runId: req.runId,
     outputs,
   };
   const stepDeps = { connect: deps.connect, emit, now: deps.now, redactor, signal: deps.signal };
@@ -77,6 +79,24 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
   }
 
   async function runAll(): Promise<RunResult> {
+    let results: readonly HostResult[] = [];
+    let failed = true;
+    try {
+      const result = await runMain((hosts) => (results = hosts));
+      failed = false;
+      return result;
+    } finally {
+      // Cleanups of what `before` steps made: after a failure or a signal too. Their own failure is
+      // the run's error only when nothing failed before it (else the first error is kept).
+      await runSteps({ ...stepInput, when: "after", always: true, results }, stepDeps).catch(
+        (err: unknown) => {
+          if (!failed) throw err;
+        },
+      );
+    }
+  }
+
+  async function runMain(record: (hosts: readonly HostResult[]) => void): Promise<RunResult> {
     await runSteps({ ...stepInput, when: "before", results: [] }, stepDeps);
 
     const runOf = (playbook: string): RunContext => ({
@@ -84,7 +104,12 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
       runId: req.runId,
       outputs: outputs.get(playbook) ?? {},
     });
-    const guard = deps.guard ?? (<T>(work: () => T): T => work());
+    // The guard (Node's vm breakOnSigint) takes every SIGINT listener off `process` while it runs, so
+    // a Ctrl-C landing just before or after the guarded call kills ops with nothing cleaned up. It is
+    // there to stop a user's playbook spinning in a loop; built-in playbooks run without it.
+    const userCode = req.playbooks.some((p) => p.file !== undefined);
+    const userGuard = userCode ? deps.guard : undefined;
+    const guard = userGuard ?? (<T>(work: () => T): T => work());
     // Built once for every host before any connects, so a playbook's own error is a configuration
     // error with nothing run; then built again per host when its turn comes (memory bounded by forks).
     guard(() => validateWork(req.playbooks, req.prepared.targets, req.stages, runOf));
@@ -111,12 +136,13 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
         now: deps.now,
         cleanups: deps.cleanups,
         signal: deps.signal,
-        ...(deps.guard ? { guard: deps.guard } : {}),
+        ...(userGuard ? { guard: userGuard } : {}),
         ...(deps.judged ? { judged: deps.judged } : {}),
       },
     );
     // After steps store and report (compliance history): they get the results as the events had them.
     const masked = redactor.maskDeep(result.hosts);
+    record(masked);
     if (!result.interrupted) await runSteps({ ...stepInput, when: "after", results: masked }, stepDeps);
     return result;
   }

@@ -79,10 +79,18 @@ export class HostRecorder {
     this.emit({ kind: "check-result", host: this.host, check: outcome });
   }
 
-  stepRan(resource: string, description: string, ms: number, output?: string): void {
-    const shown = output !== undefined && output !== "" ? { output } : {};
+  stepRan(resource: string, description: string, ms: number, output?: string, bytes?: number): void {
+    const shown = {
+      ...(output !== undefined && output !== "" ? { output } : {}),
+      ...(bytes !== undefined ? { bytes } : {}),
+    };
     this.#result.applied.push({ resource, description, ms, ...shown });
     this.emit({ kind: "step-ran", host: this.host, resource, description, ms, ...shown });
+  }
+
+  /** A streaming step's bytes so far (the caller throttles). */
+  stepProgress(resource: string, description: string, bytes: number): void {
+    this.emit({ kind: "step-progress", host: this.host, resource, description, bytes });
   }
 
   /** One more resource changed on the host. */

@@ -4,7 +4,7 @@
  * transport (`exec`: one connection, one round trip, closed after).
  */
 import { ConfigError, OpsError, RunStepFailed } from "../errors.js";
-import type { EventSink, HostResult } from "../events.js";
+import type { EventSink, HostResult, RunCommand } from "../events.js";
 import type { InventoryHost } from "../inventory/types.js";
 import type { RunStepContext, StepTarget } from "../playbook.js";
 import type { ExecOptions, ExecResult, Transport } from "../transport/transport.js";
@@ -22,6 +22,10 @@ export interface RunStepsDeps {
 
 export interface RunStepsInput {
   when: "before" | "after";
+  /** With `after`: only the `always` steps (cleanups), also when the run was interrupted; else none of them. */
+  always?: boolean;
+  command?: RunCommand;
+  runId?: string;
   playbooks: readonly LoadedPlaybook[];
   targets: readonly Target[];
   /** Every host of the inventory, before --limit. */
@@ -42,12 +46,16 @@ export interface RunStepsInput {
 export async function runSteps(input: RunStepsInput, deps: RunStepsDeps): Promise<void> {
   for (const { playbook } of input.playbooks) {
     const steps = (playbook.runSteps ?? []).filter(
-      (s) => s.when === input.when && (!input.check || s.readOnly),
+      (s) =>
+        s.when === input.when &&
+        (!input.check || s.readOnly) &&
+        (s.always === true) === (input.always === true),
     );
     const outputs = input.outputs.get(playbook.name) ?? (Object.create(null) as Record<string, unknown>);
     input.outputs.set(playbook.name, outputs);
     for (const step of steps) {
-      if (deps.signal.aborted) return;
+      // Cleanups run after a signal too: they remove what the run made.
+      if (deps.signal.aborted && input.always !== true) return;
       const t0 = deps.now();
       const ctx: RunStepContext<Record<string, unknown>> = {
         targets: input.targets.map((t): StepTarget<Record<string, unknown>> => ({
@@ -57,6 +65,8 @@ export async function runSteps(input: RunStepsInput, deps: RunStepsDeps): Promis
         inventoryHosts: (input.everyHost ?? input.targets.map((t) => t.host)).map(playbookHost),
         inventoryDir: input.inventoryDir,
         check: input.check,
+        ...(input.command !== undefined ? { command: input.command } : {}),
+        ...(input.runId !== undefined ? { runId: input.runId } : {}),
         outputs: { ...outputs },
         exec: (host, script, options) => execOn(input.targets, host, script, options, deps),
         secret: (value) => deps.redactor.add(value),

@@ -2,10 +2,12 @@
  * The local transport: the same exec contract as SSH, run on this machine through zx. Used for
  * `ansible_connection: local`-style hosts and to prove the become wrapper against a real sh.
  */
+import { Readable } from "node:stream";
 import { $ } from "zx";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { quote } from "./quote.js";
+import { stdinFailure } from "./stream.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export interface LocalOptions {
@@ -56,7 +58,13 @@ export class LocalTransport implements Transport {
       input: command.stdin ?? "",
       env: { ...process.env, ...this.options.env },
     });
-    const output = await run`${command.argv}`;
+    const running = run`${command.argv}`;
+    const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
+    const output = await Promise.race([running, ...failed]);
+    if (!("exitCode" in output)) {
+      running.kill().catch(() => undefined);
+      return output;
+    }
     const result: ExecResult = {
       code: output.exitCode ?? 128,
       stdout: output.stdout,

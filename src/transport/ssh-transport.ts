@@ -9,6 +9,7 @@ import type { NodeSSH } from "node-ssh";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { sh } from "./quote.js";
+import { stdinFailure } from "./stream.js";
 import { connectionLost } from "./ssh-errors.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
@@ -71,7 +72,8 @@ export class SshTransport implements Transport {
     const running = this.#run(sh(command.argv), command.stdin);
     // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
     running.catch(() => undefined);
-    const result = await Promise.race([running, this.#lostSignal]);
+    const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
+    const result = await Promise.race([running, this.#lostSignal, ...failed]);
     assertBecame(this.host, command, result);
     return result;
   }

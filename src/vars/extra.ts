@@ -60,25 +60,8 @@ function checkName(name: string, where: VarSource): void {
  * // { vars: { docker_version: "24.0.7", docker_remove_conflicts: "true" }, sources: {...} }
  */
 export function parseExtraValue(text: string): ExtraVars {
+  if (isStructured(text)) return extraFromObject(parseYaml(text.trim(), "-e").data, text);
   const out: ExtraVars = { vars: {}, sources: {} };
-  const trimmed = text.trim();
-  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-    const parsed = parseYaml(trimmed, "-e");
-    if (parsed.data === null || typeof parsed.data !== "object" || Array.isArray(parsed.data)) {
-      throw new ConfigError(
-        `-e '${text}' must be an object, got ${Array.isArray(parsed.data) ? "array" : "scalar"}`,
-        { file: "-e" },
-        USAGE,
-      );
-    }
-    for (const [k, v] of Object.entries(parsed.data)) {
-      const where = { file: "-e", path: k, extra: true };
-      checkName(k, where);
-      setOwn(out.vars, k, v);
-      setOwn(out.sources, k, where);
-    }
-    return out;
-  }
   for (const word of splitWords(text)) {
     const eq = word.indexOf("=");
     if (eq <= 0) throw new ConfigError(`-e '${word}': expected key=value`, { file: "-e" }, USAGE);
@@ -87,6 +70,28 @@ export function parseExtraValue(text: string): ExtraVars {
     checkName(name, where);
     setOwn(out.vars, name, word.slice(eq + 1));
     setOwn(out.sources, name, where);
+  }
+  return out;
+}
+
+/** A JSON/YAML object rather than `k=v` pairs: Ansible's test, the first character. */
+const isStructured = (text: string): boolean => /^\s*[[{]/.test(text);
+
+/** The variables of an inline JSON/YAML object (`-e '{"k": 1}'`). */
+function extraFromObject(data: unknown, text: string): ExtraVars {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigError(
+      `-e '${text}' must be an object, got ${Array.isArray(data) ? "array" : "scalar"}`,
+      { file: "-e" },
+      USAGE,
+    );
+  }
+  const out: ExtraVars = { vars: {}, sources: {} };
+  for (const [k, v] of Object.entries(data)) {
+    const where = { file: "-e", path: k, extra: true };
+    checkName(k, where);
+    setOwn(out.vars, k, v);
+    setOwn(out.sources, k, where);
   }
   return out;
 }
@@ -118,7 +123,7 @@ function extraFromSource(src: YamlSource): ExtraVars {
 
 /**
  * Every `-e` of the command line, merged in order (later wins). An @file may be vault-encrypted or
- * hold `!vault` values, opened with `vault`.
+ * hold `!vault` values, and so may an inline object; they are opened with `vault`.
  *
  * @example await loadExtraVars(["docker_version=24.0.7", "@site.yaml"])
  */
@@ -141,6 +146,11 @@ export async function loadExtraVars(
       const opened = await parseVaultedYaml(text, file, vault);
       secrets.push(...opened.secrets);
       part = extraFromSource(opened.src);
+    } else if (isStructured(value)) {
+      // Inline `!vault` values are opened as in a file: `-e '{"pw": !vault "$ANSIBLE_VAULT;1.1;…"}'`.
+      const opened = await parseVaultedYaml(value.trim(), "-e", vault);
+      secrets.push(...opened.secrets);
+      part = extraFromObject(opened.src.data, value);
     } else part = parseExtraValue(value);
     assignOwn(out.vars, part.vars);
     assignOwn(out.sources, part.sources);

@@ -92,6 +92,34 @@ export function createKeyring(sources: readonly PasswordSource[]): VaultKeyring 
 }
 
 /**
+ * Two keyrings as one: a vault the first cannot open is tried with the second (an inventory's own
+ * vaults, opened with the person's password, beside the values `ops init` just encrypted).
+ *
+ * @example joinKeyrings(keyringFrom(opts), createKeyring([fixedPassword(made)]))
+ */
+export function joinKeyrings(a: VaultKeyring, b: VaultKeyring): VaultKeyring {
+  const openFor: VaultKeyring["openFor"] = async (text) => {
+    if (!a.configured) return b.openFor(text);
+    try {
+      return await a.openFor(text);
+    } catch (e) {
+      if (!b.configured || !(e instanceof VaultError) || e.reason !== "password") throw e;
+      return b.openFor(text);
+    }
+  };
+  return {
+    configured: a.configured || b.configured,
+    openFor,
+    open: async (text) => (await openFor(text)).clear,
+    first: (id) => (a.configured ? a.first(id) : b.first(id)),
+    dispose() {
+      a.dispose();
+      b.dispose();
+    },
+  };
+}
+
+/**
  * A password already in memory (the one `ops init` just made or read) as a source.
  *
  * @example createKeyring([fixedPassword(vaultPassword)])

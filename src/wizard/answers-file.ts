@@ -17,7 +17,12 @@ export interface Answers {
   get(id: string): unknown;
   /** The file and line of a question's answer (or of the nearest part of the file that exists). */
   where(id: string, index?: number): { file: string; line: number; path: string };
+  /** Old answer names the file used, each with the new name and its line: said once, before any question. */
+  warnings: string[];
 }
+
+/** Answer groups renamed since: the old name is read as the new one, with a warning. */
+const RENAMED: Readonly<Record<string, string>> = { yum_repo: "docker_repo" };
 
 const validate = createAjv().compile(answersSchema);
 const KNOWN_IDS = new Set(answerIds());
@@ -46,9 +51,27 @@ export function parseAnswers(text: string, file: string): Answers {
     );
     throw errors.length === 1 && errors[0] ? errors[0] : new ConfigErrors(errors);
   }
-  const segments = (id: string): YamlPath => id.split(".");
+  const record = data as Record<string, unknown>;
+  const warnings: string[] = [];
+  const renamed = new Map<string, string>();
+  for (const [old, now] of Object.entries(RENAMED)) {
+    if (!Object.hasOwn(record, old)) continue;
+    const at = { file, path: old, line: source.lineOf([old]) };
+    if (Object.hasOwn(record, now))
+      throw new ConfigError(`${old} and ${now} are the same answers: keep ${now} only`, at);
+    renamed.set(now, old);
+    warnings.push(
+      `${file}:${at.line}: ${old} is now called ${now}; read as ${now} (rename it to silence this)`,
+    );
+  }
+  // "docker_repo.choice" is read from "yum_repo.choice" in a file that still uses the old name.
+  const segments = (id: string): YamlPath => {
+    const [head = "", ...rest] = id.split(".");
+    return [renamed.get(head) ?? head, ...rest];
+  };
   return {
     source,
+    warnings,
     get(id) {
       let node: unknown = data;
       for (const key of segments(id)) {
@@ -92,6 +115,7 @@ export interface FileAskOptions {
  */
 export function fileAsk(answers: Answers, options: FileAskOptions): Ask {
   const { file } = answers.source;
+  for (const w of answers.warnings) options.log(`⚠ ${w}`);
   const known = (id: string): void => {
     if (!KNOWN_IDS.has(id)) throw new InternalError(`question ${id} is not in the answers schema`);
   };

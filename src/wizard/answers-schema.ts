@@ -14,6 +14,30 @@ const envName = (what: string) => ({
   description: `environment variable holding ${what}`,
 });
 
+/** Where docker-ce comes from: mirror candidates to time, the choice, and the key of a repo of your own. */
+const DOCKER_REPO_ANSWERS = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    candidates: {
+      type: "array",
+      items: url,
+      description:
+        "more docker-ce repo URLs to time: a mirror root (like https://mirrors.example.com/docker-ce) or one distribution's base",
+    },
+    choice: {
+      type: "string",
+      description: "fastest (default), official, aliyun, tuna, ustc, or one of the candidates",
+    },
+    key_fingerprint: {
+      type: "string",
+      pattern: "^[0-9A-Fa-f ]{40,50}$",
+      "x-expected": "40 hex digits",
+      description: "the fingerprint the chosen repo's signing key must have (checked, then trusted)",
+    },
+  },
+};
+
 /** JSON Schema of the answers file. */
 export const answersSchema = {
   type: "object",
@@ -64,23 +88,9 @@ export const answersSchema = {
       description: "hosts the probe could not use: leave them out (drop) or stop (default)",
     },
     install_key: { type: "boolean", description: "install the public key when a password was used" },
-    yum_repo: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        candidates: { type: "array", items: url, description: "more repo base URLs to time" },
-        choice: {
-          type: "string",
-          description: "fastest (default), official, aliyun, tuna, ustc, or one of the candidates",
-        },
-        key_fingerprint: {
-          type: "string",
-          pattern: "^[0-9A-Fa-f ]{40,50}$",
-          "x-expected": "40 hex digits",
-          description: "the fingerprint the chosen repo's signing key must have (checked, then trusted)",
-        },
-      },
-    },
+    docker_repo: DOCKER_REPO_ANSWERS,
+    // The name before apt hosts were supported: the same answers, accepted with a warning.
+    yum_repo: { ...DOCKER_REPO_ANSWERS, description: "old name of docker_repo (accepted with a warning)" },
     registry_mirrors: {
       type: "object",
       additionalProperties: false,
@@ -154,6 +164,12 @@ export const answersSchema = {
       type: "object",
       additionalProperties: false,
       properties: {
+        cis_profile: {
+          type: "string",
+          enum: ["none", "level1"],
+          description:
+            "install-engine's docker_cis_profile: none (default) or level1 (the CIS level-1 daemon preset)",
+        },
         schedule: {
           type: "string",
           minLength: 1,

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import { loadInventory } from "../inventory/load.js";
+import type { VaultKeyring } from "../vault/keyring.js";
 import type { Inventory } from "../inventory/types.js";
 import type { Ask, Choice } from "./ask.js";
 import type { LocalKey } from "./local-keys.js";
@@ -38,6 +39,8 @@ export interface HostsContext {
   agent: boolean;
   localUser: string;
   home: string;
+  /** Opens the vaults of an inventory being extended (ops init's vault options). */
+  vault?: VaultKeyring | undefined;
   /** Writes a note for the person (never a secret). */
   say: (line: string) => void;
 }
@@ -65,7 +68,17 @@ export async function askHosts(ask: Ask, ctx: HostsContext): Promise<HostsAnswer
     validate: (v) => (v.trim() !== "" && !v.endsWith("/")) || "a file name, e.g. hosts.yaml",
   });
   const inventoryFile = resolve(ctx.cwd, file);
-  const existing = existsSync(inventoryFile) ? await loadInventory(inventoryFile) : undefined;
+  const existing = existsSync(inventoryFile)
+    ? await loadInventory(inventoryFile, { vault: ctx.vault }).catch((e: unknown) => {
+        if (!(e instanceof ConfigError) || ctx.vault?.configured === true || !/vault/i.test(e.message))
+          throw e;
+        throw new ConfigError(
+          e.message,
+          e.location,
+          "it holds vault-encrypted values: give ops init its password (--vault-password-file FILE, --vault-id, --ask-vault-pass or OPS_VAULT_PASSWORD_FILE)",
+        );
+      })
+    : undefined;
   if (existing) {
     ctx.say(`  ${file} has ${existing.hosts.length} host(s): they are kept, new hosts are added.`);
   }

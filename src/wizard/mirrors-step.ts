@@ -41,7 +41,7 @@ export interface MirrorsDeps {
 }
 
 /**
- * Question ids `yum_repo.candidates`, `yum_repo.choice`, `registry_mirrors.candidates`, `registry_mirrors.choice`.
+ * Question ids `docker_repo.candidates`, `docker_repo.choice` (`yum_repo.*` in older answers files), `registry_mirrors.candidates`, `registry_mirrors.choice`.
  *
  * @example const mirrors = await mirrorsStep(ask, hosts, { out, say });
  */
@@ -50,7 +50,7 @@ export async function mirrorsStep(
   hosts: readonly ProbedHost[],
   deps: MirrorsDeps,
 ): Promise<MirrorsResult> {
-  const repoExtra = await ask.lines("yum_repo.candidates", {
+  const repoExtra = await ask.lines("docker_repo.candidates", {
     message:
       "Your own docker-ce repo mirror to time too (base URL holding <release>/<arch>/stable; Enter: none)",
     validate: validateUrl,
@@ -81,7 +81,7 @@ export async function mirrorsStep(
     `  Docker Hub itself: ${describeRanked(hub)}${hub.usable ? "" : " (a registry mirror is needed)"}`,
   );
 
-  const picked = await ask.chooseOrType("yum_repo.choice", {
+  const picked = await ask.chooseOrType("docker_repo.choice", {
     message: "Which docker-ce repo?",
     choices: repos.map((c, i) => ({
       value: c.id,

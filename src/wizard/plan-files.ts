@@ -30,6 +30,8 @@ export interface PlanInput {
   mirrors: MirrorsResult;
   repoKey: RepoKey;
   registry: RegistryResult;
+  /** install-engine's docker_cis_profile, when one was chosen. */
+  cisProfile?: "level1";
 }
 
 export interface FilesPlan {
@@ -125,6 +127,13 @@ export function planFiles(input: PlanInput): FilesPlan {
       name: "registry_mirrors",
       value: input.mirrors.registryMirrors,
       comment: input.mirrors.mirrorsNote,
+    });
+  }
+  if (input.cisProfile) {
+    vars.push({
+      name: "docker_cis_profile",
+      value: input.cisProfile,
+      comment: "the CIS level-1 daemon preset (docs/COMPLIANCE.md); docker_daemon_options overrides any key",
     });
   }
   vars.push(...input.registry.vars);

@@ -26,7 +26,7 @@ import { runStep, type Runner } from "./run-step.js";
 import { groupVarsFile, renderVars } from "./vars-doc.js";
 import { writeFilesAtomically, type FileToWrite } from "./write-files.js";
 import { registryFiles } from "./registry-files.js";
-import { createKeyring, fixedPassword } from "../vault/keyring.js";
+import { createKeyring, fixedPassword, joinKeyrings, type VaultKeyring } from "../vault/keyring.js";
 
 export interface WizardDeps {
   ask: Ask;
@@ -59,6 +59,19 @@ export interface WizardDeps {
   };
   now: () => Date;
   signal?: AbortSignal | undefined;
+  /**
+   * The vault password(s) given to ops init, for an inventory that already holds vaults: its hosts
+   * are read with them, and the written files checked with them; `passwordFile`, when one was named,
+   * goes into the commands printed and run at the end.
+   */
+  vault?: { keyring: VaultKeyring; passwordFile?: string | undefined } | undefined;
+}
+
+/** The keyring that opens the files to write: the inventory's own vaults and the new values. */
+function vaultOf(given: VaultKeyring | undefined, made: string | undefined): { vault?: VaultKeyring } {
+  const mine = made !== undefined ? createKeyring([fixedPassword(made)]) : undefined;
+  if (given === undefined || !given.configured) return mine ? { vault: mine } : {};
+  return { vault: mine ? joinKeyrings(given, mine) : given };
 }
 
 /** A path as the person would type it from where they are: relative below, absolute elsewhere. */
@@ -91,6 +104,7 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
     localUser: deps.keyComment.split("@")[0] ?? "",
     home: deps.home,
     say,
+    vault: deps.vault?.keyring,
   });
   const first: Login = {
     user: answer.user,
@@ -148,7 +162,11 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
       accounts: { inventoryDir: dirname(answer.inventoryFile), home: deps.home, say },
     });
     const compliance = await complianceStep(ask, { canSchedule: deps.capabilities.canSchedule, say });
-    const plan = planFiles({ ...base, registry });
+    const plan = planFiles({
+      ...base,
+      registry,
+      ...(compliance.cisProfile ? { cisProfile: compliance.cisProfile } : {}),
+    });
 
     // Done with the hosts: the runs below open their own connections.
     await Promise.all(hosts.map((h) => h.transport.close()));
@@ -176,7 +194,7 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
     const checked = await checkFiles({
       // The vault password file lives outside the inventory: it is not part of what is checked.
       files: files.filter((f) => f.path !== vault?.passwordFile),
-      ...(vault ? { vault: createKeyring([fixedPassword(vault.password)]) } : {}),
+      ...vaultOf(deps.vault?.keyring, vault?.password),
       inventoryFile: answer.inventoryFile,
       ...(await deps.playbooks(playbooks)),
       intended: plan.intended,
@@ -209,7 +227,9 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
         conflicts,
         deployHost: registry.deployHost,
         schedule: compliance.schedule,
-        ...(vault ? { vaultPasswordFile: shownPath(deps.cwd, vault.passwordFile) } : {}),
+        ...(vault || deps.vault?.passwordFile !== undefined
+          ? { vaultPasswordFile: shownPath(deps.cwd, vault?.passwordFile ?? deps.vault?.passwordFile ?? "") }
+          : {}),
       },
       deps.runner,
       say,

@@ -2,6 +2,7 @@
 //   flock /tmp/ops-lab.lock npm run bench                      # 20 hosts, 5 no-op runs, 2 fresh runs
 //   flock /tmp/ops-lab.lock npm run bench -- --smoke           # CI: 2 hosts, 1 run each, writes no docs
 //   flock /tmp/ops-lab.lock npm run bench -- --hosts 5 --runs 3 --fresh-runs 1 --skip ansible
+//   flock /tmp/ops-lab.lock npm run bench -- --hosts 20 --debian12 10 --skip ansible   # mixed el9 + debian12
 //   npm run bench -- --inventory-scale [1000,5000,20000]      # inventory loading only, no lab
 // Run it under the lab lock: it resizes the shared lab. Exits non-zero when any measured run fails.
 import { parseArgs } from "node:util";
@@ -29,6 +30,7 @@ import {
 
 const USAGE = `usage: npm run bench -- [--hosts N] [--runs R] [--fresh-runs F] [--smoke] [--skip ops,ansible,fresh] [--out FILE]
   --hosts N       lab hosts (default 20)
+  --debian12 M    of which M are debian12 hosts (apt), the rest el9: a mixed inventory (default 0)
   --runs R        runs of the floor and of each no-op (default 5)
   --fresh-runs F  fresh runs of each tool, every one on newly created hosts (default 2)
   --smoke         2 hosts, 1 run of each, no docs written: what CI runs so the bench keeps working
@@ -54,6 +56,7 @@ function parsePlan(argv: string[]): (Plan & { out: string | undefined; simulate?
     args: argv,
     options: {
       hosts: { type: "string" },
+      debian12: { type: "string" },
       runs: { type: "string" },
       "fresh-runs": { type: "string" },
       smoke: { type: "boolean", default: false },
@@ -84,6 +87,7 @@ function parsePlan(argv: string[]): (Plan & { out: string | undefined; simulate?
   return {
     ...(simulate ? { simulate } : {}),
     hosts: smoke ? 2 : positive("hosts", values.hosts, 20),
+    debian12: values.debian12 === undefined || smoke ? 0 : positive("debian12", values.debian12, 0),
     runs: smoke ? 1 : positive("runs", values.runs, 5),
     freshRuns: smoke ? 1 : positive("fresh-runs", values["fresh-runs"], 2),
     ops: !skip.has("ops"),
@@ -120,7 +124,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(simulationTable(results) + "\n");
     return 0;
   }
-  const lab = await labUp({ el9: plan.hosts, debian12: 0 });
+  if (plan.debian12 >= plan.hosts)
+    throw new Error("--debian12 must be fewer than --hosts (the rest are el9)");
+  const lab = await labUp({ el9: plan.hosts - plan.debian12, debian12: plan.debian12 });
   const results = await measureAll(lab, plan);
   const text = [
     renderText(TIME_HEADERS, timeRows(results)),

@@ -12,6 +12,8 @@ import { formatMs } from "./results.js";
 
 export interface Plan {
   readonly hosts: number;
+  /** Of `hosts`, how many are debian12 (apt) hosts; the rest are el9. */
+  readonly debian12: number;
   readonly runs: number;
   readonly freshRuns: number;
   readonly ops: boolean;

@@ -5,6 +5,11 @@
  * ROUNDS times with fresh random layers each round; medians and their ratios are printed.
  * Targets: push <= 1.1x, pull <= 1.3x.
  *
+ * Both paths reach one storage, so each side has its own repository: with one `team/bench:N` for both,
+ * the second push moved the tag, both pulls fetched the same image and the second pull found it local
+ * (100 MB "in 87 ms"). The base layer is pushed once beforehand and the order alternates per round,
+ * so neither side pays for what the other uploaded, and the local image is removed before each pull.
+ *
  *   npm run build && flock /tmp/ops-lab.lock npx tsx test/bench/registry-overhead.ts [rounds]
  *
  * Needs the lab up; deploys the registry on el9-1 (as the e2e test does) and leaves it deployed.
@@ -49,29 +54,40 @@ async function main(): Promise<void> {
   ok("insecure-registries for the direct path", await installEngineOn(r.inventory, host, insecure));
   const login = await dockerLogin(host, r.address, "dev", PASSWORDS.dev);
   if (!login.startsWith("0 ")) throw new Error(login);
-  const via = `${r.address}/team/bench`;
-  const direct = `${ip}:5000/team/bench`;
-  const rows: { push: [number, number]; pull: [number, number] }[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const tags: string[] = [];
-    for (const side of ["via", "direct"]) {
-      const dir = `/tmp/bench-${i}-${side}`;
-      await hostExec(
-        host,
-        `mkdir -p ${dir} && printf 'FROM busybox\\nRUN head -c ${MB * 1024 * 1024} /dev/urandom > /blob-${i}-${side}-${Date.now()}\\n' > ${dir}/Dockerfile && docker build -q -t bench:${i}-${side} ${dir}`,
-      );
-      tags.push(`bench:${i}-${side}`);
-    }
+  const repo = { via: `${r.address}/team/bench-via`, direct: `${ip}:5000/team/bench-direct` };
+  // The base layer (busybox), in both repositories before any timed push.
+  for (const side of ["via", "direct"] as const)
     await hostExec(
       host,
-      `docker tag bench:${i}-via ${via}:${i} && docker tag bench:${i}-direct ${direct}:${i}`,
+      `docker tag busybox ${repo[side]}:base && docker push ${repo[side]}:base >/dev/null`,
     );
-    const pushVia = await timed(host, `docker push ${via}:${i}`);
-    const pushDirect = await timed(host, `docker push ${direct}:${i}`);
-    await hostExec(host, `docker rmi ${via}:${i} ${direct}:${i} ${tags.join(" ")} >/dev/null`);
-    const pullVia = await timed(host, `docker pull ${via}:${i}`);
-    const pullDirect = await timed(host, `docker pull ${direct}:${i}`);
-    await hostExec(host, `docker rmi ${via}:${i} ${direct}:${i} >/dev/null`);
+  const rows: { push: [number, number]; pull: [number, number] }[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const order = i % 2 === 0 ? (["via", "direct"] as const) : (["direct", "via"] as const);
+    const ms = { push: { via: 0, direct: 0 }, pull: { via: 0, direct: 0 } };
+    for (const side of order) {
+      const dir = `/tmp/bench-${i}-${side}`;
+      const ref = `${repo[side]}:${i}`;
+      await hostExec(
+        host,
+        `mkdir -p ${dir} && printf 'FROM busybox\\nRUN head -c ${MB * 1024 * 1024} /dev/urandom > /blob-${i}-${side}-${Date.now()}\\n' > ${dir}/Dockerfile && docker build -q -t ${ref} ${dir}`,
+      );
+      ms.push[side] = await timed(host, `docker push ${ref}`);
+    }
+    for (const side of order) {
+      const ref = `${repo[side]}:${i}`;
+      const gone = await hostExecResult(
+        host,
+        `docker rmi ${ref} >/dev/null && ! docker image inspect ${ref} >/dev/null 2>&1`,
+      );
+      if (gone.exitCode !== 0) throw new Error(`${ref} is still on the host: the pull would not transfer it`);
+      ms.pull[side] = await timed(host, `docker pull ${ref}`);
+      await hostExec(host, `docker rmi ${ref} >/dev/null`);
+    }
+    const pushVia = ms.push.via;
+    const pushDirect = ms.push.direct;
+    const pullVia = ms.pull.via;
+    const pullDirect = ms.pull.direct;
     rows.push({ push: [pushVia, pushDirect], pull: [pullVia, pullDirect] });
     process.stdout.write(
       `round ${i + 1}: push ${pushVia}/${pushDirect} ms, pull ${pullVia}/${pullDirect} ms (nginx/direct)\n`,

@@ -166,6 +166,80 @@ describe("lab", function () {
     });
   });
 
+  describe("apt on the debian12 host, from the lab's Docker-style apt repository", () => {
+    let host: LabHost;
+    const sources = (url: string) =>
+      [
+        "Types: deb",
+        `URIs: ${url}`,
+        "Suites: bookworm",
+        "Components: stable",
+        "Signed-By: /etc/apt/keyrings/docker.asc",
+        "",
+      ].join("\n");
+    const useRepo = (url: string) =>
+      hostExec(
+        host.name,
+        `curl -fsS ${url}/gpg -o /etc/apt/keyrings/docker.asc && cat >/etc/apt/sources.list.d/docker.sources <<'EOF'\n${sources(url)}EOF`,
+      );
+
+    before(async function () {
+      const debian = lab.hosts.find((h) => h.kind === "debian12");
+      if (debian === undefined || lab.aptRepoUrl === undefined) return this.skip();
+      host = debian;
+      await recreateHost(host.name);
+    });
+
+    after(async () => {
+      if (host !== undefined) await recreateHost(host.name);
+    });
+
+    it("knows no Debian mirror: apt sees only the sources written to it", async () => {
+      const r = await hostExecResult(
+        host.name,
+        "apt-get update 2>&1; apt-cache policy | grep -c http || true",
+      );
+      assert.equal(r.stdout.trim().split("\n").pop(), "0", r.stdout);
+    });
+
+    it("refuses a Release signed by a key other than Signed-By's, and installs nothing", async () => {
+      await useRepo(lab.aptRogueRepoUrl!);
+      const r = await hostExecResult(host.name, "apt-get update");
+      assert.equal(r.exitCode, 100, r.stdout + r.stderr);
+      assert.match(r.stderr, /NO_PUBKEY|is not signed/);
+      const install = await hostExecResult(host.name, "apt-get install -y docker-ce");
+      assert.notEqual(install.exitCode, 0);
+      assert.notEqual((await hostExecResult(host.name, "dpkg-query -W docker-ce")).exitCode, 0);
+    });
+
+    it("offers docker-ce 5:20.10.24 and 5:20.10.23 under the mirror-style path too", async () => {
+      await useRepo(lab.aptMirrorRepoUrl!);
+      await hostExec(host.name, "apt-get update");
+      const out = await hostExec(host.name, "apt-cache madison docker-ce");
+      assert.match(out, /5:20\.10\.24-1~debian\.12~bookworm .*docker-ce\/linux\/debian bookworm\/stable/);
+      assert.match(out, /5:20\.10\.23-1~debian\.12~bookworm/);
+    });
+
+    it("installs a pinned engine with apt-get, which starts it, then upgrades it", async () => {
+      await useRepo(lab.aptRepoUrl!);
+      await hostExec(host.name, "apt-get update");
+      const v = (s: string) =>
+        `docker-ce=5:20.10.${s}-1~debian.12~bookworm docker-ce-cli=5:20.10.${s}-1~debian.12~bookworm`;
+      await hostExec(
+        host.name,
+        `DEBIAN_FRONTEND=noninteractive apt-get install -y ${v("23")} containerd.io docker-compose-plugin`,
+      );
+      const q = "dpkg-query -W -f='${Package} ${Version}\\n' docker-ce docker-ce-cli";
+      assert.match(await hostExec(host.name, q), /docker-ce 5:20\.10\.23-1~debian\.12~bookworm/);
+      assert.equal((await hostExec(host.name, "systemctl is-active docker")).trim(), "active");
+      assert.match(await hostExec(host.name, "dpkg-query -W -f='${Provides}' containerd.io"), /runc/);
+      await hostExec(host.name, `DEBIAN_FRONTEND=noninteractive apt-get install -y ${v("24")}`);
+      assert.match(await hostExec(host.name, q), /docker-ce 5:20\.10\.24-1~debian\.12~bookworm/);
+      assert.match(await hostExec(host.name, "docker compose version"), /Docker Compose version v?2\./);
+      assert.ok((await hostExec(host.name, "cat /etc/default/docker")).includes("DOCKER_OPTS"));
+    });
+  });
+
   it("recreateHost gives a fresh host with new host keys and updates known_hosts", async () => {
     const host = lab.hosts[0]!;
     const before = readFileSync(lab.knownHostsFile, "utf8");

@@ -33,6 +33,9 @@ import {
 const figures: Record<string, string> = {};
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** The CA files docker reads for the registry at port 443 (both spellings of its name). */
+const certsFiles = (R: string) => [`/etc/docker/certs.d/${R}/ca.crt`, `/etc/docker/certs.d/${R}:443/ca.crt`];
+
 /** Pushes a one-layer image to `repo:1` over the API; returns its layer's digest. */
 async function pushImageAs(ep: Endpoint, who: Credentials, repo: string): Promise<string> {
   const pushed = await pushImage(ep, who, repo, "1");
@@ -101,6 +104,92 @@ describe("deploy-registry on lab hosts", function () {
       assert.equal(s.status, "ok", `${host}: ${JSON.stringify(s.plan.filter((p) => p.outcome !== "noop"))}`);
       assert.equal(s.commands, 1, `${host} sent ${s.commands} commands`);
     }
+  });
+
+  it("verify's round trip: every engine pulls a scratch image by digest; a host without the CA fails; Ctrl-C mid-run leaves nothing", async () => {
+    const hosts = [r.registry, ...r.engines];
+    const verify = (onEvent?: Parameters<typeof ops>[2]) =>
+      ops(["verify", "-p", "deploy-registry", "-i", r.inventory, "--output", "json"], "", onEvent);
+    const roundTrips = (res: OpsResult) =>
+      Object.fromEntries(
+        res.events.flatMap((e) =>
+          e.kind === "check-result" && e.check.id === "registry.round-trip"
+            ? [[e.host, e.check] as const]
+            : [],
+        ),
+      );
+    /** Whatever a round trip could leave on the hosts: pulled images, docker configs; and the catalog. */
+    const leftovers = async () => {
+      const found: string[] = [];
+      for (const h of hosts)
+        found.push(
+          await hostExec(
+            h,
+            "ls -d /run/ops-verify-* 2>/dev/null; docker images --format '{{.Repository}}' | grep ops-verify || true",
+          ),
+        );
+      const ls = await cli("registry", "ls", "--output", "json");
+      ok(ls);
+      if (ls.stdout.includes("ops-verify")) found.push(`catalog: ${ls.stdout}`);
+      return found.map((f) => f.trim()).filter((f) => f !== "");
+    };
+    // A registry in use: an image is there already (the round trip must leave it alone).
+    const ep = { url: `https://${R}`, ca: readFileSync(join(r.dir, "ops-registry-ca.crt"), "utf8") };
+    await pushImageAs(ep, { user: "root", password: passwords.root }, "team/base");
+    // The registry's storage (every folder and file) is the same after a round trip as before.
+    const storage = () => hostExec(r.registry, "cd /var/lib/ops-registry/registry && find . | sort");
+    const stored = await storage();
+
+    const t0 = Date.now();
+    const pass = await verify();
+    figures["verify -p deploy-registry with the round trip (3 hosts)"] = seconds(Date.now() - t0);
+    ok(pass);
+    const checks = roundTrips(pass);
+    const digest = /@(sha256:[0-9a-f]{64})/.exec(checks[r.registry]?.message ?? "")?.[1];
+    assert.ok(digest, JSON.stringify(checks));
+    for (const h of hosts) {
+      assert.equal(checks[h]?.status, "pass", JSON.stringify(checks[h]));
+      assert.match(
+        checks[h]?.message ?? "",
+        new RegExp(`^pulled ${R}:443/team/ops-verify-[0-9a-f]+@${digest}$`),
+      );
+    }
+    const cleanup = pass.events.find(
+      (e) => e.kind === "run-step" && e.name === "deploy-registry:registry-round-trip-cleanup",
+    );
+    assert.ok(cleanup && cleanup.kind === "run-step" && cleanup.status === "ok", JSON.stringify(cleanup));
+    assert.deepEqual(await leftovers(), []);
+    assert.equal(await storage(), stored, "the round trip left something in storage");
+
+    // An engine whose certs.d CA is gone: its pull fails, the others pass, nothing is left behind.
+    const e2 = r.engines[1];
+    const cas = certsFiles(R);
+    await hostExec(e2, cas.map((f) => `mv ${f} ${f}.away`).join(" && "));
+    const broken = await verify().finally(() =>
+      hostExec(e2, cas.map((f) => `mv ${f}.away ${f}`).join(" && ")),
+    );
+    assert.equal(broken.code, 2, broken.stderr);
+    const after = roundTrips(broken);
+    assert.equal(after[e2]?.status, "fail", JSON.stringify(after[e2]));
+    assert.match(after[e2]?.message ?? "", /does not trust/);
+    for (const h of [r.registry, r.engines[0]])
+      assert.equal(after[h]?.status, "pass", JSON.stringify(after[h]));
+    assert.deepEqual(await leftovers(), []);
+    assert.equal(await storage(), stored, "the failed round trip left something in storage");
+
+    // Ctrl-C right after the push, while the hosts pull: exit 130, and the image, its blobs, the
+    // pulled copies and the docker configs are all gone.
+    let pushed = "";
+    const stopped = await verify((e, child) => {
+      if (e.kind === "run-step" && e.name === "deploy-registry:registry-round-trip" && e.status === "ok") {
+        pushed = "yes";
+        child.kill("SIGINT");
+      }
+    });
+    assert.equal(pushed, "yes", stopped.stdout.slice(-2000));
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.deepEqual(await leftovers(), []);
+    assert.equal(await storage(), stored, "the interrupted round trip left something in storage");
   });
 
   it("a developer logs in, builds and pushes to a private project; a guest pulls the same digest on another host", async () => {

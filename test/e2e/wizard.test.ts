@@ -93,6 +93,7 @@ describe("ops init in a real terminal, on the lab", function () {
       await t.answer(/Registry mirrors to use/);
       keep("07-repo-key", await t.answer(/Trust this key\?/));
       keep("08-registry", await t.answer(/A private registry\?/));
+      await t.answer(/Apply the CIS level-1 daemon preset\?/);
       keep("08b-compliance", await t.answer(/Run compliance checks \(ops check\) on a schedule\?/));
       keep("09-written", await t.answer(/Run install-engine on these hosts now\?/));
       keep("10-install-engine", await t.answer(/Run ops verify now/, undefined, 600_000));

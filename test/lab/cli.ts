@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   });
   switch (values.help === true ? "help" : positionals[0]) {
     case "up":
-      await labUp({ el9: count(values.hosts, 3), debian12: count(values.debian12, 0) });
+      await labUp({ el9: count(values.hosts, 3), debian12: count(values.debian12, 1) });
       return 0;
     case "down":
       await labDown();

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { HOST_KINDS, STATE_DIR } from "./config.js";
+import { HOST_KINDS, STATE_DIR, type HostKind } from "./config.js";
 import type { LabHost } from "./hosts.js";
 
 export const INVENTORY_FILE = join(STATE_DIR, "hosts.yaml");
@@ -23,6 +23,14 @@ export interface LabInfo {
    * docker-ce-cli, containerd.io and the plugins. Absent in a lab.json written before it existed.
    */
   vendorRepoUrl?: string;
+  /**
+   * apt repository laid out like https://download.docker.com/linux/debian (dists/bookworm/stable, signed
+   * by the same lab key, key at <url>/gpg); its mirror-style twin (like mirrors.example.com/docker-ce/linux/debian);
+   * and a twin whose Release is signed by the rogue key, which apt must refuse. Absent in an older lab.json.
+   */
+  aptRepoUrl?: string;
+  aptMirrorRepoUrl?: string;
+  aptRogueRepoUrl?: string;
   /** Full fingerprint of the repo's signing key: 40 hex digits, uppercase. */
   gpgFingerprint: string;
   /** Fingerprint of the key that signed ops-lab-rogue (not published by the repo). */
@@ -40,11 +48,22 @@ export interface LabInfo {
 
 export function writeState(info: LabInfo): void {
   mkdirSync(STATE_DIR, { recursive: true });
-  const groups: Record<string, { hosts: Record<string, { ansible_host: string }> }> = {};
+  const groups: Record<
+    string,
+    { vars?: Record<string, string>; hosts: Record<string, { ansible_host: string }> }
+  > = {};
+  // Each family's hosts install from their own tree of the lab repo, as a fleet's group_vars would say.
+  const groupVars: Partial<Record<HostKind, Record<string, string>>> = {
+    ...(info.aptRepoUrl !== undefined ? { debian12: { docker_repo_url: info.aptRepoUrl } } : {}),
+  };
   for (const kind of HOST_KINDS) {
     const hosts = info.hosts.filter((h) => h.kind === kind);
+    const vars = groupVars[kind];
     if (hosts.length > 0)
-      groups[kind] = { hosts: Object.fromEntries(hosts.map((h) => [h.name, { ansible_host: h.address }])) };
+      groups[kind] = {
+        ...(vars !== undefined ? { vars } : {}),
+        hosts: Object.fromEntries(hosts.map((h) => [h.name, { ansible_host: h.address }])),
+      };
   }
   const inventory = {
     all: {

@@ -42,6 +42,7 @@ import { ensureBaseImage } from "./rootfs.js";
 import { ensureRepoTree } from "./rpms.js";
 import { ensureNetwork, ensureRegistries, ensureRepoServer } from "./services.js";
 import { VENDOR_PREFIX, ensureVendorTree } from "./vendor-repo.js";
+import { APT_PATH, APT_ROGUE_PREFIX, ensureAptTree } from "./apt-repo.js";
 import { $, log, timed } from "./sh.js";
 
 export type { LabHost, LabInfo };
@@ -49,7 +50,7 @@ export type { LabHost, LabInfo };
 export interface LabUpOptions {
   /** Number of el9 hosts (el9-1..N). Default: as many as the running lab has, or 3. */
   el9?: number;
-  /** Number of debian12 hosts (debian12-1..M). Default: as many as the running lab has, or 0. */
+  /** Number of debian12 hosts (debian12-1..M). Default: as many as the running lab has, or 1. */
   debian12?: number;
 }
 
@@ -83,7 +84,7 @@ async function bringUp(host: LabHost, image: string, publicKey: string, fresh: b
 export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
   const counts = currentCounts();
   const el9 = options.el9 ?? counts?.el9 ?? 3;
-  const debian12 = options.debian12 ?? counts?.debian12 ?? 0;
+  const debian12 = options.debian12 ?? counts?.debian12 ?? 1;
   await $`bash ${join(LAB_DIR, "prereqs.sh")}`.quiet(false);
   await ensureDebs();
   // debootstrap and rpmbuild are the slow steps of a cold build; run them side by side.
@@ -91,6 +92,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     ensureBaseImage(),
     ensureRepoTree().then(async (tree) => {
       await ensureVendorTree(tree.root);
+      await ensureAptTree(tree.root);
       return tree;
     }),
   ]);
@@ -122,6 +124,9 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     repoUrl: `http://${REPO_ADDRESS}/linux/centos`,
     mirrorRepoUrl: `http://${REPO_ADDRESS}/docker-ce/linux/centos`,
     vendorRepoUrl: `http://${REPO_ADDRESS}/${VENDOR_PREFIX}/linux/centos`,
+    aptRepoUrl: `http://${REPO_ADDRESS}/${APT_PATH}`,
+    aptMirrorRepoUrl: `http://${REPO_ADDRESS}/docker-ce/${APT_PATH}`,
+    aptRogueRepoUrl: `http://${REPO_ADDRESS}/${APT_ROGUE_PREFIX}/${APT_PATH}`,
     gpgFingerprint: repo.fingerprint,
     rogueGpgFingerprint: repo.rogueFingerprint,
     hubRegistry: `${HUB_ADDRESS}:5000`,

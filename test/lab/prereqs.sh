@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Makes this machine able to build and run the lab and the tests (sshd and sudo for the transport tests,
+# Makes this machine able to build and run the lab and the tests (apt-utils for apt-ftparchive, which indexes
+# the lab's apt repository; sshd and sudo for the transport tests,
 # ansible and time for the benchmark, tmux to drive ops init in a real terminal): installs missing Debian packages, starts dockerd when
 # none answers (CI machines have no systemd), and raises the inotify limit that many systemd hosts exhaust.
 # Idempotent and quick when everything is in place. Needs root.
 set -euo pipefail
 
-packages=(docker.io debootstrap rpm createrepo-c gnupg skopeo iproute2 iptables openssh-client curl
+packages=(docker.io debootstrap rpm createrepo-c apt-utils gnupg skopeo iproute2 iptables openssh-client curl
   ca-certificates ansible sshpass openssh-server sudo time tmux
   postgresql chromium) # compliance tests: a PostgreSQL history server they start, the HTML report in headless Chromium
 missing=()

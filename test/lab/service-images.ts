@@ -10,7 +10,7 @@ import { imageExists } from "./docker.js";
 import { hashInputs } from "./hash.js";
 import { $, timed } from "./sh.js";
 
-export type ServiceImage = "busybox" | "registry" | "nginx" | "registry-sh" | "nginx-sh";
+export type ServiceImage = "busybox" | "registry" | "nginx" | "registry-sh" | "nginx-sh" | "node";
 type BaseImage = "busybox" | "registry" | "nginx";
 
 /** The binary each image is built around: [package, path inside the package, path inside the image]. */
@@ -21,7 +21,7 @@ const BINARIES: Record<BaseImage, [DebName, string, string]> = {
 };
 
 /** The image folder (images/<base>) a name is built from, and whether busybox's applets are added. */
-function variant(name: ServiceImage): { base: BaseImage; busybox: boolean } {
+function variant(name: Exclude<ServiceImage, "node">): { base: BaseImage; busybox: boolean } {
   if (name === "registry-sh") return { base: "registry", busybox: true };
   if (name === "nginx-sh") return { base: "nginx", busybox: true };
   return { base: name, busybox: name === "busybox" };
@@ -42,7 +42,11 @@ async function copyLibraries(binary: string, rootfs: string): Promise<void> {
 }
 
 /** Adds the rest of each image's file system: applet links, writable dirs. */
-async function finishRootfs(name: ServiceImage, rootfs: string, busyboxRoot: string): Promise<void> {
+async function finishRootfs(
+  name: Exclude<ServiceImage, "node">,
+  rootfs: string,
+  busyboxRoot: string,
+): Promise<void> {
   const { base, busybox } = variant(name);
   const dirs: Record<BaseImage, string[]> = {
     busybox: ["tmp", "root", "srv"],
@@ -62,10 +66,36 @@ async function finishRootfs(name: ServiceImage, rootfs: string, busyboxRoot: str
   }
 }
 
+/**
+ * library/node: no Debian package has a recent enough node, so the image holds the node binary that
+ * runs the lab itself (Node 20, as package.json requires), with its libraries.
+ */
+async function ensureNodeImage(): Promise<string> {
+  const source = join(LAB_DIR, "images", "node");
+  const ref = `ops-lab/node:${hashInputs([{ path: source }, process.version, process.arch])}`;
+  if (await imageExists(ref)) return ref;
+  await timed(`building image ${ref}`, async () => {
+    const context = join(CACHE_DIR, "context", "node");
+    rmSync(context, { recursive: true, force: true });
+    cpSync(source, context, { recursive: true });
+    const rootfs = join(context, "rootfs");
+    mkdirSync(join(rootfs, "usr/local/bin"), { recursive: true });
+    cpSync(process.execPath, join(rootfs, "usr/local/bin/node"), { dereference: true });
+    await copyLibraries(join(rootfs, "usr/local/bin/node"), rootfs);
+    mkdirSync(join(rootfs, "tmp"), { recursive: true });
+    chmodSync(join(rootfs, "tmp"), 0o1777);
+    const env = { ...process.env, DOCKER_BUILDKIT: "0" };
+    await $({ env })`docker build -q --label ops-lab-image=1 -t ${ref} ${context}`;
+    rmSync(context, { recursive: true, force: true });
+  });
+  return ref;
+}
+
 /** Returns `ops-lab/<name>:<hash>`, building it when missing. */
 export async function ensureServiceImage(name: ServiceImage): Promise<string> {
+  if (name === "node") return ensureNodeImage();
   const debs = await ensureDebs();
-  const { base, busybox } = variant(name);
+  const { base, busybox } = variant(name as Exclude<ServiceImage, "node">);
   const [pkg, from, to] = BINARIES[base];
   const source = join(LAB_DIR, "images", base);
   // The .deb's name, not its path: the same package must give the same tag in every checkout.

@@ -24,6 +24,8 @@ const SEED: [ServiceImage, string, string][] = [
   // With busybox (sh, wget) for compose health checks: what deploy-registry's e2e test runs.
   ["registry-sh", "library/registry", "2.8.2"],
   ["nginx-sh", "library/nginx", "1.22.1"],
+  // node for the registry's policy service (its image defaults to node:22-alpine).
+  ["node", "library/node", "20"],
 ];
 
 export async function ensureNetwork(): Promise<void> {

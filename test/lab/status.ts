@@ -30,6 +30,10 @@ export async function labStatus(): Promise<boolean> {
   }
   const hub = `http://${lab.hubRegistry}`;
   rows.push(["repo", lab.repoUrl, "yum repo (key at /gpg)", await httpAnswers(`${lab.repoUrl}/gpg`)]);
+  if (lab.aptRepoUrl !== undefined) {
+    const release = `${lab.aptRepoUrl}/dists/bookworm/InRelease`;
+    rows.push(["apt repo", lab.aptRepoUrl, "apt repo (signed InRelease)", await httpAnswers(release)]);
+  }
   rows.push(["hub", hub, "registry", await httpAnswers(`${hub}/v2/`)]);
   rows.push(["mirror", lab.mirrorUrl, "pull-through registry", await httpAnswers(`${lab.mirrorUrl}/v2/`)]);
   for (const [name, where, what, ok] of rows) {

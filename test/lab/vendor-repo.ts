@@ -4,27 +4,19 @@
 // packages by capability. Built once into .cache/vendor-repo/<hash of inputs>, then hard-linked under
 // the served main tree as vendor/ (replaced when its inputs change): the main tree, its hash and the
 // host images built from it stay exactly as they are, and the repo container needs no new mount.
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { CACHE_DIR, LAB_DIR } from "./config.js";
 import { ensureDebs } from "./debs.js";
 import { ensureKey, signRpms } from "./gpg.js";
 import { hashInputs } from "./hash.js";
 import { ENGINE_VERSION, SPEC_DIR, repoFile, rpmbuild, rpmsIn, upstreamVersion } from "./rpms.js";
+import { placeUnder } from "./served-tree.js";
 import { $, timed } from "./sh.js";
 
 /** The path prefix the vendor tree is served under: http://<repo>/vendor/linux/centos/... */
 export const VENDOR_PREFIX = "vendor";
 const VENDOR_SPEC_DIR = join(LAB_DIR, "rpm-vendor");
-const STAMP = ".ops-lab-inputs";
 
 /** Builds (when missing) and places the vendor tree under `mainRoot`/vendor; returns its input hash. */
 export async function ensureVendorTree(mainRoot: string): Promise<string> {
@@ -68,15 +60,6 @@ export async function ensureVendorTree(mainRoot: string): Promise<string> {
       rmSync(work, { recursive: true, force: true });
     });
   }
-  const served = join(mainRoot, VENDOR_PREFIX);
-  const stamp = join(served, STAMP);
-  if (!existsSync(stamp) || readFileSync(stamp, "utf8").trim() !== hash) {
-    const next = join(mainRoot, `.${VENDOR_PREFIX}-${hash}`);
-    rmSync(next, { recursive: true, force: true });
-    await $`cp -al ${built} ${next}`;
-    writeFileSync(join(next, STAMP), `${hash}\n`);
-    rmSync(served, { recursive: true, force: true });
-    renameSync(next, served);
-  }
+  await placeUnder(mainRoot, VENDOR_PREFIX, built, hash);
   return hash;
 }

@@ -47,7 +47,19 @@ import {
   userlandProxy,
   usernsRemap,
 } from "./daemon-runtime.js";
+import { daemonFileChecks } from "./daemon-files.js";
+import {
+  aufs,
+  authorizationPlugin,
+  baseDeviceSize,
+  defaultCgroupParent,
+  experimental,
+  iptables,
+  logLevel,
+  swarmMode,
+} from "./daemon-settings.js";
 import { fileChecks } from "./files.js";
+import { imageHealthcheck } from "./images.js";
 import { auditChecks, dataRootPartition, dockerGroup, engineVersion } from "./host.js";
 
 const ORDER = new Map(CIS_TABLE.map((r, i) => [r.id, i]));
@@ -64,16 +76,26 @@ export function catalog(params: CheckParams): Check[] {
     ...auditChecks(),
     engineVersion(params),
     icc(),
+    logLevel(),
+    iptables(),
     insecureRegistries(params),
+    aufs(),
     tls(),
     defaultUlimits(),
     usernsRemap(),
+    defaultCgroupParent(),
+    baseDeviceSize(),
+    authorizationPlugin(),
     logDriver(params),
     noNewPrivileges(),
     liveRestore(),
     userlandProxy(),
     seccomp(),
+    experimental(),
     ...fileChecks(params),
+    ...daemonFileChecks(),
+    imageHealthcheck(),
+    swarmMode(),
     privileged(),
     hostNetwork(),
     memoryLimit(),

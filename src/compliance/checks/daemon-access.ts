@@ -81,8 +81,9 @@ export const insecureRegistries = (params: CheckParams): Check => {
     cis: "2.5",
     severity: "high",
     reads:
-      "insecure registries from `docker info` (`RegistryConfig`), within the policy's `allowed_insecure_registries` and the host's `insecure_registries`",
-    differs: "the effective list the daemon applied, not daemon.json's text",
+      "insecure registries from `docker info` (`RegistryConfig`), within the policy's `allowed_insecure_registries`",
+    differs:
+      "the effective list the daemon applied, not daemon.json's text; a registry the inventory configures (`insecure_registries`) still fails, and `--waive-configured` waives it, naming the variable",
   };
   const allowed = new Set(params.allowedInsecureRegistries);
   return engineCheck(meta, [], (info) => {
@@ -97,11 +98,13 @@ export const insecureRegistries = (params: CheckParams): Check => {
         info.insecureRegistries.length === 0 ? "no insecure registries" : "only allowed insecure registries";
       return verdict("pass", what, evidence);
     }
-    return verdict("fail", `the engine trusts ${listWords(extra)} without TLS`, evidence, {
+    const failed = verdict("fail", `the engine trusts ${listWords(extra)} without TLS`, evidence, {
       expected: `insecure registries within [${[...allowed].join(", ")}]`,
       actual: info.insecureRegistries.join(", "),
-      hint: "serve the registry over TLS (trust its CA in /etc/docker/certs.d/<host:port>/ca.crt) and remove it from insecure-registries, or allow it in the policy",
+      hint: "serve the registry over TLS (trust its CA in /etc/docker/certs.d/<host:port>/ca.crt) and remove it from insecure-registries; or waive it (ops check --waive-configured waives what the inventory configures)",
     });
+    // What a waiver of the registries the inventory configures must cover, every one of them.
+    return { ...failed, subjects: extra };
   });
 };
 

@@ -6,7 +6,13 @@
  */
 import { verdict, type Check, type CheckResult } from "../../checks/check.js";
 import type { FactSet } from "../../facts/fact.js";
-import { dockerFiles, type DockerFiles, type PathStat } from "../facts/docker-files.js";
+import {
+  DEFAULT_DOCKER,
+  dockerFiles,
+  SYSCONFIG_DOCKER,
+  type DockerFiles,
+  type PathStat,
+} from "../facts/docker-files.js";
 import { extraBits, octal, symbolic } from "../mode-bits.js";
 import type { CheckParams } from "../params.js";
 import { field } from "./containers.js";
@@ -15,8 +21,18 @@ import { complianceCheck, notApplicable, type Severity } from "./support.js";
 const line = (s: PathStat) =>
   `${symbolic(s.mode.perms)} (${octal(s.mode.perms)}) ${field(s.owner)}:${field(s.group)} ${field(s.path)}`;
 
+/** The error of a path the probe neither stat'ed nor found absent: never a pass. */
+export function notStated(paths: readonly string[], command: string, source: string): CheckResult {
+  return verdict(
+    "error",
+    `could not read the owner and mode of ${paths.join(", ")}: the probe did not report them`,
+    { command, output: `no stat line for ${paths.join(", ")}`, source },
+    { hint: `run ${command} on the host as root` },
+  );
+}
+
 /** One rule on a set of paths: who must own them, or the most open mode they may have. */
-type Rule = { kind: "owner"; owner: string; group: string } | { kind: "mode"; maxMode: number };
+export type Rule = { kind: "owner"; owner: string; group: string } | { kind: "mode"; maxMode: number };
 
 function problem(s: PathStat, rule: Rule): string | undefined {
   if (rule.kind === "owner")
@@ -29,7 +45,12 @@ function problem(s: PathStat, rule: Rule): string | undefined {
     : undefined;
 }
 
-function judgePaths(stats: readonly PathStat[], rule: Rule, what: string, command: string): CheckResult {
+export function judgePaths(
+  stats: readonly PathStat[],
+  rule: Rule,
+  what: string,
+  command: string,
+): CheckResult {
   const evidence = { command, output: stats.map(line).join("\n"), source: "stat" };
   const expected =
     rule.kind === "owner"
@@ -84,6 +105,8 @@ function fileCheck(cis: string, rule: Rule, spec: FileSpec): Check {
       const { paths, none } = spec.pick(files);
       const command = `stat -L -c '%A %a %U:%G %n' ${paths.join(" ") || "..."}`;
       const stats = paths.map((p) => files.stats[p]).filter((s): s is PathStat => s !== undefined);
+      const unseen = paths.filter((p) => files.stats[p] === undefined && !files.absent.includes(p));
+      if (unseen.length > 0) return notStated(unseen, command, "docker-files");
       if (stats.length === 0)
         return notApplicable(none ?? `${spec.what} does not exist`, {
           command,
@@ -105,19 +128,25 @@ function filePair(spec: FileSpec): Check[] {
 
 const ROOT = { owner: "root", group: "root" };
 
+/** A root-owned file that may be at most 0644: the unit files and the daemon's options files. */
+const rootFile644 = (owner: string, mode: string, spec: Pick<FileSpec, "what" | "reads" | "pick">): Check[] =>
+  filePair({ owner, mode, severity: "medium", owners: ROOT, maxMode: 0o644, ...spec });
+
 const unitFiles = (unit: string, owner: string, mode: string): Check[] =>
-  filePair({
-    owner,
-    mode,
-    severity: "medium",
-    owners: ROOT,
-    maxMode: 0o644,
+  rootFile644(owner, mode, {
     what: `the ${unit} unit file`,
     reads: `the unit file systemd loads for ${unit} (\`FragmentPath\`)`,
     pick: (f) => ({ paths: f.units[unit] ? [f.units[unit]] : [], none: `systemd knows no ${unit}` }),
   });
 
-/** 3.1-3.8, 3.15-3.18, in the benchmark's order. */
+/**
+ * The options file of a distribution's init script or unit (/etc/default/docker on Debian,
+ * /etc/sysconfig/docker on EL): it can pass dockerd any flag.
+ */
+const envFile = (path: string, owner: string, mode: string): Check[] =>
+  rootFile644(owner, mode, { what: path, reads: `\`${path}\``, pick: () => ({ paths: [path] }) });
+
+/** 3.1-3.8, 3.15-3.22, in the benchmark's order. */
 export const fileChecks = (params: CheckParams): Check[] => [
   ...unitFiles("docker.service", "3.1", "3.2"),
   ...unitFiles("docker.socket", "3.3", "3.4"),
@@ -161,4 +190,6 @@ export const fileChecks = (params: CheckParams): Check[] => [
     reads: "`/etc/docker/daemon.json`",
     pick: () => ({ paths: ["/etc/docker/daemon.json"] }),
   }),
+  ...envFile(DEFAULT_DOCKER, "3.19", "3.20"),
+  ...envFile(SYSCONFIG_DOCKER, "3.22", "3.21"),
 ];

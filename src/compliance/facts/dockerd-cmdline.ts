@@ -30,6 +30,20 @@ export function parseDockerdCmdline(stdout: string): DockerdCmdline {
 }
 
 /**
+ * Sets `pid` to the judged daemon's pid (empty when none runs) and `via` to how it was found:
+ * docker.service's MainPID, else the listener of /var/run/docker.sock when that is a dockerd. Shared
+ * by every probe that reads the daemon's own command line.
+ */
+export const DAEMON_PID: readonly string[] = [
+  "via=MainPID",
+  "pid=$(systemctl show -p MainPID docker.service 2>/dev/null | sed -n 's/^MainPID=//p')",
+  'case "$pid" in "" | 0)',
+  "  via=socket",
+  "  pid=$(ss -xlpn 2>/dev/null | awk '$5 ~ /\\/docker\\.sock$/ && /\"dockerd\"/' | sed -n 's/.*\"dockerd\",pid=\\([0-9]*\\).*/\\1/p' | head -n 1) ;;",
+  "esac",
+];
+
+/**
  * `systemctl show -p` without `--value`: EL7's systemd 219 does not know that option. Without a
  * MainPID (a host without systemd), the listener of /var/run/docker.sock as `ss -xlp` names it, when
  * that process is a dockerd.
@@ -41,12 +55,7 @@ export const dockerdCmdline: Fact<DockerdCmdline> = {
   command: "tr '\\0' ' ' < /proc/$(systemctl show -p MainPID docker | cut -d= -f2)/cmdline",
   stderr: "fold",
   probe: [
-    "via=MainPID",
-    "pid=$(systemctl show -p MainPID docker.service 2>/dev/null | sed -n 's/^MainPID=//p')",
-    'case "$pid" in "" | 0)',
-    "  via=socket",
-    "  pid=$(ss -xlpn 2>/dev/null | awk '$5 ~ /\\/docker\\.sock$/ && /\"dockerd\"/' | sed -n 's/.*\"dockerd\",pid=\\([0-9]*\\).*/\\1/p' | head -n 1) ;;",
-    "esac",
+    ...DAEMON_PID,
     'if [ -z "$pid" ]; then echo none; exit 0; fi',
     // Read first, then print: a cmdline that cannot be read fails the probe with cat's message.
     'c=$(tr "\\000" "\\n" < "/proc/$pid/cmdline") || exit $?',

@@ -17,6 +17,15 @@ export interface ScheduledCheck {
   notify?: string;
   forks: number;
   knownHosts?: string;
+  /** History retention: keep the newest N runs, and runs younger than D days. */
+  keepRuns?: number;
+  keepDays?: number;
+  /** `--waive-configured`: what the inventory configures is waived, naming the variable. */
+  waiveConfigured?: boolean;
+  /** Vault password files (absolute), as --vault-password-file: the files, never a password. */
+  vaultPasswordFile?: string[];
+  /** `ID@FILE` (absolute), as --vault-id. */
+  vaultId?: string[];
 }
 
 export interface ScheduleSpec {

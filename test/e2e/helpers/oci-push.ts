@@ -4,8 +4,8 @@
  * with their own media type. The control machine's docker may lack buildx; the bytes are the same.
  */
 import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
-import { pushBlob } from "../../unit/registry/support/push.js";
-import type { Doc, Image } from "../../unit/registry/support/oci-shapes.js";
+import type { Doc, Image } from "../../../src/registry/oci-image.js";
+import { pushImage as push, pushManifest as putManifest } from "../../../src/registry/push.js";
 
 const ACCEPT = [
   "application/vnd.oci.image.index.v1+json",
@@ -14,24 +14,16 @@ const ACCEPT = [
   "application/vnd.docker.distribution.manifest.v2+json",
 ].join(", ");
 
-/** Blobs first (a HEAD tells which the registry has, as docker does), then the manifest. */
+/** Blobs first (a HEAD tells which the registry has, as docker does), then the manifest; throws unless stored. */
 export async function pushImage(ep: Endpoint, who: Credentials, repo: string, image: Image, tag?: string) {
-  for (const b of image.blobs) {
-    const head = await send(ep, "HEAD", `/v2/${repo}/blobs/${b.digest}`, { credentials: who });
-    if (head.status === 200) continue;
-    const put = await pushBlob(ep, who, repo, b.bytes);
-    if (put.status !== 201)
-      throw new Error(`blob ${b.digest} of ${repo}: HTTP ${put.status} ${put.body.toString()}`);
-  }
-  await pushManifest(ep, who, repo, image.manifest, tag);
+  const { answer, what } = await push(ep, who, repo, image, tag);
+  if (answer.status !== 201)
+    throw new Error(`${what} of ${repo}: HTTP ${answer.status} ${answer.body.toString()}`);
 }
 
+/** A manifest under `tag` (else its digest); throws unless stored. */
 export async function pushManifest(ep: Endpoint, who: Credentials, repo: string, doc: Doc, tag?: string) {
-  const a = await send(ep, "PUT", `/v2/${repo}/manifests/${tag ?? doc.digest}`, {
-    credentials: who,
-    body: doc.bytes,
-    headers: { "Content-Type": doc.mediaType },
-  });
+  const a = await putManifest(ep, who, repo, doc, tag);
   if (a.status !== 201)
     throw new Error(`manifest ${doc.digest} of ${repo}: HTTP ${a.status} ${a.body.toString()}`);
 }

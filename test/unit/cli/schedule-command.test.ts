@@ -4,7 +4,7 @@
  * install and remove commands run.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync, statSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,11 +15,14 @@ import {
   type ScheduleCheckOptions,
   type ScheduleDeps,
 } from "../../../src/cli/schedule-command.js";
+import { checkOptionsOf } from "../../../src/cli/schedule-run-command.js";
+import type { ScheduledCheck } from "../../../src/compliance/schedule/spec.js";
 import { ConfigError } from "../../../src/errors.js";
 import { FakeTransport, ok } from "../../../src/transport/fake.js";
 
 const INVENTORY = fileURLToPath(new URL("../../fixtures/inventory/lab/hosts.yaml", import.meta.url));
 const WAIVERS = fileURLToPath(new URL("../../fixtures/compliance/inputs/waivers.yaml", import.meta.url));
+const VAULTED = fileURLToPath(new URL("../../fixtures/vault/inventory/hosts.yaml", import.meta.url));
 const BAD_POLICY = fileURLToPath(
   new URL("../../fixtures/compliance/inputs/bad-policy.yaml", import.meta.url),
 );
@@ -103,6 +106,88 @@ describe("ops schedule (scripted control machine)", () => {
       "the history was opened (and migrated) when the schedule was made",
     );
     assert.match(out.join(""), /loginctl enable-linger/);
+  });
+
+  it("a vaulted inventory's schedule keeps the vault options (absolute password files, never a password); a prompt cannot be scheduled", async () => {
+    const pass = join(home, "vault-pass");
+    writeFileSync(pass, "fixture-pass\n", { mode: 0o600 });
+    const vaulted = { ...opts, name: "vaulted", inventory: VAULTED, waivers: undefined };
+    delete vaulted.waivers;
+    // Without a password the inventory cannot be read: nothing is installed.
+    transport.calls.length = 0;
+    await assert.rejects(scheduleCheck(vaulted, deps), /vault/i);
+    assert.equal(transport.calls.length, 0);
+    await assert.rejects(
+      scheduleCheck({ ...vaulted, askVaultPass: true }, deps),
+      (e: unknown) => e instanceof ConfigError && e.location.path === "--ask-vault-pass",
+    );
+    await assert.rejects(
+      scheduleCheck({ ...vaulted, vaultId: ["prod@prompt"] }, deps),
+      (e: unknown) => e instanceof ConfigError && e.location.path === "--vault-id",
+    );
+    const cwd = process.cwd();
+    process.chdir(home);
+    try {
+      assert.equal(
+        await scheduleCheck(
+          { ...vaulted, vaultPasswordFile: ["vault-pass"], vaultId: ["prod@vault-pass"] },
+          deps,
+        ),
+        0,
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+    const file = join(home, ".config", "ops", "schedules", "vaulted.json");
+    const text = readFileSync(file, "utf8");
+    const saved = JSON.parse(text) as {
+      spec: { check: { vaultPasswordFile?: string[]; vaultId?: string[] } };
+    };
+    assert.deepEqual(saved.spec.check.vaultPasswordFile, [pass]);
+    assert.deepEqual(saved.spec.check.vaultId, [`prod@${pass}`]);
+    assert.doesNotMatch(text, /fixture-pass/);
+    const run = checkOptionsOf(saved.spec.check as ScheduledCheck, "vaulted");
+    assert.deepEqual([run.vaultPasswordFile, run.vaultId], [[pass], [`prod@${pass}`]]);
+    // OPS_VAULT_PASSWORD_FILE, when no option names a file: saved, since the timer will not have it.
+    assert.equal(
+      await scheduleCheck({ ...vaulted }, { ...deps, env: { ...deps.env, OPS_VAULT_PASSWORD_FILE: pass } }),
+      0,
+    );
+    const fromEnv = JSON.parse(readFileSync(file, "utf8")) as typeof saved;
+    assert.deepEqual(fromEnv.spec.check.vaultPasswordFile, [pass]);
+    await scheduleRemove("vaulted", deps);
+  });
+
+  it("saves --keep-runs, --keep-days and --waive-configured, and the timer's run passes them to ops check", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ops-sched-keep-"));
+    const mine: ScheduleDeps = { ...deps, env: { HOME: dir } };
+    assert.equal(
+      await scheduleCheck({ ...opts, name: "kept", keepRuns: 30, keepDays: 90, waiveConfigured: true }, mine),
+      0,
+    );
+    const saved = JSON.parse(readFileSync(join(dir, ".config", "ops", "schedules", "kept.json"), "utf8")) as {
+      spec: { check: ScheduledCheck };
+    };
+    assert.equal(saved.spec.check.keepRuns, 30);
+    assert.equal(saved.spec.check.keepDays, 90);
+    assert.equal(saved.spec.check.waiveConfigured, true);
+    const run = checkOptionsOf(saved.spec.check, "kept");
+    assert.equal(run.keepRuns, 30);
+    assert.equal(run.keepDays, 90);
+    assert.equal(run.waiveConfigured, true);
+    assert.equal(run.metricsName, "kept");
+    // Without them, the run keeps every run and waives nothing it was not told to.
+    const plain = checkOptionsOf(
+      {
+        ...saved.spec.check,
+        keepRuns: undefined,
+        keepDays: undefined,
+        waiveConfigured: undefined,
+      } as ScheduledCheck,
+      "kept",
+    );
+    assert.ok(!("keepRuns" in plain) && !("keepDays" in plain) && !("waiveConfigured" in plain));
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("lists the schedule with its timer", async () => {

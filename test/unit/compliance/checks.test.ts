@@ -12,7 +12,7 @@ import { catalog, CATALOG } from "../../../src/compliance/checks/catalog.js";
 import { parseOctal } from "../../../src/compliance/mode-bits.js";
 import { DEFAULT_PARAMS, type CheckParams } from "../../../src/compliance/params.js";
 import { readCases } from "../facts/support/plain.js";
-import { factSetFor, FIXTURES, hostProbes, type ProbeValue } from "./support/fixture-host.js";
+import { factSetFor, FIXTURES, hostProbes, withProbes, type ProbeValue } from "./support/fixture-host.js";
 
 interface CheckCase {
   host: string;
@@ -34,7 +34,7 @@ function paramsOf(c: CheckCase): CheckParams {
 function judgeCase(id: string, c: CheckCase): CheckOutcome {
   const check = catalog(paramsOf(c)).find((k) => k.id === id);
   assert.ok(check, `no check ${id}`);
-  const probes = { ...hostProbes(c.host), ...(c.probes ?? {}) };
+  const probes = withProbes(hostProbes(c.host), c.probes);
   const [outcome] = judgeChecks([check], factSetFor(check.facts, probes));
   assert.ok(outcome);
   return outcome;

@@ -11,6 +11,7 @@ import { commandFact } from "../../../src/facts/command.js";
 import { parseProbeOutput } from "../../../src/facts/gather.js";
 import { parseGraph, parseManifestRefs } from "../../../src/registry/gc-graph.js";
 import { gcGraphFact } from "../../../src/registry/gc-resource.js";
+import { hostImages } from "../../../src/images/host-images.js";
 import { fuzzParams } from "../../helpers/fuzz.js";
 import { readCases } from "./support/plain.js";
 import { FACTS, type FactArgs } from "./registry.js";
@@ -95,6 +96,11 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     fixtures: ["docker-files"],
     parsers: () => fixtureFacts("docker-files"),
   },
+  "src/compliance/facts/daemon-paths.ts": {
+    fixtures: ["daemon-paths"],
+    parsers: () => fixtureFacts("daemon-paths"),
+  },
+  "src/compliance/facts/images.ts": { fixtures: ["images"], parsers: () => fixtureFacts("images") },
   "src/compliance/facts/dockerd-cmdline.ts": {
     fixtures: ["dockerd-cmdline"],
     parsers: () => fixtureFacts("dockerd-cmdline"),
@@ -109,6 +115,10 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     parsers: () => [(s) => parseGraph(s), (s) => parseManifestRefs(Buffer.from(s, "utf8"))],
   },
   "src/registry/gc-resource.ts": { fixtures: [], parsers: () => [(s) => gcGraphFact("/opt/reg").parse(s)] },
+  "src/images/host-images.ts": {
+    fixtures: [],
+    parsers: () => [(s) => hostImages.parse(s, 0), (s) => hostImages.parse(s, 1)],
+  },
 };
 
 /** Modules of the fact folders that parse nothing a host sends (shared helpers and the Fact type). */

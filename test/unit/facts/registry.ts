@@ -17,8 +17,10 @@ import { urlContent } from "../../../src/facts/url-content.js";
 import { auditRules } from "../../../src/compliance/facts/audit-rules.js";
 import { bridgeNetwork } from "../../../src/compliance/facts/bridge-network.js";
 import { containers } from "../../../src/compliance/facts/containers.js";
+import { daemonPaths } from "../../../src/compliance/facts/daemon-paths.js";
 import { dockerFiles } from "../../../src/compliance/facts/docker-files.js";
 import { dockerdCmdline } from "../../../src/compliance/facts/dockerd-cmdline.js";
+import { images } from "../../../src/compliance/facts/images.js";
 import { mounts } from "../../../src/compliance/facts/mounts.js";
 import { urlTimings } from "../../../src/facts/url-timings.js";
 import { listeningPorts } from "../../../src/facts/listening-ports.js";
@@ -56,6 +58,8 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   lock: () => lock,
   "dockerd-cmdline": () => dockerdCmdline,
   "docker-files": () => dockerFiles,
+  "daemon-paths": () => daemonPaths,
+  images: () => images,
   containers: () => containers,
   mounts: () => mounts,
   "audit-rules": () => auditRules,

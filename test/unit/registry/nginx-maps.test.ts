@@ -12,7 +12,7 @@ import { sampleModel, sampleSpec } from "./support/sample.js";
 
 const stack = renderStack(sampleSpec(), sampleModel(), { certPem: "C\n", keyPem: "K\n" });
 const conf = stack.files
-  .filter((f) => f.path.endsWith("/nginx.conf") || f.path.endsWith("/access.conf"))
+  .filter((f) => /\/(nginx|access|portal-http)\.conf$/.test(f.path))
   .map((f) => f.content)
   .join("\n");
 const maps = nginxMaps(conf);
@@ -42,6 +42,8 @@ const DECISIONS: Record<string, string> = {
   ops_proxy_open: "0",
   ops_proxy_may: "0",
   ops_registry_backend: "ops_unavailable",
+  ops_signin_upstream: "ops_denied",
+  ops_signout_upstream: "ops_denied",
 };
 /** Maps that only name things; none of them can let a request through by itself. */
 const NAMES: Record<string, string> = {
@@ -51,7 +53,9 @@ const NAMES: Record<string, string> = {
   ops_from_project: "the project a mount reads from, judged by $ops_may_from",
   ops_mount: "1 (a mount, which needs $ops_may_from) unless `from` is empty",
   ops_credential: "the credential to verify; empty means anonymous, judged by $ops_anon",
-  ops_check_upstream: "which checker verifies the credential: both can refuse",
+  ops_check_upstream: "which checker verifies the credential or the portal's session: each can refuse",
+  ops_check_path: "the path the checker is asked on (the policy service's /session/check)",
+  ops_me: "which who-am-I file the portal gets: anonymous's unless nginx verified an account",
   ops_token: "the token handed back after verification",
   ops_api_version: "a response header",
   ops_service: "the log's service field, and which server's rules apply (the port it came in on)",

@@ -31,7 +31,7 @@ describe("registry stack rendering", () => {
   it("changes only the changed service's hash; accounts and rules change no hash (nginx reloads)", () => {
     const base = renderStack(sampleSpec(), sampleModel(), tls).services;
     const otherNginx = renderStack(
-      sampleSpec({ images: { registry: "registry:2.8.3", nginx: "nginx:1.28" } }),
+      sampleSpec({ images: { registry: "registry:2.8.3", nginx: "nginx:1.28", policy: "node:22-alpine" } }),
       sampleModel(),
       tls,
     );

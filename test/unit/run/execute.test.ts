@@ -46,6 +46,7 @@ async function execute(
   run: PreparedRun,
   fakes: Map<string, FakeTransport>,
   apply = true,
+  signal: AbortSignal = new AbortController().signal,
 ) {
   const events: OpsEvent[] = [];
   const loaded: LoadedPlaybook[] = [{ playbook }];
@@ -70,7 +71,7 @@ async function execute(
       },
       sink: (e) => events.push(e),
       now: () => 0,
-      signal: new AbortController().signal,
+      signal,
       cleanups: new HostCleanups(),
     },
   );
@@ -151,6 +152,55 @@ describe("executeRun", () => {
     const a = host("a", "v1");
     await assert.rejects(execute(broken, prepared(["a"]), new Map([["a", a]])), /make-ca failed: disk full/);
     assert.equal(a.calls.length, 0);
+  });
+
+  it("an always step cleans up last, after a failed before step or a signal too; its own failure fails a run that went well", async () => {
+    const seen: string[] = [];
+    const steps = (failBefore: boolean, failCleanup: boolean) =>
+      definePlaybook<Record<string, unknown>>({
+        name: "framed",
+        description: "",
+        variables: { type: "object", properties: {} },
+        runSteps: [
+          {
+            name: "push",
+            when: "before",
+            run: async (ctx) => {
+              seen.push(`push ${ctx.command} ${ctx.runId}`);
+              if (failBefore) throw new Error("registry down");
+            },
+          },
+          {
+            name: "cleanup",
+            when: "after",
+            always: true,
+            run: async () => {
+              seen.push("cleanup");
+              if (failCleanup) throw new Error("storage busy");
+            },
+          },
+          { name: "report", when: "after", run: async () => seen.push("report") },
+        ],
+        resources: () => [writeMarker("v1")],
+      });
+    const fakes = () => new Map([["a", host("a", "v1")]]);
+    await execute(steps(false, false), prepared(["a"]), fakes());
+    assert.deepEqual(seen.splice(0), ["push run run1", "report", "cleanup"]);
+    await assert.rejects(execute(steps(true, false), prepared(["a"]), fakes()), /push failed: registry down/);
+    assert.deepEqual(seen.splice(0), ["push run run1", "cleanup"]);
+    // A failed cleanup keeps the first error; after a good run it is the run's error.
+    await assert.rejects(execute(steps(true, true), prepared(["a"]), fakes()), /push failed: registry down/);
+    seen.splice(0);
+    await assert.rejects(
+      execute(steps(false, true), prepared(["a"]), fakes()),
+      /cleanup failed: storage busy/,
+    );
+    seen.splice(0);
+    const stop = new AbortController();
+    stop.abort();
+    const { result } = await execute(steps(false, false), prepared(["a"]), fakes(), true, stop.signal);
+    assert.equal(result.interrupted, true);
+    assert.deepEqual(seen.splice(0), ["cleanup"]);
   });
 
   it("masks every secret variable, and values a step marks secret, in every event", async () => {

@@ -114,6 +114,37 @@ describe("vaults in inventories, group_vars, host_vars and -e @file", function (
     assert.ok(extra.secrets?.includes("dev-pass-1"));
   });
 
+  it("-e '{...}': inline !vault values (made by ansible-vault encrypt_string) are opened and are secrets; no password names -e and the key", async () => {
+    const text = readFileSync("test/fixtures/vault/inline-1.1.yaml", "utf8");
+    const body = text
+      .split("\n")
+      .slice(1)
+      .map((l) => l.trim())
+      .filter((l) => l !== "")
+      .join("\\n");
+    const inline = `{"registry_admin_password": !vault "${body}", "docker_version": "24.0.7"}`;
+    const extra = await loadExtraVars([inline], undefined, keyring());
+    assert.equal(extra.vars.registry_admin_password, "inline secret");
+    assert.equal(extra.vars.docker_version, "24.0.7");
+    assert.deepEqual(extra.secrets, ["inline secret"]);
+    assert.deepEqual(extra.sources.registry_admin_password, {
+      file: "-e",
+      path: "registry_admin_password",
+      extra: true,
+    });
+    // YAML flow style too, and a later -e still wins.
+    const yamlStyle = `{registry_admin_password: !vault "${body}"}`;
+    const both = await loadExtraVars([yamlStyle, "registry_admin_password=clear"], undefined, keyring());
+    assert.equal(both.vars.registry_admin_password, "clear");
+    const errors = await errorsOf(loadExtraVars([inline], undefined, undefined));
+    assert.deepEqual(
+      errors.map(([m, f, , p]) => [/no vault password/.test(m), f, p]),
+      [[true, "-e", "registry_admin_password"]],
+    );
+    const wrong = await errorsOf(loadExtraVars([inline], undefined, keyring("nope")));
+    assert.match(wrong[0]?.[0] ?? "", /wrong vault password/);
+  });
+
   it("a run's secrets hold every vaulted value, and a schema error never quotes one", async () => {
     const schema = deployRegistryVariables as unknown as VariablesSchema;
     const { secrets } = await resolveTargets({ inventoryFile: INV, schema, vault: keyring() });

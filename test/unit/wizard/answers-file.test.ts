@@ -41,6 +41,32 @@ describe("wizard/answers-file", () => {
       );
     });
 
+    it("reads an old yum_repo group as docker_repo, with one warning naming its line", async () => {
+      const { ask, log } = askFrom("ssh:\n  user: root\nyum_repo:\n  choice: aliyun\n");
+      assert.deepEqual(log, [
+        `⚠ ${FILE}:3: yum_repo is now called docker_repo; read as docker_repo (rename it to silence this)`,
+      ]);
+      const chosen = await ask.chooseOrType("docker_repo.choice", {
+        message: "Which docker-ce repo?",
+        choices: [{ value: "aliyun", name: "aliyun" }],
+        default: "official",
+        other: { name: "another URL", message: "URL", validate: () => true },
+      });
+      assert.equal(chosen, "aliyun");
+      assert.equal(parseAnswers("yum_repo:\n  choice: tuna\n", FILE).where("docker_repo.choice").line, 2);
+    });
+
+    it("refuses a file that gives both yum_repo and docker_repo, at the old name's line", () => {
+      assert.throws(
+        () => parseAnswers("docker_repo:\n  choice: tuna\nyum_repo:\n  choice: aliyun\n", FILE),
+        isAt(3, /yum_repo and docker_repo are the same answers: keep docker_repo only/),
+      );
+    });
+
+    it("a new file says nothing about names", () => {
+      assert.deepEqual(askFrom("docker_repo:\n  choice: aliyun\n").log, []);
+    });
+
     it("malformed YAML is an error at yaml's line", () => {
       assert.throws(
         () => parseAnswers("ssh:\n  user: [root\n", FILE),

@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createKeyring, fixedPassword } from "../../../src/vault/keyring.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../../src/errors.js";
@@ -8,6 +10,8 @@ import { terminalAsk } from "../../../src/wizard/ask.js";
 import { askHosts, type HostsContext } from "../../../src/wizard/hosts-step.js";
 import type { LocalKey } from "../../../src/wizard/local-keys.js";
 import { accept, answer, down, enter, key, scriptedPrompts, type, wait } from "./support/prompts.js";
+
+const VAULTED = fileURLToPath(new URL("../../fixtures/vault/inventory", import.meta.url));
 
 const KEY: LocalKey = {
   path: "/home/me/.ssh/id_ed25519",
@@ -91,6 +95,43 @@ describe("wizard/hosts-step", () => {
     assert.equal(got.keyFile, KEY.path);
     assert.equal(got.become, true);
     assert.ok(said.some((l) => /10\.0\.0\.1 is already in inv\.yaml/.test(l)));
+  });
+
+  it("extends an inventory that holds vaults: opened with the password given, else a clear error naming the options", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "hs-"));
+    cpSync(VAULTED, join(cwd, "inv"), { recursive: true });
+    const answers = () =>
+      fileAsk(
+        parseAnswers(
+          "inventory: inv/hosts.yaml\nhosts:\n  addresses: ['10.0.0.9']\nssh:\n  auth: key\n",
+          "a.yaml",
+        ),
+        {
+          env: {},
+          log: () => undefined,
+        },
+      );
+    await assert.rejects(
+      askHosts(answers(), context(cwd)),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /hosts\.yaml/.test(e.location.file ?? "") &&
+        /--vault-password-file/.test(e.hint ?? ""),
+    );
+    const vault = createKeyring([fixedPassword("fixture-pass")]);
+    const got = await askHosts(answers(), { ...context(cwd), vault });
+    assert.deepEqual(
+      got.existing?.hosts.map((h) => h.name),
+      ["h1", "h2"],
+    );
+    assert.deepEqual(
+      got.addresses.map((a) => a.address),
+      ["10.0.0.9"],
+    );
+    await assert.rejects(
+      askHosts(answers(), { ...context(cwd), vault: createKeyring([fixedPassword("wrong")]) }),
+      /wrong vault password/,
+    );
   });
 
   it("from an answers file: a bad address is an error at its line; nothing new is an error", async () => {

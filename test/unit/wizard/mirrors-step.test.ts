@@ -94,7 +94,7 @@ describe("wizard/mirrors-step", () => {
     );
     const r = await mirrorsStep(fastest, hosts, { out: { write: say }, say });
     assert.deepEqual([r.repo, r.registryMirrors], ["http://10.0.0.2/linux/centos", ["http://10.0.0.4:5000"]]);
-    const preset = fileAsk(parseAnswers("yum_repo:\n  choice: aliyun\n", "a.yaml"), { env: {}, log: say });
+    const preset = fileAsk(parseAnswers("docker_repo:\n  choice: aliyun\n", "a.yaml"), { env: {}, log: say });
     const p = await mirrorsStep(preset, hosts, { out: { write: say }, say });
     assert.deepEqual([p.repo, p.customRepo, p.registryMirrors], ["aliyun", false, []]);
   });
@@ -102,13 +102,13 @@ describe("wizard/mirrors-step", () => {
   it("fastest with nothing reachable is an error at the answer's line", async () => {
     const { hosts } = await fleetOf({});
     const say = () => undefined;
-    const ask = fileAsk(parseAnswers("yum_repo:\n  choice: fastest\n", "a.yaml"), { env: {}, log: say });
+    const ask = fileAsk(parseAnswers("docker_repo:\n  choice: fastest\n", "a.yaml"), { env: {}, log: say });
     await assert.rejects(
       mirrorsStep(ask, hosts, { out: { write: say }, say }),
       (e: unknown) =>
         e instanceof ConfigError &&
         e.location.line === 2 &&
-        /yum_repo.choice: fastest: no repo candidate answered from every host/.test(e.message),
+        /docker_repo.choice: fastest: no repo candidate answered from every host/.test(e.message),
     );
   });
 });

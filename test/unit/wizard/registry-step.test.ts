@@ -104,23 +104,24 @@ describe("wizard/registry-step and compliance-step", () => {
 
   it("compliance is asked only when ops schedule exists", async () => {
     const said: string[] = [];
-    const skipped = await complianceStep(terminalAsk(scriptedPrompts([]).prompts), {
+    const skipped = await complianceStep(terminalAsk(scriptedPrompts([accept(/CIS level-1/)]).prompts), {
       canSchedule: false,
       say: (l) => said.push(l),
     });
     assert.deepEqual(skipped, { schedule: undefined });
     assert.match(said.join(""), /not in this version of ops: skipped/);
-    const s = scriptedPrompts([accept(/on a schedule/)]);
+    const s = scriptedPrompts([accept(/CIS level-1 daemon preset/), accept(/on a schedule/)]);
     assert.deepEqual(
       await complianceStep(terminalAsk(s.prompts), { canSchedule: true, say: () => undefined }),
       { schedule: undefined },
     );
-    const daily = fileAsk(parseAnswers("compliance:\n  schedule: Mon..Fri 06:00\n", "a.yaml"), {
-      env: {},
-      log: () => undefined,
-    });
+    const daily = fileAsk(
+      parseAnswers("compliance:\n  cis_profile: level1\n  schedule: Mon..Fri 06:00\n", "a.yaml"),
+      { env: {}, log: () => undefined },
+    );
     assert.deepEqual(await complianceStep(daily, { canSchedule: true, say: () => undefined }), {
       schedule: "Mon..Fri 06:00",
+      cisProfile: "level1",
     });
   });
 });

@@ -10,7 +10,7 @@ import type { LocalKey } from "../../../src/wizard/local-keys.js";
 import type { Runner } from "../../../src/wizard/run-step.js";
 import { runWizard, type WizardDeps } from "../../../src/wizard/wizard.js";
 import { fakeFleet, fingerprint, type FakeHostSpec } from "./support/fake-fleet.js";
-import { accept, answer, ctrlC, enter, scriptedPrompts, type } from "./support/prompts.js";
+import { accept, answer, ctrlC, down, enter, scriptedPrompts, type } from "./support/prompts.js";
 
 const KEY: LocalKey = {
   path: "/home/me/.ssh/id_ed25519",
@@ -91,6 +91,8 @@ describe("wizard/wizard: the whole flow on fake hosts", () => {
       accept(/Registry mirrors to use/),
       accept(/Trust this key\?/),
       accept(/A private registry\?/),
+      // The CIS level-1 daemon preset, chosen: install-engine's docker_cis_profile.
+      { expect: /Apply the CIS level-1 daemon preset\?[\s\S]*❯ no/, keys: [down, enter] },
       accept(/Run install-engine on these hosts now\?/),
       accept(/Run ops verify now/),
     ]);
@@ -122,6 +124,8 @@ describe("wizard/wizard: the whole flow on fake hosts", () => {
     const v = parse(vars) as Record<string, unknown>;
     assert.equal(v["docker_repo_url"], "http://10.0.0.2/linux/centos");
     assert.deepEqual(v["registry_mirrors"], ["http://10.0.0.4:5000"]);
+    assert.equal(v["docker_cis_profile"], "level1");
+    assert.match(vars, /# the CIS level-1 daemon preset[^\n]*\ndocker_cis_profile: level1/);
     assert.match(String(v["docker_repo_gpg_fingerprint"]), /^[0-9A-F]{4}( [0-9A-F]{4}){9}$/);
     assert.match(
       vars,

@@ -16,7 +16,10 @@ import { parseProbeOutput, uniqueFacts } from "../../../../src/facts/gather.js";
 export const FIXTURES = fileURLToPath(new URL("../../../fixtures/compliance/", import.meta.url));
 
 export type ProbeValue =
-  string | { daemonJson: unknown; mode?: string } | { stdout: string; exit?: number; cut?: boolean };
+  | string
+  | { daemonJson: unknown; mode?: string }
+  | { stdout: string; exit?: number; cut?: boolean }
+  | { info: Record<string, unknown> };
 
 /** What the file probe prints for a regular file with this text. */
 export function fileProbeOutput(text: string, mode = "644"): string {
@@ -27,6 +30,8 @@ export function fileProbeOutput(text: string, mode = "644"): string {
 
 function raw(value: ProbeValue): { stdout: string; exit: number; cut: boolean } {
   if (typeof value === "string") return { stdout: value, exit: 0, cut: false };
+  if ("info" in value)
+    throw new Error("an { info } probe value is merged into a host's probes first (withProbes)");
   if ("stdout" in value) return { stdout: value.stdout, exit: value.exit ?? 0, cut: value.cut === true };
   return {
     stdout: fileProbeOutput(`${JSON.stringify(value.daemonJson, null, 2)}\n`, value.mode),
@@ -39,6 +44,26 @@ function raw(value: ProbeValue): { stdout: string; exit: number; cut: boolean } 
 export function hostProbes(host: string): Record<string, ProbeValue> {
   const text = readFileSync(`${FIXTURES}hosts/${host}.json`, "utf8");
   return (JSON.parse(text) as { probes: Record<string, ProbeValue> }).probes;
+}
+
+/**
+ * A case's probes over its host's: `{ "info": {...} }` for the docker-daemon probe replaces those
+ * top-level fields of the host's recorded `docker info` JSON, so a case states only what it changes.
+ */
+export function withProbes(
+  base: Record<string, ProbeValue>,
+  over: Record<string, ProbeValue> = {},
+): Record<string, ProbeValue> {
+  const out = { ...base };
+  for (const [name, value] of Object.entries(over)) {
+    const recorded = base[name];
+    if (typeof value === "object" && "info" in value && typeof recorded === "string") {
+      const at = recorded.indexOf("info ");
+      const info = JSON.parse(recorded.slice(at + 5)) as Record<string, unknown>;
+      out[name] = `${recorded.slice(0, at)}info ${JSON.stringify({ ...info, ...value.info })}\n`;
+    } else out[name] = value;
+  }
+  return out;
 }
 
 const NONCE = "0123456789abcdef0123456789abcdef";

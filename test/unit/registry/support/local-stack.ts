@@ -50,6 +50,8 @@ export function tempRoot(): string {
 export async function startLocalStack(
   stack: Stack,
   accounts: RegistryModel["accounts"],
+  /** Names nginx resolves to an address (`policy` -> a service the test runs on this machine). */
+  hosts: Readonly<Record<string, string>> = {},
 ): Promise<LocalStack> {
   const id = `ops-unit-${randomBytes(4).toString("hex")}`;
   const root = tempRoot();
@@ -86,7 +88,8 @@ export async function startLocalStack(
             await $`docker exec ${c} /usr/bin/wget -q -O /dev/null http://127.0.0.1:5001/debug/health`.nothrow()
           ).exitCode === 0,
       );
-    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 --tmpfs /tmp/ops-auth -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
+    const addHosts = Object.entries(hosts).flatMap(([name, ip]) => ["--add-host", `${name}:${ip}`]);
+    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 ${addHosts} --tmpfs /tmp/ops-auth -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
     await waitFor(
       async () =>
         (await $`docker exec ${nginx} /usr/bin/wget -q -O /dev/null http://127.0.0.1:8081/health`.nothrow())

@@ -5,79 +5,23 @@
  * as `oras attach` sends it) and plain single-platform images. Layers are real gzipped tars, so an
  * engine can pull and run what the unit tests plan over and the e2e test pushes.
  */
-import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
+import {
+  OCI_CONFIG,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  blobDoc as blob,
+  descriptor as desc,
+  jsonDoc as doc,
+  platformImage,
+  sha,
+  tarOf,
+  type Doc,
+  type Image,
+} from "../../../../src/registry/oci-image.js";
 
-export interface Doc {
-  readonly bytes: Buffer;
-  readonly digest: string;
-  readonly mediaType: string;
-}
+export { OCI_INDEX, OCI_MANIFEST, platformImage, sha, tarOf, type Doc, type Image };
 
-export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-const OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
 const EMPTY = "application/vnd.oci.empty.v1+json";
-
-export const sha = (b: Buffer | string): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
-const doc = (mediaType: string, value: unknown): Doc => {
-  const bytes = Buffer.from(JSON.stringify(value));
-  return { bytes, digest: sha(bytes), mediaType };
-};
-const blob = (bytes: Buffer, mediaType: string): Doc => ({ bytes, digest: sha(bytes), mediaType });
-const desc = (d: Doc, extra: Record<string, unknown> = {}) => ({
-  mediaType: d.mediaType,
-  digest: d.digest,
-  size: d.bytes.length,
-  ...extra,
-});
-
-/** A one-file ustar archive (what `COPY hello /hello` in a `FROM scratch` build makes). */
-export function tarOf(name: string, content: Buffer, mode = 0o755): Buffer {
-  const header = Buffer.alloc(512);
-  const field = (text: string, at: number, len: number) => header.write(text, at, len, "ascii");
-  const octal = (n: number, len: number) => n.toString(8).padStart(len - 1, "0");
-  field(name, 0, 100);
-  field(octal(mode, 8), 100, 8);
-  field(octal(0, 8), 108, 8);
-  field(octal(0, 8), 116, 8);
-  field(octal(content.length, 12), 124, 12);
-  field(octal(0, 12), 136, 12);
-  field("        ", 148, 8);
-  field("0", 156, 1);
-  field("ustar\u000000", 257, 8);
-  let sum = 0;
-  for (const b of header) sum += b;
-  field(`${octal(sum, 7)}\u0000`, 148, 8);
-  const pad = Buffer.alloc((512 - (content.length % 512)) % 512);
-  return Buffer.concat([header, content, pad, Buffer.alloc(1024)]);
-}
-
-export interface Image {
-  /** Blobs to push first (layers, configs). */
-  readonly blobs: readonly Doc[];
-  readonly manifest: Doc;
-}
-
-/** One platform of a `FROM scratch` + `COPY` image; `payload` makes it as large as a test needs. */
-export function platformImage(arch: string, seed: string, payload: Buffer = Buffer.alloc(0)): Image {
-  const tar = tarOf("hello", Buffer.concat([Buffer.from(`#!hello from ${seed} ${arch}\n`), payload]));
-  const layer = blob(gzipSync(tar, { level: 1 }), OCI_LAYER);
-  const config = doc(OCI_CONFIG, {
-    architecture: arch,
-    os: "linux",
-    config: { Cmd: ["/hello"] },
-    rootfs: { type: "layers", diff_ids: [sha(tar)] },
-  });
-  const manifest = doc(OCI_MANIFEST, {
-    schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    config: desc(config),
-    layers: [desc(layer)],
-  });
-  return { blobs: [layer, config], manifest };
-}
 
 /** A buildx attestation manifest (SLSA provenance as an in-toto layer) for one platform. */
 function attestation(of: Doc, seed: string): Image {

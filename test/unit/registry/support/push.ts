@@ -1,31 +1,23 @@
-/** The registry API's push and pull, spoken directly (what `docker push` does, one request at a time). */
-import { createHash } from "node:crypto";
-import { send, type Credentials, type Endpoint, type HttpAnswer } from "../../../../src/registry/http.js";
+/**
+ * The tests' one-layer docker images (schema 2, a random layer unless given), pushed by the one
+ * push of src/registry/push.ts (what `docker push` does, one request at a time).
+ */
+import type { Credentials, Endpoint, HttpAnswer } from "../../../../src/registry/http.js";
+import { blobDoc, jsonDoc, sha } from "../../../../src/registry/oci-image.js";
+import { pushBlob as pushBlobBytes, pushImage as pushAny } from "../../../../src/registry/push.js";
 
-export const digestOf = (data: Buffer | string): string =>
-  `sha256:${createHash("sha256").update(data).digest("hex")}`;
+export const digestOf = sha;
 export const MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json";
 
 /** POST then PUT of one blob; returns the final answer (201 when stored) or the first refusal. */
-export async function pushBlob(
+export const pushBlob = (
   ep: Endpoint,
   who: Credentials | undefined,
   repo: string,
   data: Buffer,
-): Promise<HttpAnswer> {
-  const opts = who ? { credentials: who } : {};
-  const start = await send(ep, "POST", `/v2/${repo}/blobs/uploads/`, opts);
-  if (start.status !== 202) return start;
-  const location = new URL(String(start.headers.location), ep.url);
-  location.searchParams.set("digest", digestOf(data));
-  return send(ep, "PUT", `${location.pathname}${location.search}`, {
-    ...opts,
-    body: data,
-    headers: { "Content-Type": "application/octet-stream" },
-  });
-}
+): Promise<HttpAnswer> => pushBlobBytes(ep, who, repo, data, digestOf(data));
 
-/** Pushes a one-layer image `repo:tag`; returns the manifest PUT's answer and the layer's digest. */
+/** Pushes a one-layer image `repo:tag`; returns the answer that ended the push and the digests. */
 export async function pushImage(
   ep: Endpoint,
   who: Credentials,
@@ -33,33 +25,19 @@ export async function pushImage(
   tag: string,
   layer: Buffer = Buffer.from(`layer of ${repo}:${tag} ${Math.random()}`),
 ): Promise<{ answer: HttpAnswer; layer: string; manifest: string }> {
-  const config = Buffer.from(
-    JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }),
-  );
-  for (const blob of [layer, config]) {
-    const a = await pushBlob(ep, who, repo, blob);
-    if (a.status !== 201) return { answer: a, layer: digestOf(layer), manifest: "" };
-  }
-  const manifest = JSON.stringify({
+  const layerDoc = blobDoc(layer, "application/vnd.docker.image.rootfs.diff.tar.gzip");
+  const config = jsonDoc("application/vnd.docker.container.image.v1+json", {
+    architecture: "amd64",
+    os: "linux",
+    rootfs: { type: "layers", diff_ids: [] },
+  });
+  const desc = (d: typeof config) => ({ mediaType: d.mediaType, size: d.bytes.length, digest: d.digest });
+  const manifest = jsonDoc(MANIFEST_V2, {
     schemaVersion: 2,
     mediaType: MANIFEST_V2,
-    config: {
-      mediaType: "application/vnd.docker.container.image.v1+json",
-      size: config.length,
-      digest: digestOf(config),
-    },
-    layers: [
-      {
-        mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
-        size: layer.length,
-        digest: digestOf(layer),
-      },
-    ],
+    config: desc(config),
+    layers: [desc(layerDoc)],
   });
-  const answer = await send(ep, "PUT", `/v2/${repo}/manifests/${tag}`, {
-    credentials: who,
-    body: manifest,
-    headers: { "Content-Type": MANIFEST_V2 },
-  });
-  return { answer, layer: digestOf(layer), manifest: digestOf(manifest) };
+  const { answer } = await pushAny(ep, who, repo, { blobs: [layerDoc, config], manifest }, tag);
+  return { answer, layer: layerDoc.digest, manifest: manifest.digest };
 }

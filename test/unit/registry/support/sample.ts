@@ -40,7 +40,8 @@ export function sampleSpec(over: Partial<StackSpec> = {}): StackSpec {
     tls: true,
     port: 443,
     serverName: "registry.lan",
-    images: { registry: "registry:2.8.3", nginx: "nginx:1.27-alpine" },
+    images: { registry: "registry:2.8.3", nginx: "nginx:1.27-alpine", policy: "node:22-alpine" },
+    policy: null,
     proxyCache: {
       port: 5443,
       remoteUrl: "http://hub.lan:5000",
@@ -51,6 +52,9 @@ export function sampleSpec(over: Partial<StackSpec> = {}): StackSpec {
       allow: ["127.0.0.1", "10.9.0.0/24"],
     },
     gcSchedule: "Sun 03:00",
+    portal: true,
+    // No policy service in these tests: nginx must still start (the portal e2e test runs one).
+    policyAddress: "127.0.0.1:9000",
     ...over,
   };
 }

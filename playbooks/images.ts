@@ -1,0 +1,58 @@
+/**
+ * images: the images each group's hosts need, declared in the inventory (`images` in group_vars).
+ * Once per run on the control machine each image is pulled, built from its Dockerfile or loaded from
+ * a `docker save` archive; images marked `push` go to the private registry deploy-registry stood up
+ * (pushed by a host whose engine trusts its CA, as a registry account); and each host that lacks an
+ * image by id gets it streamed over its SSH connection (`docker save | gzip` here, `docker load`
+ * there), so hosts with no route to any registry get their images too. A second run compares ids
+ * and sends nothing: one round trip per host.
+ */
+import { definePlaybook } from "../src/playbook.js";
+import type { Resource } from "../src/resources/resource.js";
+import { imageLoaded } from "../src/images/image-resource.js";
+import { imagesOutput, imagesStep } from "../src/images/prepare-step.js";
+import { imagePushed } from "../src/images/push-resource.js";
+import { normalizeRef } from "../src/images/ref.js";
+import { commandStream } from "../src/transport/stream.js";
+import { imagesVariables } from "./images.vars.js";
+
+export default definePlaybook({
+  name: "images",
+  description:
+    "images per group: pulled, built or loaded here, pushed to the private registry, streamed over SSH to hosts that lack them",
+  variables: imagesVariables,
+  runSteps: [imagesStep],
+  resources(vars, host, run) {
+    const out = imagesOutput(run.outputs);
+    const loaded = (ref: string): Resource => {
+      const image = out.images[ref];
+      return imageLoaded({
+        ref,
+        id: image?.id,
+        ...(image ? { size: image.size } : {}),
+        open: () => commandStream(["docker", "save", ref], { gzipLevel: vars.images_gzip_level }),
+      });
+    };
+    const distributed = vars.images.filter((s) => s.distribute !== false).map((s) => normalizeRef(s.ref));
+    const push = out.push;
+    // Whatever group declared them, the images to push are pushed by the one pushing host.
+    const pushes = push !== null && push.host === host.name ? Object.keys(push.current) : [];
+    // The pushing host needs the image in its engine first; one load serves both.
+    const needed = [...new Set([...pushes, ...distributed])];
+    return [
+      ...needed.map(loaded),
+      ...(push === null
+        ? []
+        : pushes.map((ref) =>
+            imagePushed({
+              ref,
+              id: out.images[ref]?.id,
+              registry: push.registry,
+              user: push.user,
+              password: push.password,
+              current: push.current[ref] === true,
+            }),
+          )),
+    ];
+  },
+});

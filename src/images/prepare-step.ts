@@ -1,0 +1,133 @@
+/**
+ * The images playbook's run-wide step on the control machine: every image the targets want is
+ * pulled, built or loaded into the control machine's engine once, its id read, and for images to
+ * push, the registry's state read. Hosts' resources read the output. A run that changes nothing
+ * (--check, `ops images ls`) only reads what the control machine already holds.
+ */
+import { ConfigError } from "../errors.js";
+import type { RunStep, RunStepContext } from "../playbook.js";
+import { controlEndpoint } from "../registry/control-endpoint.js";
+import { accountName } from "../registry/model.js";
+import { LocalTransport } from "../transport/local.js";
+import type { ImageSpec, ImagesVars } from "../../playbooks/images.vars.js";
+import { inspectLocal, obtain, type LocalImage } from "./control-docker.js";
+import { normalizeRef } from "./ref.js";
+import { registryImageId } from "./registry-state.js";
+
+export const IMAGES_STEP = "images";
+
+export interface PushPlan {
+  /** The registry as docker names it: `host:port`. */
+  readonly registry: string;
+  /** The inventory host whose engine pushes. */
+  readonly host: string;
+  readonly user: string;
+  /** Secret: masked by the run. */
+  readonly password: string;
+  /** Normalized ref -> the registry already holds that id under it. */
+  readonly current: Readonly<Record<string, boolean>>;
+}
+
+export interface ImagesOutput {
+  /** Normalized ref -> the control machine's image (absent: it holds none; only in check runs). */
+  readonly images: Readonly<Record<string, LocalImage>>;
+  readonly push: PushPlan | null;
+}
+
+/** Every image the targets want, once per reference; two different specs of one ref are an error. */
+export function wantedImages(targets: readonly { vars: ImagesVars }[]): ImageSpec[] {
+  const byRef = new Map<string, ImageSpec>();
+  for (const { vars } of targets)
+    for (const spec of vars.images) {
+      const ref = normalizeRef(spec.ref);
+      const seen = byRef.get(ref);
+      if (seen !== undefined && JSON.stringify(seen) !== JSON.stringify(spec))
+        throw new ConfigError(
+          `image ${ref} is declared twice with different settings`,
+          { path: "images" },
+          "declare each image once (in the group_vars of one group, or in `all`)",
+        );
+      byRef.set(ref, spec);
+    }
+  return [...byRef.values()];
+}
+
+async function pushPlan(
+  ctx: RunStepContext<ImagesVars>,
+  specs: readonly ImageSpec[],
+  images: Readonly<Record<string, LocalImage>>,
+): Promise<PushPlan | null> {
+  const toPush = specs.filter((s) => s.push === true);
+  const first = ctx.targets[0];
+  if (toPush.length === 0 || first === undefined) return null;
+  const vars = first.vars;
+  const hosts = ctx.inventoryHosts ?? ctx.targets.map((t) => t.host);
+  const registryHost = hosts.find((h) => h.groups.includes(vars.registry_group));
+  if (registryHost === undefined)
+    throw new ConfigError(`images to push, but no host in group '${vars.registry_group}'`, {
+      path: "images",
+    });
+  const user = vars.registry_users.find((u) => accountName(u) === vars.images_push_user);
+  if (user === undefined)
+    throw new ConfigError(
+      vars.images_push_user === ""
+        ? "images to push, but images_push_user is not set"
+        : `images_push_user '${vars.images_push_user}' is not in registry_users`,
+      { path: "images_push_user" },
+      "name a registry_users account that is a developer of the images' project",
+    );
+  const host = vars.images_push_host !== "" ? vars.images_push_host : registryHost.name;
+  if (!ctx.targets.some((t) => t.host.name === host))
+    throw new ConfigError(
+      `the pushing host ${host} is not among this run's hosts`,
+      { path: "images_push_host" },
+      "include it in --limit",
+    );
+  const { name, endpoint } = controlEndpoint(vars, registryHost.address, ctx.inventoryDir);
+  const credentials = { user: accountName(user), password: user.password };
+  const current: Record<string, boolean> = {};
+  for (const spec of toPush) {
+    const ref = normalizeRef(spec.ref);
+    const id = images[ref]?.id;
+    current[ref] = id !== undefined && (await registryImageId(endpoint, credentials, ref)) === id;
+  }
+  return { registry: name, host, user: credentials.user, password: user.password, current };
+}
+
+/** @example (await imagesStep.run(ctx) as ImagesOutput).images["team/app:1.0"].id */
+export const imagesStep: RunStep<ImagesVars> = {
+  name: IMAGES_STEP,
+  when: "before",
+  readOnly: true,
+  async run(ctx): Promise<ImagesOutput> {
+    const specs = wantedImages(ctx.targets);
+    const local = new LocalTransport("control machine", { become: false });
+    const images: Record<string, LocalImage> = {};
+    try {
+      for (const spec of specs) {
+        if (ctx.signal.aborted) break;
+        if (!ctx.check) await obtain(local, spec, ctx.inventoryDir);
+        const found = await inspectLocal(local, spec.ref);
+        if (found !== undefined) images[normalizeRef(spec.ref)] = found;
+        else if (!ctx.check)
+          throw new ConfigError(
+            `after ${spec.source}, the control machine holds no image ${normalizeRef(spec.ref)}`,
+            { path: "images" },
+            spec.source === "archive"
+              ? "the archive must hold the image under this reference (docker save REF)"
+              : undefined,
+          );
+      }
+    } finally {
+      await local.close();
+    }
+    return { images, push: await pushPlan(ctx, specs, images) };
+  },
+};
+
+/** The step's output as hosts' resources read it. */
+export function imagesOutput(outputs: Readonly<Record<string, unknown>>): ImagesOutput {
+  const out = outputs[IMAGES_STEP] as ImagesOutput | undefined;
+  if (out === undefined) throw new Error(`run step ${IMAGES_STEP} did not run`);
+  return out;
+}

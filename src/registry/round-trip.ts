@@ -1,0 +1,261 @@
+/**
+ * `ops verify -p deploy-registry`'s round trip, as the course does it by hand: a tiny image built
+ * from scratch is pushed, every engine host of the run pulls it by digest through its own trust
+ * path (certs.d, or insecure-registries for plain HTTP), then it is deleted and its storage
+ * collected. Two run-wide steps frame the hosts' checks: `before` pushes (from the control machine,
+ * as the first system admin, into the first project, the way `ops registry` acts) and hands every
+ * host a private docker config for the pull; the `always` step deletes the image through the API,
+ * removes its repository and blobs from the registry host's storage and every host's config,
+ * after a failure or a signal too. Everything is named from the run id, so the cleanup needs no
+ * output of the push: a push cut short by Ctrl-C is removed like a whole one.
+ *
+ * Only `ops verify` makes the round trip: `ops run --verify` judges trust and health (its
+ * `before` steps run before the registry is deployed).
+ */
+import type { DeployRegistryVars } from "../../playbooks/deploy-registry.vars.js";
+import type { RunStep, RunStepContext } from "../playbook.js";
+import { printable } from "../report/printable.js";
+import { quote } from "../transport/quote.js";
+import { send, type Credentials, type Endpoint } from "./http.js";
+import { registryModel } from "./model.js";
+import { scratchIndex, type ImageIndex } from "./oci-image.js";
+import { pushImage } from "./push.js";
+import { tlsOutput } from "./tls-step.js";
+
+export const ROUND_TRIP_STEP = "registry-round-trip";
+
+/** The tag the test image is pushed under (its repository is the run's own). */
+export const ROUND_TRIP_TAG = "verify";
+
+/** What the hosts' pull checks read. */
+export type RoundTripOutput =
+  | {
+      readonly status: "pushed";
+      /** The registry as docker names it: `host:port`. */
+      readonly endpoint: string;
+      readonly repository: string;
+      /** The index's digest: what every host pulls. */
+      readonly digest: string;
+      /** The docker config folder on every host (the pull's credentials). */
+      readonly configDir: string;
+      /** Hosts whose config could not be written, with why. */
+      readonly notReady: Readonly<Record<string, string>>;
+    }
+  /** The image could not be pushed: every host's pull check is an error saying so. */
+  | { readonly status: "not-run"; readonly message: string; readonly hint?: string }
+  /** Nothing to prove in this run (the registry host is not among its hosts): not applicable. */
+  | { readonly status: "skipped"; readonly message: string };
+
+/** Everything the round trip names, derived from the run id and the registry host's variables. */
+export interface RoundTripPlan {
+  readonly registryHost: string;
+  readonly endpoint: string;
+  readonly api: Endpoint;
+  readonly account: Credentials;
+  readonly repository: string;
+  readonly image: ImageIndex;
+  readonly configDir: string;
+  /** Distribution's storage root on the registry host. */
+  readonly storage: string;
+}
+
+type Planned =
+  { readonly plan: RoundTripPlan } | Extract<RoundTripOutput, { status: "not-run" | "skipped" }> | null;
+
+/** The per-run names: `ops-verify-<runid>` is the repository (in the first project) and the folder. */
+export const roundTripName = (runId: string): string => `ops-verify-${runId}`;
+
+/**
+ * What this run's round trip is: null when there is none (not `ops verify`, or the registry is
+ * being removed), else the plan or why it cannot be made. Pure.
+ */
+export function roundTripPlan(ctx: RunStepContext<DeployRegistryVars>): Planned {
+  if (ctx.command !== "verify" || ctx.runId === undefined) return null;
+  const registry = tlsOutput(ctx.outputs).registries.find((r) => r.host !== null);
+  const target = ctx.targets.find((t) => t.host.name === registry?.host);
+  if (registry === undefined || target === undefined)
+    return {
+      status: "skipped",
+      message:
+        "the round trip needs the registry host among this run's hosts (its variables hold the accounts, its storage is cleaned up)",
+    };
+  if (target.vars.registry_state === "absent") return null;
+  const model = registryModel(target.vars);
+  const admin = model.accounts.find((a) => a.admin);
+  const project = model.projects[0];
+  if (admin === undefined || project === undefined)
+    return {
+      status: "not-run",
+      message: `the round trip pushes as a system admin into a project: registry_users has ${admin === undefined ? "no system admin" : "one"}, registry_projects ${project === undefined ? "is empty" : "is set"}`,
+      hint: "mark one account `admin: true` and declare a project",
+    };
+  const name = roundTripName(ctx.runId);
+  const v = target.vars;
+  return {
+    plan: {
+      registryHost: target.host.name,
+      endpoint: registry.endpoint,
+      // Reached at the address ops uses for the host; the certificate names it too (serverNames).
+      api: {
+        url: `${v.registry_tls ? "https" : "http"}://${target.host.address}:${v.registry_port}`,
+        ...(registry.caPem !== null ? { ca: registry.caPem } : {}),
+      },
+      account: { user: admin.name, password: admin.password },
+      repository: `${project.name}/${name}`,
+      image: scratchIndex(`ops verify ${ctx.runId}`),
+      configDir: `/run/${name}`,
+      storage: `${v.registry_data_dir}/registry/docker/registry/v2`,
+    },
+  };
+}
+
+/** Writes stdin as the host's private docker config for the pull: root's, 0700, in memory (/run). */
+export function configScript(dir: string): string {
+  return [`umask 077`, `mkdir ${quote(dir)}`, `cat > ${quote(`${dir}/config.json`)}`].join(" && ");
+}
+
+/**
+ * The registry host's part of the cleanup: the run's repository folder, then each blob of the test
+ * image that no other repository links (a blob is shared by content: never removed from under one).
+ */
+export function purgeScript(plan: RoundTripPlan): string {
+  const repos = `${plan.storage}/repositories`;
+  const blobs = [
+    ...plan.image.platforms.flatMap((p) => p.blobs),
+    ...plan.image.platforms.map((p) => p.manifest),
+    plan.image.index,
+  ];
+  const hexes = [...new Set(blobs.map((b) => b.digest.slice("sha256:".length)))];
+  const project = plan.repository.slice(0, plan.repository.indexOf("/"));
+  return [
+    `rm -rf ${quote(`${repos}/${plan.repository}`)}`,
+    // The project's folder, when the test image made it (nothing else is in it).
+    `rmdir ${quote(`${repos}/${project}`)} 2>/dev/null`,
+    `for h in ${hexes.join(" ")}; do`,
+    `  if [ -z "$(find ${quote(repos)} -path "*/sha256/$h/link" 2>/dev/null | head -n 1)" ]; then`,
+    `    d=${quote(`${plan.storage}/blobs/sha256`)}/$(printf %.2s "$h")/$h; if [ -d "$d" ]; then rm -rf "$d"; rmdir "\${d%/*}" 2>/dev/null; echo "collected sha256:$h"; fi`,
+    "  fi",
+    "done",
+  ].join("\n");
+}
+
+async function push(plan: RoundTripPlan, signal: AbortSignal): Promise<string | null> {
+  const steps = [
+    ...plan.image.platforms.map((p) => ({ image: p, reference: undefined })),
+    { image: { blobs: [], manifest: plan.image.index }, reference: ROUND_TRIP_TAG },
+  ];
+  for (const s of steps) {
+    if (signal.aborted) return "interrupted";
+    const { answer, what } = await pushImage(plan.api, plan.account, plan.repository, s.image, s.reference);
+    if (answer.status !== 201) {
+      const body = printable(answer.body.subarray(0, 200).toString("utf8").trim());
+      return `${what} of ${plan.repository}: HTTP ${answer.status}${body ? ` ${body}` : ""}`;
+    }
+  }
+  return null;
+}
+
+/** @example outputs[ROUND_TRIP_STEP] // { status: "pushed", digest: "sha256:…", … } */
+export const roundTripPushStep: RunStep<DeployRegistryVars> = {
+  name: ROUND_TRIP_STEP,
+  when: "before",
+  readOnly: true,
+  async run(ctx): Promise<RoundTripOutput | null> {
+    const planned = roundTripPlan(ctx);
+    if (planned === null || !("plan" in planned)) return planned;
+    const { plan } = planned;
+    const auth = Buffer.from(`${plan.account.user}:${plan.account.password}`).toString("base64");
+    ctx.secret(auth);
+    let problem: string | null;
+    try {
+      problem = await push(plan, ctx.signal);
+    } catch (err) {
+      problem = `${plan.api.url} did not take the push: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (problem !== null)
+      return {
+        status: "not-run",
+        message: `the test image was not pushed: ${problem}`,
+        hint: "`ops verify -p deploy-registry --limit <registry host>` shows whether the registry is healthy",
+      };
+    const config = JSON.stringify({ auths: { [plan.endpoint]: { auth } } });
+    const notReady: Record<string, string> = {};
+    await Promise.all(
+      ctx.targets.map(async (t) => {
+        try {
+          const r = await ctx.exec(t.host.name, configScript(plan.configDir), { stdin: config });
+          if (r.code !== 0) notReady[t.host.name] = `${r.stderr}${r.stdout}`.trim() || `exit ${r.code}`;
+        } catch (err) {
+          notReady[t.host.name] = err instanceof Error ? err.message : String(err);
+        }
+      }),
+    );
+    return {
+      status: "pushed",
+      endpoint: plan.endpoint,
+      repository: plan.repository,
+      digest: plan.image.index.digest,
+      configDir: plan.configDir,
+      notReady,
+    };
+  },
+};
+
+/** What the cleanup did, for the run-step event and tests. */
+export interface RoundTripCleanup {
+  readonly repository: string;
+  readonly deleted: readonly string[];
+  readonly collected: readonly string[];
+}
+
+/**
+ * Deletes the test image through the API (tag and manifests), removes its repository and blobs
+ * from the registry host's storage and the docker config from every host. Runs after a failure or
+ * a signal too; what is already gone is no error.
+ *
+ * @throws Error naming what could not be removed
+ */
+export const roundTripCleanupStep: RunStep<DeployRegistryVars> = {
+  name: `${ROUND_TRIP_STEP}-cleanup`,
+  when: "after",
+  readOnly: true,
+  always: true,
+  async run(ctx): Promise<RoundTripCleanup | null> {
+    const planned = roundTripPlan(ctx);
+    if (planned === null || !("plan" in planned)) return null;
+    const { plan } = planned;
+    const problems: string[] = [];
+    const deleted: string[] = [];
+    for (const m of [plan.image.index, ...plan.image.platforms.map((p) => p.manifest)]) {
+      try {
+        const path = `/v2/${plan.repository}/manifests/${m.digest}`;
+        const a = await send(plan.api, "DELETE", path, { credentials: plan.account });
+        if (a.status === 202) deleted.push(m.digest);
+        else if (a.status !== 404) problems.push(`DELETE ${path}: HTTP ${a.status}`);
+      } catch (err) {
+        problems.push(`DELETE of ${m.digest}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const collected: string[] = [];
+    await Promise.all(
+      ctx.targets.map(async (t) => {
+        const mine = t.host.name === plan.registryHost;
+        const script = [`rm -rf ${quote(plan.configDir)}`, ...(mine ? [purgeScript(plan)] : [])].join("\n");
+        try {
+          const r = await ctx.exec(t.host.name, script);
+          if (r.code !== 0)
+            problems.push(`${t.host.name}: ${`${r.stderr}${r.stdout}`.trim() || `exit ${r.code}`}`);
+          if (mine) collected.push(...(r.stdout.match(/sha256:[0-9a-f]{64}/g) ?? []));
+        } catch (err) {
+          // A host that cannot be reached holds at most its config folder, in memory (/run).
+          if (mine) problems.push(`${t.host.name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }),
+    );
+    if (problems.length > 0)
+      throw new Error(
+        `the round trip's test image ${plan.repository} was not wholly removed: ${problems.join("; ")}`,
+      );
+    return { repository: plan.repository, deleted, collected };
+  },
+};
