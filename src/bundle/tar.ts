@@ -76,14 +76,23 @@ export async function readTar(
   const input = typeof source === "string" ? createReadStream(source) : source;
   const ex = extract();
   const done = pipeline(input, ex);
-  for await (const entry of ex) {
-    await onEntry({
-      name: entry.header.name,
-      size: entry.header.size ?? 0,
-      type: entry.header.type ?? "file",
-      stream: entry as AsyncIterable<Buffer>,
-    });
-    entry.resume();
+  try {
+    for await (const entry of ex) {
+      await onEntry({
+        name: entry.header.name,
+        size: entry.header.size ?? 0,
+        type: entry.header.type ?? "file",
+        stream: entry as AsyncIterable<Buffer>,
+      });
+      entry.resume();
+    }
+  } catch (err) {
+    // A refused entry stops the read: the file and the parser are closed, and their own
+    // "premature close" is not a second error.
+    input.destroy();
+    ex.destroy();
+    await done.catch(() => undefined);
+    throw err;
   }
   await done;
 }
