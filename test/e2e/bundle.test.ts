@@ -70,7 +70,6 @@ describe("offline bundle: an air-gapped host installs from it", function () {
       known_hosts: lab.knownHostsFile,
       docker_repo_url: lab.repoUrl,
       docker_repo_gpg_fingerprint: lab.gpgFingerprint,
-      docker_version: "20.10.24",
       registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1" },
       registry_users: [{ name: "root", password: ROOT_PASSWORD, admin: true }],
     };
@@ -107,7 +106,7 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     assert.equal(checked.code, 0, checked.stderr);
     assert.match(checked.stdout, /docker-ce-3:20\.10\.24-1\.el9\.x86_64/);
     assert.match(checked.stdout, /docker-ce-cli-1:20\.10\.24-1\.el9\.x86_64/);
-    assert.ok(!checked.stdout.includes("20.10.23"), "only the pinned version is bundled");
+    assert.ok(!checked.stdout.includes("20.10.23"), "only the version dnf would choose (the newest) is bundled");
     for (const image of ["busybox", "registry:2.8.2", "nginx:1.22.1"])
       assert.match(checked.stdout, new RegExp(`image ${image.replace(".", "\\.")} \\(x86_64\\) sha256:`));
     const size = Number(/^wrote .*\((\d+) bytes\)/m.exec(made.stdout)?.[1]);
