@@ -4,7 +4,7 @@
  * runs (verify_image), and the images deploy-registry's stack runs. Docker knowledge, so it lives
  * beside the playbooks; `ops bundle create` only fetches what this says.
  */
-import { parseEvr } from "../src/resources/rpm-version.js";
+import { parseEvr } from "../src/packages/rpm/version.js";
 import type { ImageSource, RpmSource } from "../src/bundle/create.js";
 import { DEFAULT_IMAGE } from "./engine-checks/context.js";
 import { chooseRepo } from "./docker-repo.js";

@@ -6,7 +6,7 @@
  */
 import type { RuleProblem, VarRule } from "../src/playbook.js";
 import { readPemCertificates } from "../src/registry/pem.js";
-import { parseEvr } from "../src/resources/rpm-version.js";
+import { parseEvr } from "../src/packages/rpm/version.js";
 import { daemonSettings } from "./install-engine.daemon.js";
 import type { InstallEngineVars } from "./install-engine.vars.js";
 

@@ -9,20 +9,19 @@
 import { bundleCopy, bundleDir } from "../src/bundle/host-copy.js";
 import { bundleImages } from "../src/bundle/image-load.js";
 import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
-import { osRelease } from "../src/facts/os-release.js";
 import { definePlaybook } from "../src/playbook.js";
 import { daemonJson } from "../src/resources/daemon-json.js";
 import { DOCKER_RESTART, dockerHandlers } from "../src/resources/docker-handlers.js";
 import { DAEMON_JSON } from "../src/resources/docker-rollback.js";
 import { engineCheck } from "../src/resources/engine-check.js";
-import { DOCKER_GPG_KEY_PATH, gpgKey } from "../src/resources/gpg-key.js";
 import { groupMembers } from "../src/resources/group-members.js";
 import { packages } from "../src/resources/packages.js";
 import { preflight } from "../src/resources/preflight.js";
+import { repository } from "../src/resources/repository.js";
 import { service } from "../src/resources/service.js";
-import { template } from "../src/resources/template.js";
+import { signingKey } from "../src/resources/signing-key.js";
 import { trustRegistry } from "../src/registry/trust.js";
-import { chooseRepo, type RepoChoice } from "./docker-repo.js";
+import { DOCKER_KEY_NAME, chooseRepo, rpmSources, type RepoChoice } from "./docker-repo.js";
 import { DEFAULT_IMAGE } from "./engine-checks/context.js";
 import { engineChecksFor } from "./engine-checks/index.js";
 import { daemonSettings } from "./install-engine.daemon.js";
@@ -38,19 +37,25 @@ export default definePlaybook({
   variables: installEngineVariables,
   rules: installEngineRules,
   runSteps: [bundleStep()],
-  resources(vars, _host, run) {
+  resources(vars, host, run) {
     // With --bundle, the repo is the bundle's tree unpacked on the host (file://, gpgcheck on) and
     // the key is the bundle's, checked here against the pinned fingerprint: the host reaches nothing.
     const bundle = bundleOutput(run.outputs);
-    const key = bundle?.manifest.key;
-    const keyBytes = bundle?.key;
     const repo: RepoChoice = bundle
       ? {
           baseUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.repos[0]?.base ?? "rpm/centos"}`,
-          gpgKeyUrl: `file://${bundleDir(bundle.sha256)}/${key?.path ?? "rpm/centos/gpg"}`,
+          gpgKeyUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.key?.path ?? "rpm/centos/gpg"}`,
         }
       : chooseRepo(vars);
     const unsafe = unsafeInUse(vars);
+    const key = signingKey({
+      on: host,
+      name: DOCKER_KEY_NAME,
+      url: repo.gpgKeyUrl,
+      fingerprint: vars.docker_repo_gpg_fingerprint,
+      mismatchHint: "check docker_repo_gpgkey and docker_repo_gpg_fingerprint, or the mirror serving the key",
+      ...(bundle?.key ? { content: bundle.key } : {}),
+    });
     return [
       ...(bundle ? [bundleCopy({ bundle, needsRepo: true })] : []),
       preflight({
@@ -59,34 +64,24 @@ export default definePlaybook({
         minKernel: "3.10",
         arches: ["x86_64", "aarch64"],
       }),
-      gpgKey({
-        url: repo.gpgKeyUrl,
-        fingerprint: vars.docker_repo_gpg_fingerprint,
-        path: DOCKER_GPG_KEY_PATH,
-        ...(keyBytes ? { content: keyBytes } : {}),
-      }),
-      template({
-        path: "/etc/yum.repos.d/docker-ce.repo",
-        template: "yum/docker-ce.repo.ejs",
-        facts: [osRelease],
-        vars: (facts) => ({
-          repoUrl: repo.baseUrl,
-          major: facts.get(osRelease).major,
-          gpgKeyPath: DOCKER_GPG_KEY_PATH,
-        }),
-        mode: "0644",
-        owner: "root",
-        group: "root",
+      key,
+      repository({
+        on: host,
+        name: "docker-ce",
+        sources: rpmSources(repo.baseUrl, host.facts.os.major),
+        keyPath: key.path,
       }),
       packages({
+        on: host,
         names: vars.docker_packages,
         ...(vars.docker_version ? { version: vars.docker_version } : {}),
         // The engine and its CLI move together; the rest follows dnf's dependencies.
         pinned: ["docker-ce", "docker-ce-cli"],
         conflicts: vars.docker_remove_conflicts ? CONFLICTING_PACKAGES : [],
         confirmRemoval: run.yes,
+        conflictsHint:
+          "run again with --yes to remove them, or set docker_remove_conflicts: false to leave them",
         notify: [DOCKER_RESTART],
-        ...(bundle ? { repos: ["docker-ce-stable"] } : {}),
       }),
       daemonJson({
         set: daemonSettings(vars),

@@ -6,7 +6,7 @@ import Type from "typebox";
 import { bundleVariable } from "../src/bundle/run-step.js";
 import { PEM_CERTIFICATE_BLOCK } from "../src/registry/pem.js";
 import { REGISTRY_ENDPOINT } from "../src/registry/trust.js";
-import { DOCKER_GPG_FINGERPRINT } from "../src/resources/gpg-key.js";
+import { DOCKER_GPG_FINGERPRINT } from "./docker-repo.js";
 
 /** Packages that stand in the engine's way on EL hosts (Docker's own install guide removes them). */
 export const CONFLICTING_PACKAGES = [

@@ -9,6 +9,7 @@ export {
   type Playbook,
   type VariablesSchema,
   type PlaybookHost,
+  type TargetHost,
   type RunContext,
   type RunStep,
   type RunStepContext,
@@ -34,7 +35,10 @@ export { packages } from "./resources/packages.js";
 export { service } from "./resources/service.js";
 export { daemonJson } from "./resources/daemon-json.js";
 export { dockerHandlers, DOCKER_RELOAD, DOCKER_RESTART } from "./resources/docker-handlers.js";
-export { gpgKey } from "./resources/gpg-key.js";
+export { signingKey, type SigningKeyOptions } from "./resources/signing-key.js";
+export { repository, type RepositoryOptions } from "./resources/repository.js";
+export type { HostFacts, PackageSystem } from "./packages/host-facts.js";
+export type { PackageFamily, RepositorySource, RepositorySpec } from "./packages/family.js";
 export { groupMembers } from "./resources/group-members.js";
 export { preflight } from "./resources/preflight.js";
 export { engineCheck } from "./resources/engine-check.js";

@@ -7,6 +7,7 @@
 import type { Static, TObject } from "typebox";
 import type { Check } from "./checks/check.js";
 import type { HostResult, RunCommand } from "./events.js";
+import type { HostFacts } from "./packages/host-facts.js";
 import type { Handler, Resource } from "./resources/resource.js";
 import type { ExecOptions, ExecResult } from "./transport/transport.js";
 
@@ -40,6 +41,15 @@ export interface PlaybookHost {
   /** The address ops connects to (the inventory's `ansible_host`, else the name). */
   address: string;
   groups: readonly string[];
+}
+
+/**
+ * A host as `resources()` and `checks()` see it: with its facts (distribution, architecture,
+ * package family), read in the first stage of the host's one command, so a playbook chooses its
+ * resources by family. Pass it as `on` to the generic `packages`, `repository` and `signingKey`.
+ */
+export interface TargetHost extends PlaybookHost {
+  readonly facts: HostFacts;
 }
 
 /** What every host of one run shares: the person's choices and what run-wide steps produced. */
@@ -129,12 +139,16 @@ export interface Playbook<V = Record<string, unknown>> {
   rules?: readonly VarRule<V>[];
   /** Control-side steps, once per run. */
   runSteps?: readonly RunStep<V>[];
-  /** Resources in the order they converge, from validated variables (defaults applied). */
-  resources(vars: V, host: PlaybookHost, run: RunContext): Resource[];
+  /**
+   * Resources in the order they converge, from validated variables (defaults applied) and the
+   * host's facts. Must not throw for a family the playbook does not support (a preflight resource
+   * fails on that host instead): work is also built with sample facts before anything connects.
+   */
+  resources(vars: V, host: TargetHost, run: RunContext): Resource[];
   /** Handlers the resources may notify, in the order they run. */
   handlers?(vars: V): Handler[];
   /** What `ops verify` proves on a host this playbook set up. */
-  checks?(vars: V, host: PlaybookHost, run: RunContext): Check[];
+  checks?(vars: V, host: TargetHost, run: RunContext): Check[];
 }
 
 /**

@@ -16,7 +16,7 @@ import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
 import { send, type Endpoint } from "../registry/http.js";
 import { keyIdentity, normalizeFingerprint } from "../resources/openpgp.js";
-import type { Evr } from "../resources/rpm-version.js";
+import type { Evr } from "../packages/rpm/version.js";
 import { parseImageRef } from "./image-ref.js";
 import { pullImage } from "./image-pull.js";
 import {

@@ -4,7 +4,7 @@
  * provides. A requirement no package of the repo provides (/bin/sh, systemd, iptables) is the base
  * system's: it is listed, so a person sees what the host must already have. Pure.
  */
-import { rpmvercmp, type Evr } from "../resources/rpm-version.js";
+import { rpmvercmp, type Evr } from "../packages/rpm/version.js";
 import type { RepoPackage, RpmDep } from "./yum-metadata.js";
 
 export interface ClosureRequest {

@@ -3,6 +3,7 @@
  * may name before any host's variables are known (see check-ids.ts).
  */
 import { driftId } from "../checks/drift.js";
+import { SAMPLE_HOST_FACTS } from "../packages/host-facts.js";
 import type { LoadedPlaybook } from "../run/prepare.js";
 import { validateVars, type VarsSchema } from "../vars/validate.js";
 
@@ -13,7 +14,8 @@ export const ANY_DRIFT = "drift.*";
  * @example driftIdsOf([{ playbook: installEngine }]) // ["drift.preflight", "drift.gpg-key:...", "drift.daemon-json:/etc/docker/daemon.json", ...]
  */
 export function driftIdsOf(playbooks: readonly LoadedPlaybook[]): string[] {
-  const host = { name: "example", address: "example", groups: ["all"] };
+  // An rpm host: drift ids name paths, and the same playbook may name other paths on other families.
+  const host = { name: "example", address: "example", groups: ["all"], facts: SAMPLE_HOST_FACTS.el9 };
   const run = { yes: false, runId: "000000000000", outputs: {} };
   return playbooks.flatMap(({ playbook }) => {
     const { vars } = validateVars(playbook.variables as unknown as VarsSchema, {}, {});

@@ -75,4 +75,14 @@ export class FactSet {
   get size(): number {
     return this.values.size;
   }
+
+  /** This set and `other` as one (a staged command's two batches); `other` wins on a shared name. */
+  merge(other: FactSet): FactSet {
+    return new FactSet(
+      new Map([...this.values, ...other.values]),
+      new Set([...this.skippedNames, ...other.skippedNames]),
+      new Map([...this.errors, ...other.errors]),
+      new Map([...this.probes, ...other.probes]),
+    );
+  }
 }

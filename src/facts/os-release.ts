@@ -15,6 +15,8 @@ export interface OsRelease {
   readonly versionId: string;
   /** The major version as a number: 7, 8, 9. */
   readonly major: number;
+  /** VERSION_CODENAME (else UBUNTU_CODENAME), e.g. "bookworm", "jammy"; "" when the OS names none (EL). */
+  readonly codename: string;
   readonly idLike: readonly string[];
   readonly name: string;
   readonly prettyName: string;
@@ -77,6 +79,7 @@ export function parseOsRelease(stdout: string): OsRelease {
     id,
     versionId,
     major,
+    codename: kv.get("VERSION_CODENAME") || kv.get("UBUNTU_CODENAME") || "",
     idLike,
     name,
     prettyName: kv.get("PRETTY_NAME") ?? release ?? `${name} ${versionId}`,

@@ -1,6 +1,7 @@
 /**
- * The body of a URL as the HOST sees it (its proxy, its mirror, its DNS), for the repo's GPG key.
- * When the key is already imported the probe fetches nothing, so a no-op run never hits the network.
+ * The body of a URL as the HOST sees it (its proxy, its mirror, its DNS), for a repository's signing
+ * key. With `unless`, a shell test the host runs first (the key is already trusted), the probe
+ * fetches nothing when it passes, so a no-op run never hits the network.
  */
 import { FactError } from "../errors.js";
 import { quote } from "../transport/quote.js";
@@ -8,7 +9,7 @@ import type { Fact } from "./fact.js";
 import { decodeBase64 } from "./text.js";
 
 export type UrlContent =
-  | { readonly status: "imported" }
+  | { readonly status: "trusted" }
   | { readonly status: "fetched"; readonly content: Buffer }
   | { readonly status: "error"; readonly message: string };
 
@@ -16,7 +17,7 @@ export function parseUrlContent(name: string, stdout: string): UrlContent {
   const nl = stdout.indexOf("\n");
   const head = (nl < 0 ? stdout : stdout.slice(0, nl)).trim();
   const rest = nl < 0 ? "" : stdout.slice(nl + 1);
-  if (head === "imported") return { status: "imported" };
+  if (head === "trusted") return { status: "trusted" };
   if (head === "fetched 0") return { status: "fetched", content: decodeBase64(rest, name) };
   const m = /^(?:fetched|error) (\S+)(?: (\S+))?$/.exec(head);
   if (m) {
@@ -27,23 +28,29 @@ export function parseUrlContent(name: string, stdout: string): UrlContent {
   throw new FactError(name, `unexpected output "${head.slice(0, 80)}"`);
 }
 
+/** A shell test run before fetching: when it exits 0 nothing is fetched. `label` names it in the fact. */
+export interface UnlessTest {
+  readonly test: string;
+  /** Words and digits only: `key-621e9f35`. */
+  readonly label: string;
+}
+
 /**
- * @param skipIfKeyId the 8-hex rpm key id: when `gpg-pubkey-<id>` is installed, nothing is fetched.
- * @example urlContent("https://download.docker.com/linux/centos/gpg", "621e9f35")
+ * @example urlContent("https://download.docker.com/linux/centos/gpg", { test: "rpm -q gpg-pubkey-621e9f35", label: "key-621e9f35" })
  */
-export function urlContent(url: string, skipIfKeyId?: string): Fact<UrlContent> {
-  const keyId = skipIfKeyId?.toLowerCase();
-  if (keyId !== undefined && !/^[0-9a-f]{8}$/.test(keyId)) {
-    throw new FactError("url-content", `key id "${skipIfKeyId}" is not 8 hex digits`);
+export function urlContent(url: string, unless?: UnlessTest): Fact<UrlContent> {
+  if (unless !== undefined && !/^[A-Za-z0-9._-]+$/.test(unless.label)) {
+    throw new FactError("url-content", `label "${unless.label}" is not a plain word`);
   }
   // A URL that starts with "-" would read as an option to curl or wget; only real URLs are fetched.
   if (!/^(https?|ftp|file):\/\/\S+$/.test(url))
     throw new FactError("url-content", `"${url}" is not an http(s), ftp or file URL`);
-  const name = `url-content:${url}${keyId ? `#unless-gpg-pubkey-${keyId}` : ""}`;
+  const name = `url-content:${url}${unless ? `#unless-${unless.label}` : ""}`;
   const u = quote(url);
   const probe = [
-    keyId
-      ? `if command -v rpm >/dev/null 2>&1 && rpm -q ${quote(`gpg-pubkey-${keyId}`)} >/dev/null 2>&1; then echo imported; exit 0; fi`
+    unless
+      ? `if { ${unless.test}
+} >/dev/null 2>&1; then echo trusted; exit 0; fi`
       : "",
     "tmp=$(mktemp) || { echo 'error 1 mktemp'; exit 0; }",
     // The body goes to a temp file and stderr to a variable, so a failure prints its reason.

@@ -115,7 +115,7 @@ export async function executeRun(req: ExecuteRequest, deps: ExecuteDeps): Promis
     guard(() => validateWork(req.playbooks, req.prepared.targets, req.stages, runOf));
     const jobs: HostJob[] = req.prepared.targets.map((target) => ({
       host: target.host,
-      work: () => buildWork(req.playbooks, target, req.stages, runOf),
+      work: (facts) => buildWork(req.playbooks, target, req.stages, runOf, facts),
     }));
     const result = await runHosts(
       jobs,

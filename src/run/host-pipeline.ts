@@ -16,7 +16,8 @@ import { factsOf, planHost, type HostPlan } from "../plan/plan-host.js";
 import type { Handler, Resource } from "../resources/resource.js";
 import type { Transport } from "../transport/transport.js";
 import { applyPlan } from "./apply-plan.js";
-import { probeBatch } from "./probe-batch.js";
+import { HOST_FACT_PROBES, readHostFacts, type HostFacts } from "../packages/host-facts.js";
+import { probeBatch, probeStaged } from "./probe-batch.js";
 import type { HostCleanups } from "./host-cleanups.js";
 import { HostRecorder } from "./host-recorder.js";
 import { LOCK_BUSY_EXIT, acquireLockScript, releaseLockScript } from "./lock.js";
@@ -35,7 +36,8 @@ export interface HostWork {
  */
 export interface HostJob {
   host: InventoryHost;
-  work(): HostWork;
+  /** Built from the host's facts, read in the first stage of its one command. */
+  work(facts: HostFacts): HostWork;
 }
 
 export interface PipelineOptions {
@@ -95,11 +97,9 @@ export async function runHostPipeline(
   }
   let locked = false;
   try {
-    const guard = deps.guard ?? (<T>(work: () => T): T => work());
-    const work = guard(() => job.work());
-    const planned = await probeAndPlan(work, transport, options, deps, rec);
+    const planned = await probeAndPlan(job, transport, options, deps, rec);
     if (planned === undefined) return rec.done("failed");
-    const { plan } = planned;
+    const { plan, work } = planned;
     const notified = new Set(
       plan.resources
         .flatMap((r) => (r.outcome.kind === "change" ? r.outcome.steps : []))
@@ -158,22 +158,37 @@ async function checkAfterApply(
 }
 
 /**
- * Gathers every fact in one round trip and plans and judges. Returns undefined when the host
- * failed (already recorded): another run holds its lock, or a resource cannot be planned.
+ * Gathers every fact in one command (the host's facts first, then what the work they chose needs)
+ * and plans and judges. Returns undefined when the host failed (already recorded): another run
+ * holds its lock, or a resource cannot be planned.
  */
 async function probeAndPlan(
-  work: HostWork,
+  job: HostJob,
   transport: Transport,
   options: PipelineOptions,
   deps: PipelineDeps,
   rec: HostRecorder,
-): Promise<{ plan: HostPlan } | undefined> {
-  const checks = options.checksAfterApply ? [] : work.checks;
-  const withLock = work.resources.length > 0 ? [lock] : [];
-  const facts = [...factsOf(work.resources, withLock), ...checks.flatMap((c) => c.facts)];
+): Promise<{ plan: HostPlan; work: HostWork } | undefined> {
+  const guard = deps.guard ?? (<T>(work: () => T): T => work());
+  let built: HostWork | undefined;
   const started = deps.now();
-  const set = await probeBatch(transport, facts, checks, options.runId, deps.cleanups);
+  const set = await probeStaged(
+    transport,
+    HOST_FACT_PROBES,
+    (hostSet) => {
+      const facts = readHostFacts(hostSet);
+      const work = guard(() => job.work(facts));
+      built = work;
+      const checks = options.checksAfterApply ? [] : work.checks;
+      const withLock = work.resources.length > 0 ? [lock] : [];
+      return { facts: [...factsOf(work.resources, withLock), ...checks.flatMap((c) => c.facts)], checks };
+    },
+    options.runId,
+    deps.cleanups,
+  );
   rec.factsGathered(deps.now() - started, set.size);
+  const work = built as HostWork;
+  const checks = options.checksAfterApply ? [] : work.checks;
 
   if (work.resources.length > 0) {
     const held = set.get(lock);
@@ -187,7 +202,6 @@ async function probeAndPlan(
       return undefined;
     }
   }
-  const guard = deps.guard ?? (<T>(work: () => T): T => work());
   const { plan, outcomes } = guard(() => ({
     plan: planHost(work.resources, set),
     outcomes: judgeChecks(checks, set),
@@ -218,5 +232,5 @@ async function probeAndPlan(
       return undefined;
     }
   }
-  return { plan };
+  return { plan, work };
 }

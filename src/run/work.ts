@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { gatesOf } from "../checks/batch.js";
 import type { Check } from "../checks/check.js";
 import { ConfigError, ConfigErrors, OpsError } from "../errors.js";
+import { SAMPLE_HOST_FACTS, type HostFacts } from "../packages/host-facts.js";
 import type { RunContext } from "../playbook.js";
 import type { Handler, Resource } from "../resources/resource.js";
 import type { HostWork } from "./host-pipeline.js";
@@ -50,20 +51,21 @@ function codeError(loaded: LoadedPlaybook, what: string, err: unknown): ConfigEr
 }
 
 /**
- * The work of one host.
+ * The work of one host, from its facts.
  *
- * @example buildWork(playbooks, target, { resources: true, checks: false }, runOf).resources.length
+ * @example buildWork(playbooks, target, { resources: true, checks: false }, runOf, facts).resources.length
  */
 export function buildWork(
   playbooks: readonly LoadedPlaybook[],
   target: Target,
   stages: Stages,
   runOf: (playbook: string) => RunContext,
+  facts: HostFacts,
 ): HostWork {
   const resources: Resource[] = [];
   const handlers: Handler[] = [];
   const checks: Check[] = [];
-  const host = playbookHost(target.host);
+  const host = { ...playbookHost(target.host), facts };
   for (const loaded of playbooks) {
     const { playbook } = loaded;
     const run = runOf(playbook.name);
@@ -115,7 +117,8 @@ function workProblems(loaded: LoadedPlaybook, work: HostWork): ConfigError[] {
 }
 
 /**
- * Builds every host's work once, before anything connects, and throws what is wrong with it.
+ * Builds every host's work once per family (with sample facts: the real ones are read when the host
+ * connects), before anything connects, and throws what is wrong with it.
  *
  * @throws ConfigError | ConfigErrors
  */
@@ -127,9 +130,11 @@ export function validateWork(
 ): void {
   const problems = new Map<string, ConfigError>();
   for (const target of targets) {
-    for (const loaded of playbooks) {
-      const work = buildWork([loaded], target, stages, runOf);
-      for (const p of workProblems(loaded, work)) problems.set(p.message, p);
+    for (const facts of Object.values(SAMPLE_HOST_FACTS)) {
+      for (const loaded of playbooks) {
+        const work = buildWork([loaded], target, stages, runOf, facts);
+        for (const p of workProblems(loaded, work)) problems.set(p.message, p);
+      }
     }
     if (problems.size > 0) break; // the same mistake on every host: once is enough
   }

@@ -4,6 +4,7 @@
  */
 import { Readable } from "node:stream";
 import { ConnectError } from "../errors.js";
+import type { NextStage, StagedResult } from "./staged.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export type Responder = (script: string, stdin: string | undefined) => ExecResult | Promise<ExecResult>;
@@ -14,7 +15,9 @@ export interface FakeRule {
 }
 
 export interface FakeCall {
+  /** The script; for a staged command, its second stage (the first is in `firstStage`). */
   script: string;
+  firstStage?: string;
   stdin: string | undefined;
   /** The exact bytes, when stdin was a stream (drained as the host would read it). */
   stdinBytes?: Buffer;
@@ -80,6 +83,36 @@ export class FakeTransport implements Transport {
       become: (options.become ?? true) && (this.options.become ?? false),
       ...(options.stdin instanceof Readable && stdinBytes ? { stdinBytes } : {}),
     });
+    return this.#answer(script, stdin);
+  }
+
+  /**
+   * One call (one command) answered twice by the responder: the first stage, then the script `next`
+   * returns. A first stage that exits non-zero ends the command there, as a shell that died would.
+   */
+  async execStaged(
+    first: string,
+    next: NextStage,
+    options: { become?: boolean } = {},
+  ): Promise<StagedResult> {
+    if (this.options.dropAfter !== undefined && this.calls.length >= this.options.dropAfter) this.drop();
+    if (this.#dropped) throw this.#dropped;
+    const become = (options.become ?? true) && (this.options.become ?? false);
+    const call: FakeCall = { script: "", firstStage: first, stdin: undefined, become };
+    this.calls.push(call);
+    const one = await this.#answer(first, undefined);
+    if (one.code !== 0) return { ...one, stdout: "", firstStdout: one.stdout, staged: false };
+    try {
+      call.script = await next(one.stdout);
+    } catch (err) {
+      call.script = "exit 0\n";
+      throw err;
+    }
+    const two = await this.#answer(call.script, undefined);
+    return { ...two, stderr: one.stderr + two.stderr, firstStdout: one.stdout, staged: true };
+  }
+
+  async #answer(script: string, stdin: string | undefined): Promise<ExecResult> {
     if (typeof this.responder === "function") return this.responder(script, stdin);
     const rule = this.responder.find((r) =>
       r.match instanceof RegExp ? r.match.test(script) : r.match(script),

@@ -8,6 +8,7 @@ import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
 import { quote } from "./quote.js";
 import { stdinFailure } from "./stream.js";
+import { runStaged, type NextStage, type StagedResult } from "./staged.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export interface LocalOptions {
@@ -59,6 +60,8 @@ export class LocalTransport implements Transport {
       env: { ...process.env, ...this.options.env },
     });
     const running = run`${command.argv}`;
+    const onStdout = options.onStdout;
+    if (onStdout) running.stdout.on("data", (chunk: Buffer) => onStdout(Buffer.from(chunk)));
     const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
     const output = await Promise.race([running, ...failed]);
     if (!("exitCode" in output)) {
@@ -72,6 +75,16 @@ export class LocalTransport implements Transport {
     };
     assertBecame(this.host, command, result);
     return result;
+  }
+
+  async execStaged(
+    first: string,
+    next: NextStage,
+    options: { become?: boolean } = {},
+  ): Promise<StagedResult> {
+    return runStaged(first, next, (script, stdin, onStdout) =>
+      this.exec(script, { ...options, stdin, onStdout }),
+    );
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import { assertBecame, buildBecome } from "./become.js";
 import { sh } from "./quote.js";
 import { stdinFailure } from "./stream.js";
 import { connectionLost } from "./ssh-errors.js";
+import { runStaged, type NextStage, type StagedResult } from "./staged.js";
 import type { ExecOptions, ExecResult, Transport } from "./transport.js";
 
 export interface BecomeSettings {
@@ -69,7 +70,7 @@ export class SshTransport implements Transport {
       password: this.becomeSettings.becomePassword,
     });
     this.#commands += 1;
-    const running = this.#run(sh(command.argv), command.stdin);
+    const running = this.#run(sh(command.argv), command.stdin, options.onStdout);
     // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
     running.catch(() => undefined);
     const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
@@ -78,7 +79,21 @@ export class SshTransport implements Transport {
     return result;
   }
 
-  async #run(command: string, stdin: Buffer | Readable | undefined): Promise<ExecResult> {
+  async execStaged(
+    first: string,
+    next: NextStage,
+    options: { become?: boolean } = {},
+  ): Promise<StagedResult> {
+    return runStaged(first, next, (script, stdin, onStdout) =>
+      this.exec(script, { ...options, stdin, onStdout }),
+    );
+  }
+
+  async #run(
+    command: string,
+    stdin: Buffer | Readable | undefined,
+    onChunk?: (chunk: Buffer) => void,
+  ): Promise<ExecResult> {
     const target = this.chain[this.chain.length - 1];
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -91,7 +106,10 @@ export class SshTransport implements Transport {
         stdin: stdin instanceof Readable ? stdin : Readable.from(stdin === undefined ? [] : [stdin]),
         noTrim: true,
         // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
-        onStdout: (chunk) => stdout.push(chunk),
+        onStdout: (chunk) => {
+          stdout.push(chunk);
+          onChunk?.(chunk);
+        },
         onStderr: (chunk) => stderr.push(chunk),
       });
     } catch (error) {

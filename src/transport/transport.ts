@@ -4,6 +4,7 @@
  */
 
 import type { Readable } from "node:stream";
+import type { NextStage, StagedResult } from "./staged.js";
 
 /**
  * What a command reads on stdin. A Readable is piped to the host as it is read, never held whole in
@@ -16,6 +17,8 @@ export interface ExecOptions {
   stdin?: StdinSource;
   /** Run as root through sudo when the host's `become` is on. Default true (the host's setting decides). */
   become?: boolean;
+  /** Sees each chunk of stdout as it arrives (a staged command answers its first stage on it). */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface ExecResult {
@@ -29,6 +32,11 @@ export interface Transport {
   readonly host: string;
   /** Runs a POSIX sh script on the host. One call is one round trip. */
   exec(script: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Runs `first`, hands what it printed to `next` and runs the script `next` returns in the same
+   * command (see staged.ts): one command, one channel. `stdout` of the result is the second stage's.
+   */
+  execStaged(first: string, next: NextStage, options?: Pick<ExecOptions, "become">): Promise<StagedResult>;
   /** Closes the connection; safe to call twice. */
   close(): Promise<void>;
   /** Commands sent so far on this connection; a no-op run sends exactly one. */

@@ -7,7 +7,7 @@ import type { Fact, FactSet } from "../facts/fact.js";
 import { hostname } from "../facts/hostname.js";
 import { kernel, type Kernel } from "../facts/kernel.js";
 import { osRelease, type OsRelease } from "../facts/os-release.js";
-import { rpmPackages, type RpmPackages } from "../facts/rpm-packages.js";
+import { rpmPackages, type RpmPackages } from "../packages/rpm/installed.js";
 import { sudo, type SudoAccess } from "../facts/sudo.js";
 import { systemdUnit, type SystemdUnit } from "../facts/systemd-unit.js";
 

@@ -76,6 +76,7 @@ export function asUser(transport: Transport): Transport {
       return transport.commandCount;
     },
     exec: (script, options) => transport.exec(script, { ...options, become: false }),
+    execStaged: (first, next) => transport.execStaged(first, next, { become: false }),
     close: () => transport.close(),
   };
 }

@@ -6,7 +6,7 @@
 import { chooseRepo } from "../../playbooks/docker-repo.js";
 import { urlContent } from "../facts/url-content.js";
 import { keyIdentity, normalizeFingerprint } from "../resources/openpgp.js";
-import { DOCKER_GPG_FINGERPRINT } from "../resources/gpg-key.js";
+import { DOCKER_GPG_FINGERPRINT } from "../../playbooks/docker-repo.js";
 import { gatherFacts } from "../run/gather-facts.js";
 import type { Ask } from "./ask.js";
 import { asUser } from "./probe-host.js";

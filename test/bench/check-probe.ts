@@ -1,3 +1,4 @@
+import { SAMPLE_HOST_FACTS } from "../../src/packages/host-facts.js";
 // The one script `ops check` sends a host: the same facts, in the same batch, as the pipeline builds
 // (host-pipeline.ts probeAndPlan: the lock, every resource's facts, then every check's). The floor of
 // the compliance bench runs exactly this through plain ssh.
@@ -26,11 +27,14 @@ export async function checkProbe(inventoryFile: string): Promise<string> {
   });
   const target = prepared.targets[0];
   if (!target) throw new Error(`${inventoryFile} has no hosts`);
-  const work = buildWork(loaded, target, { resources: true, checks: "read-only" }, () => ({
-    yes: false,
-    runId: "000000000000",
-    outputs: {},
-  }));
+  // The lab's hosts are el9: their facts are the rpm sample's.
+  const work = buildWork(
+    loaded,
+    target,
+    { resources: true, checks: "read-only" },
+    () => ({ yes: false, runId: "000000000000", outputs: {} }),
+    SAMPLE_HOST_FACTS.el9,
+  );
   const facts = [...factsOf(work.resources, [lock]), ...work.checks.flatMap((c) => c.facts)];
   return buildProbe(facts, makeNonce(), { gates: gatesOf(work.checks) });
 }

@@ -1,3 +1,4 @@
+import { SAMPLE_HOST_FACTS } from "../../src/packages/host-facts.js";
 // The cost of install-engine's batched fact probe on one host, alone: run over one multiplexed SSH
 // connection (connecting is paid once and left out) on one host at a time, so the figure is what the
 // host spends answering, not what 20 hosts sharing 2 cores spend. Used by the bench (per-host probe
@@ -31,7 +32,12 @@ export async function installEngineFacts(lab: LabInfo, host: string): Promise<Fa
   });
   const target = targets[0];
   if (target === undefined) throw new Error(`${host} is not in the inventory`);
-  const who = { name: target.host.name, address: target.host.connection.address, groups: target.host.groups };
+  const who = {
+    name: target.host.name,
+    address: target.host.connection.address,
+    groups: target.host.groups,
+    facts: SAMPLE_HOST_FACTS.el9,
+  };
   return factsOf(
     installEngine.resources(target.vars as never, who, { yes: false, runId: "bench", outputs: {} }),
     [lock],

@@ -1,3 +1,4 @@
+import { SAMPLE_HOST_FACTS } from "../../src/packages/host-facts.js";
 // `npm run bench -- --simulate N[,N...]`: the control side of a no-op install-engine run at scale,
 // with the fake transport answering each host's one probe from a recorded converged lab host. What it
 // measures is ops alone (inventory, validation, work, probe build and parse, plan, events, reporter):
@@ -165,7 +166,8 @@ async function record(hostName: string): Promise<void> {
   });
   const target = prepared.targets[0];
   if (!target) throw new Error(`no host ${hostName}`);
-  const resources = loaded.playbook.resources(target.vars, playbookHost(target.host), {
+  const host = { ...playbookHost(target.host), facts: SAMPLE_HOST_FACTS.el9 };
+  const resources = loaded.playbook.resources(target.vars, host, {
     yes: false,
     runId: "rec",
     outputs: {},

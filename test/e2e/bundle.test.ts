@@ -106,7 +106,10 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     assert.equal(checked.code, 0, checked.stderr);
     assert.match(checked.stdout, /docker-ce-3:20\.10\.24-1\.el9\.x86_64/);
     assert.match(checked.stdout, /docker-ce-cli-1:20\.10\.24-1\.el9\.x86_64/);
-    assert.ok(!checked.stdout.includes("20.10.23"), "only the version dnf would choose (the newest) is bundled");
+    assert.ok(
+      !checked.stdout.includes("20.10.23"),
+      "only the version dnf would choose (the newest) is bundled",
+    );
     for (const image of ["busybox", "registry:2.8.2", "nginx:1.22.1"])
       assert.match(checked.stdout, new RegExp(`image ${image.replace(".", "\\.")} \\(x86_64\\) sha256:`));
     const size = Number(/^wrote .*\((\d+) bytes\)/m.exec(made.stdout)?.[1]);

@@ -1,23 +1,18 @@
 /**
- * The registry portal's test stack: the stack ops renders (nginx, Distribution, the portal's files)
- * running on this machine's engine, with the portal's routes of the policy service (sessions, the
- * per-project catalog) served by this process where nginx's `policy` name points, and content pushed
- * the way docker, buildx and cosign push it.
+ * The registry portal's test stack: the stack ops renders (nginx, Distribution, the policy service
+ * with the portal's sessions and per-project catalog, the portal's files) running on this machine's
+ * engine as compose runs it, and content pushed the way docker, buildx and cosign push it.
  */
-import { once } from "node:events";
 import { cpSync, mkdirSync, readdirSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { registryModel, type RegistryModel } from "../../../src/registry/model.js";
 import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
-import { portalRoutes, registryCatalog } from "../../../src/registry/portal/service.js";
-import { Sessions } from "../../../src/registry/portal/session.js";
 import { renderStack } from "../../../src/registry/stack.js";
 import { createCa, signServer } from "../../../src/registry/x509.js";
-import { $ } from "../../lab/sh.js";
 import { startLocalStack, type LocalStack } from "../../unit/registry/support/local-stack.js";
-import { SAMPLE_VARS, sampleSpec } from "../../unit/registry/support/sample.js";
+import { SAMPLE_VARS, sampleSpec, varsWith } from "../../unit/registry/support/sample.js";
+import { policyServerSource } from "../../../src/registry/policy-bundle.js";
+import { policyConfig } from "../../../src/registry/policy-config.js";
 
 export type PortalUser = "root" | "dev" | "guest" | "keeper";
 export const PORTAL_PASSWORDS = Object.fromEntries(
@@ -48,36 +43,27 @@ export async function startPortalStack(): Promise<PortalStack> {
   const now = new Date();
   const ca = await createCa("portal CA", now);
   const tls = await signServer(ca, { dns: ["registry.test"], ips: [] }, now, 30);
-  // The registry's address is known once it runs; the reader reads it at each request.
-  const registry = { host: "", port: 5000 };
-  const routes = portalRoutes(new Sessions(), registryCatalog(registry));
-  const policy: Server = createServer((req, res) => {
-    routes(req, res)
-      .then((done) => void (done ? undefined : res.writeHead(404).end()))
-      .catch(() => res.writeHead(502).end());
+  // The policy service as deploy-registry ships it (dist/policy/server.mjs, which holds the portal's
+  // routes), with the rules the portal's variables make.
+  const vars = varsWith({ ...PORTAL_VARS, registry_portal: true });
+  const spec = sampleSpec({
+    serverName: "registry.test",
+    proxyCache: null,
+    policy: {
+      server: policyServerSource(),
+      config: `${JSON.stringify(policyConfig(vars))}\n`,
+      secret: false,
+      metrics: { port: 0, allow: [] },
+    },
+    policyAddress: undefined,
   });
-  // Reached from the stack's network through the engine's bridge, as `policy`.
-  policy.listen(0, "0.0.0.0");
-  await once(policy, "listening");
-  const port = (policy.address() as AddressInfo).port;
-  const bridge = (
-    await $`docker network inspect bridge -f ${"{{(index .IPAM.Config 0).Gateway}}"}`
-  ).stdout.trim();
-  const spec = sampleSpec({ serverName: "registry.test", proxyCache: null, policyAddress: `policy:${port}` });
-  const stack = await startLocalStack(renderStack(spec, model, tls), model.accounts, { policy: bridge });
-  registry.host = (
-    await $`docker inspect -f ${`{{(index .NetworkSettings.Networks "${stack.id}").IPAddress}}`} ${stack.registry}`
-  ).stdout.trim();
+  const stack = await startLocalStack(renderStack(spec, model, tls), model.accounts);
   return {
     stack,
     model,
     ep: { url: `https://${stack.nginxAddress}`, ca: ca.certPem, servername: "registry.test" },
     url: `https://${stack.nginxAddress}`,
-    remove: async () => {
-      policy.close();
-      policy.closeAllConnections();
-      await stack.remove();
-    },
+    remove: () => stack.remove(),
   };
 }
 

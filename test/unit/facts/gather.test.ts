@@ -12,7 +12,9 @@ import { group, users } from "../../../src/facts/group.js";
 import { kernel } from "../../../src/facts/kernel.js";
 import { lock } from "../../../src/facts/lock.js";
 import { osRelease } from "../../../src/facts/os-release.js";
-import { packageManager } from "../../../src/facts/package-manager.js";
+import { commandsPresent } from "../../../src/facts/commands-present.js";
+
+const packageManager = commandsPresent(["dnf", "yum", "apt-get"]);
 import { quote } from "../../../src/transport/quote.js";
 
 const NONCE = "0123456789abcdef0123456789abcdef";

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { bundleOnHost } from "../../../src/bundle/host-copy.js";
 import { imageIds } from "../../../src/bundle/image-load.js";
-import { gpgKey } from "../../../src/resources/gpg-key.js";
+import { signingKey } from "../../../src/resources/signing-key.js";
+import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
 import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -42,14 +43,16 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     fixtures: [],
     parsers: () => [(s) => imageIds(["busybox", "nginx:1"]).parse(s)],
   },
-  "src/resources/gpg-key.ts": {
+  "src/resources/signing-key.ts": {
     fixtures: [],
     parsers: () =>
-      gpgKey({
+      signingKey({
+        on: { facts: SAMPLE_HOST_FACTS.el9 },
+        name: "k",
         url: "file:///k",
         fingerprint: "E4FECCCC55C2126173DC79315E9B3745269F56FC",
         content: Buffer.from("k"),
-      }).facts.map((f) => (s: string, c?: number) => f.parse(s, c)),
+      } as never).facts.map((f) => (s: string, c?: number) => f.parse(s, c)),
   },
   "src/facts/disk-free.ts": { fixtures: ["disk-free"], parsers: () => fixtureFacts("disk-free") },
   "src/facts/docker-info.ts": {
@@ -80,12 +83,15 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
   },
   "src/facts/lock.ts": { fixtures: ["lock"], parsers: () => fixtureFacts("lock") },
   "src/facts/os-release.ts": { fixtures: ["os-release"], parsers: () => fixtureFacts("os-release") },
-  "src/facts/package-manager.ts": {
-    fixtures: ["package-manager"],
-    parsers: () => fixtureFacts("package-manager"),
+  "src/facts/commands-present.ts": {
+    fixtures: ["commands-present"],
+    parsers: () => fixtureFacts("commands-present"),
   },
-  "src/facts/rpm-gpg-keys.ts": { fixtures: ["rpm-gpg-keys"], parsers: () => fixtureFacts("rpm-gpg-keys") },
-  "src/facts/rpm-packages.ts": { fixtures: ["rpm-packages"], parsers: () => fixtureFacts("rpm-packages") },
+  "src/packages/rpm/gpg-keys.ts": { fixtures: ["rpm-gpg-keys"], parsers: () => fixtureFacts("rpm-gpg-keys") },
+  "src/packages/rpm/installed.ts": {
+    fixtures: ["rpm-packages"],
+    parsers: () => fixtureFacts("rpm-packages"),
+  },
   "src/facts/sudo.ts": { fixtures: ["sudo"], parsers: () => fixtureFacts("sudo") },
   "src/facts/systemd-unit.ts": { fixtures: ["systemd-unit"], parsers: () => fixtureFacts("systemd-unit") },
   "src/facts/url-content.ts": { fixtures: ["url-content"], parsers: () => fixtureFacts("url-content") },
@@ -116,6 +122,10 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
   "src/compliance/facts/daemon-paths.ts": {
     fixtures: ["daemon-paths"],
     parsers: () => fixtureFacts("daemon-paths"),
+  },
+  "src/compliance/facts/content-trust.ts": {
+    fixtures: ["content-trust"],
+    parsers: () => fixtureFacts("content-trust"),
   },
   "src/compliance/facts/images.ts": { fixtures: ["images"], parsers: () => fixtureFacts("images") },
   "src/compliance/facts/dockerd-cmdline.ts": {

@@ -8,15 +8,16 @@ import { hostname } from "../../../src/facts/hostname.js";
 import { kernel } from "../../../src/facts/kernel.js";
 import { lock } from "../../../src/facts/lock.js";
 import { osRelease } from "../../../src/facts/os-release.js";
-import { packageManager } from "../../../src/facts/package-manager.js";
-import { rpmGpgKeys } from "../../../src/facts/rpm-gpg-keys.js";
-import { rpmPackages } from "../../../src/facts/rpm-packages.js";
+import { commandsPresent } from "../../../src/facts/commands-present.js";
+import { rpmGpgKeys } from "../../../src/packages/rpm/gpg-keys.js";
+import { rpmPackages } from "../../../src/packages/rpm/installed.js";
 import { sudo } from "../../../src/facts/sudo.js";
 import { systemdUnit } from "../../../src/facts/systemd-unit.js";
 import { urlContent } from "../../../src/facts/url-content.js";
 import { auditRules } from "../../../src/compliance/facts/audit-rules.js";
 import { bridgeNetwork } from "../../../src/compliance/facts/bridge-network.js";
 import { containers } from "../../../src/compliance/facts/containers.js";
+import { contentTrust } from "../../../src/compliance/facts/content-trust.js";
 import { daemonPaths } from "../../../src/compliance/facts/daemon-paths.js";
 import { dockerFiles } from "../../../src/compliance/facts/docker-files.js";
 import { dockerdCmdline } from "../../../src/compliance/facts/dockerd-cmdline.js";
@@ -31,7 +32,7 @@ export interface FactArgs {
   name?: string;
   path?: string;
   url?: string;
-  skipIfKeyId?: string;
+  unlessLabel?: string;
   urls?: string[];
   timeoutSeconds?: number;
 }
@@ -45,10 +46,14 @@ const arg = (a: FactArgs, key: keyof FactArgs): string => {
 export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   "os-release": () => osRelease,
   kernel: () => kernel,
-  "package-manager": () => packageManager,
+  "commands-present": (a) => commandsPresent(a.names ?? []),
   "rpm-packages": (a) => rpmPackages(a.names ?? []),
   "rpm-gpg-keys": () => rpmGpgKeys,
-  "url-content": (a) => urlContent(arg(a, "url"), a.skipIfKeyId),
+  "url-content": (a) =>
+    urlContent(
+      arg(a, "url"),
+      a.unlessLabel ? { test: "rpm -q gpg-pubkey-621e9f35", label: a.unlessLabel } : undefined,
+    ),
   file: (a) => file(arg(a, "path")),
   "systemd-unit": (a) => systemdUnit(arg(a, "name")),
   group: (a) => group(arg(a, "name")),
@@ -60,6 +65,7 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   "docker-files": () => dockerFiles,
   "daemon-paths": () => daemonPaths,
   images: () => images,
+  "content-trust": () => contentTrust,
   containers: () => containers,
   mounts: () => mounts,
   "audit-rules": () => auditRules,

@@ -1,3 +1,4 @@
+import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
 /**
  * install-engine's `registry_ca_certs`: a private registry's CA goes to certs.d on every engine host
  * (no restart, no insecure-registries). Keys are folder names, so only host[:port]; values are PEM
@@ -15,7 +16,7 @@ import { FactSet } from "../../../src/facts/fact.js";
 import { CA_FILE_MODE } from "../../../src/registry/trust.js";
 import { validateVars, type VarsSchema } from "../../../src/vars/validate.js";
 
-const host = { name: "h", address: "10.0.0.1", groups: ["all"] };
+const host = { name: "h", address: "10.0.0.1", groups: ["all"], facts: SAMPLE_HOST_FACTS.el9 };
 const validate = (over: Record<string, unknown>) =>
   validateVars(installEngineVariables as unknown as VarsSchema, over, {});
 

@@ -1,3 +1,4 @@
+import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
 /**
  * install-engine's rules, checked before anything connects: a version pin dnf would reject, a TCP API
  * socket without TLS and an insecure registry CIDR that covers the internet are refused; allowed on
@@ -11,7 +12,7 @@ import { installEngineVariables, type InstallEngineVars } from "../../../playboo
 import { FactSet } from "../../../src/facts/fact.js";
 import { validateVars, type VarsSchema } from "../../../src/vars/validate.js";
 
-const host = { name: "h", address: "10.0.0.1", groups: ["all"] };
+const host = { name: "h", address: "10.0.0.1", groups: ["all"], facts: SAMPLE_HOST_FACTS.el9 };
 
 function varsWith(over: Record<string, unknown>): InstallEngineVars {
   const { vars, errors } = validateVars(installEngineVariables as unknown as VarsSchema, over, {});

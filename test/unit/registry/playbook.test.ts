@@ -1,3 +1,4 @@
+import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
 /**
  * deploy-registry planned against simulated hosts: the run-wide TLS step once, the registry host's
  * and an engine host's resources, a fresh host converging, and the host a first run leaves behind
@@ -18,8 +19,13 @@ import { TLS_STEP, type TlsOutput } from "../../../src/registry/tls-step.js";
 import { applied, freshFacts, planAll } from "./support/host-sim.js";
 import { SAMPLE_VARS, varsWith } from "./support/sample.js";
 
-const reg = { name: "reg1", address: "10.0.0.5", groups: ["all", "registry"] };
-const engine = { name: "eng1", address: "10.0.0.6", groups: ["all", "engines"] };
+const reg = { name: "reg1", address: "10.0.0.5", groups: ["all", "registry"], facts: SAMPLE_HOST_FACTS.el9 };
+const engine = {
+  name: "eng1",
+  address: "10.0.0.6",
+  groups: ["all", "engines"],
+  facts: SAMPLE_HOST_FACTS.el9,
+};
 
 /** A run-wide step's context in a run that changes nothing (--check, verify). */
 function readOnlyContext(

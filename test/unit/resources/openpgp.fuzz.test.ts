@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { dearmor, keyIdentity, OpenPgpError, readPackets } from "../../../src/resources/openpgp.js";
 
-const binaryKey = readFileSync("test/fixtures/resources/gpg-key/test-key.gpg");
-const armored = readFileSync("test/fixtures/resources/gpg-key/test-key.asc", "utf8");
+const binaryKey = readFileSync("test/fixtures/resources/signing-key/test-key.gpg");
+const armored = readFileSync("test/fixtures/resources/signing-key/test-key.asc", "utf8");
 
 function onlyOpenPgpErrors(fn: () => unknown): void {
   try {

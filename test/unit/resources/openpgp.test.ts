@@ -9,7 +9,7 @@ import {
   readPackets,
 } from "../../../src/resources/openpgp.js";
 
-const dir = fileURLToPath(new URL("../../fixtures/resources/gpg-key/", import.meta.url));
+const dir = fileURLToPath(new URL("../../fixtures/resources/signing-key/", import.meta.url));
 const armored = readFileSync(`${dir}test-key.asc`, "utf8");
 /** What `gpg --with-colons --fingerprint` printed for the fixture key when it was generated. */
 const GPG_SAYS = "E4C235FC340D6D5406594C3FA090B03F71C49531";

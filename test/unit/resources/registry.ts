@@ -1,9 +1,12 @@
+import { fileURLToPath } from "node:url";
 /** Maps a fixture folder name to the resource constructor it exercises, with the case's args. */
 import type { Resource } from "../../../src/resources/resource.js";
 import { daemonJson, type DaemonJsonOptions } from "../../../src/resources/daemon-json.js";
 import { engineCheck, type EngineCheckOptions } from "../../../src/resources/engine-check.js";
 import { file, type FileOptions } from "../../../src/resources/file.js";
-import { gpgKey, type GpgKeyOptions } from "../../../src/resources/gpg-key.js";
+import { signingKey, type SigningKeyOptions } from "../../../src/resources/signing-key.js";
+import { repository, type RepositoryOptions } from "../../../src/resources/repository.js";
+import { SAMPLE_HOST_FACTS, type HostFacts } from "../../../src/packages/host-facts.js";
 import { groupMembers, type GroupMembersOptions } from "../../../src/resources/group-members.js";
 import { packages, type PackagesOptions } from "../../../src/resources/packages.js";
 import { preflight, type PreflightOptions } from "../../../src/resources/preflight.js";
@@ -22,14 +25,30 @@ import {
 } from "../../../src/registry/stack-resource.js";
 import { trustRegistry, type TrustedRegistry } from "../../../src/registry/trust.js";
 
+export const TEST_TEMPLATES = fileURLToPath(new URL("../../fixtures/templates/", import.meta.url));
+
 /** Args come from JSON: the shapes are the options types, checked by the resources themselves. */
 type Args = Record<string, unknown>;
 
+/**
+ * The host a case's resource is listed for: el9 with dnf unless `manager` says otherwise (null: none),
+ * or `host: "debian12"`.
+ */
+function onHost(a: Args): { facts: HostFacts } {
+  const base = a.host === "debian12" ? SAMPLE_HOST_FACTS.debian12 : SAMPLE_HOST_FACTS.el9;
+  if (!("manager" in a)) return { facts: base };
+  const manager = a.manager;
+  const packages = typeof manager === "string" ? { family: base.packages?.family ?? "rpm", manager } : null;
+  return { facts: { ...base, packages } };
+}
+
 export const RESOURCES: Record<string, (args: Args) => Resource> = {
   file: (a) => file(a as unknown as FileOptions),
-  template: (a) => template(a as unknown as TemplateOptions),
-  "gpg-key": (a) => gpgKey(a as unknown as GpgKeyOptions),
-  packages: (a) => packages(a as unknown as PackagesOptions),
+  // The templates of these cases are test fixtures (an old repo file), not ones ops ships.
+  template: (a) => template({ templatesDir: TEST_TEMPLATES, ...(a as unknown as TemplateOptions) }),
+  "signing-key": (a) => signingKey({ ...(a as unknown as SigningKeyOptions), on: onHost(a) }),
+  repository: (a) => repository({ ...(a as unknown as RepositoryOptions), on: onHost(a) }),
+  packages: (a) => packages({ ...(a as unknown as PackagesOptions), on: onHost(a) }),
   "daemon-json": (a) => daemonJson(a as unknown as DaemonJsonOptions),
   service: (a) => service(a as unknown as ServiceOptions),
   "group-members": (a) => groupMembers(a as unknown as GroupMembersOptions),

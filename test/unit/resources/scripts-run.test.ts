@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { daemonJson } from "../../../src/resources/daemon-json.js";
 import { file } from "../../../src/resources/file.js";
-import { gpgKey } from "../../../src/resources/gpg-key.js";
+import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
+import { signingKey } from "../../../src/resources/signing-key.js";
 import type { Step } from "../../../src/resources/resource.js";
 import { box, plan, run, steps, stub, useSandbox } from "./sandbox.js";
 
@@ -77,15 +78,24 @@ describe("step scripts, run for real", () => {
     assert.equal(readFileSync(`${path}.ops-pending`, "utf8"), "prev\n");
   });
 
-  it("gpg-key: the host fetches the key (file:// here), ops verifies it, the step writes those bytes", () => {
-    const key = fileURLToPath(new URL("../../fixtures/resources/gpg-key/test-key.asc", import.meta.url));
+  it("signing-key: the host fetches the key (file:// here), ops verifies it, the step writes those bytes", () => {
+    const key = fileURLToPath(new URL("../../fixtures/resources/signing-key/test-key.asc", import.meta.url));
     const path = join(box.dir, "pki", "docker-ce.gpg");
-    const r = gpgKey({ url: `file://${key}`, fingerprint: "E4C235FC340D6D5406594C3FA090B03F71C49531", path });
+    const on = { facts: SAMPLE_HOST_FACTS.el9 };
+    const url = `file://${key}`;
+    const r = signingKey({
+      on,
+      name: "docker-ce",
+      url,
+      fingerprint: "E4C235FC340D6D5406594C3FA090B03F71C49531",
+      path,
+    });
     const [write, imp] = steps(plan(r));
     assert.match(imp?.script ?? "", /^set -e\nrpm --import /);
     assert.equal(run(write as Step).code, 0);
     assert.ok(readFileSync(path).equals(readFileSync(key)));
-    const wrong = gpgKey({ url: `file://${key}`, path });
+    const docker = "060A61C51B558A7F742B77AAC52FEB6B621E9F35";
+    const wrong = signingKey({ on, name: "docker-ce", url, fingerprint: docker, path });
     const out = plan(wrong);
     assert.equal(out.kind, "fail");
     assert.match(out.kind === "fail" ? out.message : "", /^fingerprint mismatch: .* expected 060A 61C5/);

@@ -7,7 +7,8 @@ import { TemplateError } from "../../../src/errors.js";
 import { keyDiff } from "../../../src/resources/diff.js";
 import { DOCKER_RELOAD, DOCKER_RESTART, dockerHandlers } from "../../../src/resources/docker-handlers.js";
 import { renderTemplateSource } from "../../../src/resources/render.js";
-import { comparePin, parseEvr, rpmvercmp } from "../../../src/resources/rpm-version.js";
+import { comparePin, parseEvr, rpmvercmp } from "../../../src/packages/rpm/version.js";
+import { TEST_TEMPLATES } from "./registry.js";
 import { template } from "../../../src/resources/template.js";
 import { assertParses } from "../facts/support/shell.js";
 
@@ -45,6 +46,7 @@ describe("template", () => {
     const r = template({
       path,
       template: "yum/docker-ce.repo.ejs",
+      templatesDir: TEST_TEMPLATES,
       vars: (f) => ({
         repoUrl: "https://download.docker.com/linux/centos",
         major: f.get(osRelease).major,

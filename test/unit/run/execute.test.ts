@@ -292,8 +292,8 @@ describe("executeRun", () => {
       },
     });
     await execute(playbook, prepared(names), new Map(names.map((n) => [n, host(n, "v1")])));
-    // once per host to check the work before connecting, once per host when it runs
-    assert.equal(built, 6);
+    // once per host and sample family (rpm, deb) to check the work before connecting, once per host when it runs
+    assert.equal(built, 9);
   });
 
   it("an error leaving the run never carries a secret: a playbook's own, or a step's", async () => {

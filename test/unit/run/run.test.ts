@@ -10,9 +10,10 @@ import { Redactor } from "../../../src/run/redact.js";
 import { runHosts } from "../../../src/run/run.js";
 import { FakeTransport, fakeConnector, type FakeOptions } from "../../../src/transport/fake.js";
 import type { ExecResult } from "../../../src/transport/transport.js";
-import { answerProbe, type RawFacts } from "../../helpers/fake-host.js";
+import { MANAGERS, answerProbe, type RawFacts } from "../../helpers/fake-host.js";
 
 const marker: Fact<string> = { name: "marker", probe: "cat /etc/marker", parse: (s) => s.trim() };
+const fileFact: Fact<string> = { name: "other", probe: "cat /etc/other", parse: (s) => s.trim() };
 
 /** Converges /etc/marker to `want`: a no-op when the fact already says so. */
 const markerResource = (want: string, notify: string[] = []): Resource => ({
@@ -105,6 +106,59 @@ describe("runHosts: the host pipeline with the fake transport", () => {
     assert.ok(fakes.a.closed);
     assert.ok(events.some((e) => e.kind === "noop" && e.reason === "/etc/marker says v1"));
     assert.equal(code, 0);
+  });
+
+  it("the host's facts reach its work before its batch is built, in the same one command", async () => {
+    const debian = {
+      "os-release": 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n\n@@release-file@@\n',
+      kernel: "6.1.0-18-arm64 aarch64\n",
+      [MANAGERS]: "",
+      marker: "v1",
+    };
+    const fakes = { a: fakeHost("a", { marker: "v1" }), b: fakeHost("b", debian) };
+    const seen: string[] = [];
+    const jobs = ["a", "b"].map((n): HostJob => ({
+      host: inventoryHost(n),
+      work: (facts) => {
+        seen.push(
+          `${n}: ${facts.os.id} ${facts.os.codename} ${facts.arch} ${facts.packages?.manager ?? "none"}`,
+        );
+        // Each family gets its own resource: only the chosen one's facts are probed.
+        const other: Resource = { id: "other", facts: [fileFact], plan: () => noop("other") };
+        return { resources: [facts.packages ? markerResource("v1") : other], handlers, checks: [] };
+      },
+    }));
+    const { result } = await run(fakes, jobs);
+    assert.deepEqual(seen.sort(), ["a: rocky  x86_64 dnf", "b: debian bookworm aarch64 none"]);
+    assert.deepEqual(
+      result.hosts.map((h) => [h.host, h.status, h.commands]),
+      [
+        ["a", "ok", 1],
+        ["b", "ok", 1],
+      ],
+    );
+    assert.match(fakes.a.calls[0]?.script ?? "", /cat \/etc\/marker/);
+    assert.match(fakes.b.calls[0]?.script ?? "", /cat \/etc\/other/);
+    assert.doesNotMatch(fakes.b.calls[0]?.script ?? "", /cat \/etc\/marker/);
+  });
+
+  it("a host whose facts cannot be read fails, and nothing of its work is probed", async () => {
+    const fakes = { a: fakeHost("a", { "os-release": "\n@@release-file@@\n" }) };
+    let built = 0;
+    const jobs: HostJob[] = [
+      {
+        host: inventoryHost("a"),
+        work: () => {
+          built++;
+          return { resources: [markerResource("v1")], handlers, checks: [] };
+        },
+      },
+    ];
+    const { byHost } = await run(fakes, jobs);
+    assert.equal(byHost("a").status, "failed");
+    assert.match(byHost("a").error?.message ?? "", /os-release/);
+    assert.equal(built, 0);
+    assert.equal(fakes.a.calls[0]?.script, "exit 0\n");
   });
 
   it("applies steps in order under the host lock and runs a notified handler once", async () => {

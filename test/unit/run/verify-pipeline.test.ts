@@ -140,10 +140,11 @@ describe("verify on the one pipeline", () => {
 
   it("when the batch dies mid-way, cleanup runs on the host, the host fails and nothing passes", async () => {
     let n = 0;
-    const web1 = new FakeTransport("web1", () => {
+    const web1 = new FakeTransport("web1", (script) => {
       n++;
-      if (n === 1) throw new Error("channel broke");
-      return { code: 0, stdout: "", stderr: "" };
+      // The host's facts arrive (the first stage); the batch they chose dies.
+      if (n === 2) throw new Error("channel broke");
+      return answerBatch(script, () => ({ code: 0, output: "" })) ?? { code: 0, stdout: "", stderr: "" };
     });
     const { result, code } = await verify({ web1 }, [job("web1", "abc123")]);
     assert.equal(web1.calls.length, 2);
@@ -192,6 +193,10 @@ describe("verify on the one pipeline", () => {
     const cleanups = new HostCleanups();
     let release: (() => void) | undefined;
     const web1 = new FakeTransport("web1", (script) => {
+      const hostFacts = script.includes("ops_cleanup")
+        ? undefined
+        : answerBatch(script, () => ({ code: 0, output: "" }));
+      if (hostFacts) return hostFacts;
       if (readBatch(script)) {
         // The interrupt arrives while the batch runs; the runner stops it through its pid file.
         setTimeout(() => {

@@ -63,6 +63,15 @@ describe("become", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("a staged command through sudo with a password: neither stage sees the password", async () => {
+    const t = local("password", PASSWORD);
+    const r = await t.execStaged("cat; echo first", (out) => `cat; echo "second after ${out.trim()}"`);
+    assert.equal(r.firstStdout, "first\n");
+    assert.equal(r.stdout, "second after first\n");
+    assert.equal(r.code, 0);
+    assert.equal(t.commandCount, 1);
+  });
+
   it("builds plain sh -c without become or as root, sudo -n without a password", () => {
     assert.deepEqual(buildBecome({ script: "id -u", become: false, isRoot: false }).argv, [
       "sh",

@@ -11,7 +11,7 @@ import { probed } from "./support/probed.js";
 import { accept, scriptedPrompts } from "./support/prompts.js";
 
 const ARMORED = readFileSync(
-  new URL("../../fixtures/resources/gpg-key/test-key.asc", import.meta.url),
+  new URL("../../fixtures/resources/signing-key/test-key.asc", import.meta.url),
   "utf8",
 );
 const FPR = keyIdentity(ARMORED).fingerprint;

@@ -27,7 +27,7 @@ const spec = (c: string, hostname: string): FakeHostSpec => ({
   fingerprint: fingerprint(c),
   password: "lab-pw",
   urls: LAB_URLS,
-  gpg: readFileSync(new URL("../../fixtures/resources/gpg-key/test-key.asc", import.meta.url), "utf8"),
+  gpg: readFileSync(new URL("../../fixtures/resources/signing-key/test-key.asc", import.meta.url), "utf8"),
 });
 
 function setup(ask: Ask, specs: Record<string, FakeHostSpec>) {

@@ -4,7 +4,7 @@
  * network where nginx reaches `registry` by name. Everything is named ops-unit-<id> and removed.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { $ } from "../../../lab/sh.js";
@@ -50,8 +50,6 @@ export function tempRoot(): string {
 export async function startLocalStack(
   stack: Stack,
   accounts: RegistryModel["accounts"],
-  /** Names nginx resolves to an address (`policy` -> a service the test runs on this machine). */
-  hosts: Readonly<Record<string, string>> = {},
 ): Promise<LocalStack> {
   const id = `ops-unit-${randomBytes(4).toString("hex")}`;
   const root = tempRoot();
@@ -67,10 +65,11 @@ export async function startLocalStack(
   const registry = `${id}-registry`;
   const registryRo = `${id}-registry-ro`;
   const nginx = `${id}-nginx`;
+  const policy = `${id}-policy`;
   const data = join(root, "data/registry");
   mkdirSync(data, { recursive: true });
   const remove = async () => {
-    await $`docker rm -fv ${registry} ${registryRo} ${nginx}`.nothrow();
+    await $`docker rm -fv ${registry} ${registryRo} ${nginx} ${policy}`.nothrow();
     await $`docker network rm ${net}`.nothrow();
     // Files the containers wrote as root: remove them from inside a container of our own.
     await $`docker run --rm -v ${root}:/r --entrypoint /bin/sh ${registryImage} -c ${"rm -rf /r/data"}`.nothrow();
@@ -88,8 +87,15 @@ export async function startLocalStack(
             await $`docker exec ${c} /usr/bin/wget -q -O /dev/null http://127.0.0.1:5001/debug/health`.nothrow()
           ).exitCode === 0,
       );
-    const addHosts = Object.entries(hosts).flatMap(([name, ip]) => ["--add-host", `${name}:${ip}`]);
-    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 ${addHosts} --tmpfs /tmp/ops-auth -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
+    // The policy service, when the stack has one: as compose runs it (compose.yaml.ejs), on the same network.
+    const policyDir = join(root, "opt/ops-registry/policy");
+    if (existsSync(join(policyDir, "server.mjs"))) {
+      await $`docker run -d --name ${policy} --network ${net} --network-alias policy -v ${policyDir}:/etc/ops-policy:ro -v ${data}:/var/lib/registry:ro --entrypoint node ${await ensureServiceImage("node")} /etc/ops-policy/server.mjs /etc/ops-policy/policy.json /var/lib/registry registry:5000 http://registry:5001/metrics`;
+      const probe =
+        "fetch('http://127.0.0.1:9000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))";
+      await waitFor(async () => (await $`docker exec ${policy} node -e ${probe}`.nothrow()).exitCode === 0);
+    }
+    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 --tmpfs /tmp/ops-auth -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
     await waitFor(
       async () =>
         (await $`docker exec ${nginx} /usr/bin/wget -q -O /dev/null http://127.0.0.1:8081/health`.nothrow())

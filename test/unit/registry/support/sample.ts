@@ -53,7 +53,7 @@ export function sampleSpec(over: Partial<StackSpec> = {}): StackSpec {
     },
     gcSchedule: "Sun 03:00",
     portal: true,
-    // No policy service in these tests: nginx must still start (the portal e2e test runs one).
+    // No policy service in these tests: nginx must still start (the portal e2e test runs the real one).
     policyAddress: "127.0.0.1:9000",
     ...over,
   };

@@ -1,0 +1,183 @@
+/**
+ * `ops run images` end to end on the lab: an image built here from a Dockerfile is pushed to the
+ * lab's deploy-registry with a developer account (by the registry host's engine, which trusts the
+ * registry's CA), and streamed over SSH to el9-3, whose routes inside the host are cut to all but
+ * the control machine for the test (no registry, mirror or repo reachable; restored after). A
+ * container runs from it there. A second run sends nothing (one command per host); an image with
+ * another id under the tag is reported by `ops images ls` (exit 3) and replaced by the next run.
+ * Run under `flock /tmp/ops-lab.lock`, after `npm run build`.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { OpsEvent } from "../../src/events.js";
+import { hostExec, hostExecResult, readLab, type LabInfo } from "../lab/lab.js";
+import { ensureServiceImage } from "../lab/service-images.js";
+import { ops, summaries, type OpsResult } from "./helpers/ops-cli.js";
+import { PASSWORDS, registryLab, registryVars, writeRegistryInventory } from "./helpers/registry.js";
+
+const REF = "team/hello:1";
+// A new greeting each run: a new image id, so every run really builds, pushes and streams.
+const GREETING = `hello from images ${Date.now().toString(36)}`;
+
+/** Keeps only the link route to the control machine: every other address, lab services included, is cut. */
+const CUT = (gateway: string) => `ip route save > /run/ops-e2e-routes
+ip route flush dev eth0
+ip route add ${gateway} dev eth0`;
+const RESTORE = "ip route flush dev eth0; ip route restore < /run/ops-e2e-routes";
+
+describe("images on lab hosts: build, push, stream to a host with no route to any registry", function () {
+  this.timeout(900_000);
+  let lab: LabInfo;
+  let inventory: string;
+  let dir: string;
+  let registry: string;
+  let address: string;
+  const isolated = "el9-3";
+  const ok = (res: OpsResult) => assert.equal(res.code, 0, `${res.stderr}\n${res.stdout.slice(-3000)}`);
+  const run = (...args: string[]) => ops(["run", "images", "-i", inventory, "--output", "json", ...args]);
+  const ran = (res: OpsResult, host: string) =>
+    res.events.filter(
+      (e): e is Extract<OpsEvent, { kind: "step-ran" }> => e.kind === "step-ran" && e.host === host,
+    );
+
+  before(async () => {
+    lab = readLab();
+    const r = registryLab(lab);
+    dir = r.dir;
+    registry = r.registry;
+    address = r.address;
+    const base = await ensureServiceImage("busybox");
+    mkdirSync(join(dir, "hello"));
+    writeFileSync(
+      join(dir, "hello", "Dockerfile"),
+      'ARG BASE\nFROM ${BASE} AS run\nARG GREETING\nRUN echo "$GREETING" > /greeting\nCMD ["cat", "/greeting"]\n',
+    );
+    const vars = {
+      ...registryVars(lab),
+      images_push_user: "dev",
+      images: [
+        {
+          ref: REF,
+          source: "build",
+          context: "hello",
+          target: "run",
+          build_args: { BASE: base, GREETING },
+          push: true,
+        },
+      ],
+    };
+    inventory = writeRegistryInventory(lab, dir, vars);
+    ok(await ops(["run", "install-engine", "-i", inventory, "--output", "json"]));
+    ok(await ops(["run", "deploy-registry", "-i", inventory, "--output", "json"]));
+    // Whatever an earlier run left: no host holds the image.
+    for (const h of ["el9-1", "el9-2", isolated])
+      await hostExec(h, `docker rmi -f ${REF} >/dev/null 2>&1; true`);
+    // The control machine is the host's gateway on the lab's network: the one address left.
+    const gateway = /via (\S+)/.exec(await hostExec(isolated, "ip route show default"))?.[1];
+    assert.ok(gateway, "the isolated host has a default route");
+    await hostExec(isolated, CUT(gateway));
+  });
+
+  after(async () => {
+    await hostExecResult(isolated, RESTORE);
+  });
+
+  it("the isolated host reaches no registry, mirror or repo, only the control machine", async () => {
+    for (const target of [
+      `${address}:443`,
+      lab.mirrorUrl.replace(/^http:\/\//, ""),
+      new URL(lab.repoUrl).host,
+    ]) {
+      const [h, p = "80"] = target.split(":");
+      const r = await hostExecResult(isolated, `timeout 3 bash -c '</dev/tcp/${h}/${p}'`);
+      assert.notEqual(r.exitCode, 0, `${isolated} reached ${target}`);
+    }
+    const pull = await hostExecResult(isolated, `timeout 10 docker pull ${address}:443/${REF}`);
+    assert.notEqual(pull.exitCode, 0);
+  });
+
+  it("builds here, pushes as the developer, streams to every engine host; a container runs on the isolated one", async () => {
+    const res = await run();
+    ok(res);
+    const id = execFileSync("docker", ["image", "inspect", "--format", "{{.Id}}", REF], {
+      encoding: "utf8",
+    }).trim();
+    const pushed = ran(res, registry).find((e) => e.description.startsWith("push "));
+    assert.match(
+      pushed?.description ?? "",
+      new RegExp(`^push ${address}:443/${REF} ${id.slice(7, 19)} as dev$`),
+    );
+    for (const host of ["el9-2", isolated]) {
+      const load = ran(res, host).find((e) => e.description.startsWith(`load ${REF}`));
+      assert.ok(
+        load?.bytes !== undefined && load.bytes > 1000,
+        `${host} got the image streamed: ${JSON.stringify(load)}`,
+      );
+      assert.equal((await hostExec(host, `docker image inspect --format '{{.Id}}' ${REF}`)).trim(), id);
+    }
+    assert.equal((await hostExec(isolated, `docker run --rm ${REF}`)).trim(), GREETING);
+    // The registry holds it, pulled back by an engine that can reach it.
+    const pulled = await hostExecResult("el9-2", `docker pull -q ${address}:443/${REF} 2>&1 || true`);
+    assert.match(
+      pulled.stdout,
+      /denied|unauthorized|no basic auth|authentication required/i,
+      "anonymous pulls of a private project are refused",
+    );
+    const login = await hostExecResult(
+      "el9-2",
+      `d=$(mktemp -d); echo '${PASSWORDS.dev}' | DOCKER_CONFIG=$d docker login ${address}:443 -u dev --password-stdin >/dev/null && DOCKER_CONFIG=$d docker pull -q ${address}:443/${REF}; rm -rf $d`,
+    );
+    assert.equal(login.exitCode, 0, login.stderr);
+    assert.equal(
+      (await hostExec("el9-2", `docker image inspect --format '{{.Id}}' ${address}:443/${REF}`)).trim(),
+      id,
+    );
+    await hostExec("el9-2", `docker rmi ${address}:443/${REF}`);
+  });
+
+  it("a second run sends nothing: one command per host, every image a no-op", async () => {
+    const res = await run();
+    ok(res);
+    for (const [host, s] of Object.entries(summaries(res))) {
+      assert.equal(s.commands, 1, `${host} ran ${s.commands} commands`);
+      assert.equal(s.applied.length, 0, `${host} applied ${JSON.stringify(s.applied)}`);
+    }
+  });
+
+  it("another id under the tag: ops images ls says so (exit 3), the next run replaces it and reports it", async () => {
+    // el9-3: the image is gone and another one holds the tag (streamed back); el9-2: another id
+    // holds the tag while the wanted id is still present (tagged back, nothing sent).
+    await hostExec(
+      isolated,
+      `docker rmi ${REF} >/dev/null && printf 'FROM scratch\\nLABEL drift=1\\n' | DOCKER_BUILDKIT=0 docker build -q -t ${REF} - >/dev/null`,
+    );
+    await hostExec(
+      "el9-2",
+      `printf 'FROM ${REF}\\nLABEL drift=2\\n' | DOCKER_BUILDKIT=0 docker build -q -t ${REF} - >/dev/null`,
+    );
+    const idOf = async (host: string) =>
+      (await hostExec(host, `docker image inspect --format '{{.Id}}' ${REF}`)).trim().slice(7, 19);
+    const [gone, moved] = [await idOf(isolated), await idOf("el9-2")];
+    const ls = await ops(["images", "ls", "-i", inventory]);
+    assert.equal(ls.code, 3, `${ls.stderr}\n${ls.stdout}`);
+    assert.match(ls.stdout, new RegExp(`${isolated}: would load ${REF} \\w{12}.*\\(replacing ${gone}\\)`));
+    assert.match(
+      ls.stdout,
+      new RegExp(
+        `el9-2: would tag \\w{12} as ${REF} \\(replacing ${moved}\\): the host has the image, nothing sent`,
+      ),
+    );
+    assert.match(ls.stdout, new RegExp(`el9-1: ok: ${REF} is \\w{12}`));
+    const res = await run();
+    ok(res);
+    const load = ran(res, isolated).find((e) => e.description.includes(`(replacing ${gone})`));
+    assert.ok(load?.bytes !== undefined && load.bytes > 1000, JSON.stringify(ran(res, isolated)));
+    assert.ok(
+      ran(res, "el9-2").some((e) => e.description.includes(`(replacing ${moved})`) && e.bytes === undefined),
+    );
+    assert.equal((await hostExec(isolated, `docker run --rm ${REF}`)).trim(), GREETING);
+    assert.equal((await ops(["images", "ls", "-i", inventory])).code, 0);
+  });
+});
