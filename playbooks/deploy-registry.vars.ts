@@ -4,7 +4,7 @@
  * checks it, and the cross-field rules (registry-rules.ts) run on the validated values.
  */
 import Type from "typebox";
-import { bundleVariable } from "../src/bundle/run-step.js";
+import { bundleVariable } from "../src/bundle/variable.js";
 
 /** Harbor's project roles, weakest first. A robot account may hold only the first two. */
 export const ROLES = ["guest", "developer", "maintainer", "admin"] as const;

@@ -3,7 +3,7 @@
  * `ops playbooks` prints, and (through `Static`) the TypeScript type the playbook reads.
  */
 import Type from "typebox";
-import { bundleVariable } from "../src/bundle/run-step.js";
+import { bundleVariable } from "../src/bundle/variable.js";
 import { PEM_CERTIFICATE_BLOCK } from "../src/registry/pem.js";
 import { REGISTRY_ENDPOINT } from "../src/registry/trust.js";
 import { DOCKER_GPG_FINGERPRINT } from "./docker-repo.js";

@@ -4,21 +4,11 @@
  * a configuration error and nothing is sent or installed anywhere. Its result reaches every host's
  * resources through the run's outputs.
  */
-import Type from "typebox";
 import { ConfigError } from "../errors.js";
 import type { RunStep } from "../playbook.js";
 import { verifyBundle, type VerifiedBundle } from "./verify.js";
 
 export const BUNDLE_STEP = "bundle";
-
-/** The variable `--bundle FILE` sets; declared alike by every playbook that reads a bundle. */
-export const bundleVariable = {
-  ops_bundle: Type.String({
-    description:
-      "an offline bundle on the control machine (`ops run --bundle FILE`; `ops bundle create` makes one)",
-    default: "",
-  }),
-};
 
 /** @example runSteps: [bundleStep()] */
 export function bundleStep<V extends { ops_bundle: string }>(): RunStep<V> {
