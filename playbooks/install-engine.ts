@@ -21,6 +21,7 @@ import { repository } from "../src/resources/repository.js";
 import { service } from "../src/resources/service.js";
 import { signingKey } from "../src/resources/signing-key.js";
 import { trustRegistry } from "../src/registry/trust.js";
+import { APT_CONFLICTING_PACKAGES, aptDistro, aptSources } from "./docker-apt.js";
 import { DOCKER_KEY_NAME, chooseRepo, rpmSources, type RepoChoice } from "./docker-repo.js";
 import { DEFAULT_IMAGE } from "./engine-checks/context.js";
 import { engineChecksFor } from "./engine-checks/index.js";
@@ -33,11 +34,13 @@ export { daemonSettings };
 export default definePlaybook({
   name: "install-engine",
   description:
-    "install, configure and start the Docker engine on CentOS/RHEL-family hosts (dnf/yum, daemon.json)",
+    "install, configure and start the Docker engine on CentOS/RHEL-family (dnf/yum) and Debian/Ubuntu (apt) hosts, daemon.json",
   variables: installEngineVariables,
   rules: installEngineRules,
   runSteps: [bundleStep()],
   resources(vars, host, run) {
+    const os = host.facts.os;
+    const apt = host.facts.packages?.family === "deb";
     // With --bundle, the repo is the bundle's tree unpacked on the host (file://, gpgcheck on) and
     // the key is the bundle's, checked here against the pinned fingerprint: the host reaches nothing.
     const bundle = bundleOutput(run.outputs);
@@ -46,7 +49,7 @@ export default definePlaybook({
           baseUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.repos[0]?.base ?? "rpm/centos"}`,
           gpgKeyUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.key?.path ?? "rpm/centos/gpg"}`,
         }
-      : chooseRepo(vars);
+      : chooseRepo(vars, os);
     const unsafe = unsafeInUse(vars);
     const key = signingKey({
       on: host,
@@ -56,39 +59,55 @@ export default definePlaybook({
       mismatchHint: "check docker_repo_gpgkey and docker_repo_gpg_fingerprint, or the mirror serving the key",
       ...(bundle?.key ? { content: bundle.key } : {}),
     });
+    const packs = packages({
+      on: host,
+      names: vars.docker_packages,
+      ...(vars.docker_version ? { version: vars.docker_version } : {}),
+      // The engine and its CLI move together; the rest follows dnf's or apt's dependencies.
+      pinned: ["docker-ce", "docker-ce-cli"],
+      conflicts: vars.docker_remove_conflicts ? (apt ? APT_CONFLICTING_PACKAGES : CONFLICTING_PACKAGES) : [],
+      confirmRemoval: run.yes,
+      conflictsHint:
+        "run again with --yes to remove them, or set docker_remove_conflicts: false to leave them",
+      notify: [DOCKER_RESTART],
+    });
+    const daemon = daemonJson({
+      set: daemonSettings(vars),
+      ...(unsafe.length > 0
+        ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
+        : {}),
+    });
     return [
       ...(bundle ? [bundleCopy({ bundle, needsRepo: true })] : []),
-      preflight({
-        families: ["el"],
-        majors: [7, 8, 9, 10],
-        minKernel: "3.10",
-        arches: ["x86_64", "aarch64"],
-      }),
+      apt
+        ? preflight({
+            families: ["debian"],
+            // Docker publishes for Debian 11-13 and Ubuntu 20.04/22.04/24.04; a derivative has no tree of its own.
+            majors: aptDistro(os)?.majors ?? [],
+            ...(aptDistro(os) === undefined
+              ? {
+                  unsupported: `Docker publishes apt repositories for Debian and Ubuntu only, not for ${os.id}`,
+                }
+              : {}),
+            minKernel: "3.10",
+            arches: ["x86_64", "aarch64"],
+          })
+        : preflight({
+            families: ["el"],
+            majors: [7, 8, 9, 10],
+            minKernel: "3.10",
+            arches: ["x86_64", "aarch64"],
+          }),
       key,
       repository({
         on: host,
         name: "docker-ce",
-        sources: rpmSources(repo.baseUrl, host.facts.os.major),
+        sources: apt ? aptSources(repo.baseUrl) : rpmSources(repo.baseUrl, os.major),
         keyPath: key.path,
       }),
-      packages({
-        on: host,
-        names: vars.docker_packages,
-        ...(vars.docker_version ? { version: vars.docker_version } : {}),
-        // The engine and its CLI move together; the rest follows dnf's dependencies.
-        pinned: ["docker-ce", "docker-ce-cli"],
-        conflicts: vars.docker_remove_conflicts ? CONFLICTING_PACKAGES : [],
-        confirmRemoval: run.yes,
-        conflictsHint:
-          "run again with --yes to remove them, or set docker_remove_conflicts: false to leave them",
-        notify: [DOCKER_RESTART],
-      }),
-      daemonJson({
-        set: daemonSettings(vars),
-        ...(unsafe.length > 0
-          ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
-          : {}),
-      }),
+      // Debian's docker-ce starts the engine from its postinst: on apt hosts daemon.json is written
+      // first, so that first start already has it (as the service resource's start does on rpm hosts).
+      ...(apt ? [daemon, packs] : [packs, daemon]),
       // Starting the engine proves the pending daemon.json, and rolls it back when docker info never answers.
       service({
         name: "docker",

@@ -12,6 +12,8 @@ export interface PreflightOptions {
   readonly minKernel?: string;
   /** Default ["x86_64", "aarch64"]. */
   readonly arches?: readonly string[];
+  /** Set when the playbook already knows the host cannot be served: why, said after the host's name. */
+  readonly unsupported?: string;
 }
 
 const FAMILY_NAMES: Record<OsFamily, string> = {
@@ -42,6 +44,7 @@ export function preflight(o: PreflightOptions = {}): Resource {
           `${name} is not supported: ops installs Docker on ${families.map((f) => FAMILY_NAMES[f]).join("; ")} hosts`,
         );
       }
+      if (o.unsupported !== undefined) return fail(`${name} is not supported: ${o.unsupported}`);
       if (!majors.includes(os.major)) {
         return fail(`${name} is version ${os.major}; supported versions are ${majors.join(", ")}`);
       }

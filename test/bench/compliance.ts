@@ -9,8 +9,8 @@
 // The hosts are first converged by install-engine with the hardened daemon options of the e2e test
 // (not measured), so every check judges a real engine; what a lab host cannot do is waived as in the
 // e2e test (LAB_WAIVERS). Writes its own section of docs/BENCHMARKS.md. Exits non-zero when a
-// measured run fails: a run with an error, or (default policy) not exit 0, or more than one round
-// trip per host, is an error, never a fast-looking figure.
+// measured run fails: a run with an error (findings are accepted: the shared lab's hosts carry what
+// other tests left), or more than one round trip per host, is an error, never a fast-looking figure.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -158,7 +158,9 @@ async function measure(
     const f = await runFloor(lab, probe);
     floor.push(f.ms);
     log(`floor ${i}/${runs}: ${s(f.ms)}`);
-    const c = await runCheck(lab, inventory, ["--forks", String(hosts), "--waivers", files.waivers]);
+    // Findings are accepted (exit 3): the shared lab's hosts carry what other tests left (a deployed
+    // registry's containers); an error or more than one round trip is still refused.
+    const c = await runCheck(lab, inventory, ["--forks", String(hosts), "--waivers", files.waivers], true);
     checks.push(c);
     log(`ops check ${i}/${runs}: ${s(c.ms)}, worst host ${c.worstCommands} round trip(s)`);
     const one = ["--limit", first, "--policy", files.allChecks, "--waivers", files.waivers];

@@ -88,6 +88,10 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     parsers: () => fixtureFacts("commands-present"),
   },
   "src/packages/rpm/gpg-keys.ts": { fixtures: ["rpm-gpg-keys"], parsers: () => fixtureFacts("rpm-gpg-keys") },
+  "src/packages/deb/installed.ts": {
+    fixtures: ["dpkg-packages"],
+    parsers: () => fixtureFacts("dpkg-packages"),
+  },
   "src/packages/rpm/installed.ts": {
     fixtures: ["rpm-packages"],
     parsers: () => fixtureFacts("rpm-packages"),
