@@ -6,6 +6,9 @@
  * checks (the engine answers, the configuration is live, the course's chapters 7 and 8) are what
  * `ops verify` runs by default.
  */
+import { bundleCopy, bundleDir } from "../src/bundle/host-copy.js";
+import { bundleImages } from "../src/bundle/image-load.js";
+import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import { definePlaybook } from "../src/playbook.js";
 import { daemonJson } from "../src/resources/daemon-json.js";
 import { DOCKER_RESTART, dockerHandlers } from "../src/resources/docker-handlers.js";
@@ -19,7 +22,8 @@ import { service } from "../src/resources/service.js";
 import { signingKey } from "../src/resources/signing-key.js";
 import { trustRegistry } from "../src/registry/trust.js";
 import { APT_CONFLICTING_PACKAGES, aptDistro, aptSources } from "./docker-apt.js";
-import { DOCKER_KEY_NAME, chooseRepo, rpmSources } from "./docker-repo.js";
+import { DOCKER_KEY_NAME, chooseRepo, rpmSources, type RepoChoice } from "./docker-repo.js";
+import { DEFAULT_IMAGE } from "./engine-checks/context.js";
 import { engineChecksFor } from "./engine-checks/index.js";
 import { daemonSettings } from "./install-engine.daemon.js";
 import { installEngineRules, unsafeInUse } from "./install-engine.rules.js";
@@ -33,10 +37,19 @@ export default definePlaybook({
     "install, configure and start the Docker engine on CentOS/RHEL-family (dnf/yum) and Debian/Ubuntu (apt) hosts, daemon.json",
   variables: installEngineVariables,
   rules: installEngineRules,
+  runSteps: [bundleStep()],
   resources(vars, host, run) {
     const os = host.facts.os;
     const apt = host.facts.packages?.family === "deb";
-    const repo = chooseRepo(vars, os);
+    // With --bundle, the repo is the bundle's tree unpacked on the host (file://, gpgcheck on) and
+    // the key is the bundle's, checked here against the pinned fingerprint: the host reaches nothing.
+    const bundle = bundleOutput(run.outputs);
+    const repo: RepoChoice = bundle
+      ? {
+          baseUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.repos[0]?.base ?? "rpm/centos"}`,
+          gpgKeyUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.key?.path ?? "rpm/centos/gpg"}`,
+        }
+      : chooseRepo(vars, os);
     const unsafe = unsafeInUse(vars);
     const key = signingKey({
       on: host,
@@ -44,6 +57,7 @@ export default definePlaybook({
       url: repo.gpgKeyUrl,
       fingerprint: vars.docker_repo_gpg_fingerprint,
       mismatchHint: "check docker_repo_gpgkey and docker_repo_gpg_fingerprint, or the mirror serving the key",
+      ...(bundle?.key ? { content: bundle.key } : {}),
     });
     const packs = packages({
       on: host,
@@ -64,6 +78,7 @@ export default definePlaybook({
         : {}),
     });
     return [
+      ...(bundle ? [bundleCopy({ bundle, needsRepo: true })] : []),
       apt
         ? preflight({
             families: ["debian"],
@@ -107,8 +122,10 @@ export default definePlaybook({
         trustRegistry({ endpoint, caPem, tls: true }),
       ),
       engineCheck({ timeoutSeconds: 30, startedBy: "docker" }),
+      // `ops verify` runs its test containers from verify_image: on a host without a registry, the bundle's.
+      ...(bundle ? [bundleImages({ bundle, refs: [vars.verify_image || DEFAULT_IMAGE] })] : []),
     ];
   },
   handlers: () => dockerHandlers(),
-  checks: (vars, _host, run) => engineChecksFor(vars, run.runId),
+  checks: (vars, _host, run) => engineChecksFor(vars, run.runId, bundleOutput(run.outputs)?.manifest),
 });

@@ -3,6 +3,7 @@
  * `ops playbooks` prints, and (through `Static`) the TypeScript type the playbook reads.
  */
 import Type from "typebox";
+import { bundleVariable } from "../src/bundle/variable.js";
 import { PEM_CERTIFICATE_BLOCK } from "../src/registry/pem.js";
 import { REGISTRY_ENDPOINT } from "../src/registry/trust.js";
 import { DOCKER_GPG_FINGERPRINT } from "./docker-repo.js";
@@ -153,6 +154,7 @@ export const installEngineVariables = Type.Object(
       "x-expected": "an image reference such as busybox or registry.lan:5000/tools/busybox:1.36",
       default: "busybox",
     }),
+    ...bundleVariable,
   },
   { "x-ops-prefixes": ["docker_", "registry_", "insecure_", "verify_"] },
 );
