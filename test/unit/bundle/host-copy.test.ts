@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleCopy, bundleOnHost, parseBundleOnHost } from "../../../src/bundle/host-copy.js";
 import { bundleImages, imageIds } from "../../../src/bundle/image-load.js";
-import { BUNDLE_FORMAT } from "../../../src/bundle/manifest.js";
 import type { VerifiedBundle } from "../../../src/bundle/verify.js";
 import { FactSet, type Fact } from "../../../src/facts/fact.js";
 import { kernel } from "../../../src/facts/kernel.js";
 import { osRelease, parseOsRelease } from "../../../src/facts/os-release.js";
 import { applyPlan } from "../../../src/run/apply-plan.js";
 import { FakeTransport, ok } from "../../../src/transport/fake.js";
+import { BUSYBOX_IMAGE, el9Manifest } from "./support/manifest.js";
 
 const SHA = "ab".repeat(32);
 const ID = `sha256:${"1".repeat(64)}`;
@@ -23,32 +23,7 @@ function bundleAt(path: string, size: number): VerifiedBundle {
     path,
     sha256: SHA,
     size,
-    manifest: {
-      format: BUNDLE_FORMAT,
-      created: "2026-01-01T00:00:00.000Z",
-      playbooks: ["install-engine"],
-      repos: [
-        {
-          family: "rpm",
-          os: "centos",
-          major: 9,
-          arch: "x86_64",
-          base: "rpm/centos",
-          packages: [],
-          fromBase: [],
-        },
-      ],
-      images: [
-        {
-          ref: "busybox",
-          arch: "x86_64",
-          path: "images/x86_64/busybox_latest.tar",
-          id: ID,
-          manifestDigest: ID,
-        },
-      ],
-      files: [],
-    },
+    manifest: el9Manifest({ images: [{ ...BUSYBOX_IMAGE, id: ID, manifestDigest: ID }] }),
   };
 }
 

@@ -4,9 +4,10 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { BUNDLE_FORMAT, type BundleManifest } from "../../../src/bundle/manifest.js";
+import type { BundleManifest } from "../../../src/bundle/manifest.js";
 import { writeTar, type TarEntry } from "../../../src/bundle/tar.js";
 import { verifyBundle } from "../../../src/bundle/verify.js";
+import { el9Manifest } from "./support/manifest.js";
 
 const hex = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -20,34 +21,11 @@ const FILES: TarEntry[] = [
 ];
 
 function manifestOf(files: readonly TarEntry[], extra: Partial<BundleManifest> = {}): BundleManifest {
-  return {
-    format: BUNDLE_FORMAT,
-    created: "2026-01-01T00:00:00.000Z",
-    playbooks: ["install-engine"],
+  return el9Manifest({
     key: { path: "rpm/centos/gpg", fingerprint: "E4FECCCC55C2126173DC79315E9B3745269F56FC" },
-    repos: [
-      {
-        family: "rpm",
-        os: "centos",
-        major: 9,
-        arch: "x86_64",
-        base: "rpm/centos",
-        packages: [],
-        fromBase: [],
-      },
-    ],
-    images: [
-      {
-        ref: "busybox",
-        arch: "x86_64",
-        path: "images/x86_64/busybox_latest.tar",
-        id: `sha256:${"a".repeat(64)}`,
-        manifestDigest: `sha256:${"b".repeat(64)}`,
-      },
-    ],
     files: files.map((f) => ({ path: f.name, sha256: hex(f.data), size: f.data.length })),
     ...extra,
-  };
+  });
 }
 
 async function write(file: string, entries: TarEntry[]): Promise<void> {
