@@ -1,6 +1,6 @@
 /**
- * `-e` extra variables, in Ansible's three forms: `k=v` pairs (values stay strings, as in
- * Ansible), a JSON/YAML object, and `@file.yaml|.json`. Later `-e` wins over earlier, and every
+ * `-e` extra variables, in Ansible's three forms: `k=v` pairs (text, which takes the variable's
+ * declared type when validated: see vars/coerce.ts), a JSON/YAML object, and `@file.yaml|.json`. Later `-e` wins over earlier, and every
  * `-e` wins over the inventory. Parsing is pure; only `loadExtraVars` reads files, through `read`
  * (by default the bounded readUserFile: `-e @/dev/zero` is refused, not read).
  * Every name is an own property (`-e __proto__=x` sets a variable, never a prototype).
@@ -66,7 +66,7 @@ export function parseExtraValue(text: string): ExtraVars {
     const eq = word.indexOf("=");
     if (eq <= 0) throw new ConfigError(`-e '${word}': expected key=value`, { file: "-e" }, USAGE);
     const name = word.slice(0, eq);
-    const where = { file: "-e", path: name, extra: true };
+    const where = { file: "-e", path: name, extra: true, text: true };
     checkName(name, where);
     setOwn(out.vars, name, word.slice(eq + 1));
     setOwn(out.sources, name, where);

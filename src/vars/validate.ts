@@ -8,12 +8,15 @@ import { ConfigError, type Location } from "../errors.js";
 import { createAjv, explainAjvErrors } from "../schema/ajv.js";
 import type { SchemaNode } from "../schema/describe.js";
 import { setOwn } from "../text/own.js";
+import { coerceText } from "./coerce.js";
 import { isSecretPath } from "./secrets.js";
 import { didYouMean } from "../schema/suggest.js";
 
 /** Where a variable was set. `extra` marks `-e`, where an unknown name is always an error. */
 export interface VarSource extends Location {
   extra?: boolean;
+  /** The value is `-e key=value` text: it takes the variable's declared type (see coerce.ts). */
+  text?: boolean;
 }
 
 /** A playbook's variables schema: `properties` with `type`, `default` and `description` each. */
@@ -66,7 +69,7 @@ const own = <T>(map: Record<string, T>, key: string): T | undefined =>
 function locate(name: string, sources: Record<string, VarSource>, path: string): Location {
   const src = own(sources, name);
   if (!src) return { path };
-  const { extra: _extra, ...loc } = src;
+  const { extra: _extra, text: _text, ...loc } = src;
   return { ...loc, path: src.path && src.path !== name ? src.path + path.slice(name.length) : path };
 }
 
@@ -88,8 +91,20 @@ export function validateVars(
   const errors: ConfigError[] = [];
   const vars: Record<string, unknown> = {};
 
+  const coerceFailed = new Set<string>();
   for (const [name, value] of Object.entries(input)) {
-    if (Object.hasOwn(schema.properties, name)) {
+    const prop = own(schema.properties, name);
+    if (prop) {
+      if (typeof value === "string" && own(sources, name)?.text === true) {
+        const shown = isSecretPath(schema, [name]) ? "a value not shown (secret)" : JSON.stringify(value);
+        const coerced = coerceText(name, value, prop, shown);
+        if ("error" in coerced) {
+          coerceFailed.add(name);
+          errors.push(new ConfigError(`${name} ${coerced.error}`, locate(name, sources, name), coerced.hint));
+        }
+        setOwn(vars, name, "value" in coerced ? coerced.value : value);
+        continue;
+      }
       setOwn(vars, name, value);
       continue;
     }
@@ -109,6 +124,7 @@ export function validateVars(
   if (!validate(vars)) {
     for (const p of explainAjvErrors(validate.errors)) {
       const name = p.segments[0] ?? "";
+      if (coerceFailed.has(name)) continue; // already said, in the type's own words
       const subject = subjectOf(p.segments);
       const src = own(sources, name);
       const kvString = src?.file === "-e" && typeof vars[name] === "string";

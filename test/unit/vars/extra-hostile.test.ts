@@ -15,7 +15,7 @@ describe("-e: names that are Object.prototype members are ordinary variables", (
       assert.deepEqual(Object.keys(extra.vars), [name]);
       assert.equal(own(extra.vars, name), "x");
       assert.equal(Object.getPrototypeOf(extra.vars), Object.prototype);
-      assert.deepEqual(own(extra.sources, name), { file: "-e", path: name, extra: true });
+      assert.deepEqual(own(extra.sources, name), { file: "-e", path: name, extra: true, text: true });
       const merged = withExtraVars({ docker_version: "1" }, {}, extra);
       assert.equal(own(merged.vars, name), "x");
       assert.equal(merged.vars.docker_version, "1");

@@ -5,10 +5,10 @@ import { loadExtraVars, parseExtraValue, withExtraVars } from "../../../src/vars
 const FIX = "test/fixtures/inventory";
 
 describe("parseExtraValue", () => {
-  it("keeps k=v values as strings, as Ansible does, several pairs at once", () => {
+  it("keeps k=v values as text, marked to take their variable's type, several pairs at once", () => {
     const { vars, sources } = parseExtraValue("docker_version=24.0.7 docker_remove_conflicts=true count=3");
     assert.deepEqual(vars, { docker_version: "24.0.7", docker_remove_conflicts: "true", count: "3" });
-    assert.deepEqual(sources.count, { file: "-e", path: "count", extra: true });
+    assert.deepEqual(sources.count, { file: "-e", path: "count", extra: true, text: true });
   });
 
   it("honours quotes and keeps = inside values", () => {
@@ -97,6 +97,11 @@ describe("loadExtraVars", () => {
       parseExtraValue("docker_version=24"),
     );
     assert.deepEqual(merged.vars, { docker_version: "24", docker_mirror: "tuna" });
-    assert.deepEqual(merged.sources.docker_version, { file: "-e", path: "docker_version", extra: true });
+    assert.deepEqual(merged.sources.docker_version, {
+      file: "-e",
+      path: "docker_version",
+      extra: true,
+      text: true,
+    });
   });
 });

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { coerceText } from "../../../src/vars/coerce.js";
 import { parseExtraValue } from "../../../src/vars/extra.js";
 import { validateVars, type VarSource, type VarsSchema } from "../../../src/vars/validate.js";
 
@@ -75,15 +77,70 @@ describe("validateVars", () => {
     );
   });
 
-  it("tells a -e k=v user to pass JSON when a string will not do", () => {
-    const extra = parseExtraValue("docker_remove_conflicts=false");
+  it("-e k=v takes the variable's type, as in Ansible: yes/no/true/false, whole numbers", () => {
+    for (const [text, want] of [
+      ["false", false],
+      ["no", false],
+      ["Off", false],
+      ["yes", true],
+      ["TRUE", true],
+      ["1", true],
+    ] as const) {
+      const extra = parseExtraValue(`docker_remove_conflicts=${text}`);
+      const { vars, errors } = validateVars(schema, extra.vars, extra.sources);
+      assert.deepEqual(errors, [], text);
+      assert.equal(vars.docker_remove_conflicts, want, text);
+    }
+    const typed = coerceText("registry_port", "5000", { type: "integer", minimum: 1 });
+    assert.deepEqual(typed, { value: 5000 });
+    // A string variable keeps its text: a version is not a number.
+    const version = parseExtraValue("docker_version=24.0");
+    assert.equal(validateVars(schema, version.vars, version.sources).vars.docker_version, "24.0");
+  });
+
+  it("-e k=v text that does not fit the type is an error naming the type, once", () => {
+    const extra = parseExtraValue("docker_remove_conflicts=maybe");
     assert.deepEqual(problems(extra.vars, extra.sources), [
       [
-        "docker_remove_conflicts must be a boolean (true or false), got string",
+        'docker_remove_conflicts must be true/false/yes/no, got "maybe"',
         { file: "-e", path: "docker_remove_conflicts" },
-        `-e docker_remove_conflicts=... gives a string; pass JSON instead: -e '{"docker_remove_conflicts": ...}'`,
+        undefined,
       ],
     ]);
+    assert.deepEqual(coerceText("registry_port", "50o0", { type: "integer" }), {
+      error: 'must be a whole number, got "50o0"',
+    });
+    assert.deepEqual(coerceText("n", "9007199254740993", { type: "integer" }), {
+      error: 'must be a whole number, got "9007199254740993"',
+    });
+  });
+
+  it("-e k=v for a list says to pass JSON; JSON still gives lists, and its strings are not coerced", () => {
+    const extra = parseExtraValue("registry_mirrors=https://m.example");
+    assert.deepEqual(problems(extra.vars, extra.sources), [
+      [
+        "registry_mirrors is a list; -e registry_mirrors=... gives text",
+        { file: "-e", path: "registry_mirrors" },
+        `pass it as JSON: -e '{"registry_mirrors": [...]}'`,
+      ],
+    ]);
+    const json = parseExtraValue(
+      '{"registry_mirrors": ["https://m.example"], "docker_remove_conflicts": "no"}',
+    );
+    const { vars, errors } = validateVars(schema, json.vars, json.sources);
+    assert.deepEqual(vars.registry_mirrors, ["https://m.example"]);
+    assert.match(errors[0]?.message ?? "", /docker_remove_conflicts must be a boolean/);
+  });
+
+  it("any text either fits the type or is an error; never a silent string where a boolean or number goes", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.constantFrom("boolean", "integer", "number"), (text, type) => {
+        const out = coerceText("v", text, { type });
+        if ("error" in out) return;
+        assert.equal(typeof out.value, type === "integer" ? "number" : type);
+        if (type === "integer") assert.ok(Number.isSafeInteger(out.value));
+      }),
+    );
   });
 
   it("rejects an unknown name with a claimed prefix, with a did-you-mean", () => {
