@@ -4,13 +4,18 @@
  */
 import type { RepositorySource } from "../src/packages/family.js";
 
-/** Mirror presets for `docker_mirror`; each holds the same tree as Docker's official repo. */
-export const DOCKER_MIRRORS: Readonly<Record<string, string>> = {
-  official: "https://download.docker.com/linux/centos",
-  aliyun: "https://mirrors.aliyun.com/docker-ce/linux/centos",
-  tuna: "https://mirrors.tuna.tsinghua.edu.cn/docker-ce/linux/centos",
-  ustc: "https://mirrors.ustc.edu.cn/docker-ce/linux/centos",
+/** Mirror presets for `docker_mirror`: the root holding `linux/<distro>` as Docker's official site does. */
+export const DOCKER_MIRROR_ROOTS: Readonly<Record<string, string>> = {
+  official: "https://download.docker.com",
+  aliyun: "https://mirrors.aliyun.com/docker-ce",
+  tuna: "https://mirrors.tuna.tsinghua.edu.cn/docker-ce",
+  ustc: "https://mirrors.ustc.edu.cn/docker-ce",
 };
+
+/** Each preset's CentOS tree (what the wizard times and writes). */
+export const DOCKER_MIRRORS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(DOCKER_MIRROR_ROOTS).map(([name, root]) => [name, `${root}/linux/centos`]),
+);
 
 export interface RepoChoice {
   /** The base URL holding `<major>/<basearch>/stable`. */
@@ -20,16 +25,19 @@ export interface RepoChoice {
 }
 
 /**
- * `docker_repo_url` wins when set; otherwise `docker_mirror` (a preset or a URL) decides.
- * @example chooseRepo({ docker_mirror: "aliyun" }).gpgKeyUrl === "https://mirrors.aliyun.com/docker-ce/linux/centos/gpg"
+ * `docker_repo_url` wins when set (a tree of one distribution, used as given); otherwise
+ * `docker_mirror`: a preset gives its root's `linux/<distro>` (centos unless the host says
+ * otherwise), any other value is such a tree itself.
+ * @example chooseRepo({ docker_mirror: "aliyun" }, "rhel").gpgKeyUrl === "https://mirrors.aliyun.com/docker-ce/linux/rhel/gpg"
  */
-export function chooseRepo(vars: {
-  docker_repo_url?: string;
-  docker_mirror?: string;
-  docker_repo_gpgkey?: string;
-}): RepoChoice {
+export function chooseRepo(
+  vars: { docker_repo_url?: string; docker_mirror?: string; docker_repo_gpgkey?: string },
+  distro = "centos",
+): RepoChoice {
   const mirror = vars.docker_mirror || "official";
-  const base = (vars.docker_repo_url || DOCKER_MIRRORS[mirror] || mirror).replace(/\/+$/, "");
+  const root = Object.hasOwn(DOCKER_MIRROR_ROOTS, mirror) ? DOCKER_MIRROR_ROOTS[mirror] : undefined;
+  const preset = root !== undefined ? `${root}/linux/${distro}` : undefined;
+  const base = (vars.docker_repo_url || preset || mirror).replace(/\/+$/, "");
   return { baseUrl: base, gpgKeyUrl: vars.docker_repo_gpgkey || `${base}/gpg` };
 }
 

@@ -18,6 +18,7 @@ import { repository } from "../src/resources/repository.js";
 import { service } from "../src/resources/service.js";
 import { signingKey } from "../src/resources/signing-key.js";
 import { trustRegistry } from "../src/registry/trust.js";
+import { dockerDistroOf } from "./docker-distro.js";
 import { DOCKER_KEY_NAME, chooseRepo, rpmSources } from "./docker-repo.js";
 import { engineChecksFor } from "./engine-checks/index.js";
 import { daemonSettings } from "./install-engine.daemon.js";
@@ -29,11 +30,12 @@ export { daemonSettings };
 export default definePlaybook({
   name: "install-engine",
   description:
-    "install, configure and start the Docker engine on CentOS/RHEL-family hosts (dnf/yum, daemon.json)",
+    "install, configure and start the Docker engine on CentOS, RHEL, Rocky, Alma, Oracle Linux and Fedora hosts (dnf/yum, daemon.json)",
   variables: installEngineVariables,
   rules: installEngineRules,
   resources(vars, host, run) {
-    const repo = chooseRepo(vars);
+    const target = dockerDistroOf(host.facts.os);
+    const repo = chooseRepo(vars, target.ok ? target.distro : "centos");
     const unsafe = unsafeInUse(vars);
     const key = signingKey({
       on: host,
@@ -44,8 +46,7 @@ export default definePlaybook({
     });
     return [
       preflight({
-        families: ["el"],
-        majors: [7, 8, 9, 10],
+        supported: dockerDistroOf,
         minKernel: "3.10",
         arches: ["x86_64", "aarch64"],
       }),
@@ -53,7 +54,7 @@ export default definePlaybook({
       repository({
         on: host,
         name: "docker-ce",
-        sources: rpmSources(repo.baseUrl, host.facts.os.major),
+        sources: rpmSources(repo.baseUrl, target.ok ? target.releasever : host.facts.os.major),
         keyPath: key.path,
       }),
       packages({
