@@ -29,7 +29,8 @@ const user = Type.Object(
     expires: Type.Optional(
       Type.String({
         pattern: EXPIRES,
-        "x-expected": "a UTC date (2027-01-31) or date and time (2027-01-31T12:00:00Z)",
+        // Quoted: YAML 1.1 (Ansible's) reads an unquoted date as a timestamp, not a string.
+        "x-expected": 'a quoted UTC date ("2027-01-31") or date and time ("2027-01-31T12:00:00Z")',
         description:
           "robots only: refused from this instant (a date: from its first second, UTC), removed by the next run",
       }),

@@ -13,7 +13,7 @@ import { imageLoaded } from "../src/images/image-resource.js";
 import { imagesOutput, imagesStep } from "../src/images/prepare-step.js";
 import { imagePushed } from "../src/images/push-resource.js";
 import { normalizeRef } from "../src/images/ref.js";
-import { commandStream } from "../src/transport/stream.js";
+import { imageStream } from "../src/images/save-stream.js";
 import { imagesVariables } from "./images.vars.js";
 
 export default definePlaybook({
@@ -30,7 +30,7 @@ export default definePlaybook({
         ref,
         id: image?.id,
         ...(image ? { size: image.size } : {}),
-        open: () => commandStream(["docker", "save", ref], { gzipLevel: vars.images_gzip_level }),
+        open: imageStream(run.runId, ref, vars.images_gzip_level),
       });
     };
     const distributed = vars.images.filter((s) => s.distribute !== false).map((s) => normalizeRef(s.ref));

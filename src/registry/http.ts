@@ -15,6 +15,7 @@ import {
   type IncomingMessage,
 } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { isIP } from "node:net";
 import { DEFAULT_LIMITS, type Limits } from "./limits.js";
 
 export { DEFAULT_LIMITS, type Limits };
@@ -65,6 +66,10 @@ interface Opened {
 
 const seconds = (ms: number) => `${ms / 1000} s`;
 
+/** The TLS server name to send: a DNS name, never an address (an IPv6 URL host keeps its brackets). */
+const sniName = (host: string): { servername?: string } =>
+  isIP(host.replace(/^\[|\]$/g, "")) === 0 ? { servername: host } : {};
+
 /** Sends the request and arms its bounds; resolves when the status line and headers arrive. */
 function open(endpoint: Endpoint, method: string, path: string, o: RequestOptions): Promise<Opened> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...o.limits };
@@ -83,8 +88,14 @@ function open(endpoint: Endpoint, method: string, path: string, o: RequestOption
     headers,
     // Never reuse a socket: a misbehaving answer must not leave anything that keeps the process alive.
     agent: false as const,
+    // SNI carries names only (RFC 6066): for an address, Node checks the certificate's IP SANs itself
+    // and warns (DEP0123) when given the address as a server name.
     ...(url.protocol === "https:"
-      ? { ca: endpoint.ca, servername: endpoint.servername ?? url.hostname, rejectUnauthorized: true }
+      ? {
+          ca: endpoint.ca,
+          ...sniName(endpoint.servername ?? url.hostname),
+          rejectUnauthorized: true,
+        }
       : {}),
   };
   const make = url.protocol === "https:" ? httpsRequest : httpRequest;

@@ -77,3 +77,52 @@ export function commandStream(argv: readonly string[], options: CommandStreamOpt
   );
   return out;
 }
+
+/**
+ * Lets hosts that start reading the same bytes at about the same time share one source: the first
+ * call opens nothing yet and waits `windowMs` for others to join, then one source (one `docker save
+ * | gzip`) is piped to every joined reader, paced by the slowest (pipe's backpressure). A reader
+ * that goes away is unpiped and the others go on; when all have gone the source is destroyed. A
+ * reader that comes after the window gets a source of its own, so nothing is ever buffered whole.
+ *
+ * @example const open = sharedStream(() => commandStream(["docker", "save", ref], { gzipLevel: 1 }));
+ */
+export function sharedStream(open: () => Readable, windowMs = 300): () => Readable {
+  let group: PassThrough[] | undefined;
+  return () => {
+    const reader = new PassThrough();
+    if (group !== undefined) {
+      group.push(reader);
+      return reader;
+    }
+    const readers = [reader];
+    group = readers;
+    setTimeout(() => {
+      group = undefined;
+      // A reader gone during the window (its host failed) is left out.
+      const live = readers.filter((r) => !r.destroyed);
+      if (live.length === 0) return;
+      let source: Readable;
+      try {
+        source = open();
+      } catch (error) {
+        for (const r of live) r.destroy(error as Error);
+        return;
+      }
+      let left = live.length;
+      for (const r of live) {
+        source.pipe(r);
+        r.on("close", () => {
+          // unpipe also releases the others when this reader was the one they waited for (drain).
+          source.unpipe(r);
+          left -= 1;
+          if (left === 0 && !source.readableEnded) source.destroy();
+        });
+      }
+      source.on("error", (error) => {
+        for (const r of live) r.destroy(error);
+      });
+    }, windowMs);
+    return reader;
+  };
+}

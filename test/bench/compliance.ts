@@ -3,20 +3,23 @@
 // time on a lab host.
 //   npm run build && flock /tmp/ops-lab.lock npm run bench:check                  # every lab host, 5 runs
 //   flock /tmp/ops-lab.lock npm run bench:check -- --hosts 3 --runs 3 --out none
-// The lab is shared: the bench uses the hosts it has (the first --hosts of them) and never resizes it.
+//   flock /tmp/ops-lab.lock npm run bench:check -- --hosts 20 --runs 3   # 20 entries over the el9 hosts
+// The lab is shared: the bench uses the hosts it has (the first --hosts of them) and never resizes it;
+// more --hosts than it has are other inventory names for the same hosts, each its own connection.
 // The hosts are first converged by install-engine with the hardened daemon options of the e2e test
 // (not measured), so every check judges a real engine; what a lab host cannot do is waived as in the
 // e2e test (LAB_WAIVERS). Writes its own section of docs/BENCHMARKS.md. Exits non-zero when a
-// measured run fails: a run with an error, or (default policy) not exit 0, or more than one round
-// trip per host, is an error, never a fast-looking figure.
+// measured run fails: a run with an error (findings are accepted: the shared lab's hosts carry what
+// other tests left), or more than one round trip per host, is an error, never a fast-looking figure.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseArgs } from "node:util";
+import { failsRun } from "../../src/checks/check.js";
 import type { OpsEvent } from "../../src/events.js";
 import { CIS_TABLE, cisCheckId } from "../../src/compliance/cis-table.js";
-import { convergeHardened, LAB_WAIVERS } from "../e2e/helpers/compliance.js";
+import { convergeHardened, hardenedInventory, LAB_WAIVERS } from "../e2e/helpers/compliance.js";
 import { readLab, type LabInfo } from "../lab/lab.js";
 import { checkProbe } from "./check-probe.js";
 import { runFloor } from "./floor.js";
@@ -45,7 +48,13 @@ function inputs(): { waivers: string; allChecks: string } {
   const dir = mkdtempSync(join(tmpdir(), "ops-bench-check-"));
   const waivers = join(dir, "waivers.yaml");
   const allChecks = join(dir, "all-checks.yaml");
-  writeFileSync(waivers, stringify({ waivers: LAB_WAIVERS }));
+  // Lab hosts keep the images other tests pulled (busybox has no HEALTHCHECK): 4.6 is waived here.
+  const images = {
+    check: "cis.4.6",
+    justification: "lab hosts keep the images other tests left, without HEALTHCHECK",
+    expires: "2099-12-31",
+  };
+  writeFileSync(waivers, stringify({ waivers: [...LAB_WAIVERS, images] }));
   writeFileSync(allChecks, stringify({ level: 2 }));
   return { waivers, allChecks };
 }
@@ -73,8 +82,15 @@ async function runCheck(
     .map((l) => JSON.parse(l) as OpsEvent)
     .find((e) => e.kind === "run-done");
   const ok = r.code === 0 || (findings && r.code === 3);
-  if (!ok || done?.kind !== "run-done")
-    throw new Error(`ops check exited ${r.code}:\n${tail(r.stderr || r.stdout)}`);
+  if (!ok || done?.kind !== "run-done") {
+    const failing =
+      done?.kind === "run-done"
+        ? done.hosts.flatMap((h) => h.checks.filter(failsRun).map((c) => `${h.host} ${c.id}: ${c.message}`))
+        : [];
+    throw new Error(
+      `ops check exited ${r.code}:\n${failing.slice(0, 10).join("\n") || tail(r.stderr || r.stdout)}`,
+    );
+  }
   const errors = done.hosts.flatMap((h) =>
     h.checks.filter((c) => c.status === "error").map((c) => `${h.host} ${c.id}`),
   );
@@ -98,10 +114,7 @@ async function main(argv: string[]): Promise<void> {
   });
   const available = readLab().hosts.filter((h) => h.kind === "el9").length;
   const hosts = values.hosts === undefined ? available : Number(values.hosts);
-  if (hosts > available)
-    throw new Error(
-      `the lab has ${available} el9 hosts; the bench never resizes the shared lab (--hosts ${available} or fewer)`,
-    );
+  if (!Number.isInteger(hosts) || hosts < 1) throw new Error(`--hosts ${values.hosts}: a count of hosts`);
   await measure(argv, hosts, Number(values.runs), values.out);
 }
 
@@ -112,10 +125,25 @@ async function measure(
   outOption: string | undefined,
 ): Promise<void> {
   const all = readLab();
-  const lab = { ...all, hosts: all.hosts.filter((h) => h.kind === "el9").slice(0, hosts) };
+  const el9 = all.hosts.filter((h) => h.kind === "el9");
+  // The bench never resizes the shared lab: more hosts than it has are inventory entries of other
+  // names for the same hosts (el9-1-x1 ...), each its own SSH connection and probe, for ops and the
+  // floor alike.
+  const chosen = Array.from({ length: hosts }, (_, i) => {
+    const h = el9[i % el9.length];
+    if (h === undefined) throw new Error("the lab has no el9 host");
+    return i < el9.length ? h : { ...h, name: `${h.name}-x${Math.floor(i / el9.length)}` };
+  });
+  const lab = { ...all, hosts: chosen };
+  const real = { ...all, hosts: el9.slice(0, Math.min(hosts, el9.length)) };
   const files = inputs();
-  log(`converging ${hosts} hosts with install-engine (not measured)`);
-  const inventory = await convergeHardened(
+  log(`converging ${real.hosts.length} hosts with install-engine (not measured)`);
+  await convergeHardened(
+    real,
+    real.hosts.map((h) => h.name),
+  );
+  if (hosts > el9.length) log(`${hosts} inventory entries over the lab's ${el9.length} el9 hosts`);
+  const inventory = hardenedInventory(
     lab,
     lab.hosts.map((h) => h.name),
   );
@@ -130,7 +158,9 @@ async function measure(
     const f = await runFloor(lab, probe);
     floor.push(f.ms);
     log(`floor ${i}/${runs}: ${s(f.ms)}`);
-    const c = await runCheck(lab, inventory, ["--forks", String(hosts), "--waivers", files.waivers]);
+    // Findings are accepted (exit 3): the shared lab's hosts carry what other tests left (a deployed
+    // registry's containers); an error or more than one round trip is still refused.
+    const c = await runCheck(lab, inventory, ["--forks", String(hosts), "--waivers", files.waivers], true);
     checks.push(c);
     log(`ops check ${i}/${runs}: ${s(c.ms)}, worst host ${c.worstCommands} round trip(s)`);
     const one = ["--limit", first, "--policy", files.allChecks, "--waivers", files.waivers];
@@ -157,7 +187,7 @@ async function measure(
     [`ops check, every check, 1 host (${judged.size} CIS ids)`, s(one.median), range(one), String(one.n), ""],
   ];
   const targets = [
-    ["ops check vs floor", "≤ 1.5× the floor", `${r.toFixed(2)}× the floor`, r <= 1.5 ? "pass" : "miss"],
+    ["ops check vs floor", "≤ 1.2× the floor", `${r.toFixed(2)}× the floor`, r <= 1.2 ? "pass" : "miss"],
     ["round trips per host", "1", `${worst} (worst host)`, worst === 1 ? "pass" : "miss"],
     [
       "1 host, every check, vs docker-bench-security 1.6 (13 s, not measured here)",
@@ -185,7 +215,7 @@ async function measure(
       "",
       `- machine: ${m.cpus}, ${m.memory} memory, ${m.kernel}; load average at the end ${m.load}`,
       `- node ${m.node}; ${m.openssh}`,
-      `- hosts: ${hosts}; probe: ${probe.length} bytes; ops check peak memory (max RSS): ${(rss / 2 ** 20).toFixed(1)} MB`,
+      `- hosts: ${hosts}${hosts > el9.length ? ` inventory entries over the lab's ${el9.length} el9 hosts (each its own connection and probe)` : ""}; probe: ${probe.length} bytes; ops check peak memory (max RSS): ${(rss / 2 ** 20).toFixed(1)} MB`,
       "- docker-bench-security 1.6 cannot be downloaded on this machine: its figure (about 13 s for 86 checks on a lab host) is the one issue 15 measured, not measured here",
       "",
       renderMarkdown(["run", "median", "min – max", "runs", "ops/floor"], times),

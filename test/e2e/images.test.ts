@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OpsEvent } from "../../src/events.js";
-import { hostExec, hostExecResult, readLab, type LabInfo } from "../lab/lab.js";
+import { hostExec, hostExecResult, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { ensureServiceImage } from "../lab/service-images.js";
 import { ops, summaries, type OpsResult } from "./helpers/ops-cli.js";
 import { PASSWORDS, registryLab, registryVars, writeRegistryInventory } from "./helpers/registry.js";
@@ -22,10 +22,15 @@ const REF = "team/hello:1";
 const GREETING = `hello from images ${Date.now().toString(36)}`;
 
 /** Keeps only the link route to the control machine: every other address, lab services included, is cut. */
-const CUT = (gateway: string) => `ip route save > /run/ops-e2e-routes
+const CUT = (gateway: string) => `ip route show dev eth0 > /run/ops-e2e-routes
 ip route flush dev eth0
 ip route add ${gateway} dev eth0`;
-const RESTORE = "ip route flush dev eth0; ip route restore < /run/ops-e2e-routes";
+// The link routes first, then those through a gateway (which need the link route to exist).
+const RESTORE = `set -e
+ip route flush dev eth0
+sed 's/ linkdown//g' /run/ops-e2e-routes | grep -v ' via ' | while read -r r; do ip route add $r dev eth0; done
+sed 's/ linkdown//g' /run/ops-e2e-routes | grep ' via ' | while read -r r; do ip route add $r dev eth0; done
+ip route show default | grep -q via`;
 
 describe("images on lab hosts: build, push, stream to a host with no route to any registry", function () {
   this.timeout(900_000);
@@ -81,7 +86,9 @@ describe("images on lab hosts: build, push, stream to a host with no route to an
   });
 
   after(async () => {
-    await hostExecResult(isolated, RESTORE);
+    // The host must leave this file as it came: routes restored, else the host made anew.
+    const restored = await hostExecResult(isolated, RESTORE);
+    if (restored.exitCode !== 0) await recreateHost(isolated);
   });
 
   it("the isolated host reaches no registry, mirror or repo, only the control machine", async () => {

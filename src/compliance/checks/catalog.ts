@@ -47,6 +47,7 @@ import {
   userlandProxy,
   usernsRemap,
 } from "./daemon-runtime.js";
+import { contentTrustCheck } from "./content-trust.js";
 import { daemonFileChecks } from "./daemon-files.js";
 import {
   aufs,
@@ -94,6 +95,7 @@ export function catalog(params: CheckParams): Check[] {
     experimental(),
     ...fileChecks(params),
     ...daemonFileChecks(),
+    contentTrustCheck(),
     imageHealthcheck(),
     swarmMode(),
     privileged(),

@@ -10,7 +10,9 @@ import { containerCheck, type Finding } from "./container-check.js";
 
 const hasOption = (c: ContainerInfo, re: RegExp) => c.securityOpt.some((o) => re.test(o));
 const processesUnknown = (c: ContainerInfo): Finding =>
-  c.processes.status === "error" ? { error: `docker top failed: ${c.processes.message}` } : undefined;
+  c.processes.status === "error"
+    ? { error: `its processes could not be listed: ${c.processes.message}` }
+    : undefined;
 const engineHas = (name: string, options: readonly string[]) =>
   options.some((o) => o.split(",").includes(`name=${name}`));
 
@@ -126,7 +128,7 @@ export const sshd = (): Check =>
     cis: "5.7",
     severity: "medium",
     reads:
-      "the processes of every running container as the host lists them (`docker top <id> -o pid,comm`, nothing runs inside): none named `sshd`",
+      "the processes of every running container as the host lists them (every process whose cgroup is the container's, from /proc: nothing runs inside): none named `sshd`",
     differs:
       "read-only: docker-bench-security runs `ps` inside each container with docker exec; a container whose processes cannot be listed is an error",
     offends: (c) => {
@@ -136,7 +138,7 @@ export const sshd = (): Check =>
     },
     shows: (c) =>
       c.processes.status === "error"
-        ? `docker top failed: ${c.processes.message}`
+        ? `its processes could not be listed: ${c.processes.message}`
         : `processes=${c.processes.processes.map((p) => p.command).join(",")}`,
     good: "no container runs sshd",
     expected: "no sshd process",

@@ -1,6 +1,6 @@
 /**
  * One running container as `docker inspect` describes it (one JSON object per line, the template
- * below) and what the host's `docker top` says of its processes, with each process's NoNewPrivs
+ * below) and the processes the host's /proc lists in its cgroup, with each process's NoNewPrivs
  * and Seccomp from /proc/<pid>/status. Every field section 5 of the CIS benchmark (and 4.1) judges
  * comes from these: one inspect is shared by every per-container check.
  */
@@ -26,7 +26,7 @@ export interface PublishedPort {
   readonly hostPort: number;
 }
 
-/** One process of a container, from `docker top` and its /proc/<pid>/status. */
+/** One process of a container, from its cgroup in /proc and its /proc/<pid>/status. */
 export interface ContainerProcess {
   readonly pid: number;
   /** The command name (comm), e.g. "sshd". */
@@ -82,7 +82,7 @@ export interface ContainerInfo {
   readonly cgroupParent: string;
   readonly ports: readonly PublishedPort[];
   readonly mounts: readonly ContainerMount[];
-  /** From `docker top`; an error until the probe's process lines for this container are read. */
+  /** From /proc (the container's cgroup); an error until the probe's process lines for it are read. */
   readonly processes: ContainerProcesses;
 }
 
@@ -142,7 +142,7 @@ function ports(v: unknown): PublishedPort[] {
   );
 }
 
-const NOT_LISTED: ContainerProcesses = { status: "error", message: "docker top printed nothing for it" };
+const NOT_LISTED: ContainerProcesses = { status: "error", message: "the probe listed no processes for it" };
 
 /**
  * One line of the inspect template.
@@ -198,7 +198,7 @@ const mode = (v: string | undefined): number | null => (v && /^\d+$/.test(v) ? N
 
 /**
  * Reads one process line into `into`: `top <id>` starts a container's list, `| <pid> <NoNewPrivs>
- * <Seccomp> <comm>` is one of its processes, `top-error <id> <message>` says docker top failed.
+ * <Seccomp> <comm>` is one of its processes, `top-error <id> <message>` says they could not be listed.
  * Returns false for a line that is none of these.
  */
 export function readProcessLine(
@@ -211,7 +211,7 @@ export function readProcessLine(
     into.set(id, { status: "listed", processes: [] });
     last.id = id;
   } else if (tag === "top-error") {
-    into.set(id, { status: "error", message: rest.join(" ") || "docker top failed" });
+    into.set(id, { status: "error", message: rest.join(" ") || "its processes could not be listed" });
     last.id = undefined;
   } else if (tag === "|") {
     const current = last.id === undefined ? undefined : into.get(last.id);
@@ -225,7 +225,7 @@ export function readProcessLine(
   return true;
 }
 
-/** The container's main process (its pid as docker reports it), when docker top listed it. */
+/** The container's main process (its pid as docker reports it), when the probe listed it. */
 export function mainProcess(c: ContainerInfo): ContainerProcess | undefined {
   return c.processes.status === "listed" ? c.processes.processes.find((p) => p.pid === c.pid) : undefined;
 }

@@ -2,7 +2,7 @@
  * The running containers and what section 5 of the CIS benchmark judges about each: one `docker ps`
  * and one `docker inspect` of every running container, one JSON object per line, then each bind
  * mount's source as the host resolves it (symlinks followed), so a mount of `/var/run` or of a link
- * to the Docker socket is seen for what it reaches, and each container's processes (`docker top`,
+ * to the Docker socket is seen for what it reaches, and each container's processes (from /proc,
  * with the kernel's NoNewPrivs and Seccomp of each). The fields are container-record.ts's.
  *
  * The probe fails (exits non-zero, with docker's own message) when `docker ps` or `docker inspect`
@@ -58,7 +58,7 @@ export function parseContainers(stdout: string): Containers {
   const ids = new Set(found.map((c) => c.id));
   const stray = [...processes.keys()].find((id) => !ids.has(id));
   if (stray !== undefined)
-    throw new FactError(NAME, `docker top listed ${stray.slice(0, 12)}, which inspect did not describe`);
+    throw new FactError(NAME, `processes listed for ${stray.slice(0, 12)}, which inspect did not describe`);
   return {
     containers: found.map((c) => {
       const p = processes.get(c.id);
@@ -72,21 +72,26 @@ export function parseContainers(stdout: string): Containers {
 const MAX_PROCESSES = 500;
 
 /**
- * Per container, its processes as the host lists them (`docker top`: the host's ps, nothing runs
- * inside the container) with the kernel's NoNewPrivs and Seccomp of each. A container that stopped
- * meanwhile gives `top-error`, which the checks that read processes report as an error.
+ * Per container, its processes as the host's /proc lists them: every process whose cgroup names the
+ * container's id (cgroup v1 and v2, either cgroup driver), found in one pass over /proc instead of
+ * one `docker top` per container, with the kernel's NoNewPrivs and Seccomp of each. Nothing runs
+ * inside the container. A container with no process left (it stopped meanwhile) gives `top-error`,
+ * which the checks that read processes report as an error.
  */
 const PROCESSES = [
+  // "812 <id>" for each process whose cgroup's last component names a container id (`<id>` or
+  // `docker-<id>.scope`): the container's own cgroup, as docker top reads it, not a nested
+  // engine's containers below it. -s: a process that exited meanwhile is skipped.
+  "members=$(grep -s -H -E '[0-9a-f]{64}' /proc/[0-9]*/cgroup | sed -n 's#^/proc/\\([0-9]*\\)/cgroup:.*/[^/]*\\([0-9a-f]\\{64\\}\\)[^/]*$#\\1 \\2#p' | sort -u)",
   "for id in $ids; do",
-  '  if top=$(t docker top "$id" -o pid,comm 2>&1); then',
-  "    printf 'top %s\\n' \"$id\"",
-  `    printf '%s\\n' "$top" | sed 1d | head -n ${MAX_PROCESSES} | while read -r pid comm; do`,
-  '      s=$(awk \'/^NoNewPrivs:/{n=$2} /^Seccomp:/{m=$2} END{printf "%s %s", (n==""?"?":n), (m==""?"?":m)}\' "/proc/$pid/status" 2>/dev/null)',
-  '      printf \'| %s %s %s\\n\' "$pid" "${s:-? ?}" "$comm"',
-  "    done",
-  "  else",
-  "    printf 'top-error %s %s\\n' \"$id\" \"$(printf '%s' \"$top\" | tail -n 1 | tr -d '\\r' | cut -c1-200)\"",
-  "  fi",
+  `  pids=$(printf '%s\\n' "$members" | awk -v id="$id" '$2 == id { print $1 }' | sort -n | head -n ${MAX_PROCESSES})`,
+  '  if [ -z "$pids" ]; then printf \'top-error %s no process in its cgroup (it stopped meanwhile)\\n\' "$id"; continue; fi',
+  "  printf 'top %s\\n' \"$id\"",
+  "  for pid in $pids; do",
+  '    comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue',
+  '    s=$(awk \'/^NoNewPrivs:/{n=$2} /^Seccomp:/{m=$2} END{printf "%s %s", (n==""?"?":n), (m==""?"?":m)}\' "/proc/$pid/status" 2>/dev/null)',
+  '    printf \'| %s %s %s\\n\' "$pid" "${s:-? ?}" "$comm"',
+  "  done",
   "done",
 ];
 

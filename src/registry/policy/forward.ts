@@ -21,6 +21,28 @@ export interface Upstream {
   readonly port: number;
 }
 
+/**
+ * Cancels an upload the service refused to commit (DELETE on the same URL, whose `_state` the
+ * registry checks), so its bytes do not wait a week for the registry's upload purging.
+ */
+export function cancelUpload(upstream: Upstream, req: IncomingMessage): Promise<number> {
+  return new Promise((resolve) => {
+    const headers: Record<string, string> = {};
+    for (const k of ["host", "x-forwarded-proto", "x-forwarded-host"])
+      if (typeof req.headers[k] === "string") headers[k] = req.headers[k];
+    const del = request(
+      { host: upstream.host, port: upstream.port, method: "DELETE", path: req.url, headers },
+      (answer) => {
+        answer.resume();
+        answer.on("end", () => resolve(answer.statusCode ?? 0));
+      },
+    );
+    del.setTimeout(10_000, () => del.destroy());
+    del.on("error", () => resolve(0));
+    del.end();
+  });
+}
+
 /** Forwards `req` to `upstream` and pipes the answer into `res`; resolves with the status. */
 export function forward(
   upstream: Upstream,

@@ -8,7 +8,7 @@
 export class PatternError extends Error {}
 
 function escape(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? `\\${ch}` : ch;
+  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? `\\${ch}` : ch;
 }
 
 function body(pattern: string, inBraces: boolean): [string, number] {

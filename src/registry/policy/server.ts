@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { accountVerdict } from "./accounts.js";
 import { ConfigSource } from "./config-source.js";
 import { deleteVerdict, errorBody, immutableVerdict, quotaVerdict, type Verdict } from "./decide.js";
-import { forward, type Upstream } from "./forward.js";
+import { cancelUpload, forward, type Upstream } from "./forward.js";
 import { manifestDescriptors, manifestDigest, ManifestError, type Descriptor } from "./manifest.js";
 import { Metrics } from "./metrics.js";
 import { scrape } from "./scrape.js";
@@ -111,7 +111,8 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
     digest: string,
     tag?: string,
   ) => {
-    const host = req.headers["x-forwarded-host"] ?? req.headers.host ?? "";
+    // nginx sets Host to the registry's name; a client's X-Forwarded-Host is never trusted.
+    const host = req.headers.host ?? "";
     return {
       resources: [
         {
@@ -228,9 +229,9 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
     // The commit of an upload: its bytes are in the upload folder already, the PUT may add a last chunk.
     const declared = Number(req.headers["content-length"] ?? "0");
     const v = guarded(() => {
-      const held = storage.uploadSize(route.repository, route.reference);
-      if (held === null || route.digest === undefined || rules?.quota == null)
-        return { ok: true, added: 0 } as Verdict;
+      if (route.digest === undefined || rules?.quota == null) return { ok: true, added: 0 } as Verdict;
+      // No upload folder: the registry will answer BLOB_UPLOAD_UNKNOWN; the body still counts.
+      const held = storage.uploadSize(route.repository, route.reference) ?? 0;
       return quotaVerdict(rules, storage.projectContent(project), [
         { digest: route.digest, size: held + (Number.isFinite(declared) ? declared : 0) },
       ]);
@@ -238,6 +239,7 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
     count("upload", v);
     if (!v.ok) {
       req.resume();
+      if (v.reason === "quota") await cancelUpload(options.registry, req);
       if (v.reason === "quota")
         emit("QUOTA_EXCEED", project, user, {
           ...artifact(req, route.repository, project, route.digest ?? ""),

@@ -103,6 +103,10 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     fixtures: ["daemon-paths"],
     parsers: () => fixtureFacts("daemon-paths"),
   },
+  "src/compliance/facts/content-trust.ts": {
+    fixtures: ["content-trust"],
+    parsers: () => fixtureFacts("content-trust"),
+  },
   "src/compliance/facts/images.ts": { fixtures: ["images"], parsers: () => fixtureFacts("images") },
   "src/compliance/facts/dockerd-cmdline.ts": {
     fixtures: ["dockerd-cmdline"],

@@ -17,6 +17,7 @@ import { urlContent } from "../../../src/facts/url-content.js";
 import { auditRules } from "../../../src/compliance/facts/audit-rules.js";
 import { bridgeNetwork } from "../../../src/compliance/facts/bridge-network.js";
 import { containers } from "../../../src/compliance/facts/containers.js";
+import { contentTrust } from "../../../src/compliance/facts/content-trust.js";
 import { daemonPaths } from "../../../src/compliance/facts/daemon-paths.js";
 import { dockerFiles } from "../../../src/compliance/facts/docker-files.js";
 import { dockerdCmdline } from "../../../src/compliance/facts/dockerd-cmdline.js";
@@ -64,6 +65,7 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   "docker-files": () => dockerFiles,
   "daemon-paths": () => daemonPaths,
   images: () => images,
+  "content-trust": () => contentTrust,
   containers: () => containers,
   mounts: () => mounts,
   "audit-rules": () => auditRules,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
 import { LocalTransport } from "../../../src/transport/local.js";
-import { commandStream, countBytes } from "../../../src/transport/stream.js";
+import { commandStream, countBytes, sharedStream } from "../../../src/transport/stream.js";
 
 async function drain(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -37,5 +37,30 @@ describe("transport/stream", () => {
     const r = await t.exec("cat > /dev/null; sleep 30", { stdin: commandStream(["sh", "-c", "exit 4"]) });
     assert.equal(r.code, 255);
     assert.match(r.stderr, /ops could not send the step's input: sh -c exit 4 exited 4/);
+  });
+
+  it("shares one source among readers that join within the window; a later one gets its own", async () => {
+    let opened = 0;
+    const open = sharedStream(() => {
+      opened += 1;
+      return Readable.from([Buffer.from("abc"), Buffer.from("def")]);
+    }, 50);
+    const [a, b] = [open(), open()];
+    assert.deepEqual([(await drain(a)).toString(), (await drain(b)).toString()], ["abcdef", "abcdef"]);
+    assert.equal(opened, 1);
+    assert.equal((await drain(open())).toString(), "abcdef");
+    assert.equal(opened, 2);
+  });
+
+  it("a reader that goes away does not stop the others; a failing source fails them all", async () => {
+    const open = sharedStream(() => Readable.from([Buffer.alloc(1 << 20), Buffer.alloc(1 << 20)]), 20);
+    const [gone, kept] = [open(), open()];
+    gone.destroy();
+    assert.equal((await drain(kept)).length, 2 << 20);
+    const failing = sharedStream(() => commandStream(["sh", "-c", "exit 5"]), 20);
+    const [x, y] = [failing(), failing()];
+    // Both are read at once, as the hosts' transports read them.
+    const [rx, ry] = await Promise.allSettled([drain(x), drain(y)]);
+    for (const r of [rx, ry]) assert.match(r.status === "rejected" ? String(r.reason) : "read", /exited 5/);
   });
 });

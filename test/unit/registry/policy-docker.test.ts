@@ -1,0 +1,128 @@
+/**
+ * The policy service in the real stack: the lab's nginx, Distribution and node images, the configs
+ * renderStack writes with the policy on. What nginx sends it and what it answers, end to end over
+ * HTTPS: an expired robot's refusal with its reason, an immutable tag, a quota, the metrics port.
+ */
+import { strict as assert } from "node:assert";
+import { createCa, signServer } from "../../../src/registry/x509.js";
+import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
+import { registryModel } from "../../../src/registry/model.js";
+import { policyConfig } from "../../../src/registry/policy-config.js";
+import { renderStack } from "../../../src/registry/stack.js";
+import { policyServerSource } from "../../../src/registry/policy-bundle.js";
+import { startLocalStack, storageEntries, type LocalStack } from "./support/local-stack.js";
+import { digestOf, pushBlob, pushImage } from "./support/push.js";
+import { sampleSpec, varsWith } from "./support/sample.js";
+
+const EXPIRY = "2026-01-01";
+
+describe("registry stack with the policy service, on a real engine", function () {
+  this.timeout(180_000);
+  let stack: LocalStack;
+  let ep: Endpoint;
+  const dev: Credentials = { user: "dev", password: "dev-password-1" };
+  const robot: Credentials = { user: "robot$ci", password: "robot-password-1" };
+
+  before(async () => {
+    const vars = varsWith({
+      registry_users: [
+        { name: "dev", password: dev.password },
+        { name: "ci", password: robot.password, robot: true, expires: EXPIRY },
+      ],
+      registry_projects: [
+        {
+          name: "team",
+          members: [
+            { user: "dev", role: "developer" },
+            { user: "robot$ci", role: "developer" },
+          ],
+          immutable_tags: ["v*"],
+          quota: "64KiB",
+        },
+      ],
+      registry_metrics: { port: 9464, allow: ["0.0.0.0/0"] },
+    });
+    const now = new Date();
+    const ca = await createCa("unit CA", now);
+    const tls = await signServer(ca, { dns: ["registry.test"], ips: [] }, now, 30);
+    // The run that rendered this ran before the robot's expiry: it is still in htpasswd, and only
+    // the policy service's clock refuses it.
+    const model = registryModel(vars, Date.parse("2025-12-31T00:00:00Z"));
+    const spec = sampleSpec({
+      serverName: "registry.test",
+      proxyCache: null,
+      policy: {
+        server: policyServerSource(),
+        config: JSON.stringify(policyConfig(vars)),
+        secret: false,
+        metrics: { port: 9464, allow: ["0.0.0.0/0"] },
+      },
+    });
+    stack = await startLocalStack(renderStack(spec, model, tls), model.accounts);
+    ep = { url: `https://${stack.nginxAddress}`, ca: ca.certPem, servername: "registry.test" };
+  });
+  after(async () => stack?.remove());
+
+  it("an expired robot is refused at login and on every request, with the reason; others log in", async () => {
+    const token = await send(ep, "GET", "/ops/token", { credentials: robot });
+    assert.equal(token.status, 401);
+    assert.match(token.body.toString(), /account robot\$ci expired at 2026-01-01T00:00:00\.000Z/);
+    const push = await pushBlob(ep, robot, "team/app", Buffer.from("x"));
+    assert.equal(push.status, 401);
+    assert.equal((await send(ep, "GET", "/ops/token", { credentials: dev })).status, 200);
+  });
+
+  it("an immutable tag: a push that would move it is refused with an OCI error and stores no tag move", async () => {
+    const first = await pushImage(ep, dev, "team/app", "v1");
+    assert.equal(first.answer.status, 201, first.answer.body.toString());
+    const moved = await pushImage(ep, dev, "team/app", "v1");
+    assert.equal(moved.answer.status, 403);
+    const body = JSON.parse(moved.answer.body.toString()) as { errors: { code: string; message: string }[] };
+    assert.equal(body.errors[0]?.code, "DENIED");
+    assert.match(body.errors[0]?.message ?? "", /team\/app:v1 is immutable/);
+    const now = await send(ep, "HEAD", "/v2/team/app/manifests/v1", {
+      credentials: dev,
+      headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" },
+    });
+    assert.equal(now.headers["docker-content-digest"], first.manifest, "v1 still points at the first push");
+    assert.deepEqual(
+      await storageEntries(stack.registry, `revisions/sha256/${moved.manifest.slice(7)}`),
+      [],
+      "the refused manifest is not stored",
+    );
+    assert.equal((await pushImage(ep, dev, "team/app", "v2")).answer.status, 201, "a new tag is allowed");
+    assert.equal((await pushImage(ep, dev, "team/app", "latest")).answer.status, 201);
+    assert.equal((await pushImage(ep, dev, "team/app", "latest")).answer.status, 201, "latest is mutable");
+  });
+
+  it("a quota: the upload that would exceed it is refused and never becomes a blob", async () => {
+    const big = Buffer.alloc(80 * 1024, 7);
+    const refused = await pushBlob(ep, dev, "team/big", big);
+    assert.equal(refused.status, 403, refused.body.toString());
+    assert.match(refused.body.toString(), /storage quota of project team would be exceeded/);
+    // Cancelled: its bytes are gone (Distribution writes the empty hash state back as the DELETE ends).
+    const left = await storageEntries(stack.registry, "team/big/_uploads/");
+    assert.deepEqual(
+      left.filter((p) => p.endsWith("/data")),
+      [],
+      left.join("\n"),
+    );
+    assert.deepEqual(
+      await storageEntries(
+        stack.registry,
+        `blobs/sha256/${digestOf(big).slice(7, 9)}/${digestOf(big).slice(7)}`,
+      ),
+      [],
+    );
+  });
+
+  it("publishes Prometheus metrics on its own port: the decisions, the quota and the registry's series", async () => {
+    const res = await fetch(`http://${stack.nginxAddress}:9464/metrics`);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.match(text, /^ops_policy_decisions_total\{action="push",result="immutable"\} 1$/m);
+    assert.match(text, /^ops_registry_project_quota_bytes\{project="team"\} 65536$/m);
+    assert.match(text, /^ops_policy_registry_metrics_up 1$/m);
+    assert.match(text, /^registry_storage_action_seconds_count\{/m);
+  });
+});
