@@ -7,6 +7,9 @@
  * nothing), folders, rendered files, accounts, the GC timer, then `docker compose up`; handlers
  * reload nginx when only accounts, rules or certificates changed.
  */
+import { bundleCopy } from "../src/bundle/host-copy.js";
+import { bundleImages } from "../src/bundle/image-load.js";
+import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import { directory } from "../src/resources/directory.js";
 import { dockerHandlers } from "../src/resources/docker-handlers.js";
 import type { Handler, Resource } from "../src/resources/resource.js";
@@ -146,8 +149,15 @@ function registryHost(
       : [unitsAbsent(GC_UNITS)]),
     ...rotation.map(stackFileResource),
     service({ name: AUDIT_TIMER, enabled: true, started: true }),
+    // With --bundle the stack's images come from it: compose then finds them and pulls nothing.
+    ...bundleImagesFor(run, [spec.images.registry, spec.images.nginx]),
     registryStack({ dir: spec.dir, services: stack.services }),
   ];
+}
+
+function bundleImagesFor(run: RunContext, refs: string[]): Resource[] {
+  const bundle = bundleOutput(run.outputs);
+  return bundle ? [bundleCopy({ bundle, needsRepo: false }), bundleImages({ bundle, refs })] : [];
 }
 
 export default definePlaybook({
@@ -156,7 +166,7 @@ export default definePlaybook({
     "a Harbor-equivalent private registry (Distribution + nginx, compose) on the registry group's host; every other host trusts it",
   variables: deployRegistryVariables,
   rules: REGISTRY_RULES,
-  runSteps: [registryTlsStep, proxyClientsStep, roundTripPushStep, roundTripCleanupStep],
+  runSteps: [bundleStep(), registryTlsStep, proxyClientsStep, roundTripPushStep, roundTripCleanupStep],
   resources(vars, host, run) {
     const { registries } = tlsOutput(run.outputs);
     const mine = registries.find((r) => r.host === host.name);

@@ -4,6 +4,7 @@
  * checks it, and the cross-field rules (registry-rules.ts) run on the validated values.
  */
 import Type from "typebox";
+import { bundleVariable } from "../src/bundle/variable.js";
 
 /** Harbor's project roles, weakest first. A robot account may hold only the first two. */
 export const ROLES = ["guest", "developer", "maintainer", "admin"] as const;
@@ -113,6 +114,7 @@ const port = (description: string, fallback: number) =>
 
 export const deployRegistryVariables = Type.Object(
   {
+    ...bundleVariable,
     registry_group: Type.String({
       description: "inventory group whose host runs the registry; every other host only trusts it",
       default: "registry",

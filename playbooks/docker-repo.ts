@@ -1,43 +1,64 @@
 /**
- * Where the docker-ce yum repo comes from: a preset name or any base URL with Docker's layout
- * (`<base>/<releasever>/<basearch>/stable/` and the key at `<base>/gpg`).
+ * Where Docker's package repository comes from: a mirror (a preset name or any URL holding Docker's
+ * tree: `<root>/linux/centos/<releasever>/<basearch>/stable`, `<root>/linux/debian/dists/<codename>/stable`,
+ * key at `<root>/linux/<distro>/gpg`), or one distribution's base URL given outright.
  */
+import type { OsRelease } from "../src/facts/os-release.js";
 import type { RepositorySource } from "../src/packages/family.js";
+import { dockerDistroOf } from "./docker-distro.js";
 
-/** Mirror presets for `docker_mirror`: the root holding `linux/<distro>` as Docker's official site does. */
-export const DOCKER_MIRROR_ROOTS: Readonly<Record<string, string>> = {
+/** Mirror presets for `docker_mirror`: the root of a tree like download.docker.com's. */
+export const DOCKER_MIRRORS: Readonly<Record<string, string>> = {
   official: "https://download.docker.com",
   aliyun: "https://mirrors.aliyun.com/docker-ce",
   tuna: "https://mirrors.tuna.tsinghua.edu.cn/docker-ce",
   ustc: "https://mirrors.ustc.edu.cn/docker-ce",
 };
 
-/** Each preset's CentOS tree (what the wizard times and writes). */
-export const DOCKER_MIRRORS: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(DOCKER_MIRROR_ROOTS).map(([name, root]) => [name, `${root}/linux/centos`]),
-);
-
 export interface RepoChoice {
-  /** The base URL holding `<major>/<basearch>/stable`. */
+  /** One distribution's tree: `<root>/linux/centos` (holding `<major>/<basearch>/stable`), `<root>/linux/debian`. */
   baseUrl: string;
-  /** The armored signing key the host fetches (its fingerprint is checked before import). */
+  /** The armored signing key the host fetches (its fingerprint is checked before it is trusted). */
   gpgKeyUrl: string;
 }
 
+const trim = (url: string): string => url.replace(/\/+$/, "");
+
 /**
- * `docker_repo_url` wins when set (a tree of one distribution, used as given); otherwise
- * `docker_mirror`: a preset gives its root's `linux/<distro>` (centos unless the host says
- * otherwise), any other value is such a tree itself.
- * @example chooseRepo({ docker_mirror: "aliyun" }, "rhel").gpgKeyUrl === "https://mirrors.aliyun.com/docker-ce/linux/rhel/gpg"
+ * A mirror's root: a preset's, or the URL itself. A URL that names one distribution's tree
+ * (`https://mirror.example.com/docker-ce/linux/centos`, as docker_mirror took before apt hosts) is cut
+ * back to its root, so one docker_mirror serves every family of a mixed inventory.
+ *
+ * @example mirrorRoot("http://10.0.0.2/docker-ce/linux/centos/") === "http://10.0.0.2/docker-ce"
+ */
+export function mirrorRoot(mirror: string): string {
+  return trim(DOCKER_MIRRORS[mirror] ?? mirror).replace(/\/linux\/[a-z]+$/, "");
+}
+
+/**
+ * Docker's tree for a host's distribution, as dockerDistroOf routes it (`linux/debian`, `linux/rhel`,
+ * `linux/centos` for the rebuilds...); `linux/centos` for a host it refuses, which preflight stops anyway.
+ *
+ * @example dockerRepoPath(debian12) === "linux/debian"
+ */
+export function dockerRepoPath(os: OsRelease): string {
+  const target = dockerDistroOf(os);
+  return target.ok ? target.path : "linux/centos";
+}
+
+/**
+ * `docker_repo_url` wins when set (one distribution's tree, for inventories of one family or a group's
+ * vars); otherwise `docker_mirror` (a preset or a URL) and the host's distribution decide.
+ * @example chooseRepo({ docker_mirror: "aliyun" }, debian12).gpgKeyUrl === "https://mirrors.aliyun.com/docker-ce/linux/debian/gpg"
  */
 export function chooseRepo(
   vars: { docker_repo_url?: string; docker_mirror?: string; docker_repo_gpgkey?: string },
-  distro = "centos",
+  os?: OsRelease,
 ): RepoChoice {
-  const mirror = vars.docker_mirror || "official";
-  const root = Object.hasOwn(DOCKER_MIRROR_ROOTS, mirror) ? DOCKER_MIRROR_ROOTS[mirror] : undefined;
-  const preset = root !== undefined ? `${root}/linux/${distro}` : undefined;
-  const base = (vars.docker_repo_url || preset || mirror).replace(/\/+$/, "");
+  const path = os === undefined ? "linux/centos" : dockerRepoPath(os);
+  const base = vars.docker_repo_url
+    ? trim(vars.docker_repo_url)
+    : `${mirrorRoot(vars.docker_mirror || "official")}/${path}`;
   return { baseUrl: base, gpgKeyUrl: vars.docker_repo_gpgkey || `${base}/gpg` };
 }
 

@@ -1,11 +1,14 @@
 /**
- * install-engine: a correct, running, enabled Docker engine from the docker-ce yum repo, configured
+ * install-engine: a correct, running, enabled Docker engine from Docker's repo for the host's distribution, configured
  * with the team's registry mirrors and insecure registries. The course's steps 3.2 and 4.2, made
  * idempotent: preflight, trusted key, repo, packages, daemon.json, service, users, the CAs of
  * private registries (certs.d), final check. Its
  * checks (the engine answers, the configuration is live, the course's chapters 7 and 8) are what
  * `ops verify` runs by default.
  */
+import { bundleCopy, bundleDir } from "../src/bundle/host-copy.js";
+import { bundleImages } from "../src/bundle/image-load.js";
+import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import { definePlaybook } from "../src/playbook.js";
 import { daemonJson } from "../src/resources/daemon-json.js";
 import { DOCKER_RESTART, dockerHandlers } from "../src/resources/docker-handlers.js";
@@ -18,8 +21,10 @@ import { repository } from "../src/resources/repository.js";
 import { service } from "../src/resources/service.js";
 import { signingKey } from "../src/resources/signing-key.js";
 import { trustRegistry } from "../src/registry/trust.js";
+import { APT_CONFLICTING_PACKAGES, aptSources } from "./docker-apt.js";
 import { dockerDistroOf } from "./docker-distro.js";
-import { DOCKER_KEY_NAME, chooseRepo, rpmSources } from "./docker-repo.js";
+import { DOCKER_KEY_NAME, chooseRepo, rpmSources, type RepoChoice } from "./docker-repo.js";
+import { DEFAULT_IMAGE } from "./engine-checks/context.js";
 import { engineChecksFor } from "./engine-checks/index.js";
 import { daemonSettings } from "./install-engine.daemon.js";
 import { installEngineRules, unsafeInUse } from "./install-engine.rules.js";
@@ -30,12 +35,22 @@ export { daemonSettings };
 export default definePlaybook({
   name: "install-engine",
   description:
-    "install, configure and start the Docker engine on CentOS, RHEL, Rocky, Alma, Oracle Linux and Fedora hosts (dnf/yum, daemon.json)",
+    "install, configure and start the Docker engine on CentOS, RHEL, Rocky, Alma, Oracle Linux, Fedora (dnf/yum), Debian and Ubuntu (apt) hosts, daemon.json",
   variables: installEngineVariables,
   rules: installEngineRules,
+  runSteps: [bundleStep()],
   resources(vars, host, run) {
-    const target = dockerDistroOf(host.facts.os);
-    const repo = chooseRepo(vars, target.ok ? target.distro : "centos");
+    const os = host.facts.os;
+    const apt = host.facts.packages?.family === "deb";
+    // With --bundle, the repo is the bundle's tree unpacked on the host (file://, gpgcheck on) and
+    // the key is the bundle's, checked here against the pinned fingerprint: the host reaches nothing.
+    const bundle = bundleOutput(run.outputs);
+    const repo: RepoChoice = bundle
+      ? {
+          baseUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.repos[0]?.base ?? "rpm/centos"}`,
+          gpgKeyUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.key?.path ?? "rpm/centos/gpg"}`,
+        }
+      : chooseRepo(vars, os);
     const unsafe = unsafeInUse(vars);
     const key = signingKey({
       on: host,
@@ -43,10 +58,35 @@ export default definePlaybook({
       url: repo.gpgKeyUrl,
       fingerprint: vars.docker_repo_gpg_fingerprint,
       mismatchHint: "check docker_repo_gpgkey and docker_repo_gpg_fingerprint, or the mirror serving the key",
+      ...(bundle?.key ? { content: bundle.key } : {}),
+    });
+    const packs = packages({
+      on: host,
+      names: vars.docker_packages,
+      ...(vars.docker_version ? { version: vars.docker_version } : {}),
+      // The engine and its CLI move together; the rest follows dnf's or apt's dependencies.
+      pinned: ["docker-ce", "docker-ce-cli"],
+      conflicts: vars.docker_remove_conflicts ? (apt ? APT_CONFLICTING_PACKAGES : CONFLICTING_PACKAGES) : [],
+      confirmRemoval: run.yes,
+      conflictsHint:
+        "run again with --yes to remove them, or set docker_remove_conflicts: false to leave them",
+      notify: [DOCKER_RESTART],
+    });
+    const daemon = daemonJson({
+      set: daemonSettings(vars),
+      ...(unsafe.length > 0
+        ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
+        : {}),
     });
     return [
+      ...(bundle ? [bundleCopy({ bundle, needsRepo: true })] : []),
+      // The distribution is judged by the same routing that chose the repository above, and an
+      // admitted host's plan names that repository.
       preflight({
-        supported: dockerDistroOf,
+        supported: (seen) => {
+          const target = dockerDistroOf(seen);
+          return target.ok ? { ok: true, serves: `Docker's repository ${repo.baseUrl}` } : target;
+        },
         minKernel: "3.10",
         arches: ["x86_64", "aarch64"],
       }),
@@ -54,27 +94,12 @@ export default definePlaybook({
       repository({
         on: host,
         name: "docker-ce",
-        sources: rpmSources(repo.baseUrl, target.ok ? target.releasever : host.facts.os.major),
+        sources: apt ? aptSources(repo.baseUrl) : rpmSources(repo.baseUrl, os.major),
         keyPath: key.path,
       }),
-      packages({
-        on: host,
-        names: vars.docker_packages,
-        ...(vars.docker_version ? { version: vars.docker_version } : {}),
-        // The engine and its CLI move together; the rest follows dnf's dependencies.
-        pinned: ["docker-ce", "docker-ce-cli"],
-        conflicts: vars.docker_remove_conflicts ? CONFLICTING_PACKAGES : [],
-        confirmRemoval: run.yes,
-        conflictsHint:
-          "run again with --yes to remove them, or set docker_remove_conflicts: false to leave them",
-        notify: [DOCKER_RESTART],
-      }),
-      daemonJson({
-        set: daemonSettings(vars),
-        ...(unsafe.length > 0
-          ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
-          : {}),
-      }),
+      // Debian's docker-ce starts the engine from its postinst: on apt hosts daemon.json is written
+      // first, so that first start already has it (as the service resource's start does on rpm hosts).
+      ...(apt ? [daemon, packs] : [packs, daemon]),
       // Starting the engine proves the pending daemon.json, and rolls it back when docker info never answers.
       service({
         name: "docker",
@@ -89,8 +114,10 @@ export default definePlaybook({
         trustRegistry({ endpoint, caPem, tls: true }),
       ),
       engineCheck({ timeoutSeconds: 30, startedBy: "docker" }),
+      // `ops verify` runs its test containers from verify_image: on a host without a registry, the bundle's.
+      ...(bundle ? [bundleImages({ bundle, refs: [vars.verify_image || DEFAULT_IMAGE] })] : []),
     ];
   },
   handlers: () => dockerHandlers(),
-  checks: (vars, _host, run) => engineChecksFor(vars, run.runId),
+  checks: (vars, _host, run) => engineChecksFor(vars, run.runId, bundleOutput(run.outputs)?.manifest),
 });

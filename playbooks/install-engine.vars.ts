@@ -3,9 +3,11 @@
  * `ops playbooks` prints, and (through `Static`) the TypeScript type the playbook reads.
  */
 import Type from "typebox";
+import { bundleVariable } from "../src/bundle/variable.js";
 import { PEM_CERTIFICATE_BLOCK } from "../src/registry/pem.js";
 import { REGISTRY_ENDPOINT } from "../src/registry/trust.js";
 import { DOCKER_GPG_FINGERPRINT } from "./docker-repo.js";
+import { APT_CONFLICTING_PACKAGES } from "./docker-apt.js";
 
 /** Packages that stand in the engine's way on EL hosts (Docker's own install guide removes them). */
 export const CONFLICTING_PACKAGES = [
@@ -34,14 +36,14 @@ export const installEngineVariables = Type.Object(
   {
     docker_mirror: Type.String({
       description:
-        "where the docker-ce repo comes from: official, aliyun, tuna, ustc, or any base URL of Docker's layout",
+        "where Docker's packages come from, for every distribution alike: official, aliyun, tuna, ustc, or the root URL of a mirror of download.docker.com (holding linux/centos, linux/debian, linux/ubuntu)",
       pattern: "^(official|aliyun|tuna|ustc|(https?|file)://\\S+)$",
       "x-expected": "official, aliyun, tuna, ustc, or an http(s):// or file:// base URL",
       default: "official",
     }),
     docker_repo_url: Type.String({
       description:
-        "base URL holding <releasever>/<basearch>/stable/ and the key file gpg; empty: from docker_mirror",
+        "one distribution's tree, overriding docker_mirror (e.g. <root>/linux/centos holding <releasever>/<basearch>/stable, or <root>/linux/debian holding dists/<codename>/stable), with its key file gpg; empty: from docker_mirror",
       pattern: URL_OR_EMPTY,
       "x-expected": "empty or an http(s):// or file:// URL",
       default: "",
@@ -60,9 +62,10 @@ export const installEngineVariables = Type.Object(
     }),
     docker_version: Type.String({
       description:
-        "pin docker-ce and docker-ce-cli to this version (e.g. 24.0.7 or 3:24.0.7-1.el9); empty: the newest",
+        "pin docker-ce and docker-ce-cli to this version (24.0.7 on every family, or a whole package version: 3:24.0.7-1.el9, 5:24.0.7-1~debian.12~bookworm); empty: the newest",
       pattern: "^($|[0-9][0-9A-Za-z.:~_+-]*$)",
-      "x-expected": "empty or a package version such as 24.0.7 or 3:24.0.7-1.el9",
+      "x-expected":
+        "empty or a package version such as 24.0.7, 3:24.0.7-1.el9 or 5:24.0.7-1~debian.12~bookworm",
       default: "",
     }),
     docker_packages: Type.Array(
@@ -83,7 +86,7 @@ export const installEngineVariables = Type.Object(
       },
     ),
     docker_remove_conflicts: Type.Boolean({
-      description: `remove conflicting packages first (${CONFLICTING_PACKAGES.join(", ")})`,
+      description: `remove conflicting packages first, only with --yes (rpm: ${CONFLICTING_PACKAGES.join(", ")}; deb: ${APT_CONFLICTING_PACKAGES.join(", ")})`,
       default: true,
     }),
     registry_mirrors: Type.Array(
@@ -151,6 +154,7 @@ export const installEngineVariables = Type.Object(
       "x-expected": "an image reference such as busybox or registry.lan:5000/tools/busybox:1.36",
       default: "busybox",
     }),
+    ...bundleVariable,
   },
   { "x-ops-prefixes": ["docker_", "registry_", "insecure_", "verify_"] },
 );

@@ -3,6 +3,7 @@
  * and the desired state (the same variables install-engine converges to).
  */
 import { createHmac, randomBytes } from "node:crypto";
+import type { BundleManifest } from "../../src/bundle/manifest.js";
 import type { CheckContext, Desired } from "./script-check.js";
 import { prefixOf } from "./names.js";
 
@@ -30,9 +31,20 @@ export function desiredFrom(vars: Record<string, unknown>): Desired {
  *
  * @example contextFor("a1b2c3d4e5", vars).prefix === "ops-verify-a1b2c3d4e5"
  */
-export function contextFor(runId: string, vars: Record<string, unknown>): CheckContext {
+export function contextFor(
+  runId: string,
+  vars: Record<string, unknown>,
+  bundle?: BundleManifest,
+): CheckContext {
   const image =
     typeof vars.verify_image === "string" && vars.verify_image ? vars.verify_image : DEFAULT_IMAGE;
   const token = `ops-verify-token-${createHmac("sha256", TOKEN_KEY).update(runId).digest("hex").slice(0, 20)}`;
-  return { prefix: prefixOf(runId), token, image, desired: desiredFrom(vars) };
+  const bundled = bundle?.images.filter((i) => i.ref === image).map((i) => i.id);
+  return {
+    prefix: prefixOf(runId),
+    token,
+    image,
+    desired: desiredFrom(vars),
+    ...(bundle ? { bundledImageIds: bundled ?? [] } : {}),
+  };
 }

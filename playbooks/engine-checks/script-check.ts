@@ -36,6 +36,11 @@ export interface CheckContext {
   prefix: string;
   /** The test image (`verify_image`, default busybox). */
   image: string;
+  /**
+   * Hosts installed from an offline bundle reach no registry: the image must be there with one of
+   * these ids (the bundle's, per architecture) instead of pulling.
+   */
+  bundledImageIds?: readonly string[];
   /** A random value per run that containers write and the host reads back, so stale data cannot pass. */
   token: string;
   desired: Desired;

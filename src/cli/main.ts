@@ -19,6 +19,7 @@ import { withVaultOptions } from "./vault-options.js";
 import { EXIT } from "./exit-codes.js";
 import type { InventoryCliOptions, RunCliOptions } from "./options.js";
 import { addRegistryCommands } from "./registry-command.js";
+import { addBundleCommands } from "./bundle-program.js";
 import { addVaultCommands } from "./vault-program.js";
 import { handleFatalErrors } from "./signals.js";
 import { VERIFY_HELP } from "./verify-help.js";
@@ -74,6 +75,10 @@ export function buildProgram(result: { code: number }): Command {
     .option("-v, --verbose", "also list what was already in place, and why", false)
     .option("-y, --yes", "confirm destructive steps (removing installed conflicting packages)", false)
     .option("--verify", "then run the playbook's checks (what `ops verify` runs) on the state it left", false)
+    .option(
+      "--bundle <file>",
+      "install from an offline bundle (`ops bundle create`): checked here, sent to each host once",
+    )
     .addHelpText("after", EXIT_HELP)
     .action(async (playbook: string, opts: RunCliOptions) => {
       const { runCommand } = await import("./run-command.js");
@@ -87,6 +92,10 @@ export function buildProgram(result: { code: number }): Command {
       "a playbook whose checks to run (repeatable; a built-in name or a path); default install-engine",
       collect,
       [],
+    )
+    .option(
+      "--bundle <file>",
+      "hosts installed from this offline bundle: the test image must be the bundle's (no pull)",
     )
     .addOption(outputOption())
     .addHelpText("after", VERIFY_HELP)
@@ -288,6 +297,7 @@ export function buildProgram(result: { code: number }): Command {
   // ops registry ls|rm|users|audit (deploy-registry): one self-contained block.
   addRegistryCommands(program, result);
   addVaultCommands(program, result);
+  addBundleCommands(program, result);
   return program;
 }
 

@@ -9,6 +9,8 @@ export interface RunCliOptions extends HostsCliOptions {
   yes: boolean;
   /** Judge the playbook's checks on the state the run left (what `ops verify` runs), one more round trip. */
   verify: boolean;
+  /** An offline bundle on the control machine: sets the `ops_bundle` variable for every host. */
+  bundle?: string;
 }
 
 export interface InventoryCliOptions extends VaultCliOptions {

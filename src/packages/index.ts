@@ -3,9 +3,10 @@
  * (`src/packages/<family>/`, exporting a PackageFamily) plus one line here.
  */
 import type { PackageFamily } from "./family.js";
+import { deb } from "./deb/index.js";
 import { rpm } from "./rpm/index.js";
 
-export const FAMILIES: readonly PackageFamily[] = [rpm];
+export const FAMILIES: readonly PackageFamily[] = [rpm, deb];
 
 /** Every package manager command of every family, for the host-facts probe. */
 export const MANAGER_COMMANDS: readonly string[] = FAMILIES.flatMap((f) => f.managers);

@@ -3,9 +3,13 @@ import { kernel } from "../facts/kernel.js";
 import { osRelease, type OsFamily, type OsRelease } from "../facts/os-release.js";
 import { fail, noop, type Resource } from "./resource.js";
 
-/** A playbook's own verdict on the distribution: it knows which ones it can serve, and why not. */
+/**
+ * A playbook's own verdict on the distribution: it knows which ones it can serve, and why not;
+ * `serves` says what it chose for an admitted host (shown with the host's OS, kernel and arch).
+ */
 export type OsVerdict =
-  { readonly ok: true } | { readonly ok: false; readonly message: string; readonly hint?: string };
+  | { readonly ok: true; readonly serves?: string }
+  | { readonly ok: false; readonly message: string; readonly hint?: string };
 
 export interface PreflightOptions {
   /** Judges the distribution instead of `families` and `majors` (a playbook that routes by distribution). */
@@ -64,7 +68,8 @@ export function preflight(o: PreflightOptions = {}): Resource {
           `${name} on ${k.arch} is not supported; Docker CE packages exist for ${arches.join(", ")}`,
         );
       }
-      return noop(`${name}, kernel ${shortKernel}, ${k.arch}`);
+      const serves = verdict?.ok === true && verdict.serves ? `: ${verdict.serves}` : "";
+      return noop(`${name}, kernel ${shortKernel}, ${k.arch}${serves}`);
     },
   };
 }

@@ -6,7 +6,8 @@
  * bytes are written and handed to the family (rpm imports them; apt reads the file by `Signed-By:`).
  * Armored and binary keys are both accepted.
  */
-import { urlContent } from "../facts/url-content.js";
+import type { Fact } from "../facts/fact.js";
+import { urlContent, type UrlContent } from "../facts/url-content.js";
 import { familyNamed } from "../packages/index.js";
 import type { OnHost } from "../packages/host-facts.js";
 import { keyIdentity, normalizeFingerprint } from "./openpgp.js";
@@ -26,6 +27,20 @@ export interface SigningKeyOptions {
   readonly path?: string;
   /** What to check when the fingerprint does not match (the playbook's own variable names). */
   readonly mismatchHint?: string;
+  /**
+   * The key's bytes, already on the control machine (an offline bundle's): the host fetches
+   * nothing, and `url` only names where they came from in messages.
+   */
+  readonly content?: Buffer;
+}
+
+/** Whether the family trusts the key already: all that is asked of the host when the bytes are given. */
+function keyTrusted(test: string, label: string): Fact<UrlContent | { status: "absent" }> {
+  return {
+    name: `key-trusted:${label}`,
+    probe: `if ${test}; then echo trusted; else echo absent; fi`,
+    parse: (stdout) => (stdout.trim() === "trusted" ? { status: "trusted" } : { status: "absent" }),
+  };
 }
 
 /** The resource, and where it writes the key: the `keyPath` of the repository it signs. */
@@ -52,13 +67,17 @@ export function signingKey(o: SigningKeyOptions): SigningKey {
   }
   const path = o.path ?? family.keyPath(o.name);
   const short = want.slice(-8).toLowerCase();
-  const fetched = urlContent(o.url, { test: family.keyTrustedTest(want, path), label: `key-${short}` });
+  const unless = { test: family.keyTrustedTest(want, path), label: `key-${short}` };
+  const fetched: Fact<UrlContent | { status: "absent" }> =
+    o.content !== undefined ? keyTrusted(unless.test, unless.label) : urlContent(o.url, unless);
   return {
     id,
     path,
     facts: [fetched],
     plan(facts) {
-      const got = facts.get(fetched);
+      const seen = facts.get(fetched);
+      const got: UrlContent =
+        seen.status === "absent" ? { status: "fetched", content: o.content ?? Buffer.alloc(0) } : seen;
       if (got.status === "trusted") return noop(`key ${spaced(want).slice(-9)} is trusted (${family.name})`);
       if (got.status === "error")
         return fail(`could not fetch the key at ${o.url}: ${got.message}; nothing was trusted`);

@@ -2,7 +2,9 @@
  * What the mirrors step measures: the docker-ce repo presets install-engine knows plus the user's
  * own base URLs, and registry mirrors; and the small file fetched from each to time it.
  */
-import { DOCKER_MIRRORS } from "../../playbooks/docker-repo.js";
+import { aptDistro } from "../../playbooks/docker-apt.js";
+import { DOCKER_MIRRORS, chooseRepo, mirrorRoot } from "../../playbooks/docker-repo.js";
+import type { OsRelease } from "../facts/os-release.js";
 
 export interface Candidate {
   /** A preset name (`official`, `aliyun`...) or the URL itself. */
@@ -30,7 +32,7 @@ export function repoCandidates(extra: readonly string[]): Candidate[] {
   }));
   const own = extra
     .map(trim)
-    .filter((url, i, all) => all.indexOf(url) === i && !presets.some((p) => p.url === url))
+    .filter((url, i, all) => all.indexOf(url) === i && !presets.some((p) => p.url === mirrorRoot(url)))
     .map((url) => ({ id: url, name: url, url }));
   return [...presets, ...own];
 }
@@ -44,14 +46,19 @@ export function registryCandidates(urls: readonly string[]): Candidate[] {
 }
 
 /**
- * The repo's metadata for one host's release and architecture: small, and only a real docker-ce
- * repo of the right layout has it.
+ * The repo's signed index for one host's distribution, release and architecture: small, and only a
+ * real tree of Docker's layout has it (a mirror URL is its root; see chooseRepo).
  *
- * @example repoProbeUrl("https://download.docker.com/linux/centos", 9, "x86_64")
+ * @example repoProbeUrl("https://download.docker.com", centos9, "x86_64")
  *   === "https://download.docker.com/linux/centos/9/x86_64/stable/repodata/repomd.xml"
+ * @example repoProbeUrl("https://download.docker.com", debian12, "x86_64")
+ *   === "https://download.docker.com/linux/debian/dists/bookworm/InRelease"
  */
-export function repoProbeUrl(base: string, major: number, arch: string): string {
-  return `${trim(base)}/${major}/${arch}/stable/repodata/repomd.xml`;
+export function repoProbeUrl(mirror: string, os: OsRelease, arch: string): string {
+  const base = chooseRepo({ docker_mirror: mirror }, os).baseUrl;
+  return aptDistro(os) !== undefined
+    ? `${base}/dists/${os.codename}/InRelease`
+    : `${base}/${os.major}/${arch}/stable/repodata/repomd.xml`;
 }
 
 /** @example registryProbeUrl("http://10.0.0.4:5000") === "http://10.0.0.4:5000/v2/" */
@@ -62,7 +69,7 @@ export function registryProbeUrl(url: string): string {
 /** An http(s) URL a host can fetch; the reason when it is not one. */
 export function validateUrl(value: string): true | string {
   if (!/^https?:\/\/[^\s'"\\]+$/.test(value))
-    return "an http(s) URL, e.g. http://mirror.example.com/docker-ce/linux/centos";
+    return "an http(s) URL, e.g. http://mirror.example.com/docker-ce";
   try {
     new URL(value);
     return true;

@@ -52,7 +52,7 @@ export async function mirrorsStep(
 ): Promise<MirrorsResult> {
   const repoExtra = await ask.lines("docker_repo.candidates", {
     message:
-      "Your own docker-ce repo mirror to time too (base URL holding <release>/<arch>/stable; Enter: none)",
+      "Your own mirror of Docker's repos to time too (its root, holding linux/centos and linux/debian; Enter: none)",
     validate: validateUrl,
     optional: true,
   });
@@ -74,7 +74,7 @@ export async function mirrorsStep(
   const hub = registryRanked.pop() as Ranked;
 
   const best = fastestFirst(repoRanked)[0];
-  deps.say(table("docker-ce yum repo", repos, repoRanked, best?.id));
+  deps.say(table("docker-ce repo", repos, repoRanked, best?.id));
   if (registries.length > 0)
     deps.say(table("registry mirrors", registries, registryRanked, fastestFirst(registryRanked)[0]?.id));
   deps.say(
@@ -163,7 +163,7 @@ async function measure(
     return await Promise.all(
       hosts.map(async (h) => {
         const urls = [
-          ...repos.map((c) => repoProbeUrl(c.url, h.facts.os.major, h.facts.kernel.arch)),
+          ...repos.map((c) => repoProbeUrl(c.url, h.facts.os, h.facts.kernel.arch)),
           ...registries.map((c) => registryProbeUrl(c.url)),
           DOCKER_HUB_API,
         ];

@@ -2,7 +2,7 @@
  * From the answers and what the hosts said to the content of hosts.yaml and group_vars/all.yaml,
  * each value with the comment that says where it came from. Pure: no files, no hosts.
  */
-import { DOCKER_MIRRORS } from "../../playbooks/docker-repo.js";
+import { DOCKER_MIRRORS, chooseRepo } from "../../playbooks/docker-repo.js";
 import type { Inventory } from "../inventory/types.js";
 import { formatBytes } from "./host-facts.js";
 import { nameHosts, type Named } from "./host-names.js";
@@ -85,8 +85,13 @@ function repoSetting(input: PlanInput): VarSetting {
   const usesUrl = input.existing?.hosts.some(
     (h) => typeof h.vars["docker_repo_url"] === "string" && h.vars["docker_repo_url"] !== "",
   );
-  if (repo in DOCKER_MIRRORS && !usesUrl) return { name: "docker_mirror", value: repo, comment: repoNote };
-  return { name: "docker_repo_url", value: DOCKER_MIRRORS[repo] ?? repo, comment: repoNote };
+  // docker_mirror (a preset or a mirror's root) serves every distribution of a mixed inventory.
+  if (!usesUrl) return { name: "docker_mirror", value: repo, comment: repoNote };
+  return {
+    name: "docker_repo_url",
+    value: repo in DOCKER_MIRRORS ? chooseRepo({ docker_mirror: repo }).baseUrl : repo,
+    comment: repoNote,
+  };
 }
 
 /**

@@ -41,7 +41,8 @@ async function fetchFingerprint(
 }
 
 /**
- * Question id `yum_repo.key_fingerprint`, asked only for a repo whose key is not Docker's.
+ * Question id `docker_repo.key_fingerprint` (`yum_repo.key_fingerprint` in older answers files), asked
+ * only for a repo whose key is not Docker's. The key is read from the tree of the host's distribution.
  *
  * @example const key = await repoKeyStep(ask, hosts[0], "http://10.0.0.2/linux/centos", say);
  */
@@ -51,7 +52,7 @@ export async function repoKeyStep(
   repo: string,
   say: (line: string) => void,
 ): Promise<RepoKey> {
-  const url = chooseRepo({ docker_mirror: repo }).gpgKeyUrl;
+  const url = chooseRepo({ docker_mirror: repo }, host.facts.os).gpgKeyUrl;
   const fetched = await fetchFingerprint(host, url);
   if ("error" in fetched) {
     say(`  ! ${host.label} could not read the signing key ${url}: ${fetched.error}`);
@@ -66,7 +67,7 @@ export async function repoKeyStep(
   const shown = groupFingerprint(fetched.fingerprint);
   say(`  The repo's signing key ${url} (read by ${host.label}) is not Docker's. Its fingerprint:`);
   say(`    ${shown}`);
-  const answer = await ask.text("yum_repo.key_fingerprint", {
+  const answer = await ask.text("docker_repo.key_fingerprint", {
     message: "Trust this key? Enter trusts it; or type the fingerprint you expect",
     default: shown,
     validate: (v) =>

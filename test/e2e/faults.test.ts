@@ -134,7 +134,7 @@ describe("signals at each phase of run and verify (lab)", function () {
   it("SIGTERM while dnf installs: the install finishes, nothing after it, the lock is released and an immediate second run is not refused", async () => {
     const [h1] = names as [string];
     const inventory = inventoryOf([h1], { docker_users: ["ops"] });
-    const run = await install(inventory, { signal: "SIGTERM", at: stepOf("template:") });
+    const run = await install(inventory, { signal: "SIGTERM", at: stepOf("repository:") });
     await assertStopped(run, "SIGTERM", names);
     const late = afterSignal(run, h1, ["step-ran"]).map((t) =>
       t.event.kind === "step-ran" ? t.event.resource : "",
@@ -197,7 +197,7 @@ describe("signals at each phase of run and verify (lab)", function () {
       const wanted = JSON.stringify(mirrors.map((m) => `${m}/`));
       // The repo file edited by hand: its step runs first, then daemon.json's, which notifies the reload.
       await hostExec(h1, `echo '# edited' >> ${REPO}`);
-      const cut = await install(inventory, { signal, at: stepOf("template:") });
+      const cut = await install(inventory, { signal, at: stepOf("repository:") });
       await assertStopped(cut, signal, names);
       const late = afterSignal(cut, h1, ["step-ran", "handler-ran"]);
       assert.deepEqual(

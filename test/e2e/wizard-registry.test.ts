@@ -119,7 +119,7 @@ describe("ops init in a real terminal: the registry path, on the lab", function 
             keys: ["Enter"],
             again: true,
           },
-          { ask: /own docker-ce repo mirror/, text: lab.repoUrl, keys: ["Enter"] },
+          { ask: /own mirror of Docker's repos/, text: lab.repoUrl, keys: ["Enter"] },
           { ask: /Registry mirrors to time/, text: lab.mirrorUrl, keys: ["Enter"] },
           {
             ask: /Which docker-ce repo\?|Registry mirrors to use|Trust this key\?/,

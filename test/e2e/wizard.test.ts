@@ -80,7 +80,7 @@ describe("ops init in a real terminal, on the lab", function () {
         /✔ el9-1 · CentOS Stream 9 · kernel .* · x86_64 · sudo ok · no engine · [\d.]+ GiB free/,
       );
       await t.keys("Enter");
-      keep("05-key-installed", await t.answer(/own docker-ce repo mirror/, lab.repoUrl, 60_000));
+      keep("05-key-installed", await t.answer(/own mirror of Docker's repos/, lab.repoUrl, 60_000));
       await t.answer(/ +more \(Enter when done\)/);
       await t.answer(/Registry mirrors to time/, lab.mirrorUrl);
       await t.answer(/ +more \(Enter when done\)/);
@@ -115,7 +115,8 @@ describe("ops init in a real terminal, on the lab", function () {
       new RegExp(`${lab.passwordUser.password}|ansible_password|ansible_ssh_pass|become_pass`),
     );
     assert.match(written, /ansible_ssh_private_key_file: ~\/\.ssh\/id_ed25519/);
-    assert.match(written, new RegExp(`docker_repo_url: ${lab.repoUrl}`));
+    // docker_mirror: one root (or tree) serves every family of a mixed inventory.
+    assert.match(written, new RegExp(`docker_mirror: ${lab.repoUrl}`));
     const userEnv = { ...process.env, HOME: home };
     const check = await ops(["inventory", "check", "-i", inventory], "", undefined, [], userEnv);
     assert.equal(check.code, 0, check.stderr);

@@ -2,6 +2,10 @@
 // RangeError or SyntaxError (a stack trace, exit 70). One list names every parser of host output;
 // a second test reads the folders, so a fact module added later without joining the list fails.
 import assert from "node:assert/strict";
+import { bundleOnHost } from "../../../src/bundle/host-copy.js";
+import { imageIds } from "../../../src/bundle/image-load.js";
+import { signingKey } from "../../../src/resources/signing-key.js";
+import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
 import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -34,6 +38,22 @@ const fixtureFacts = (folder: string): Parse[] => {
 /** Every module that turns host output into a value, and its parsers (through the fact objects where they exist). */
 const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = {
   "src/facts/command.ts": { fixtures: [], parsers: () => [(s, c) => commandFact("cmd", "true").parse(s, c)] },
+  "src/bundle/host-copy.ts": { fixtures: [], parsers: () => [(s) => bundleOnHost("ab".repeat(32)).parse(s)] },
+  "src/bundle/image-load.ts": {
+    fixtures: [],
+    parsers: () => [(s) => imageIds(["busybox", "nginx:1"]).parse(s)],
+  },
+  "src/resources/signing-key.ts": {
+    fixtures: [],
+    parsers: () =>
+      signingKey({
+        on: { facts: SAMPLE_HOST_FACTS.el9 },
+        name: "k",
+        url: "file:///k",
+        fingerprint: "E4FECCCC55C2126173DC79315E9B3745269F56FC",
+        content: Buffer.from("k"),
+      } as never).facts.map((f) => (s: string, c?: number) => f.parse(s, c)),
+  },
   "src/facts/disk-free.ts": { fixtures: ["disk-free"], parsers: () => fixtureFacts("disk-free") },
   "src/facts/docker-info.ts": {
     fixtures: ["docker-info", "docker-daemon"],
@@ -68,6 +88,10 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     parsers: () => fixtureFacts("commands-present"),
   },
   "src/packages/rpm/gpg-keys.ts": { fixtures: ["rpm-gpg-keys"], parsers: () => fixtureFacts("rpm-gpg-keys") },
+  "src/packages/deb/installed.ts": {
+    fixtures: ["dpkg-packages"],
+    parsers: () => fixtureFacts("dpkg-packages"),
+  },
   "src/packages/rpm/installed.ts": {
     fixtures: ["rpm-packages"],
     parsers: () => fixtureFacts("rpm-packages"),

@@ -11,6 +11,7 @@ import { osRelease } from "../../../src/facts/os-release.js";
 import { commandsPresent } from "../../../src/facts/commands-present.js";
 import { rpmGpgKeys } from "../../../src/packages/rpm/gpg-keys.js";
 import { rpmPackages } from "../../../src/packages/rpm/installed.js";
+import { debPackages } from "../../../src/packages/deb/installed.js";
 import { sudo } from "../../../src/facts/sudo.js";
 import { systemdUnit } from "../../../src/facts/systemd-unit.js";
 import { urlContent } from "../../../src/facts/url-content.js";
@@ -48,6 +49,7 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   kernel: () => kernel,
   "commands-present": (a) => commandsPresent(a.names ?? []),
   "rpm-packages": (a) => rpmPackages(a.names ?? []),
+  "dpkg-packages": (a) => debPackages(a.names ?? []),
   "rpm-gpg-keys": () => rpmGpgKeys,
   "url-content": (a) =>
     urlContent(

@@ -26,14 +26,15 @@ function valueOf(fact: Fact<unknown>, os: string): unknown {
   if (fact.name === "kernel") return parseKernel("5.14.0-427.el9.x86_64 x86_64");
   if (fact.name.startsWith("url-content:")) return { status: "trusted" };
   if (fact.name.startsWith("file:")) return { exists: false };
-  if (fact.name.startsWith("rpm-packages:")) {
-    const names = fact.name.slice("rpm-packages:".length).split(",");
+  const listed = /^(?:rpm|dpkg)-packages:(.*)$/.exec(fact.name)?.[1];
+  if (listed !== undefined) {
+    const names = listed.split(",");
     return Object.fromEntries(names.map((n) => [n, null]));
   }
   throw new Error(`no value for ${fact.name}`);
 }
 
-/** Plans install-engine's preflight, key, repo and packages on a host that said `os` and has `managers`. */
+/** Plans install-engine's preflight, key, repo and packages (nothing else) on a host that said `os` and has `managers`. */
 function planFor(fixture: string, managers: string) {
   const text = osText(fixture);
   const os = parseOsRelease(text);
@@ -43,7 +44,7 @@ function planFor(fixture: string, managers: string) {
   const host = { name: fixture, address: "10.0.0.1", groups: ["all"], facts };
   const resources = installEngine
     .resources(vars as never, host, { yes: true, runId: "000000000000", outputs: {} })
-    .slice(0, 4);
+    .filter((r) => /^(preflight|gpg-key:|repository:|packages:)/.test(r.id));
   const set = new FactSet(new Map(resources.flatMap((r) => r.facts).map((f) => [f.name, valueOf(f, text)])));
   return planHost(resources, set);
 }
@@ -67,6 +68,12 @@ describe("install-engine: every EL variant named and routed (real os-release tex
     it(`${fixture}: Docker's ${repo} repository, installed with ${install.source.match(/\w+/)?.[0]}`, () => {
       const plan = planFor(fixture, managers);
       assert.equal(plan.failure, undefined, plan.failure?.message);
+      const tree = `https://download.docker.com/${repo.replace(/\/[^/]+$/, "")}`;
+      const preflight = plan.resources.find((r) => r.id === "preflight")?.outcome;
+      assert.equal(
+        preflight?.kind === "noop" ? preflight.reason.endsWith(`: Docker's repository ${tree}`) : preflight,
+        true,
+      );
       const file = plan.resources.find((r) => r.id === "repository:/etc/yum.repos.d/docker-ce.repo");
       const steps = file?.outcome.kind === "change" ? file.outcome.steps : [];
       assert.equal(steps.length, 1);
@@ -80,6 +87,19 @@ describe("install-engine: every EL variant named and routed (real os-release tex
       );
     });
   }
+
+  it("debian-12: Docker's linux/debian repository through the same routing, as a deb822 source", () => {
+    const plan = planFor("debian-12", "present apt-get\n");
+    assert.equal(plan.failure, undefined, plan.failure?.message);
+    const preflight = plan.resources.find((r) => r.id === "preflight")?.outcome;
+    assert.match(
+      preflight?.kind === "noop" ? preflight.reason : "",
+      /: Docker's repository https:\/\/download\.docker\.com\/linux\/debian$/,
+    );
+    const file = plan.resources.find((r) => r.id === "repository:/etc/apt/sources.list.d/docker-ce.sources");
+    const content = file?.outcome.kind === "change" ? (file.outcome.steps[0]?.stdin ?? "").toString() : "";
+    assert.match(content, /^URIs: https:\/\/download\.docker\.com\/linux\/debian\nSuites: bookworm\n/m);
+  });
 
   it("Amazon Linux 2 and 2023: refused before anything changes, with Amazon's own package as the way", () => {
     const two = planFor("amzn-2", "present yum\n");
@@ -106,6 +126,9 @@ describe("install-engine: every EL variant named and routed (real os-release tex
 
   it("a CentOS 6 host (release file only) is outside Docker's CentOS versions, and says so", () => {
     const plan = planFor("centos-6-release-file-only", "present yum\n");
-    assert.match(plan.failure?.message ?? "", /is version 6; Docker's CentOS repository has 7, 8, 9, 10/);
+    assert.match(
+      plan.failure?.message ?? "",
+      /is version 6; install-engine installs from Docker's linux\/centos for versions 7, 8, 9, 10$/,
+    );
   });
 });

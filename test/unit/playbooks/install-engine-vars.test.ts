@@ -46,7 +46,7 @@ describe("install-engine variables: every pattern failure says what form is expe
     ],
     [
       { docker_version: "latest" },
-      'docker_version must be empty or a package version such as 24.0.7 or 3:24.0.7-1.el9, got "latest"',
+      'docker_version must be empty or a package version such as 24.0.7, 3:24.0.7-1.el9 or 5:24.0.7-1~debian.12~bookworm, got "latest"',
     ],
     [
       { docker_packages: ["docker-ce", "--nogpgcheck"] },

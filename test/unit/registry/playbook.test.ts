@@ -66,7 +66,8 @@ describe("deploy-registry playbook", () => {
       results: [],
       signal: new AbortController().signal,
     };
-    const [step, clients] = playbook.runSteps ?? [];
+    const step = playbook.runSteps?.find((s) => s.name === "registry-tls");
+    const clients = playbook.runSteps?.find((s) => s.name === "registry-proxy-clients");
     assert.ok(step && clients);
     run = {
       yes: false,
@@ -85,7 +86,7 @@ describe("deploy-registry playbook", () => {
   });
 
   it("a run of engine hosts alone finds the registry by registry_hostname and the CA kept beside the inventory", async () => {
-    const step = playbook.runSteps?.[0];
+    const step = playbook.runSteps?.find((s) => s.name === "registry-tls");
     assert.ok(step);
     const engines = (over: Partial<DeployRegistryVars>) =>
       step.run(readOnlyContext([{ host: engine, vars: { ...vars, ...over } }], dir)) as Promise<TlsOutput>;
@@ -169,7 +170,7 @@ describe("deploy-registry playbook", () => {
   });
 
   it("the proxy cache's allow list holds every host of the inventory, --limit or not, and registry_proxy_cache.allow", async () => {
-    const clients = playbook.runSteps?.[1];
+    const clients = playbook.runSteps?.find((s) => s.name === "registry-proxy-clients");
     assert.ok(clients);
     const limited = { ...vars, registry_proxy_cache: { enabled: true, allow: ["10.8.0.0/24"] } };
     const out = (await clients.run({

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import type { UrlTiming } from "../../../src/facts/url-timings.js";
 import { describeRanked, fastestFirst, rankMirrors } from "../../../src/wizard/mirror-ranking.js";
 import { registryProbeUrl, repoCandidates, repoProbeUrl } from "../../../src/wizard/mirror-candidates.js";
+import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
 
 const good = (ms: number, httpCode = 200): UrlTiming => ({ url: "u", reached: true, httpCode, ms });
 const down = (error: string): UrlTiming => ({ url: "u", reached: false, httpCode: null, ms: 3000, error });
@@ -64,8 +65,13 @@ describe("wizard/mirror-ranking", () => {
       ["official", "aliyun", "tuna", "ustc", "http://10.0.0.2/linux/centos"],
     );
     assert.equal(
-      repoProbeUrl("http://10.0.0.2/linux/centos/", 9, "aarch64"),
+      repoProbeUrl("http://10.0.0.2/linux/centos/", SAMPLE_HOST_FACTS.el9.os, "aarch64"),
       "http://10.0.0.2/linux/centos/9/aarch64/stable/repodata/repomd.xml",
+    );
+    // The wizard times apt mirrors too: the same candidate, the Debian host's signed index.
+    assert.equal(
+      repoProbeUrl("http://10.0.0.2/linux/centos/", SAMPLE_HOST_FACTS.debian12.os, "x86_64"),
+      "http://10.0.0.2/linux/debian/dists/bookworm/InRelease",
     );
     assert.equal(registryProbeUrl("http://10.0.0.4:5000/"), "http://10.0.0.4:5000/v2/");
   });

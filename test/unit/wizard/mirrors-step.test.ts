@@ -27,7 +27,7 @@ describe("wizard/mirrors-step", () => {
     const { fleet, hosts } = await fleetOf(LAB);
     const out: string[] = [];
     const s = scriptedPrompts([
-      answer(/own docker-ce repo mirror/, "http://10.0.0.2/linux/centos"),
+      answer(/own mirror of Docker.s repos/, "http://10.0.0.2/linux/centos"),
       accept(/more \(Enter when done\)/),
       answer(/Registry mirrors to time/, "http://10.0.0.4:5000"),
       accept(/more \(Enter when done\)/),

@@ -76,6 +76,9 @@ describe("wizard/repo-key", () => {
       (l) => said.push(l),
     );
     assert.equal(none.fingerprint, undefined);
-    assert.match(said.join("\n"), /could not read the signing key http:\/\/10\.0\.0\.2\/r\/gpg/);
+    assert.match(
+      said.join("\n"),
+      /could not read the signing key http:\/\/10\.0\.0\.2\/r\/linux\/centos\/gpg/,
+    );
   });
 });

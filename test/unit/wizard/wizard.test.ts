@@ -83,7 +83,7 @@ describe("wizard/wizard: the whole flow on fake hosts", () => {
       },
       accept(/Install your public key for root on 2 host\(s\)/),
       accept(/Which key\?/),
-      answer(/own docker-ce repo mirror/, "http://10.0.0.2/linux/centos"),
+      answer(/own mirror of Docker.s repos/, "http://10.0.0.2/linux/centos"),
       accept(/more \(Enter when done\)/),
       answer(/Registry mirrors to time/, "http://10.0.0.4:5000"),
       accept(/more \(Enter when done\)/),
@@ -122,14 +122,15 @@ describe("wizard/wizard: the whole flow on fake hosts", () => {
       /# ops init installed this key on the hosts and proved a login with it alone: no password is kept/,
     );
     const v = parse(vars) as Record<string, unknown>;
-    assert.equal(v["docker_repo_url"], "http://10.0.0.2/linux/centos");
+    // docker_mirror, not docker_repo_url: install-engine takes each distribution's tree under its root.
+    assert.equal(v["docker_mirror"], "http://10.0.0.2/linux/centos");
     assert.deepEqual(v["registry_mirrors"], ["http://10.0.0.4:5000"]);
     assert.equal(v["docker_cis_profile"], "level1");
     assert.match(vars, /# the CIS level-1 daemon preset[^\n]*\ndocker_cis_profile: level1/);
     assert.match(String(v["docker_repo_gpg_fingerprint"]), /^[0-9A-F]{4}( [0-9A-F]{4}){9}$/);
     assert.match(
       vars,
-      /# docker-ce repo: the fastest every host reached, timed from 2 host\(s\):\n# {3}official, aliyun, tuna, ustc: unreachable from 2\/2 hosts: timed out after 3 s\n# {3}http:\/\/10\.0\.0\.2\/linux\/centos: 3 ms from 2\/2 hosts\ndocker_repo_url:/,
+      /# docker-ce repo: the fastest every host reached, timed from 2 host\(s\):\n# {3}official, aliyun, tuna, ustc: unreachable from 2\/2 hosts: timed out after 3 s\n# {3}http:\/\/10\.0\.0\.2\/linux\/centos: 3 ms from 2\/2 hosts\ndocker_mirror:/,
     );
     assert.deepEqual(fleet.installed.get("10.0.0.11"), [KEY.publicKey]);
     const text = out.join("");

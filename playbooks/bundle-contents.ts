@@ -1,0 +1,87 @@
+/**
+ * What a bundle must hold for the built-in playbooks, from each host's validated variables: the
+ * docker-ce packages install-engine installs (its repo, key, names and pin), the image `ops verify`
+ * runs (verify_image), and the images deploy-registry's stack runs. Docker knowledge, so it lives
+ * beside the playbooks; `ops bundle create` only fetches what this says.
+ */
+import { parseEvr } from "../src/packages/rpm/version.js";
+import type { ImageSource, RpmSource } from "../src/bundle/create.js";
+import { DEFAULT_IMAGE } from "./engine-checks/context.js";
+import { chooseRepo } from "./docker-repo.js";
+import { IMAGES } from "./deploy-registry.vars.js";
+
+export const BUNDLE_PLAYBOOKS = ["install-engine", "deploy-registry"] as const;
+
+export interface BundleContents {
+  rpm?: RpmSource;
+  /** Image references with the registry URL each is fetched from. */
+  images: ImageSource[];
+}
+
+/** A problem that makes one bundle unable to serve every host. */
+export class ContentsError extends Error {}
+
+type Vars = Record<string, unknown>;
+const str = (v: unknown, d = ""): string => (typeof v === "string" ? v : d);
+
+/**
+ * Where an image is fetched: `imageSource` when given; a Docker Hub image through the hosts' first
+ * registry mirror (what they would have pulled through), else Docker Hub; any other registry itself.
+ */
+export function imageEndpoint(ref: string, vars: Vars, imageSource?: string): string {
+  if (imageSource) return imageSource;
+  const first = ref.split("/")[0] ?? "";
+  const ownRegistry =
+    ref.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  if (ownRegistry) return `https://${first}`;
+  const mirrors = Array.isArray(vars.registry_mirrors) ? vars.registry_mirrors : [];
+  return typeof mirrors[0] === "string" ? mirrors[0] : "https://registry-1.docker.io";
+}
+
+/**
+ * @example bundleContents(["install-engine"], [vars]).rpm?.names // ["docker-ce", ...]
+ */
+export function bundleContents(
+  playbooks: readonly string[],
+  hostVars: readonly Vars[],
+  imageSource?: string,
+): BundleContents {
+  const out: BundleContents = { images: [] };
+  const images = new Map<string, string>();
+  const rpms = new Map<string, RpmSource>();
+  for (const vars of hostVars) {
+    if (playbooks.includes("install-engine")) {
+      const repo = chooseRepo({
+        docker_repo_url: str(vars.docker_repo_url),
+        docker_mirror: str(vars.docker_mirror),
+        docker_repo_gpgkey: str(vars.docker_repo_gpgkey),
+      });
+      const version = str(vars.docker_version);
+      const names = Array.isArray(vars.docker_packages) ? vars.docker_packages.map(String) : [];
+      const rpm: RpmSource = {
+        baseUrl: repo.baseUrl,
+        gpgKeyUrl: repo.gpgKeyUrl,
+        fingerprint: str(vars.docker_repo_gpg_fingerprint),
+        names,
+        ...(version ? { pin: parseEvr(version) } : {}),
+        pinned: ["docker-ce", "docker-ce-cli"],
+      };
+      rpms.set(JSON.stringify(rpm), rpm);
+      const verify = str(vars.verify_image) || DEFAULT_IMAGE;
+      images.set(verify, imageEndpoint(verify, vars, imageSource));
+    }
+    if (playbooks.includes("deploy-registry")) {
+      const chosen = (vars.registry_images ?? {}) as Vars;
+      for (const ref of [str(chosen.registry, IMAGES.registry), str(chosen.nginx, IMAGES.nginx)])
+        images.set(ref, imageEndpoint(ref, vars, imageSource));
+    }
+  }
+  if (rpms.size > 1)
+    throw new ContentsError(
+      "the hosts differ in docker_repo_url, docker_version, docker_packages or the key: make one bundle per group (--limit)",
+    );
+  const [rpm] = rpms.values();
+  if (rpm) out.rpm = rpm;
+  out.images = [...images].map(([ref, url]) => ({ ref, endpoint: { url } }));
+  return out;
+}

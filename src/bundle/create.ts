@@ -1,0 +1,200 @@
+/**
+ * Builds a bundle on a connected machine: for each (major, arch) of the hosts, the RPMs the
+ * playbooks install and what they need from the same repo, each checked against the repo's
+ * published sha256, under fresh metadata listing exactly them; the repo's signing key, checked
+ * against the pinned fingerprint; the images, each checked against its digests; and manifest.json
+ * with every file's sha256 and size. Written to `<out>.part` and renamed: never half written.
+ *
+ * The entries are held in memory while the manifest is computed (it comes first in the tar): a
+ * bundle of a few hundred MB is fine on any control machine.
+ */
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { gunzipSync } from "node:zlib";
+import { send, type Endpoint } from "../registry/http.js";
+import { keyIdentity, normalizeFingerprint } from "../resources/openpgp.js";
+import type { Evr } from "../packages/rpm/version.js";
+import { parseImageRef } from "./image-ref.js";
+import { pullImage } from "./image-pull.js";
+import {
+  BUNDLE_FORMAT,
+  MANIFEST_NAME,
+  type BundleImage,
+  type BundleManifest,
+  type BundleRepo,
+} from "./manifest.js";
+import { rpmClosure } from "./rpm-closure.js";
+import { writeTar, type TarEntry } from "./tar.js";
+import { parsePrimary, parseRepomd, renderRepo } from "./yum-metadata.js";
+
+export interface Platform {
+  readonly major: number;
+  readonly arch: string;
+}
+
+export interface RpmSource {
+  /** Docker's layout: `<baseUrl>/<major>/<arch>/stable`. */
+  readonly baseUrl: string;
+  readonly gpgKeyUrl: string;
+  readonly fingerprint: string;
+  readonly names: readonly string[];
+  readonly pin?: Evr;
+  readonly pinned?: readonly string[];
+}
+
+export interface ImageSource {
+  /** As the playbooks name it. */
+  readonly ref: string;
+  readonly endpoint: Endpoint;
+}
+
+export interface CreateRequest {
+  readonly playbooks: readonly string[];
+  readonly platforms: readonly Platform[];
+  readonly rpm?: RpmSource;
+  readonly images: readonly ImageSource[];
+  readonly out: string;
+  readonly now: Date;
+  /** Progress lines for a person ("fetched docker-ce 20.10.24 (28.7 MB)"). */
+  readonly log?: (line: string) => void;
+}
+
+export interface CreateResult {
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly manifest: BundleManifest;
+}
+
+/** Where the rpm trees sit in a bundle: Docker's `linux/centos` layout under `rpm/centos`. */
+export const RPM_BASE = "rpm/centos";
+export const KEY_PATH = `${RPM_BASE}/gpg`;
+
+const hex = (b: Buffer | string): string => createHash("sha256").update(b).digest("hex");
+
+async function fetchUrl(url: string, maxBytes: number): Promise<Buffer> {
+  const u = new URL(url);
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new Error(`${url}: only http(s) URLs are fetched`);
+  const answer = await send({ url: u.origin }, "GET", `${u.pathname}${u.search}`, {
+    limits: { maxBytes, deadlineMs: 30 * 60_000 },
+  });
+  if (answer.status !== 200) throw new Error(`GET ${url} answered HTTP ${answer.status}`);
+  return answer.body;
+}
+
+async function rpmTree(src: RpmSource, p: Platform, now: Date, log: (l: string) => void) {
+  const stable = `${src.baseUrl.replace(/\/+$/, "")}/${p.major}/${p.arch}/stable`;
+  const repomd = parseRepomd(
+    (await fetchUrl(`${stable}/repodata/repomd.xml`, 16 * 1024 ** 2)).toString("utf8"),
+  );
+  const gz = await fetchUrl(`${stable}/${repomd.location}`, 512 * 1024 ** 2);
+  if (hex(gz) !== repomd.sha256)
+    throw new Error(`${stable}: primary metadata does not match repomd.xml's sha256`);
+  const closure = rpmClosure(parsePrimary(gunzipSync(gz).toString("utf8")), {
+    names: src.names,
+    arch: p.arch,
+    ...(src.pin ? { pin: src.pin } : {}),
+    ...(src.pinned ? { pinned: src.pinned } : {}),
+  });
+  const dir = `${RPM_BASE}/${p.major}/${p.arch}/stable`;
+  const entries: TarEntry[] = [];
+  for (const pkg of closure.packages) {
+    const data = await fetchUrl(`${stable}/${pkg.location}`, 4 * 1024 ** 3);
+    if (hex(data) !== pkg.sha256)
+      throw new Error(`${stable}/${pkg.location} does not match the repo's sha256`);
+    log(
+      `fetched ${pkg.name} ${pkg.version}-${pkg.release} for el${p.major} ${p.arch} (${data.length} bytes)`,
+    );
+    entries.push({ name: `${dir}/${pkg.location}`, data });
+  }
+  const files = renderRepo(closure.packages, Math.floor(now.getTime() / 1000));
+  entries.push({ name: `${dir}/${files.primaryPath}`, data: files.primary });
+  entries.push({ name: `${dir}/repodata/repomd.xml`, data: Buffer.from(files.repomd) });
+  const repo: BundleRepo = {
+    family: "rpm",
+    os: "centos",
+    major: p.major,
+    arch: p.arch,
+    base: RPM_BASE,
+    packages: closure.packages.map((k) => `${k.name}-${k.epoch}:${k.version}-${k.release}.${k.arch}`),
+    fromBase: closure.fromBase,
+  };
+  return { entries, repo };
+}
+
+/**
+ * @example await createBundle({ playbooks: ["install-engine"], platforms: [{ major: 9, arch: "x86_64" }], rpm, images: [], out: "site.bundle.tar", now: new Date() })
+ */
+export async function createBundle(req: CreateRequest): Promise<CreateResult> {
+  const log = req.log ?? (() => undefined);
+  const entries: TarEntry[] = [];
+  const repos: BundleRepo[] = [];
+  const images: BundleImage[] = [];
+  let key: BundleManifest["key"];
+  if (req.rpm) {
+    const armored = await fetchUrl(req.rpm.gpgKeyUrl, 1024 ** 2);
+    const want = normalizeFingerprint(req.rpm.fingerprint);
+    const got = keyIdentity(armored).fingerprint;
+    if (got !== want) throw new Error(`the key at ${req.rpm.gpgKeyUrl} is ${got}, expected ${want}`);
+    entries.push({ name: KEY_PATH, data: armored });
+    key = { path: KEY_PATH, fingerprint: want };
+    for (const p of req.platforms) {
+      const tree = await rpmTree(req.rpm, p, req.now, log);
+      entries.push(...tree.entries);
+      repos.push(tree.repo);
+    }
+  }
+  const arches = [...new Set(req.platforms.map((p) => p.arch))].sort();
+  for (const src of req.images) {
+    const ref = parseImageRef(src.ref);
+    for (const arch of arches) {
+      const pulled = await pullImage(ref, { endpoint: src.endpoint, arch });
+      const path = `images/${arch}/${ref.tagged.replace(/[^A-Za-z0-9._-]+/g, "_")}.tar`;
+      log(`fetched image ${src.ref} for ${arch} (${pulled.archive.length} bytes)`);
+      entries.push({ name: path, data: pulled.archive });
+      images.push({
+        ref: src.ref,
+        arch,
+        path,
+        id: pulled.configDigest,
+        manifestDigest: pulled.manifestDigest,
+      });
+    }
+  }
+  const manifest: BundleManifest = {
+    format: BUNDLE_FORMAT,
+    created: req.now.toISOString(),
+    playbooks: [...req.playbooks],
+    ...(key ? { key } : {}),
+    repos,
+    images,
+    files: entries.map((e) => ({ path: e.name, sha256: hex(e.data), size: e.data.length })),
+  };
+  const all = [
+    { name: MANIFEST_NAME, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
+    ...entries,
+  ];
+  const part = `${req.out}.part`;
+  const whole = createHash("sha256");
+  let size = 0;
+  const out = createWriteStream(part, { mode: 0o644 });
+  const counted = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      whole.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  try {
+    await Promise.all([writeTar(all, counted), pipeline(counted, out)]);
+    await rename(part, req.out);
+  } catch (err) {
+    await rm(part, { force: true });
+    throw err;
+  }
+  return { path: req.out, size, sha256: whole.digest("hex"), manifest };
+}

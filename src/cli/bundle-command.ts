@@ -1,0 +1,142 @@
+/**
+ * `ops bundle create`: on a connected machine, everything the chosen playbooks install on the
+ * inventory's hosts, in one file for hosts that reach nothing but the control machine. The hosts'
+ * OS major versions and architectures come from `--platform`, or from one read-only probe per host.
+ * `ops bundle verify FILE` checks a bundle the way `ops run --bundle` does before sending it.
+ */
+import { resolve } from "node:path";
+import pLimit from "p-limit";
+import { BUNDLE_PLAYBOOKS, bundleContents, ContentsError } from "../../playbooks/bundle-contents.js";
+import { createBundle, type Platform } from "../bundle/create.js";
+import { verifyBundle } from "../bundle/verify.js";
+import { ConfigError } from "../errors.js";
+import { parseKernel } from "../facts/kernel.js";
+import { parseOsRelease, osRelease } from "../facts/os-release.js";
+import { makeConnector, sshOptionsFrom } from "../run/connector.js";
+import { prepareRun } from "../run/prepare.js";
+import { builtinVariableNames } from "../../playbooks/index.js";
+import { humanBytes } from "../text/bytes.js";
+import { EXIT } from "./exit-codes.js";
+import { loadPlaybook } from "./load-playbook.js";
+import type { TargetCliOptions } from "./target-options.js";
+import { keyringFrom } from "./vault-options.js";
+
+export interface BundleCreateOptions extends TargetCliOptions {
+  playbook: string[];
+  output: string;
+  platform: string[];
+  imageSource?: string;
+}
+
+type Write = (text: string) => void;
+
+/** `9/x86_64` or `el9-x86_64`. */
+export function parsePlatform(text: string): Platform {
+  const m = /^(?:el)?(\d{1,2})[/-]([a-z0-9_]+)$/.exec(text.trim());
+  if (!m?.[1] || !m[2]) throw new ConfigError(`--platform ${text}: expected MAJOR/ARCH such as 9/x86_64`, {});
+  return { major: Number(m[1]), arch: m[2] };
+}
+
+// The os-release probe ends with `exit 0`: it runs in a subshell so uname still runs.
+const PROBE = `(\n${osRelease.probe}\n)\necho '@@uname@@'\nuname -r; uname -m`;
+
+/** Each target's OS major and architecture, one read-only command per host. */
+async function probePlatforms(
+  opts: BundleCreateOptions,
+  hosts: Parameters<ReturnType<typeof makeConnector>>[0][],
+) {
+  const connect = makeConnector(sshOptionsFrom(opts));
+  const limit = pLimit(Math.max(1, opts.forks));
+  const found = await Promise.all(
+    hosts.map((host) =>
+      limit(async () => {
+        const t = await connect(host);
+        try {
+          const r = await t.exec(PROBE, { become: false });
+          const [os = "", uname = ""] = r.stdout.split("@@uname@@\n");
+          const release = parseOsRelease(os);
+          if (release.family !== "el")
+            throw new ConfigError(
+              `${host.name}: ${release.prettyName} is not an EL host; bundles hold rpm repos only`,
+              {},
+            );
+          return { major: release.major, arch: parseKernel(uname).arch };
+        } finally {
+          await t.close();
+        }
+      }),
+    ),
+  );
+  const unique = new Map(found.map((p) => [`${p.major}/${p.arch}`, p]));
+  return [...unique.values()];
+}
+
+/** @example await bundleCreate({ playbook: ["install-engine"], output: "site.bundle.tar", inventory: "hosts.yaml", ... }, write) */
+export async function bundleCreate(opts: BundleCreateOptions, write: Write): Promise<number> {
+  const names = opts.playbook.length > 0 ? opts.playbook : [...BUNDLE_PLAYBOOKS];
+  for (const n of names)
+    if (!(BUNDLE_PLAYBOOKS as readonly string[]).includes(n))
+      throw new ConfigError(
+        `--playbook ${n}: a bundle holds what ${BUNDLE_PLAYBOOKS.join(" and ")} install`,
+        {},
+      );
+  const playbooks = await Promise.all(names.map((n) => loadPlaybook(n)));
+  const vault = keyringFrom(opts);
+  const prepared = await prepareRun({
+    playbooks,
+    inventoryFile: opts.inventory,
+    limit: opts.limit,
+    extraVars: opts.extraVars,
+    known: await builtinVariableNames(),
+    vault,
+  }).finally(() => vault.dispose());
+  let contents;
+  try {
+    contents = bundleContents(
+      names,
+      prepared.targets.map((t) => t.vars),
+      opts.imageSource,
+    );
+  } catch (err) {
+    if (err instanceof ContentsError) throw new ConfigError(err.message, { file: opts.inventory });
+    throw err;
+  }
+  const platforms =
+    opts.platform.length > 0
+      ? opts.platform.map(parsePlatform)
+      : await probePlatforms(
+          opts,
+          prepared.targets.map((t) => t.host),
+        );
+  write(`bundle for ${platforms.map((p) => `el${p.major} ${p.arch}`).join(", ")}: ${names.join(", ")}\n`);
+  const t0 = Date.now();
+  const out = resolve(opts.output);
+  const result = await createBundle({
+    playbooks: names,
+    platforms,
+    ...(contents.rpm ? { rpm: contents.rpm } : {}),
+    images: contents.images,
+    out,
+    now: new Date(),
+    log: (line) => write(`  ${line}\n`),
+  });
+  const s = ((Date.now() - t0) / 1000).toFixed(1);
+  write(
+    `wrote ${out}: ${humanBytes(result.size)} (${result.size} bytes), ${result.manifest.files.length} files, sha256 ${result.sha256}, in ${s} s\n`,
+  );
+  for (const r of result.manifest.repos)
+    if (r.fromBase.length > 0)
+      write(`  el${r.major} ${r.arch}: the hosts must already have ${r.fromBase.join(", ")}\n`);
+  return EXIT.ok;
+}
+
+/** @example await bundleVerify("site.bundle.tar", write) */
+export async function bundleVerify(file: string, write: Write): Promise<number> {
+  const b = await verifyBundle(resolve(file));
+  write(
+    `${file}: ${b.manifest.files.length} files match the manifest; sha256 ${b.sha256}, ${b.size} bytes\n`,
+  );
+  for (const r of b.manifest.repos) write(`  rpm el${r.major} ${r.arch}: ${r.packages.join(", ")}\n`);
+  for (const i of b.manifest.images) write(`  image ${i.ref} (${i.arch}) ${i.id}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,218 @@
+/**
+ * Offline bundles end to end: `ops bundle create` on the control machine (the lab's signed repo and
+ * hub), then one el9 host cut off from everything but the control machine (its routes dropped
+ * inside it) installs and starts the engine from the bundle, passes verify with the bundle's test
+ * image, and stands the registry up from the bundle's images. A bundle with one flipped byte in an
+ * RPM is refused before anything reaches the host. The host is recreated afterwards.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { hostExec, hostExecResult, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
+import { cutHost } from "./helpers/air-gap.js";
+import { failures, ops, summaries, type OpsResult } from "./helpers/ops-cli.js";
+
+const HOST = "el9-3";
+const ROOT_PASSWORD = "bundle-Root-9c1e";
+
+/** Byte offset of the data of the first tar entry whose name matches `re`. */
+function entryOffset(file: string, re: RegExp): { name: string; offset: number } {
+  const fd = openSync(file, "r");
+  try {
+    const header = Buffer.alloc(512);
+    for (let at = 0; ;) {
+      if (readSync(fd, header, 0, 512, at) < 512 || header[0] === 0) throw new Error(`no entry ${re}`);
+      const name = header.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
+      const size = parseInt(header.subarray(124, 136).toString("utf8").replace(/\0.*$/s, "").trim(), 8);
+      if (re.test(name)) return { name, offset: at + 512 };
+      at += 512 + Math.ceil(size / 512) * 512;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function safeReadLab(): LabInfo | undefined {
+  try {
+    return readLab();
+  } catch {
+    return undefined;
+  }
+}
+
+const stepsOf = (r: OpsResult): string[] =>
+  r.events.flatMap((e) => (e.kind === "step-ran" && e.host === HOST ? [e.description] : []));
+
+describe("offline bundle: an air-gapped host installs from it", function () {
+  this.timeout(900_000);
+  let lab: LabInfo;
+  let dir: string;
+  let inventory: string;
+  let bundle: string;
+
+  before(async () => {
+    // The running lab as it is (labUp only when it is not up): one host is recreated for this file.
+    if (!safeReadLab()?.hosts.some((h) => h.name === HOST)) await labUp({ el9: 3 });
+    await recreateHost(HOST);
+    lab = readLab();
+    const host = lab.hosts.find((h) => h.name === HOST);
+    if (!host) throw new Error(`no lab host ${HOST}`);
+    dir = mkdtempSync(join(tmpdir(), "ops-bundle-"));
+    bundle = join(dir, "site.bundle.tar");
+    inventory = join(dir, "hosts.yaml");
+    // No registry_mirrors: the host reaches no registry. The repo URL is where the bundle comes from.
+    const vars = {
+      ansible_user: "root",
+      ansible_ssh_private_key_file: lab.privateKeyFile,
+      known_hosts: lab.knownHostsFile,
+      docker_repo_url: lab.repoUrl,
+      docker_repo_gpg_fingerprint: lab.gpgFingerprint,
+      registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1" },
+      registry_users: [{ name: "root", password: ROOT_PASSWORD, admin: true }],
+    };
+    const doc = {
+      all: { vars, children: { registry: { hosts: { [HOST]: { ansible_host: host.address } } } } },
+    };
+    writeFileSync(inventory, stringify(doc));
+  });
+
+  after(async () => {
+    await recreateHost(HOST);
+  });
+
+  it("bundle create fetches the pinned RPMs, the key and the images, with a manifest that bundle verify checks", async () => {
+    const t0 = Date.now();
+    const made = await ops([
+      "bundle",
+      "create",
+      "-i",
+      inventory,
+      "-p",
+      "install-engine",
+      "-p",
+      "deploy-registry",
+      "--image-source",
+      `http://${lab.hubRegistry}`,
+      "-o",
+      bundle,
+    ]);
+    const ms = Date.now() - t0;
+    assert.equal(made.code, 0, made.stderr + made.stdout);
+    assert.match(made.stdout, /bundle for el9 x86_64: install-engine, deploy-registry/);
+    const checked = await ops(["bundle", "verify", bundle]);
+    assert.equal(checked.code, 0, checked.stderr);
+    assert.match(checked.stdout, /docker-ce-3:20\.10\.24-1\.el9\.x86_64/);
+    assert.match(checked.stdout, /docker-ce-cli-1:20\.10\.24-1\.el9\.x86_64/);
+    assert.ok(
+      !checked.stdout.includes("20.10.23"),
+      "only the version dnf would choose (the newest) is bundled",
+    );
+    for (const image of ["busybox", "registry:2.8.2", "nginx:1.22.1"])
+      assert.match(checked.stdout, new RegExp(`image ${image.replace(".", "\\.")} \\(x86_64\\) sha256:`));
+    const size = Number(/^wrote .*\((\d+) bytes\)/m.exec(made.stdout)?.[1]);
+    console.log(`      bundle: ${size} bytes, created in ${(ms / 1000).toFixed(1)} s`);
+  });
+
+  it("a bundle with one flipped byte in an RPM is refused before anything reaches the host", async () => {
+    await cutHost(HOST);
+    const tampered = join(dir, "tampered.bundle.tar");
+    copyFileSync(bundle, tampered);
+    const rpm = entryOffset(tampered, /\/docker-ce-20\.10\.24.*\.rpm$/);
+    const fd = openSync(tampered, "r+");
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, rpm.offset + 4096);
+    writeSync(fd, Buffer.from([(b[0] ?? 0) ^ 0x01]), 0, 1, rpm.offset + 4096);
+    closeSync(fd);
+    const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", tampered, "--output", "json"]);
+    assert.equal(r.code, 1, r.stderr + r.stdout.slice(-2000));
+    assert.match(
+      r.stderr,
+      new RegExp(`refused: ${rpm.name.replace(/[.+]/g, "\\$&")} does not match the manifest`),
+    );
+    assert.ok(
+      !r.events.some((e) => e.kind === "host-connected" || e.kind === "step-ran"),
+      "a host was reached",
+    );
+    assert.equal((await hostExecResult(HOST, "rpm -q docker-ce")).exitCode, 1, "docker-ce got installed");
+    assert.equal((await hostExecResult(HOST, "test -e /var/lib/ops/bundles")).exitCode, 1, "bytes were sent");
+  });
+
+  it("install-engine --bundle installs and starts the engine with no route to the repo or any registry; verify passes", async () => {
+    // The cut is real: the repo and the hub are unreachable from the host.
+    const probe = await hostExecResult(HOST, `curl -sS --max-time 5 -o /dev/null ${lab.repoUrl}/gpg`);
+    assert.notEqual(probe.exitCode, 0, "the host still reaches the repo");
+    assert.match(probe.stderr, /unreachable|No route|Couldn't connect/i);
+    const t0 = Date.now();
+    const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+    const ms = Date.now() - t0;
+    assert.equal(r.code, 0, failures(r, HOST).join("; ") + r.stderr);
+    const steps = stepsOf(r);
+    assert.ok(
+      steps.some((s) => /^send bundle [0-9a-f]{12} \(/.test(s)),
+      steps.join("\n"),
+    );
+    assert.ok(
+      steps.some((s) => s.startsWith("load busybox from bundle")),
+      steps.join("\n"),
+    );
+    assert.equal((await hostExec(HOST, "systemctl is-active docker")).trim(), "active");
+    assert.match(await hostExec(HOST, "rpm -q docker-ce"), /^docker-ce-20\.10\.24-1\.el9/);
+    const repo = await hostExec(HOST, "cat /etc/yum.repos.d/docker-ce.repo");
+    assert.match(
+      repo,
+      /baseurl=file:\/\/\/var\/lib\/ops\/bundles\/[0-9a-f]{64}\/rpm\/centos\/9\/\$basearch\/stable/,
+    );
+    assert.match(repo, /\[docker-ce-stable\][^[]*gpgcheck=1/);
+    console.log(`      ship + install from the bundle: ${(ms / 1000).toFixed(1)} s`);
+
+    const verify = await ops(["verify", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+    const notPassing = verify.events.flatMap((e) =>
+      e.kind === "check-result" && e.check.status !== "pass"
+        ? [`${e.check.id}: ${e.check.status} ${e.check.message}`]
+        : [],
+    );
+    assert.equal(verify.code, 0, notPassing.join("\n") || verify.stderr);
+    const image = verify.events.find((e) => e.kind === "check-result" && e.check.id === "image.pull");
+    assert.ok(image && image.kind === "check-result");
+    assert.equal(image.check.status, "pass");
+    assert.match(image.check.message, /busybox is the bundle's image/);
+  });
+
+  it("a second run sends nothing: the host has the bundle by checksum", async () => {
+    const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+    assert.equal(r.code, 0, failures(r, HOST).join("; "));
+    assert.equal(summaries(r)[HOST]?.changed, 0);
+    assert.equal(summaries(r)[HOST]?.commands, 1);
+  });
+
+  it("deploy-registry stands up from the bundle's images, resuming a copy cut short", async () => {
+    // A copy cut short: the unpacked tree is gone and the first 40 MB of the file are on the host.
+    const sha = execFileSync("sha256sum", [bundle]).toString().split(" ")[0] ?? "";
+    await hostExec(HOST, `rm -rf /var/lib/ops/bundles/${sha}`);
+    execFileSync("sh", [
+      "-c",
+      `head -c 40000000 '${bundle}' | docker exec -i ops-lab-${HOST} sh -c 'cat > /var/lib/ops/bundles/${sha}.part'`,
+    ]);
+    const r = await ops(["run", "deploy-registry", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+    assert.equal(r.code, 0, failures(r, HOST).join("; ") + r.stderr);
+    const steps = stepsOf(r);
+    assert.ok(
+      steps.some((s) => /^send bundle .*resuming at byte 40000000/.test(s)),
+      steps.join("\n"),
+    );
+    assert.ok(
+      steps.some((s) => s.startsWith("load registry:2.8.2 from bundle")),
+      steps.join("\n"),
+    );
+    assert.ok(
+      steps.some((s) => s.startsWith("load nginx:1.22.1 from bundle")),
+      steps.join("\n"),
+    );
+    const ps = await hostExec(HOST, "docker ps --format '{{.Image}} {{.Status}}'");
+    assert.match(ps, /registry:2\.8\.2 Up/);
+    assert.match(ps, /nginx:1\.22\.1 Up/);
+  });
+});
