@@ -1,6 +1,7 @@
 /**
- * Every EL variant named and routed, through the real probe text: each host's os-release (as
- * test/fixtures/facts/os-release holds it) and the package managers it has are read as the host
+ * Every distribution named and routed, through the real probe text: each host's os-release (the
+ * distribution's own file, as test/fixtures/facts/os-release holds it; each fixture's `source` says
+ * where it was taken from) and the package managers it has are read as the host
  * facts, install-engine lists its resources for them, and the plan says which Docker repository
  * the host gets and which manager installs from it, or why the host is refused before anything changes.
  */
@@ -63,7 +64,7 @@ const ROUTED: [fixture: string, managers: string, repo: string, install: RegExp]
   ["fedora-40", "present dnf\n", "linux/fedora/40", /^dnf -y install/],
 ];
 
-describe("install-engine: every EL variant named and routed (real os-release text)", () => {
+describe("install-engine: every distribution named and routed (real os-release text)", () => {
   for (const [fixture, managers, repo, install] of ROUTED) {
     it(`${fixture}: Docker's ${repo} repository, installed with ${install.source.match(/\w+/)?.[0]}`, () => {
       const plan = planFor(fixture, managers);
@@ -88,17 +89,43 @@ describe("install-engine: every EL variant named and routed (real os-release tex
     });
   }
 
-  it("debian-12: Docker's linux/debian repository through the same routing, as a deb822 source", () => {
-    const plan = planFor("debian-12", "present apt-get\n");
-    assert.equal(plan.failure, undefined, plan.failure?.message);
-    const preflight = plan.resources.find((r) => r.id === "preflight")?.outcome;
+  const APT_ROUTED: [fixture: string, tree: string, suite: string][] = [
+    ["debian-12", "linux/debian", "bookworm"],
+    ["debian-13", "linux/debian", "trixie"],
+    ["ubuntu-22.04", "linux/ubuntu", "jammy"],
+    ["ubuntu-24.04", "linux/ubuntu", "noble"],
+  ];
+  for (const [fixture, tree, suite] of APT_ROUTED) {
+    it(`${fixture}: Docker's ${tree} repository through the same routing, as a deb822 source for ${suite}`, () => {
+      const plan = planFor(fixture, "present apt-get\n");
+      assert.equal(plan.failure, undefined, plan.failure?.message);
+      const preflight = plan.resources.find((r) => r.id === "preflight")?.outcome;
+      const url = `https://download.docker.com/${tree}`;
+      assert.equal(
+        preflight?.kind === "noop" && preflight.reason.endsWith(`: Docker's repository ${url}`),
+        true,
+      );
+      const file = plan.resources.find(
+        (r) => r.id === "repository:/etc/apt/sources.list.d/docker-ce.sources",
+      );
+      const content = file?.outcome.kind === "change" ? (file.outcome.steps[0]?.stdin ?? "").toString() : "";
+      assert.ok(content.includes(`\nURIs: ${url}\nSuites: ${suite}\nComponents: stable\n`), content);
+    });
+  }
+
+  it("a Debian derivative (Linux Mint) and a Debian release outside 11-13 are refused, naming what the host said", () => {
+    const mint = planFor("linuxmint-21", "present apt-get\n");
+    assert.equal(mint.failure?.resource, "preflight");
     assert.match(
-      preflight?.kind === "noop" ? preflight.reason : "",
-      /: Docker's repository https:\/\/download\.docker\.com\/linux\/debian$/,
+      mint.failure?.message ?? "",
+      /^Linux Mint 21\.3 \(ID=linuxmint, VERSION_ID=21\.3, ID_LIKE="ubuntu debian"\) is not supported: Docker publishes apt repositories for Debian and Ubuntu only$/,
     );
-    const file = plan.resources.find((r) => r.id === "repository:/etc/apt/sources.list.d/docker-ce.sources");
-    const content = file?.outcome.kind === "change" ? (file.outcome.steps[0]?.stdin ?? "").toString() : "";
-    assert.match(content, /^URIs: https:\/\/download\.docker\.com\/linux\/debian\nSuites: bookworm\n/m);
+    const buster = planFor("debian-10", "present apt-get\n");
+    assert.match(
+      buster.failure?.message ?? "",
+      /^Debian GNU\/Linux 10 \(buster\) \(ID=debian, VERSION_ID=10\) is version 10; install-engine installs from Docker's linux\/debian for versions 11, 12, 13$/,
+    );
+    assert.equal(mint.resources.length + buster.resources.length, 0, "nothing planned after the refusal");
   });
 
   it("Amazon Linux 2 and 2023: refused before anything changes, with Amazon's own package as the way", () => {
@@ -120,7 +147,7 @@ describe("install-engine: every EL variant named and routed (real os-release tex
     assert.equal(plan.failure?.resource, "preflight");
     assert.match(
       plan.failure?.message ?? "",
-      /^openSUSE Leap 15\.5 \(ID=opensuse-leap, VERSION_ID=15\.5, ID_LIKE="suse opensuse"\) is not a distribution install-engine knows/,
+      /^openSUSE Leap 15\.1 \(ID=opensuse-leap, VERSION_ID=15\.1, ID_LIKE="suse opensuse"\) is not a distribution install-engine knows/,
     );
   });
 
