@@ -194,8 +194,9 @@ describe("policy: webhook queue on disk", function () {
     assert.equal(q.pending, 0);
     assert.ok(Date.now() - start < 1000, `${Date.now() - start} ms`);
     assert.match(metrics.text(), /ops_policy_webhook_delivered_total\{project="team",webhook="w"\} 1/);
-    assert.deepEqual(json(), []);
+    // The file's removal follows the delivery; close() waits for it.
     await q.close();
+    assert.deepEqual(json(), []);
     endless.server.closeAllConnections();
     endless.server.close();
   });
