@@ -5,6 +5,7 @@
  */
 import Type from "typebox";
 import { bundleVariable } from "../src/bundle/variable.js";
+import { EVENT_TYPES } from "../src/registry/policy/config.js";
 
 /** Harbor's project roles, weakest first. A robot account may hold only the first two. */
 export const ROLES = ["guest", "developer", "maintainer", "admin"] as const;
@@ -79,7 +80,7 @@ const webhook = Type.Object(
     name: Type.String({ pattern: NAME, "x-expected": "a lowercase name" }),
     project: Type.String({ description: "a registry_projects name" }),
     url: Type.String({ pattern: "^https?://[^/\\s]+\\S*$", "x-expected": "an http(s) URL" }),
-    events: Type.Array(Type.Enum(["PUSH_ARTIFACT", "DELETE_ARTIFACT", "QUOTA_EXCEED"]), {
+    events: Type.Array(Type.Enum([...EVENT_TYPES]), {
       minItems: 1,
       description: "Harbor's event types to send",
     }),

@@ -21,6 +21,8 @@ export interface AuditRecord {
   client: string;
   /** The login name a credential carried, verified or not ("" without one). */
   login?: string;
+  /** The Host the client asked for (the registry's name as it pulls by it). */
+  host?: string;
 }
 
 /** What `--action` filters on; a failed or throttled login is "login". */
@@ -95,9 +97,10 @@ export function readAuditLine(line: string): AuditLine {
   for (const f of TEXT_FIELDS)
     if (typeof o[f] !== "string")
       return { problem: o[f] === undefined ? `'${f}' is missing` : `'${f}' is not a string`, json: true };
-  // Logs written before the login field existed have none.
-  if (o.login !== undefined && typeof o.login !== "string")
-    return { problem: "'login' is not a string", json: true };
+  // Logs written before the login and host fields existed have none.
+  for (const f of ["login", "host"])
+    if (o[f] !== undefined && typeof o[f] !== "string")
+      return { problem: `'${f}' is not a string`, json: true };
   if (typeof o.status !== "number" || !Number.isInteger(o.status) || o.status < 100 || o.status > 599)
     return { problem: "'status' is not an HTTP status", json: true };
   if (typeof o.time !== "string" || Number.isNaN(new Date(o.time).getTime()))

@@ -47,11 +47,16 @@ describe("registry policy on lab hosts", function () {
   interface HookBody {
     type: string;
     operator: string;
-    event_data: { resources: { tag: string; digest: string }[] };
+    event_data: {
+      resources: { tag: string; digest: string; resource_url: string }[];
+      repository: { repo_full_name: string };
+    };
   }
-  /** Waits until the receiver has `n` events (deliveries are in the background). */
-  async function hooksReach(n: number): Promise<void> {
-    for (let i = 0; i < 100 && hooks.length < n; i++) await new Promise((res) => setTimeout(res, 100));
+  /** Waits until the receiver has `n` events (deliveries are in the background), of `type` if given. */
+  async function hooksReach(n: number, type?: string, ms = 10_000): Promise<void> {
+    const count = () => (type === undefined ? hooks.length : events(type).length);
+    for (const end = Date.now() + ms; Date.now() < end && count() < n;)
+      await new Promise((res) => setTimeout(res, 100));
   }
 
   before(async () => {
@@ -101,7 +106,7 @@ describe("registry policy on lab hosts", function () {
             name: "ci",
             project: "policy",
             url: hookUrl,
-            events: ["PUSH_ARTIFACT", "QUOTA_EXCEED"],
+            events: ["PUSH_ARTIFACT", "PULL_ARTIFACT", "QUOTA_EXCEED"],
             secret: SECRET,
           },
         ],
@@ -199,6 +204,49 @@ describe("registry policy on lab hosts", function () {
     assert.match(text, /^registry_http_requests_total\{/m, "the registry's own series");
     const refused = await hostExec(other, `curl -s -o /dev/null -w '%{http_code}' http://${R}:9464/metrics`);
     assert.equal(refused.trim(), "403");
+  });
+
+  it("pulls: one signed PULL_ARTIFACT per manifest pulled, with the account; a pull while the service is stopped is sent once it is back", async () => {
+    const e2 = r.engines[1];
+    const image = `${R}/policy/app`;
+    assert.match(await dockerLogin(e2, R, "dev", PASSWORDS.dev), /^0 /);
+    await hostExec(e2, `docker rmi -f ${image}:v2 >/dev/null 2>&1 || true; docker pull -q ${image}:v2`);
+    const digest = (await hostExec(e2, `docker inspect -f '{{index .RepoDigests 0}}' ${image}:v2`))
+      .trim()
+      .split("@")[1];
+    assert.match(digest ?? "", /^sha256:[0-9a-f]{64}$/);
+    await hooksReach(1, "PULL_ARTIFACT");
+    const [first] = events("PULL_ARTIFACT");
+    assert.equal(events("PULL_ARTIFACT").length, 1, "one manifest fetched, one event");
+    assert.equal(first?.operator, "dev");
+    assert.equal(first?.event_data.repository.repo_full_name, "policy/app");
+    const res = first?.event_data.resources[0];
+    assert.equal(res?.digest, digest);
+    // dockerd asks for the tag itself, or for the digest it resolved with a HEAD (no event).
+    assert.ok(
+      res?.resource_url === `${R}/policy/app:v2` || res?.resource_url === `${R}/policy/app@${digest}`,
+      JSON.stringify(res),
+    );
+    // The service stopped: pulls go on (they never pass through it), their events come once it is back.
+    const policy = `$(docker ps -aq --filter label=com.docker.compose.service=policy)`;
+    await hostExec(r.registry, `docker stop ${policy} >/dev/null`);
+    try {
+      await hostExec(e2, `docker rmi -f ${image}:v2 >/dev/null && docker pull -q ${image}@${digest}`);
+    } finally {
+      await hostExec(r.registry, `docker start ${policy} >/dev/null`);
+    }
+    await hooksReach(2, "PULL_ARTIFACT", 60_000);
+    const pulls = events("PULL_ARTIFACT");
+    assert.equal(pulls.length, 2, JSON.stringify(pulls));
+    assert.deepEqual(pulls[1]?.event_data.resources[0], {
+      digest,
+      tag: "",
+      resource_url: `${R}/policy/app@${digest}`,
+    });
+    for (const h of hooks.filter((x) => x.headers["x-ops-event"] === "PULL_ARTIFACT")) {
+      const mac = `sha256=${createHmac("sha256", SECRET).update(h.body).digest("hex")}`;
+      assert.equal(h.headers["x-ops-signature-256"], mac);
+    }
   });
 
   it("a robot with an expiry pushes until that instant and is refused from it, with no run in between", async () => {

@@ -22,7 +22,7 @@ export interface PolicyProject {
 }
 
 /** Harbor's event type names. */
-export const EVENT_TYPES = ["PUSH_ARTIFACT", "DELETE_ARTIFACT", "QUOTA_EXCEED"] as const;
+export const EVENT_TYPES = ["PUSH_ARTIFACT", "PULL_ARTIFACT", "DELETE_ARTIFACT", "QUOTA_EXCEED"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface PolicyWebhook {

@@ -1,8 +1,10 @@
 /**
  * Entry point of the policy service in its container (bundled into dist/policy/server.mjs):
- *   node server.mjs <policy.json> <storage root> <registry host:port> <registry metrics URL> [<state dir> [<port>]]
+ *   node server.mjs <policy.json> <storage root> <registry host:port> <registry metrics URL> [<state dir> [<port> [<audit log>]]]
  * Listens on :9000 (or <port>; 0: any, the log line names it) on the compose project's backend network, where only nginx reaches it.
- * The state dir (its own volume) holds the webhook events not yet delivered; empty: memory only.
+ * The state dir (its own volume) holds the webhook events not yet delivered and the place reached in
+ * nginx's audit log (read-only), whose pulls become PULL_ARTIFACT events; empty: memory only. No
+ * audit log: no pull events.
  */
 import { createPolicyService } from "./server.js";
 
@@ -13,6 +15,7 @@ const [
   metricsUrl = "",
   stateDir = "",
   listenPort = "9000",
+  auditLog = "",
 ] = process.argv.slice(2);
 const [host = "registry", port = "5000"] = registry.split(":");
 const service = createPolicyService({
@@ -21,7 +24,10 @@ const service = createPolicyService({
   registry: { host, port: Number(port) },
   registryMetricsUrl: metricsUrl,
   stateDir,
+  auditLog,
 });
+/** How often the audit log is read for pulls: a pull's event leaves about this long after it. */
+const PULL_POLL_MS = 1000;
 // Before listening: the events a previous run left are queued again, with their attempts so far.
 const { restored, bad } = service.queue.restore();
 if (restored > 0)
@@ -29,6 +35,7 @@ if (restored > 0)
 if (bad.length > 0)
   process.stderr.write(`ops-policy: removed ${bad.length} unreadable file(s) from ${stateDir}\n`);
 service.server.keepAliveTimeout = 65_000;
+service.pulls?.start(PULL_POLL_MS);
 service.server.listen(Number(listenPort), () => {
   const address = service.server.address();
   process.stdout.write(
@@ -39,7 +46,8 @@ service.server.listen(Number(listenPort), () => {
 const stop = (): void => {
   service.server.close();
   service.server.closeAllConnections();
-  void service.queue.close();
+  // The feed first: its last chunk's events reach the queue's disk before the queue closes.
+  void (service.pulls?.stop() ?? Promise.resolve()).then(() => service.queue.close());
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

@@ -16,8 +16,10 @@ import { Metrics } from "./metrics.js";
 import { scrape } from "./scrape.js";
 import { Storage } from "./storage.js";
 import { classify } from "./request-path.js";
-import { DELIVERY, WebhookQueue, type WebhookEvent } from "./webhooks.js";
+import { artifactData, DELIVERY, WebhookQueue, type WebhookEvent } from "./webhooks.js";
 import { JobStore } from "./webhook-store.js";
+import { AuditTail, placeFile } from "./audit-tail.js";
+import { PullFeed } from "./pull-feed.js";
 import type { EventType } from "./config.js";
 import { portalRoutes, registryCatalog } from "../portal/service.js";
 import { Sessions } from "../portal/session.js";
@@ -34,6 +36,8 @@ export interface PolicyServerOptions {
   readonly registryMetricsUrl: string;
   /** Where the webhook queue is kept across restarts (empty or absent: in memory only). */
   readonly stateDir?: string;
+  /** nginx's audit log, followed for pull events (empty or absent: no pull events). */
+  readonly auditLog?: string;
   readonly now?: () => number;
   readonly queue?: WebhookQueue;
   readonly metrics?: Metrics;
@@ -43,6 +47,8 @@ export interface PolicyService {
   readonly server: Server;
   readonly queue: WebhookQueue;
   readonly metrics: Metrics;
+  /** Pull events from the audit log (null without one): start() it, stop() it with the service. */
+  readonly pulls: PullFeed | null;
 }
 
 const DECISIONS = "ops_policy_decisions_total";
@@ -120,30 +126,14 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
     }
   };
 
+  // nginx sets Host to the registry's name; a client's X-Forwarded-Host is never trusted.
   const artifact = (
     req: IncomingMessage,
     repository: string,
     project: string,
     digest: string,
     tag?: string,
-  ) => {
-    // nginx sets Host to the registry's name; a client's X-Forwarded-Host is never trusted.
-    const host = req.headers.host ?? "";
-    return {
-      resources: [
-        {
-          digest,
-          tag: tag ?? "",
-          resource_url: `${String(host)}/${repository}${tag !== undefined ? `:${tag}` : `@${digest}`}`,
-        },
-      ],
-      repository: {
-        name: repository.slice(project.length + 1),
-        namespace: project,
-        repo_full_name: repository,
-      },
-    };
-  };
+  ) => artifactData(req.headers.host ?? "", repository, project, digest, tag);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? "/";
@@ -284,5 +274,21 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
       else res.destroy();
     });
   });
-  return { server, queue, metrics };
+  const pulls = options.auditLog
+    ? new PullFeed({
+        tail: new AuditTail(options.auditLog, placeFile(options.stateDir ?? "")),
+        wanted: () => config.current().webhooks.some((h) => h.events.includes("PULL_ARTIFACT")),
+        emit: async (event) => {
+          try {
+            await queue.emit(config.current().webhooks, event);
+          } catch (e) {
+            process.stderr.write(
+              `ops-policy: event not queued: ${e instanceof Error ? e.message : String(e)}\n`,
+            );
+          }
+        },
+        metrics,
+      })
+    : null;
+  return { server, queue, metrics, pulls };
 }

@@ -80,7 +80,8 @@ export class JobStore {
 
   /**
    * The jobs on disk, oldest first, read once at start. Leftovers of a write cut short (`*.tmp`) and
-   * files that are not a job are removed and named in `bad`.
+   * files that are not a job are removed and named in `bad`. Names starting with a dot are other
+   * parts' of the service (audit-tail.ts keeps its place there) and left alone.
    */
   load(): { jobs: StoredJob[]; bad: string[] } {
     const jobs: StoredJob[] = [];
@@ -93,6 +94,7 @@ export class JobStore {
       throw e;
     }
     for (const name of names.sort()) {
+      if (name.startsWith(".")) continue;
       const path = join(this.dir, name);
       const key = name.endsWith(".json") ? name.slice(0, -".json".length) : "";
       let job: StoredJob | null = null;

@@ -74,6 +74,38 @@ export function backoff(options: DeliveryOptions, retry: number): number {
   return Math.min(options.maxDelayMs, options.firstDelayMs * 2 ** (retry - 1));
 }
 
+/**
+ * Harbor's `event_data` of an artifact: the reference as pushed or pulled (`host/repo:tag`, or
+ * `@digest` without a tag) and the repository split into project and name.
+ *
+ * @example artifactData("reg.lan", "team/app", "team", "sha256:ab...", "v1").resources[0].resource_url // "reg.lan/team/app:v1"
+ */
+export function artifactData(
+  host: string,
+  repository: string,
+  project: string,
+  digest: string,
+  tag?: string,
+): {
+  resources: { digest: string; tag: string; resource_url: string }[];
+  repository: Record<string, string>;
+} {
+  return {
+    resources: [
+      {
+        digest,
+        tag: tag ?? "",
+        resource_url: `${host}/${repository}${tag !== undefined ? `:${tag}` : `@${digest}`}`,
+      },
+    ],
+    repository: {
+      name: repository.slice(project.length + 1),
+      namespace: project,
+      repo_full_name: repository,
+    },
+  };
+}
+
 /** The JSON body of an event, Harbor's shape: type, occur_at (seconds), operator, event_data. */
 export function eventBody(event: WebhookEvent): string {
   return JSON.stringify({

@@ -1,7 +1,8 @@
 /**
  * The policy service in the real stack: the lab's nginx, Distribution and node images, the configs
  * renderStack writes with the policy on. What nginx sends it and what it answers, end to end over
- * HTTPS: an expired robot's refusal with its reason, an immutable tag, a quota, the metrics port.
+ * HTTPS: an expired robot's refusal with its reason, an immutable tag, a quota, the metrics port,
+ * webhook events kept across a restart, pull events read from nginx's own audit log.
  */
 import { strict as assert } from "node:assert";
 import { createHmac } from "node:crypto";
@@ -55,7 +56,7 @@ describe("registry stack with the policy service, on a real engine", function ()
           name: "ci",
           project: "team",
           url: "http://receiver:8080/hook",
-          events: ["PUSH_ARTIFACT"],
+          events: ["PUSH_ARTIFACT", "PULL_ARTIFACT"],
           secret: HOOK_SECRET,
         },
       ],
@@ -187,5 +188,43 @@ describe("registry stack with the policy service, on a real engine", function ()
     };
     assert.equal(event.operator, "dev");
     assert.equal(event.event_data.resources[0]?.digest, pushed.manifest);
+  });
+
+  it("a manifest pulled through nginx is one signed PULL_ARTIFACT, read from nginx's audit log; a HEAD and a blob are none", async () => {
+    const pushed = await pushImage(ep, dev, "team/pulled", "p1");
+    assert.equal(pushed.answer.status, 201, pushed.answer.body.toString());
+    const accept = {
+      Accept:
+        "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json",
+    };
+    const head = await send(ep, "HEAD", "/v2/team/pulled/manifests/p1", {
+      credentials: dev,
+      headers: accept,
+    });
+    assert.equal(head.status, 200);
+    const got = await send(ep, "GET", "/v2/team/pulled/manifests/p1", { credentials: dev, headers: accept });
+    assert.equal(got.status, 200, got.body.toString());
+    const pulls = async () =>
+      (await $`docker logs ${`${stack.id}-receiver`}`).stdout
+        .split("\n")
+        .filter((l) => l.includes("PULL_ARTIFACT"))
+        .map((l) => JSON.parse(l) as { sig: string; body: string });
+    const end = Date.now() + 30_000;
+    while ((await pulls()).length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1500)); // a second event would come within a read of the log
+    const lines = await pulls();
+    assert.equal(lines.length, 1, JSON.stringify(lines));
+    const body = lines[0]?.body ?? "";
+    assert.equal(lines[0]?.sig, `sha256=${createHmac("sha256", HOOK_SECRET).update(body).digest("hex")}`);
+    const event = JSON.parse(body) as {
+      type: string;
+      operator: string;
+      event_data: { resources: { digest: string; tag: string; resource_url: string }[] };
+    };
+    assert.equal(event.type, "PULL_ARTIFACT");
+    assert.equal(event.operator, "dev");
+    assert.deepEqual(event.event_data.resources, [
+      { digest: pushed.manifest, tag: "p1", resource_url: `${stack.nginxAddress}/team/pulled:p1` },
+    ]);
   });
 });
