@@ -29,7 +29,7 @@ export interface RegistryLab {
 /** The registry variables the scenario starts with (passwords may be overridden). */
 export function registryVars(lab: LabInfo, passwords = PASSWORDS): Record<string, unknown> {
   return {
-    registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1" },
+    registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1", policy: "node:20" },
     registry_proxy_cache: {
       enabled: true,
       remote_url: `http://${lab.hubRegistry}`,
