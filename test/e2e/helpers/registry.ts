@@ -57,8 +57,16 @@ export function registryVars(lab: LabInfo, passwords = PASSWORDS): Record<string
   };
 }
 
-/** Writes `hosts.yaml` (lab connection settings, then `vars`) into `dir`; returns its path. */
-export function writeRegistryInventory(lab: LabInfo, dir: string, vars: Record<string, unknown>): string {
+/**
+ * Writes `hosts.yaml` (lab connection settings, then `vars`) into `dir`; returns its path. Without
+ * `engines`, the registry host is the inventory's only host.
+ */
+export function writeRegistryInventory(
+  lab: LabInfo,
+  dir: string,
+  vars: Record<string, unknown>,
+  { engines = true } = {},
+): string {
   const [reg, e1, e2] = lab.hosts;
   if (!reg || !e1 || !e2) throw new Error("the registry scenario needs three lab hosts");
   const file = join(dir, "hosts.yaml");
@@ -75,9 +83,13 @@ export function writeRegistryInventory(lab: LabInfo, dir: string, vars: Record<s
       },
       children: {
         registry: { hosts: { [reg.name]: { ansible_host: reg.address } } },
-        engines: {
-          hosts: Object.fromEntries([e1, e2].map((h) => [h.name, { ansible_host: h.address }])),
-        },
+        ...(engines
+          ? {
+              engines: {
+                hosts: Object.fromEntries([e1, e2].map((h) => [h.name, { ansible_host: h.address }])),
+              },
+            }
+          : {}),
       },
     },
   };
