@@ -61,13 +61,11 @@ const ok = (r: OpsResult): OpsResult => {
 export async function deployPortalLab(): Promise<PortalLab> {
   await labUp({ el9: 3 });
   const lab = readLab();
-  // The registry host of writeRegistryInventory (el9-1).
-  const host = lab.hosts[0];
+  const host = lab.hosts.find((h) => h.name === "el9-1");
   if (host === undefined) throw new Error("the portal's lab needs el9-1");
   await recreateHost(host.name);
   const dir = mkdtempSync(join(tmpdir(), "ops-e2e-portal-"));
-  const write = (vars: Record<string, unknown>): string =>
-    writeRegistryInventory(lab, dir, vars, { engines: false });
+  const write = (vars: Record<string, unknown>): string => writeRegistryInventory(lab, dir, vars, [host]);
   const inventory = write(portalVars(lab));
   ok(await ops(["run", "install-engine", "-i", inventory, "--output", "json"]));
   ok(await ops(["run", "deploy-registry", "-i", inventory, "--output", "json"]));

@@ -58,17 +58,18 @@ export function registryVars(lab: LabInfo, passwords = PASSWORDS): Record<string
 }
 
 /**
- * Writes `hosts.yaml` (lab connection settings, then `vars`) into `dir`; returns its path. Without
- * `engines`, the registry host is the inventory's only host.
+ * Writes `hosts.yaml` (lab connection settings, then `vars`) into `dir`; returns its path. The
+ * registry group is `hosts[0]`, the engines group the rest (default: the lab's first three hosts);
+ * with no other host, the registry host is the inventory's only host.
  */
 export function writeRegistryInventory(
   lab: LabInfo,
   dir: string,
   vars: Record<string, unknown>,
-  { engines = true } = {},
+  hosts: readonly { name: string; address: string }[] = lab.hosts.slice(0, 3),
 ): string {
-  const [reg, e1, e2] = lab.hosts;
-  if (!reg || !e1 || !e2) throw new Error("the registry scenario needs three lab hosts");
+  const [reg, ...engines] = hosts;
+  if (!reg) throw new Error("the registry scenario needs a registry host");
   const file = join(dir, "hosts.yaml");
   const doc = {
     all: {
@@ -83,13 +84,13 @@ export function writeRegistryInventory(
       },
       children: {
         registry: { hosts: { [reg.name]: { ansible_host: reg.address } } },
-        ...(engines
-          ? {
+        ...(engines.length === 0
+          ? {}
+          : {
               engines: {
-                hosts: Object.fromEntries([e1, e2].map((h) => [h.name, { ansible_host: h.address }])),
+                hosts: Object.fromEntries(engines.map((h) => [h.name, { ansible_host: h.address }])),
               },
-            }
-          : {}),
+            }),
       },
     },
   };
