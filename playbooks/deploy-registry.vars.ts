@@ -183,8 +183,8 @@ export const deployRegistryVariables = Type.Object(
     ),
     registry_portal: Type.Boolean({
       description:
-        "serve the browser portal at https://<registry>/ (browse, search, delete by role); needs the policy service",
-      default: false,
+        "serve the browser portal at https://<registry>/ (browse, search, delete by role); runs the policy service",
+      default: true,
     }),
     registry_users: Type.Array(user, { description: "accounts (bcrypt htpasswd)", default: [] }),
     registry_projects: Type.Array(project, {

@@ -7,6 +7,7 @@
  * emits webhook events and serves /metrics. Whatever it cannot read it refuses (fail closed).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { dirname, join } from "node:path";
 import { accountVerdict } from "./accounts.js";
 import { ConfigSource } from "./config-source.js";
 import { deleteVerdict, errorBody, immutableVerdict, quotaVerdict, type Verdict } from "./decide.js";
@@ -21,8 +22,10 @@ import { JobStore } from "./webhook-store.js";
 import { AuditTail, placeFile } from "./audit-tail.js";
 import { PullFeed } from "./pull-feed.js";
 import type { EventType } from "./config.js";
-import { portalRoutes, registryCatalog } from "../portal/service.js";
+import { GRANTS_FILE, parseGrants } from "../portal/grants.js";
+import { portalRoutes } from "../portal/service.js";
 import { Sessions } from "../portal/session.js";
+import { storageStore } from "../portal/store.js";
 
 /** Distribution refuses larger manifests; so does the service, before reading further. */
 export const MANIFEST_MAX = 4 * 1024 * 1024;
@@ -91,7 +94,8 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
     });
   const storage = new Storage(options.storageRoot);
   // The portal's routes (sessions, a project's page of the catalog), reached only through nginx.
-  const portal = portalRoutes(new Sessions(now), registryCatalog(options.registry));
+  const grants = new ConfigSource(join(dirname(options.configFile), GRANTS_FILE), parseGrants);
+  const portal = portalRoutes(new Sessions(now), storageStore(storage), () => grants.current());
 
   const count = (action: string, v: Verdict): void =>
     metrics.inc(DECISIONS, DECISIONS_HELP, { action, result: v.ok ? "allowed" : v.reason });

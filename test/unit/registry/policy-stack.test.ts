@@ -68,7 +68,8 @@ describe("policy: what deploy-registry renders", () => {
   });
 
   it("the service runs only when something needs it; without, the stack is what it was", () => {
-    assert.equal(policyNeeded(varsWith()), false);
+    assert.equal(policyNeeded(varsWith()), true, "the portal is on by default and needs the service");
+    assert.equal(policyNeeded(varsWith({ registry_portal: false })), false);
     assert.equal(policyNeeded(vars), true);
     assert.equal(policyNeeded(varsWith({ registry_metrics: { port: 9464, allow: ["10.0.0.1"] } })), true);
     const plain = renderStack(sampleSpec(), sampleModel(), null);
