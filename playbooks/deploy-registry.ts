@@ -32,8 +32,8 @@ import {
   registryHandlers,
   registryPreflight,
   registryStack,
-  unitsAbsent,
 } from "../src/registry/stack-resource.js";
+import { unitsAbsent } from "../src/resources/units-absent.js";
 import { registryName, registryTlsStep, tlsOutput, type RegistryEndpoint } from "../src/registry/tls-step.js";
 import { trustRegistry, untrustRegistry } from "../src/registry/trust.js";
 import { proxyClientsOutput, proxyClientsStep } from "../src/registry/proxy-clients.js";
@@ -190,7 +190,7 @@ export default definePlaybook({
     // `ops verify` only: the push step's output (see round-trip.ts).
     const roundTrip = run.outputs[ROUND_TRIP_STEP] as RoundTripOutput | null | undefined;
     return [
-      ...(mine !== undefined ? [stackHealthCheck(services)] : []),
+      ...(mine !== undefined ? [stackHealthCheck(services, vars.registry_dir)] : []),
       ...registries
         .filter((r) => r.tls && r.caPem !== null)
         .flatMap((r) => [r.endpoint, ...(r.proxyEndpoint !== null ? [r.proxyEndpoint] : [])].map(trustCheck)),

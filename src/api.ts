@@ -31,6 +31,24 @@ export { commandFact, type CommandOutput } from "./facts/command.js";
 export { quote, sh } from "./transport/quote.js";
 export { file } from "./resources/file.js";
 export { template } from "./resources/template.js";
+export { directory, type DirectoryOptions } from "./resources/directory.js";
+export {
+  composePreflight,
+  composeProject,
+  configHash,
+  type ComposeNaming,
+  type ComposePreflightOptions,
+  type ComposeProjectOptions,
+} from "./resources/compose.js";
+export { composeAbsent, type ComposeAbsentOptions } from "./resources/compose-absent.js";
+export { unitsAbsent } from "./resources/units-absent.js";
+export { composeHealthCheck, type ComposeHealthOptions } from "./checks/compose-health.js";
+export {
+  composeState,
+  CONFIG_HASH_LABEL,
+  type ComposeContainer,
+  type ComposeState,
+} from "./facts/compose-state.js";
 export { packages } from "./resources/packages.js";
 export { service } from "./resources/service.js";
 export { daemonJson } from "./resources/daemon-json.js";

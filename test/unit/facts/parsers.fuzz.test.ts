@@ -137,7 +137,7 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     parsers: () => fixtureFacts("dockerd-cmdline"),
   },
   "src/compliance/facts/mounts.ts": { fixtures: ["mounts"], parsers: () => fixtureFacts("mounts") },
-  "src/registry/compose-fact.ts": {
+  "src/facts/compose-state.ts": {
     fixtures: ["compose-state"],
     parsers: () => fixtureFacts("compose-state"),
   },

@@ -26,7 +26,7 @@ import { images } from "../../../src/compliance/facts/images.js";
 import { mounts } from "../../../src/compliance/facts/mounts.js";
 import { urlTimings } from "../../../src/facts/url-timings.js";
 import { listeningPorts } from "../../../src/facts/listening-ports.js";
-import { composeState } from "../../../src/registry/compose-fact.js";
+import { composeState } from "../../../src/facts/compose-state.js";
 
 export interface FactArgs {
   names?: string[];
