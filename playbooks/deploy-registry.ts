@@ -11,7 +11,7 @@ import { bundleCopy } from "../src/bundle/host-copy.js";
 import { bundleImages } from "../src/bundle/image-load.js";
 import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import { directory } from "../src/resources/directory.js";
-import { dockerHandlers } from "../src/resources/docker-handlers.js";
+import { dockerHandlers } from "../src/engine/index.js";
 import type { Handler, Resource } from "../src/resources/resource.js";
 import { service } from "../src/resources/service.js";
 import { definePlaybook, type PlaybookHost, type RunContext } from "../src/playbook.js";

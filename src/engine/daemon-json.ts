@@ -2,16 +2,16 @@
  * /etc/docker/daemon.json merged as data: the keys ops is asked to set are written, every other key
  * (set by hand) survives. Validated with `dockerd --validate` before it replaces anything, applied
  * by reload when only reloadable keys changed, else by restart, and rolled back by the handler when
- * the engine does not come back (see docker-handlers.ts).
+ * the engine does not come back (see handlers.ts).
  */
 import { dockerDaemon, type DockerInfo } from "../facts/docker-info.js";
 import { file as fileFact } from "../facts/file.js";
 import { normalizeMirror, normalizeRegistry } from "../facts/registry-names.js";
-import { keyDiff, sha256 } from "./diff.js";
-import { DOCKER_RELOAD, DOCKER_RESTART } from "./docker-handlers.js";
-import { DAEMON_JSON, PENDING_SUFFIX, PREV_SUFFIX } from "./docker-rollback.js";
-import { change, fail, noop, type Resource } from "./resource.js";
-import { atomicWriteScript } from "./scripts.js";
+import { keyDiff, sha256 } from "../resources/diff.js";
+import { change, fail, noop, type Resource } from "../resources/resource.js";
+import { markPendingLines } from "../resources/rollback.js";
+import { atomicWriteScript } from "../resources/scripts.js";
+import { DAEMON_JSON, DOCKER_RELOAD, DOCKER_RESTART } from "./handlers.js";
 
 /**
  * Keys dockerd applies on SIGHUP (docs.docker.com "Configuration reload behavior"); any other
@@ -150,9 +150,8 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
           expectSha256: info.exists ? (info.sha256 ?? sha256(info.content ?? "")) : null,
           beforeMove: [
             ...validate,
-            // Remember what to roll back to; a stale ops-prev must not survive a file that is new.
-            `if [ -e "$p" ]; then cp -p -- "$p" "$p${PREV_SUFFIX}"; echo prev >"$p${PENDING_SUFFIX}";`,
-            `else rm -f -- "$p${PREV_SUFFIX}"; echo new >"$p${PENDING_SUFFIX}"; fi`,
+            // Proven (or rolled back) by the handler or the service start that applies it.
+            ...markPendingLines(),
           ],
         }),
         stdin: text,
