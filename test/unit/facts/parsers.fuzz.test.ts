@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FactError } from "../../../src/errors.js";
 import { readProcessLine, parseContainerLine } from "../../../src/compliance/facts/container-record.js";
+import { readResponses } from "../../../src/compliance/facts/engine-api.js";
 import { commandFact } from "../../../src/facts/command.js";
 import { parseProbeOutput } from "../../../src/facts/gather.js";
 import { parseGraph, parseManifestRefs } from "../../../src/registry/gc-graph.js";
@@ -132,6 +133,10 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     parsers: () => fixtureFacts("content-trust"),
   },
   "src/compliance/facts/images.ts": { fixtures: ["images"], parsers: () => fixtureFacts("images") },
+  "src/compliance/facts/engine-api.ts": {
+    fixtures: ["containers", "images", "docker-bridge"],
+    parsers: () => [(s) => readResponses(s.split("\n"), 0, "containers")],
+  },
   "src/compliance/facts/dockerd-cmdline.ts": {
     fixtures: ["dockerd-cmdline"],
     parsers: () => fixtureFacts("dockerd-cmdline"),
