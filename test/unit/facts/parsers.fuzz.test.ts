@@ -141,6 +141,10 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     fixtures: ["dockerd-cmdline"],
     parsers: () => fixtureFacts("dockerd-cmdline"),
   },
+  "src/compliance/facts/exec-audit.ts": {
+    fixtures: ["exec-audit"],
+    parsers: () => fixtureFacts("exec-audit"),
+  },
   "src/compliance/facts/mounts.ts": { fixtures: ["mounts"], parsers: () => fixtureFacts("mounts") },
   "src/registry/compose-fact.ts": {
     fixtures: ["compose-state"],

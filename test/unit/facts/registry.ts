@@ -22,6 +22,7 @@ import { contentTrust } from "../../../src/compliance/facts/content-trust.js";
 import { daemonPaths } from "../../../src/compliance/facts/daemon-paths.js";
 import { dockerFiles } from "../../../src/compliance/facts/docker-files.js";
 import { dockerdCmdline } from "../../../src/compliance/facts/dockerd-cmdline.js";
+import { execAudit } from "../../../src/compliance/facts/exec-audit.js";
 import { images } from "../../../src/compliance/facts/images.js";
 import { mounts } from "../../../src/compliance/facts/mounts.js";
 import { urlTimings } from "../../../src/facts/url-timings.js";
@@ -64,6 +65,7 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   "docker-daemon": () => dockerDaemon,
   lock: () => lock,
   "dockerd-cmdline": () => dockerdCmdline,
+  "exec-audit": () => execAudit,
   "docker-files": () => dockerFiles,
   "daemon-paths": () => daemonPaths,
   images: () => images,
