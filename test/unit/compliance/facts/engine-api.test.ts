@@ -3,6 +3,11 @@
 // error of the fact, never an object left out.
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { bridgeNetwork } from "../../../../src/compliance/facts/bridge-network.js";
+import { containers } from "../../../../src/compliance/facts/containers.js";
+import { images } from "../../../../src/compliance/facts/images.js";
 import { FactError } from "../../../../src/errors.js";
 import { readResponses } from "../../../../src/compliance/facts/engine-api.js";
 import { fuzzParams } from "../../../helpers/fuzz.js";
@@ -58,5 +63,38 @@ describe("readResponses: the engine's answers over its socket", () => {
       ),
       fuzzParams("engine-api readResponses", 200),
     );
+  });
+});
+
+describe("the engine's API and the docker CLI, recorded on the same lab host", () => {
+  // test/e2e/compliance-containers.test.ts recorded both probes' outputs one after the other on
+  // el9-1 (engine 20.10.24) with 21 containers running, each with one offending option.
+  const dir = fileURLToPath(new URL("../../../fixtures/compliance/engine-api/", import.meta.url));
+  const read = (name: string) => readFileSync(`${dir}${name}`, "utf8");
+  const facts = { containers, images, "docker-bridge": bridgeNetwork };
+
+  for (const [name, fact] of Object.entries(facts))
+    it(`${name}: both outputs parse to the same value`, () => {
+      const api = read(`${name}.api.txt`);
+      const cli = read(`${name}.cli.txt`);
+      assert.match(api, /^api/);
+      assert.doesNotMatch(cli, /^api/);
+      assert.deepEqual(fact.parse(api), fact.parse(cli));
+    });
+
+  it("the API's containers are the 21 recorded, with their mounts, ports and processes", () => {
+    const { containers: found } = containers.parse(read("containers.api.txt"));
+    assert.equal(found.length, 21);
+    const shared = found.find((c) => c.name === "ops-e2e-5-20");
+    assert.deepEqual(
+      shared?.mounts.map((m) => [m.type, m.source, m.propagation]),
+      [["bind", "/srv/ops-e2e-shared", "rshared"]],
+    );
+    assert.ok(found.some((c) => c.ports.some((p) => p.hostIp === "0.0.0.0" && p.hostPort === 18080)));
+  });
+
+  it("a bind source the shell did not resolve is an error, never a mount judged as it reads", () => {
+    const api = read("containers.api.txt").replace(/^src \/etc\nreal \/etc\n/m, "");
+    assert.throws(() => containers.parse(api), /bind mount source \/etc was not resolved/);
   });
 });
