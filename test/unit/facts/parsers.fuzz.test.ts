@@ -78,6 +78,7 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
   },
   "src/facts/hostname.ts": { fixtures: ["hostname"], parsers: () => fixtureFacts("hostname") },
   "src/facts/kernel.ts": { fixtures: ["kernel"], parsers: () => fixtureFacts("kernel") },
+  "src/facts/nr-open.ts": { fixtures: ["fs-nr-open"], parsers: () => fixtureFacts("fs-nr-open") },
   "src/facts/listening-ports.ts": {
     fixtures: ["listening-ports"],
     parsers: () => fixtureFacts("listening-ports"),

@@ -6,6 +6,7 @@ import { file } from "../../../src/facts/file.js";
 import { group, users } from "../../../src/facts/group.js";
 import { hostname } from "../../../src/facts/hostname.js";
 import { kernel } from "../../../src/facts/kernel.js";
+import { nrOpen } from "../../../src/facts/nr-open.js";
 import { lock } from "../../../src/facts/lock.js";
 import { osRelease } from "../../../src/facts/os-release.js";
 import { commandsPresent } from "../../../src/facts/commands-present.js";
@@ -48,6 +49,7 @@ const arg = (a: FactArgs, key: keyof FactArgs): string => {
 export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   "os-release": () => osRelease,
   kernel: () => kernel,
+  "fs-nr-open": () => nrOpen,
   "commands-present": (a) => commandsPresent(a.names ?? []),
   "rpm-packages": (a) => rpmPackages(a.names ?? []),
   "dpkg-packages": (a) => debPackages(a.names ?? []),
