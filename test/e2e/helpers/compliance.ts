@@ -52,13 +52,6 @@ export const LAB_WAIVERS = [
     expires: "2099-12-31",
   })),
   {
-    // Level 2: only the level-2 runs (the bench) ask for it. Without auditd it is an error, never a pass.
-    check: "cis.5.23",
-    justification: "a lab host is a container: auditd cannot run outside the initial PID namespace",
-    expires: "2099-12-31",
-    run: false,
-  },
-  {
     check: "cis.2.16",
     justification: "a lab host cannot route hairpin NAT (read-only /proc/sys): the userland proxy stays on",
     expires: "2099-12-31",
