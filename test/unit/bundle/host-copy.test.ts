@@ -132,7 +132,11 @@ describe("bundle on a host: sent once, resumed, checked, unpacked; images loaded
         [kernel, { arch: "x86_64" }],
       ]),
     );
-    assert.equal(noEngine.kind, "change", "no engine yet (installed later in the run): every image is loaded");
+    assert.equal(
+      noEngine.kind,
+      "change",
+      "no engine yet (installed later in the run): every image is loaded",
+    );
     assert.throws(() => hostImages.parse("garbage\n", 0), /unexpected line/);
   });
 });
