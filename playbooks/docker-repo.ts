@@ -5,7 +5,7 @@
  */
 import type { OsRelease } from "../src/facts/os-release.js";
 import type { RepositorySource } from "../src/packages/family.js";
-import { aptDistro } from "./docker-apt.js";
+import { dockerDistroOf } from "./docker-distro.js";
 
 /** Mirror presets for `docker_mirror`: the root of a tree like download.docker.com's. */
 export const DOCKER_MIRRORS: Readonly<Record<string, string>> = {
@@ -36,13 +36,14 @@ export function mirrorRoot(mirror: string): string {
 }
 
 /**
- * Docker's tree for a host's distribution: `linux/debian` or `linux/ubuntu` for Docker's apt
- * distributions, `linux/centos` for the rest (EL, which preflight alone admits besides).
+ * Docker's tree for a host's distribution, as dockerDistroOf routes it (`linux/debian`, `linux/rhel`,
+ * `linux/centos` for the rebuilds...); `linux/centos` for a host it refuses, which preflight stops anyway.
  *
  * @example dockerRepoPath(debian12) === "linux/debian"
  */
 export function dockerRepoPath(os: OsRelease): string {
-  return aptDistro(os)?.path ?? "linux/centos";
+  const target = dockerDistroOf(os);
+  return target.ok ? target.path : "linux/centos";
 }
 
 /**

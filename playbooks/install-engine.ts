@@ -1,5 +1,5 @@
 /**
- * install-engine: a correct, running, enabled Docker engine from the docker-ce yum repo, configured
+ * install-engine: a correct, running, enabled Docker engine from Docker's repo for the host's distribution, configured
  * with the team's registry mirrors and insecure registries. The course's steps 3.2 and 4.2, made
  * idempotent: preflight, trusted key, repo, packages, daemon.json, service, users, the CAs of
  * private registries (certs.d), final check. Its
@@ -21,7 +21,8 @@ import { repository } from "../src/resources/repository.js";
 import { service } from "../src/resources/service.js";
 import { signingKey } from "../src/resources/signing-key.js";
 import { trustRegistry } from "../src/registry/trust.js";
-import { APT_CONFLICTING_PACKAGES, aptDistro, aptSources } from "./docker-apt.js";
+import { APT_CONFLICTING_PACKAGES, aptSources } from "./docker-apt.js";
+import { dockerDistroOf } from "./docker-distro.js";
 import { DOCKER_KEY_NAME, chooseRepo, rpmSources, type RepoChoice } from "./docker-repo.js";
 import { DEFAULT_IMAGE } from "./engine-checks/context.js";
 import { engineChecksFor } from "./engine-checks/index.js";
@@ -34,7 +35,7 @@ export { daemonSettings };
 export default definePlaybook({
   name: "install-engine",
   description:
-    "install, configure and start the Docker engine on CentOS/RHEL-family (dnf/yum) and Debian/Ubuntu (apt) hosts, daemon.json",
+    "install, configure and start the Docker engine on CentOS, RHEL, Rocky, Alma, Oracle Linux, Fedora (dnf/yum), Debian and Ubuntu (apt) hosts, daemon.json",
   variables: installEngineVariables,
   rules: installEngineRules,
   runSteps: [bundleStep()],
@@ -79,25 +80,16 @@ export default definePlaybook({
     });
     return [
       ...(bundle ? [bundleCopy({ bundle, needsRepo: true })] : []),
-      apt
-        ? preflight({
-            families: ["debian"],
-            // Docker publishes for Debian 11-13 and Ubuntu 20.04/22.04/24.04; a derivative has no tree of its own.
-            majors: aptDistro(os)?.majors ?? [],
-            ...(aptDistro(os) === undefined
-              ? {
-                  unsupported: `Docker publishes apt repositories for Debian and Ubuntu only, not for ${os.id}`,
-                }
-              : {}),
-            minKernel: "3.10",
-            arches: ["x86_64", "aarch64"],
-          })
-        : preflight({
-            families: ["el"],
-            majors: [7, 8, 9, 10],
-            minKernel: "3.10",
-            arches: ["x86_64", "aarch64"],
-          }),
+      // The distribution is judged by the same routing that chose the repository above, and an
+      // admitted host's plan names that repository.
+      preflight({
+        supported: (seen) => {
+          const target = dockerDistroOf(seen);
+          return target.ok ? { ok: true, serves: `Docker's repository ${repo.baseUrl}` } : target;
+        },
+        minKernel: "3.10",
+        arches: ["x86_64", "aarch64"],
+      }),
       key,
       repository({
         on: host,

@@ -2,7 +2,8 @@
  * The deb family end to end: a mixed inventory (one el9 host installing with dnf, the debian12 host
  * installing with apt from the lab's Docker-style apt repo) converges in one run and is a one-command
  * no-op on the second; verify and check pass on both; a repo signed by the wrong key installs
- * nothing; a pinned version, a downgrade and an upgrade with --yes. Scenarios run in order and say
+ * nothing; Debian's conflicting packages removed only with --yes; a pinned version, a downgrade and
+ * an upgrade with --yes; deploy-registry with the registry on debian12. Scenarios run in order and say
  * what state they start from; the two hosts are recreated once, before the first.
  */
 import assert from "node:assert/strict";
@@ -16,6 +17,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { PASSWORDS, dockerLogin, registryVars, writeRegistryInventory } from "./helpers/registry.js";
 
 const EL = "el9-3";
 const DEB = "debian12-1";
@@ -26,6 +28,20 @@ const APT_FILES = [
 ];
 const dpkgVersion = async (pkg: string) =>
   (await hostExecResult(DEB, `dpkg-query -W -f='\${Version}' ${pkg}`)).stdout.trim();
+
+/**
+ * Installs a package of that name and version, built on the host with dpkg-deb (the lab has no
+ * Debian mirror): what dpkg records is all the conflict check reads.
+ */
+const installStubDeb = (name: string, version: string) =>
+  hostExec(
+    DEB,
+    [
+      `d=$(mktemp -d) && mkdir $d/DEBIAN`,
+      `printf 'Package: ${name}\\nVersion: ${version}\\nArchitecture: all\\nMaintainer: lab <lab@lab.invalid>\\nDescription: stand-in for Debian ${name}\\n' > $d/DEBIAN/control`,
+      `dpkg-deb -Zgzip --build $d /tmp/${name}.deb >/dev/null && dpkg -i /tmp/${name}.deb >/dev/null && rm -rf $d /tmp/${name}.deb`,
+    ].join(" && "),
+  );
 
 describe("apt: install-engine and friends on a mixed el9 + debian12 inventory", function () {
   this.timeout(900_000);
@@ -74,8 +90,21 @@ describe("apt: install-engine and friends on a mixed el9 + debian12 inventory", 
     );
   });
 
-  it("converges both hosts in one run, each with its family: dnf on el9, apt with a Signed-By source on debian12", async () => {
-    const result = await run(inventory);
+  it("Debian's docker.io and podman-docker installed: refused without --yes, naming both; nothing installed", async () => {
+    await installStubDeb("docker.io", "20.10.24+dfsg1-1");
+    await installStubDeb("podman-docker", "4.3.1+ds1-8");
+    const refused = await run(inventory, "-l", DEB);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(
+      failures(refused, DEB).join("\n"),
+      /docker\.io, podman-docker are installed and conflict with docker-ce; .*--yes/,
+    );
+    assert.equal(await dpkgVersion("docker.io"), "20.10.24+dfsg1-1");
+    assert.equal(await dpkgVersion("docker-ce"), "");
+  });
+
+  it("converges both hosts in one run, each with its family: dnf on el9, apt with a Signed-By source on debian12 (--yes removes the conflicts)", async () => {
+    const result = await run(inventory, "--yes");
     assert.equal(result.code, 0, [EL, DEB].flatMap((h) => failures(result, h)).join("; ") + result.stderr);
     const by = summaries(result);
     for (const h of [EL, DEB]) {
@@ -88,6 +117,10 @@ describe("apt: install-engine and friends on a mixed el9 + debian12 inventory", 
     assert.match(await hostExec(EL, "rpm -q docker-ce"), /^docker-ce-20\.10\.24-1\.el9/);
     assert.equal(await dpkgVersion("docker-ce"), DEB_ENGINE_VERSION);
     assert.equal(await dpkgVersion("docker-ce-cli"), DEB_ENGINE_VERSION);
+    for (const gone of ["docker.io", "podman-docker"]) {
+      const status = await hostExecResult(DEB, `dpkg-query -W -f='\${db:Status-Status}' ${gone}`);
+      assert.notEqual(status.stdout.trim(), "installed", `${gone} is still installed`);
+    }
     const sources = await hostExec(DEB, "cat /etc/apt/sources.list.d/docker-ce.sources");
     assert.match(sources, new RegExp(`^URIs: ${lab.aptRepoUrl}$`, "m"));
     assert.match(sources, /^Suites: bookworm$/m);
@@ -154,5 +187,43 @@ describe("apt: install-engine and friends on a mixed el9 + debian12 inventory", 
     assert.equal(summaries(again)[DEB]?.changed, 0);
     assert.equal(summaries(again)[DEB]?.commands, 1);
     assert.equal((await engineConfig(DEB)).active, "active");
+  });
+
+  it("deploy-registry on the debian12 host: el9 trusts it, logs in and pushes, debian12 pulls the same digest; the second run is a one-command no-op", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ops-apt-registry-"));
+    const at = (name: string) => ({ name, address: lab.hosts.find((h) => h.name === name)!.address });
+    const inv = writeRegistryInventory(lab, dir, registryVars(lab), [at(DEB), at(EL)]);
+    const R = at(DEB).address;
+    const deploy = () => ops(["run", "deploy-registry", "-i", inv, "--output", "json"]);
+    const fresh = await deploy();
+    assert.equal(fresh.code, 0, [DEB, EL].flatMap((h) => failures(fresh, h)).join("; ") + fresh.stderr);
+    const ps = await hostExec(DEB, "docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}'");
+    for (const svc of ["registry", "nginx", "proxy"])
+      assert.match(ps, new RegExp(`^${svc} Up .*\\(healthy\\)`, "m"));
+    assert.match(await hostExec(EL, `cat /etc/docker/certs.d/${R}/ca.crt`), /BEGIN CERTIFICATE/);
+
+    assert.match(await dockerLogin(EL, R, "dev", PASSWORDS.dev), /^0 .*Login Succeeded/s);
+    await hostExec(EL, `docker pull -q busybox && docker tag busybox ${R}/team/tool:1`);
+    const push = await hostExec(EL, `docker push ${R}/team/tool:1 2>&1`);
+    const digest = /digest: (sha256:[0-9a-f]{64})/.exec(push)?.[1];
+    assert.ok(digest, push);
+    assert.match(await dockerLogin(DEB, R, "guest", PASSWORDS.guest), /^0 .*Login Succeeded/s);
+    await hostExec(DEB, `docker pull -q ${R}/team/tool:1`);
+    const pulled = await hostExec(
+      DEB,
+      `docker image inspect --format '{{join .RepoDigests " "}}' ${R}/team/tool:1`,
+    );
+    assert.ok(pulled.includes(`${R}/team/tool@${digest}`), `${pulled} lacks ${digest}`);
+
+    const again = await deploy();
+    assert.equal(again.code, 0, again.stderr);
+    for (const [host, sum] of Object.entries(summaries(again))) {
+      assert.equal(
+        sum.status,
+        "ok",
+        `${host}: ${JSON.stringify(sum.plan.filter((p) => p.outcome !== "noop"))}`,
+      );
+      assert.equal(sum.commands, 1, `${host} sent ${sum.commands} commands`);
+    }
   });
 });

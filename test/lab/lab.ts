@@ -39,7 +39,7 @@ import {
   writeKnownHosts,
 } from "./keys.js";
 import { ensureBaseImage } from "./rootfs.js";
-import { ensureRepoTree } from "./rpms.js";
+import { ensureRepoTree, ensureRhelAlias } from "./rpms.js";
 import { ensureNetwork, ensureRegistries, ensureRepoServer } from "./services.js";
 import { VENDOR_PREFIX, ensureVendorTree } from "./vendor-repo.js";
 import { APT_PATH, APT_ROGUE_PREFIX, ensureAptTree } from "./apt-repo.js";
@@ -93,6 +93,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     ensureRepoTree().then(async (tree) => {
       await ensureVendorTree(tree.root);
       await ensureAptTree(tree.root);
+      ensureRhelAlias(tree.root);
       return tree;
     }),
   ]);

@@ -57,10 +57,19 @@ export function registryVars(lab: LabInfo, passwords = PASSWORDS): Record<string
   };
 }
 
-/** Writes `hosts.yaml` (lab connection settings, then `vars`) into `dir`; returns its path. */
-export function writeRegistryInventory(lab: LabInfo, dir: string, vars: Record<string, unknown>): string {
-  const [reg, e1, e2] = lab.hosts;
-  if (!reg || !e1 || !e2) throw new Error("the registry scenario needs three lab hosts");
+/**
+ * Writes `hosts.yaml` (lab connection settings, then `vars`) into `dir`; returns its path. The
+ * registry group is `hosts[0]`, the engines group the rest (default: the lab's first three hosts).
+ */
+export function writeRegistryInventory(
+  lab: LabInfo,
+  dir: string,
+  vars: Record<string, unknown>,
+  hosts: readonly { name: string; address: string }[] = lab.hosts.slice(0, 3),
+): string {
+  const [reg, ...engines] = hosts;
+  if (!reg || engines.length === 0)
+    throw new Error("the registry scenario needs a registry and an engine host");
   const file = join(dir, "hosts.yaml");
   const doc = {
     all: {
@@ -76,7 +85,7 @@ export function writeRegistryInventory(lab: LabInfo, dir: string, vars: Record<s
       children: {
         registry: { hosts: { [reg.name]: { ansible_host: reg.address } } },
         engines: {
-          hosts: Object.fromEntries([e1, e2].map((h) => [h.name, { ansible_host: h.address }])),
+          hosts: Object.fromEntries(engines.map((h) => [h.name, { ansible_host: h.address }])),
         },
       },
     },
