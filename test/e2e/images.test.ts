@@ -214,6 +214,7 @@ describe("images on lab hosts: build, push, stream to a host with no route to an
       mkdirSync(join(sub, "images"), { recursive: true });
       execFileSync("docker", ["build", "-q", "-t", "vendor/agent:7", "-"], {
         input: `FROM ${base}\nLABEL stamp=${stamp}\n`,
+        stdio: ["pipe", "ignore", "ignore"],
       });
       const agentId = execFileSync("docker", ["image", "inspect", "--format", "{{.Id}}", "vendor/agent:7"], {
         encoding: "utf8",
