@@ -9,6 +9,7 @@
 import { bundleCopy, bundleDir } from "../src/bundle/host-copy.js";
 import { bundleImages } from "../src/bundle/image-load.js";
 import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
+import type { RepositorySpec } from "../src/packages/family.js";
 import { definePlaybook } from "../src/playbook.js";
 import { daemonJson } from "../src/resources/daemon-json.js";
 import { DOCKER_RESTART, dockerHandlers } from "../src/resources/docker-handlers.js";
@@ -60,6 +61,11 @@ export default definePlaybook({
       mismatchHint: "check docker_repo_gpgkey and docker_repo_gpg_fingerprint, or the mirror serving the key",
       ...(bundle?.key ? { content: bundle.key } : {}),
     });
+    const docker: RepositorySpec = {
+      name: "docker-ce",
+      sources: apt ? aptSources(repo.baseUrl) : rpmSources(repo.baseUrl, os.major),
+      keyPath: key.path,
+    };
     const packs = packages({
       on: host,
       names: vars.docker_packages,
@@ -71,6 +77,8 @@ export default definePlaybook({
       conflictsHint:
         "run again with --yes to remove them, or set docker_remove_conflicts: false to leave them",
       notify: [DOCKER_RESTART],
+      // The bundle's repo is the only one an air-gapped host can read: its other repos are never asked.
+      ...(bundle ? { onlyFrom: docker } : {}),
     });
     const daemon = daemonJson({
       set: daemonSettings(vars),
@@ -91,12 +99,7 @@ export default definePlaybook({
         arches: ["x86_64", "aarch64"],
       }),
       key,
-      repository({
-        on: host,
-        name: "docker-ce",
-        sources: apt ? aptSources(repo.baseUrl) : rpmSources(repo.baseUrl, os.major),
-        keyPath: key.path,
-      }),
+      repository({ on: host, ...docker }),
       // Debian's docker-ce starts the engine from its postinst: on apt hosts daemon.json is written
       // first, so that first start already has it (as the service resource's start does on rpm hosts).
       ...(apt ? [daemon, packs] : [packs, daemon]),

@@ -3,12 +3,12 @@
  * playbooks install and what they need from the same repo, each checked against the repo's
  * published sha256, under fresh metadata listing exactly them; the repo's signing key, checked
  * against the pinned fingerprint; the images, each checked against its digests; and manifest.json
- * with every file's sha256 and size. Written to `<out>.part` and renamed: never half written.
+ * with every file's sha256 and size, signed by the control machine's key (manifest.sig). Written to `<out>.part` and renamed: never half written.
  *
  * The entries are held in memory while the manifest is computed (it comes first in the tar): a
  * bundle of a few hundred MB is fine on any control machine.
  */
-import { createHash } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { Transform } from "node:stream";
@@ -27,6 +27,7 @@ import {
   type BundleRepo,
 } from "./manifest.js";
 import { rpmClosure } from "./rpm-closure.js";
+import { SIGNATURE_NAME, signManifest } from "./signature.js";
 import { writeTar, type TarEntry } from "./tar.js";
 import { parsePrimary, parseRepomd, renderRepo } from "./yum-metadata.js";
 
@@ -58,6 +59,8 @@ export interface CreateRequest {
   readonly images: readonly ImageSource[];
   readonly out: string;
   readonly now: Date;
+  /** The control machine's ed25519 key (signing-keys.ts): it signs manifest.json. */
+  readonly signingKey: KeyObject;
   /** Progress lines for a person ("fetched docker-ce 20.10.24 (28.7 MB)"). */
   readonly log?: (line: string) => void;
 }
@@ -174,8 +177,10 @@ export async function createBundle(req: CreateRequest): Promise<CreateResult> {
     images,
     files: entries.map((e) => ({ path: e.name, sha256: hex(e.data), size: e.data.length })),
   };
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
   const all = [
-    { name: MANIFEST_NAME, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
+    { name: MANIFEST_NAME, data: manifestBytes },
+    { name: SIGNATURE_NAME, data: signManifest(manifestBytes, req.signingKey) },
     ...entries,
   ];
   const part = `${req.out}.part`;

@@ -8,6 +8,8 @@ import { resolve } from "node:path";
 import pLimit from "p-limit";
 import { BUNDLE_PLAYBOOKS, bundleContents, ContentsError } from "../../playbooks/bundle-contents.js";
 import { createBundle, type Platform } from "../bundle/create.js";
+import { keyId } from "../bundle/signature.js";
+import { keyPlaces, signingKey, trustedKeys } from "../bundle/signing-keys.js";
 import { verifyBundle } from "../bundle/verify.js";
 import { ConfigError } from "../errors.js";
 import { parseKernel } from "../facts/kernel.js";
@@ -108,6 +110,12 @@ export async function bundleCreate(opts: BundleCreateOptions, write: Write): Pro
           opts,
           prepared.targets.map((t) => t.host),
         );
+  const places = keyPlaces();
+  const signer = await signingKey(places);
+  if (signer.created)
+    write(
+      `made this machine's bundle signing key ${signer.id} (${places.privateFile}); to use its bundles from another control machine, copy ${places.publicFile} into that machine's ~/.config/ops/bundle-trusted/\n`,
+    );
   write(`bundle for ${platforms.map((p) => `el${p.major} ${p.arch}`).join(", ")}: ${names.join(", ")}\n`);
   const t0 = Date.now();
   const out = resolve(opts.output);
@@ -118,11 +126,12 @@ export async function bundleCreate(opts: BundleCreateOptions, write: Write): Pro
     images: contents.images,
     out,
     now: new Date(),
+    signingKey: signer.key,
     log: (line) => write(`  ${line}\n`),
   });
   const s = ((Date.now() - t0) / 1000).toFixed(1);
   write(
-    `wrote ${out}: ${humanBytes(result.size)} (${result.size} bytes), ${result.manifest.files.length} files, sha256 ${result.sha256}, in ${s} s\n`,
+    `wrote ${out}: ${humanBytes(result.size)} (${result.size} bytes), ${result.manifest.files.length} files, sha256 ${result.sha256}, signed by ${signer.id}, in ${s} s\n`,
   );
   for (const r of result.manifest.repos)
     if (r.fromBase.length > 0)
@@ -132,11 +141,23 @@ export async function bundleCreate(opts: BundleCreateOptions, write: Write): Pro
 
 /** @example await bundleVerify("site.bundle.tar", write) */
 export async function bundleVerify(file: string, write: Write): Promise<number> {
-  const b = await verifyBundle(resolve(file));
+  const b = await verifyBundle(resolve(file), trustedKeys(keyPlaces()));
   write(
-    `${file}: ${b.manifest.files.length} files match the manifest; sha256 ${b.sha256}, ${b.size} bytes\n`,
+    `${file}: signed by ${b.signedBy}; ${b.manifest.files.length} files match the manifest; sha256 ${b.sha256}, ${b.size} bytes\n`,
   );
   for (const r of b.manifest.repos) write(`  rpm el${r.major} ${r.arch}: ${r.packages.join(", ")}\n`);
   for (const i of b.manifest.images) write(`  image ${i.ref} (${i.arch}) ${i.id}\n`);
+  return EXIT.ok;
+}
+
+/** @example await bundleKey(write) // "signing key ed25519:… at ~/.config/ops/bundle-signing/key.pem" */
+export async function bundleKey(write: Write): Promise<number> {
+  const places = keyPlaces();
+  const own = await signingKey(places);
+  write(
+    `${own.created ? "made " : ""}signing key ${own.id}\n  private: ${places.privateFile}\n  public:  ${places.publicFile}\n`,
+  );
+  write(`trusted (own key and ${places.trustedDir}/*.pem):\n`);
+  for (const k of trustedKeys(places)) write(`  ${keyId(k)}\n`);
   return EXIT.ok;
 }

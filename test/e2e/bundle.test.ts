@@ -2,24 +2,41 @@
  * Offline bundles end to end: `ops bundle create` on the control machine (the lab's signed repo and
  * hub), then one el9 host cut off from everything but the control machine (its routes dropped
  * inside it) installs and starts the engine from the bundle, passes verify with the bundle's test
- * image, and stands the registry up from the bundle's images. A bundle with one flipped byte in an
- * RPM is refused before anything reaches the host. The host is recreated afterwards.
+ * image, and stands the registry up from the bundle's images; a repo of the site's that it cannot
+ * reach is left unread (dnf reads the bundle's repo alone). The bundle is signed with this control
+ * machine's key: a flipped byte in an RPM, a manifest rewritten to match it, and a changed signature
+ * are each refused before anything reaches the host. The host is recreated afterwards.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, writeFileSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { hostExec, hostExecResult, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { cutHost } from "./helpers/air-gap.js";
-import { failures, ops, summaries, type OpsResult } from "./helpers/ops-cli.js";
+import { failures, ops as opsAs, summaries, type OpsResult } from "./helpers/ops-cli.js";
 
 const HOST = "el9-3";
+// This file's control machine keeps its bundle key in a config folder of its own.
+let configHome = "";
+const ops = (args: readonly string[], config = configHome): Promise<OpsResult> =>
+  opsAs(args, "", undefined, [], { ...process.env, XDG_CONFIG_HOME: config });
 const ROOT_PASSWORD = "bundle-Root-9c1e";
 
-/** Byte offset of the data of the first tar entry whose name matches `re`. */
-function entryOffset(file: string, re: RegExp): { name: string; offset: number } {
+/** Byte offset and size of the data of the first tar entry whose name matches `re`. */
+function entryOffset(file: string, re: RegExp): { name: string; offset: number; size: number } {
   const fd = openSync(file, "r");
   try {
     const header = Buffer.alloc(512);
@@ -27,7 +44,7 @@ function entryOffset(file: string, re: RegExp): { name: string; offset: number }
       if (readSync(fd, header, 0, 512, at) < 512 || header[0] === 0) throw new Error(`no entry ${re}`);
       const name = header.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
       const size = parseInt(header.subarray(124, 136).toString("utf8").replace(/\0.*$/s, "").trim(), 8);
-      if (re.test(name)) return { name, offset: at + 512 };
+      if (re.test(name)) return { name, offset: at + 512, size };
       at += 512 + Math.ceil(size / 512) * 512;
     }
   } finally {
@@ -61,6 +78,7 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     const host = lab.hosts.find((h) => h.name === HOST);
     if (!host) throw new Error(`no lab host ${HOST}`);
     dir = mkdtempSync(join(tmpdir(), "ops-bundle-"));
+    configHome = join(dir, "config");
     bundle = join(dir, "site.bundle.tar");
     inventory = join(dir, "hosts.yaml");
     // No registry_mirrors: the host reaches no registry. The repo URL is where the bundle comes from.
@@ -102,8 +120,23 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     const ms = Date.now() - t0;
     assert.equal(made.code, 0, made.stderr + made.stdout);
     assert.match(made.stdout, /bundle for el9 x86_64: install-engine, deploy-registry/);
+    const keyId = /made this machine's bundle signing key (ed25519:[0-9a-f]{32}) \(/.exec(made.stdout)?.[1];
+    assert.ok(keyId, made.stdout);
+    assert.match(made.stdout, new RegExp(`signed by ${keyId}`));
     const checked = await ops(["bundle", "verify", bundle]);
     assert.equal(checked.code, 0, checked.stderr);
+    assert.match(checked.stdout, new RegExp(`signed by ${keyId}; \\d+ files match the manifest`));
+    // Another control machine refuses it until it trusts this one's public key.
+    const elsewhere = join(dir, "elsewhere");
+    const refused = await ops(["bundle", "verify", bundle], elsewhere);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`signed by key ${keyId}, which this machine does not trust`));
+    mkdirSync(join(elsewhere, "ops", "bundle-trusted"), { recursive: true });
+    copyFileSync(
+      join(configHome, "ops", "bundle-signing", "key.pub.pem"),
+      join(elsewhere, "ops", "bundle-trusted", "site.pem"),
+    );
+    assert.equal((await ops(["bundle", "verify", bundle], elsewhere)).code, 0);
     assert.match(checked.stdout, /docker-ce-3:20\.10\.24-1\.el9\.x86_64/);
     assert.match(checked.stdout, /docker-ce-cli-1:20\.10\.24-1\.el9\.x86_64/);
     assert.ok(
@@ -116,35 +149,85 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     console.log(`      bundle: ${size} bytes, created in ${(ms / 1000).toFixed(1)} s`);
   });
 
-  it("a bundle with one flipped byte in an RPM is refused before anything reaches the host", async () => {
+  it("a flipped byte in an RPM, a manifest rewritten to match it, and a changed signature are refused before anything reaches the host", async () => {
     await cutHost(HOST);
+    const refusedRun = async (file: string, why: RegExp) => {
+      const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", file, "--output", "json"]);
+      assert.equal(r.code, 1, r.stderr + r.stdout.slice(-2000));
+      assert.match(r.stderr, why);
+      assert.match(r.stderr, /nothing was sent to any host/);
+      assert.ok(
+        !r.events.some((e) => e.kind === "host-connected" || e.kind === "step-ran"),
+        "a host was reached",
+      );
+    };
+    const patch = (file: string, at: number, bytes: Buffer) => {
+      const fd = openSync(file, "r+");
+      writeSync(fd, bytes, 0, bytes.length, at);
+      closeSync(fd);
+    };
+    // 1. One flipped byte in the engine's RPM: its checksum no longer matches the manifest.
     const tampered = join(dir, "tampered.bundle.tar");
     copyFileSync(bundle, tampered);
     const rpm = entryOffset(tampered, /\/docker-ce-20\.10\.24.*\.rpm$/);
-    const fd = openSync(tampered, "r+");
     const b = Buffer.alloc(1);
+    const fd = openSync(tampered, "r");
     readSync(fd, b, 0, 1, rpm.offset + 4096);
-    writeSync(fd, Buffer.from([(b[0] ?? 0) ^ 0x01]), 0, 1, rpm.offset + 4096);
     closeSync(fd);
-    const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", tampered, "--output", "json"]);
-    assert.equal(r.code, 1, r.stderr + r.stdout.slice(-2000));
-    assert.match(
-      r.stderr,
+    patch(tampered, rpm.offset + 4096, Buffer.from([(b[0] ?? 0) ^ 0x01]));
+    await refusedRun(
+      tampered,
       new RegExp(`refused: ${rpm.name.replace(/[.+]/g, "\\$&")} does not match the manifest`),
     );
-    assert.ok(
-      !r.events.some((e) => e.kind === "host-connected" || e.kind === "step-ran"),
-      "a host was reached",
+    // 2. The same RPM with manifest.json rewritten to its new sha256: only the signature catches it.
+    const rewritten = join(dir, "rewritten.bundle.tar");
+    copyFileSync(tampered, rewritten);
+    const whole = readFileSync(rewritten);
+    const oldSha = createHash("sha256")
+      .update(readFileSync(bundle).subarray(rpm.offset, rpm.offset + rpm.size))
+      .digest("hex");
+    const newSha = createHash("sha256")
+      .update(whole.subarray(rpm.offset, rpm.offset + rpm.size))
+      .digest("hex");
+    const manifest = entryOffset(rewritten, /^manifest\.json$/);
+    const text = whole.subarray(manifest.offset, manifest.offset + manifest.size).toString();
+    assert.ok(text.includes(oldSha));
+    patch(rewritten, manifest.offset, Buffer.from(text.replace(oldSha, newSha)));
+    await refusedRun(
+      rewritten,
+      /the signature in manifest\.sig does not match manifest\.json .*changed after signing/,
     );
+    // 3. The untouched bundle with one character of its signature changed.
+    const resigned = join(dir, "resigned.bundle.tar");
+    copyFileSync(bundle, resigned);
+    const sig = entryOffset(resigned, /^manifest\.sig$/);
+    const sigText = readFileSync(resigned)
+      .subarray(sig.offset, sig.offset + sig.size)
+      .toString();
+    const changed = sigText.replace(
+      /"signature": "(.)/,
+      (_m, c: string) => `"signature": "${c === "A" ? "B" : "A"}`,
+    );
+    patch(resigned, sig.offset, Buffer.from(changed));
+    await refusedRun(resigned, /the signature in manifest\.sig does not match manifest\.json/);
     assert.equal((await hostExecResult(HOST, "rpm -q docker-ce")).exitCode, 1, "docker-ce got installed");
     assert.equal((await hostExecResult(HOST, "test -e /var/lib/ops/bundles")).exitCode, 1, "bytes were sent");
   });
 
-  it("install-engine --bundle installs and starts the engine with no route to the repo or any registry; verify passes", async () => {
+  it("install-engine --bundle installs and starts the engine with no route to the repo or any registry, beside a dead repo dnf cannot read; verify passes", async () => {
     // The cut is real: the repo and the hub are unreachable from the host.
     const probe = await hostExecResult(HOST, `curl -sS --max-time 5 -o /dev/null ${lab.repoUrl}/gpg`);
     assert.notEqual(probe.exitCode, 0, "the host still reaches the repo");
     assert.match(probe.stderr, /unreachable|No route|Couldn't connect/i);
+    // A site's own repo the host can no longer reach: plain dnf fails on it; install-engine must not ask it.
+    // skip_if_unavailable=False is EL9's default (the lab's Debian-built dnf.conf says True).
+    await hostExec(
+      HOST,
+      "printf '[site-base]\\nname=Site base\\nbaseurl=http://10.255.0.1/el9/BaseOS/\\nenabled=1\\ngpgcheck=1\\nskip_if_unavailable=False\\n' > /etc/yum.repos.d/site-base.repo",
+    );
+    const plain = await hostExecResult(HOST, "dnf -q --setopt=retries=1 makecache");
+    assert.notEqual(plain.exitCode, 0, "dnf read the dead repo");
+    assert.match(plain.stderr, /site-base/);
     const t0 = Date.now();
     const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", bundle, "--output", "json"]);
     const ms = Date.now() - t0;

@@ -24,6 +24,7 @@ function bundleAt(path: string, size: number): VerifiedBundle {
     path,
     sha256: SHA,
     size,
+    signedBy: `ed25519:${"c".repeat(32)}`,
     manifest: el9Manifest({ images: [{ ...BUSYBOX_IMAGE, id: ID, manifestDigest: ID }] }),
   };
 }
