@@ -48,9 +48,14 @@ export default definePlaybook({
     // With --bundle, the repo is the bundle's tree unpacked on the host (file://, gpgcheck on) and
     // the key is the bundle's, checked here against the pinned fingerprint: the host reaches nothing.
     const bundle = bundleOutput(run.outputs);
+    // The host's tree in the bundle: its family's (and for apt, its distribution's); a bundle without
+    // one fails in bundleCopy's plan, before anything is sent.
+    const tree = bundle?.manifest.repos.find(
+      (r) => r.family === (apt ? "deb" : "rpm") && (r.family === "rpm" || r.os === os.id),
+    );
     const repo: RepoChoice = bundle
       ? {
-          baseUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.repos[0]?.base ?? "rpm/centos"}`,
+          baseUrl: `file://${bundleDir(bundle.sha256)}/${tree?.base ?? "rpm/centos"}`,
           gpgKeyUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.key?.path ?? "rpm/centos/gpg"}`,
         }
       : chooseRepo(vars, os);

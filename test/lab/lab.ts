@@ -60,7 +60,8 @@ export function readLab(): LabInfo {
   return JSON.parse(readFileSync(LAB_JSON_FILE, "utf8")) as LabInfo;
 }
 
-function currentCounts(): { el9: number; debian12: number } | undefined {
+/** How many hosts of each kind the running lab has (undefined when no lab is up). */
+export function currentCounts(): { el9: number; debian12: number } | undefined {
   if (!existsSync(LAB_JSON_FILE)) return undefined;
   const hosts = readLab().hosts;
   return {

@@ -3,7 +3,6 @@
 // a second test reads the folders, so a fact module added later without joining the list fails.
 import assert from "node:assert/strict";
 import { bundleOnHost } from "../../../src/bundle/host-copy.js";
-import { imageIds } from "../../../src/bundle/image-load.js";
 import { signingKey } from "../../../src/resources/signing-key.js";
 import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
 import fc from "fast-check";
@@ -40,10 +39,6 @@ const fixtureFacts = (folder: string): Parse[] => {
 const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = {
   "src/facts/command.ts": { fixtures: [], parsers: () => [(s, c) => commandFact("cmd", "true").parse(s, c)] },
   "src/bundle/host-copy.ts": { fixtures: [], parsers: () => [(s) => bundleOnHost("ab".repeat(32)).parse(s)] },
-  "src/bundle/image-load.ts": {
-    fixtures: [],
-    parsers: () => [(s) => imageIds(["busybox", "nginx:1"]).parse(s)],
-  },
   "src/resources/signing-key.ts": {
     fixtures: [],
     parsers: () =>
