@@ -30,8 +30,8 @@ const user = Type.Object(
     expires: Type.Optional(
       Type.String({
         pattern: EXPIRES,
-        // Quoted: YAML 1.1 (Ansible's) reads an unquoted date as a timestamp, not a string.
-        "x-expected": 'a quoted UTC date ("2027-01-31") or date and time ("2027-01-31T12:00:00Z")',
+        // Quoted or not: the YAML reader keeps a date as the text written (src/text/yaml-tags.ts).
+        "x-expected": "a UTC date (2027-01-31) or date and time (2027-01-31T12:00:00Z)",
         description:
           "robots only: refused from this instant (a date: from its first second, UTC), removed by the next run",
       }),
@@ -182,8 +182,8 @@ export const deployRegistryVariables = Type.Object(
     ),
     registry_portal: Type.Boolean({
       description:
-        "serve the browser portal at https://<registry>/ (browse, search, delete by role); needs the policy service",
-      default: false,
+        "serve the browser portal at https://<registry>/ (browse, search, delete by role); runs the policy service",
+      default: true,
     }),
     registry_users: Type.Array(user, { description: "accounts (bcrypt htpasswd)", default: [] }),
     registry_projects: Type.Array(project, {

@@ -5,7 +5,7 @@
  */
 import type { OsRelease } from "../src/facts/os-release.js";
 import type { RepositorySource } from "../src/packages/family.js";
-import { aptDistro } from "./docker-apt.js";
+import { dockerDistroOf } from "./docker-distro.js";
 
 /** Mirror presets for `docker_mirror`: the root of a tree like download.docker.com's. */
 export const DOCKER_MIRRORS: Readonly<Record<string, string>> = {
@@ -22,6 +22,12 @@ export interface RepoChoice {
   gpgKeyUrl: string;
 }
 
+export interface RepoVars {
+  docker_repo_url?: string;
+  docker_mirror?: string;
+  docker_repo_gpgkey?: string;
+}
+
 const trim = (url: string): string => url.replace(/\/+$/, "");
 
 /**
@@ -36,13 +42,14 @@ export function mirrorRoot(mirror: string): string {
 }
 
 /**
- * Docker's tree for a host's distribution: `linux/debian` or `linux/ubuntu` for Docker's apt
- * distributions, `linux/centos` for the rest (EL, which preflight alone admits besides).
+ * Docker's tree for a host's distribution, as dockerDistroOf routes it (`linux/debian`, `linux/rhel`,
+ * `linux/centos` for the rebuilds...); `linux/centos` for a host it refuses, which preflight stops anyway.
  *
  * @example dockerRepoPath(debian12) === "linux/debian"
  */
 export function dockerRepoPath(os: OsRelease): string {
-  return aptDistro(os)?.path ?? "linux/centos";
+  const target = dockerDistroOf(os);
+  return target.ok ? target.path : "linux/centos";
 }
 
 /**
@@ -50,11 +57,17 @@ export function dockerRepoPath(os: OsRelease): string {
  * vars); otherwise `docker_mirror` (a preset or a URL) and the host's distribution decide.
  * @example chooseRepo({ docker_mirror: "aliyun" }, debian12).gpgKeyUrl === "https://mirrors.aliyun.com/docker-ce/linux/debian/gpg"
  */
-export function chooseRepo(
-  vars: { docker_repo_url?: string; docker_mirror?: string; docker_repo_gpgkey?: string },
-  os?: OsRelease,
-): RepoChoice {
-  const path = os === undefined ? "linux/centos" : dockerRepoPath(os);
+export function chooseRepo(vars: RepoVars, os?: OsRelease): RepoChoice {
+  return repoAt(vars, os === undefined ? "linux/centos" : dockerRepoPath(os));
+}
+
+/**
+ * The repo of Docker's tree at `path` under the mirror (`linux/debian`), for a platform known by its
+ * tree alone (bundle create's `--platform debian12/x86_64`); `docker_repo_url` still wins.
+ *
+ * @example repoAt({ docker_mirror: "tuna" }, "linux/debian").baseUrl === "https://mirrors.tuna.tsinghua.edu.cn/docker-ce/linux/debian"
+ */
+export function repoAt(vars: RepoVars, path: string): RepoChoice {
   const base = vars.docker_repo_url
     ? trim(vars.docker_repo_url)
     : `${mirrorRoot(vars.docker_mirror || "official")}/${path}`;

@@ -36,7 +36,7 @@ export const installEngineVariables = Type.Object(
   {
     docker_mirror: Type.String({
       description:
-        "where Docker's packages come from, for every distribution alike: official, aliyun, tuna, ustc, or the root URL of a mirror of download.docker.com (holding linux/centos, linux/debian, linux/ubuntu)",
+        "where Docker's packages come from, for every distribution alike: official, aliyun, tuna, ustc, or the root URL of a mirror of download.docker.com (holding linux/centos, linux/rhel, linux/fedora, linux/debian, linux/ubuntu; each host takes its own)",
       pattern: "^(official|aliyun|tuna|ustc|(https?|file)://\\S+)$",
       "x-expected": "official, aliyun, tuna, ustc, or an http(s):// or file:// base URL",
       default: "official",

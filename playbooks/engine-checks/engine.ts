@@ -96,15 +96,28 @@ export const engineInfo: ScriptCheck = {
   },
 };
 
-/** `3:20.10.24-1.el9` or `20.10.24` pins -> `20.10.24`: what the engine itself reports. */
+/**
+ * The engine version a pin names, in the engine's own spelling: the epoch and the package revision go
+ * (`3:20.10.24-1.el9`, `5:24.0.7-1~debian.12~bookworm` -> `24.0.7`), and a deb pre-release's `~`
+ * becomes the `-` the engine reports (`5:24.0.0~rc.1-1~debian.12~bookworm` -> `24.0.0-rc.1`).
+ */
 export function pinnedVersion(pin: string): string {
-  return pin.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
+  return pin
+    .replace(/^\d+:/, "")
+    .replace(/-[^-]*$/, "")
+    .replace(/~/g, "-");
 }
 
-/** Whether a reported version satisfies a pin: equal, or the pin is a prefix at a dot (`20.10`). */
+/**
+ * Whether a reported version satisfies a pin: equal, or the pin is a prefix at a dot (`20.10`).
+ * What follows a `+` is build metadata, which semver leaves out of a version's identity: Debian's
+ * rebuild of 20.10.24 reports `20.10.24+dfsg1` and satisfies a 20.10.24 pin. A pin that spells the
+ * metadata itself (`20.10.24+dfsg1`) must match it exactly.
+ */
 export function versionMatches(pin: string, actual: string): boolean {
   const want = pinnedVersion(pin);
-  return actual === want || actual.startsWith(`${want}.`);
+  const reported = want.includes("+") ? actual : actual.replace(/\+.*$/, "");
+  return reported === want || reported.startsWith(`${want}.`);
 }
 
 export const engineVersions: ScriptCheck = {

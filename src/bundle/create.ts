@@ -3,20 +3,22 @@
  * playbooks install and what they need from the same repo, each checked against the repo's
  * published sha256, under fresh metadata listing exactly them; the repo's signing key, checked
  * against the pinned fingerprint; the images, each checked against its digests; and manifest.json
- * with every file's sha256 and size. Written to `<out>.part` and renamed: never half written.
+ * with every file's sha256 and size, signed by the control machine's key (manifest.sig). Written to `<out>.part` and renamed: never half written.
  *
  * The entries are held in memory while the manifest is computed (it comes first in the tar): a
  * bundle of a few hundred MB is fine on any control machine.
  */
-import { createHash } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
-import { send, type Endpoint } from "../registry/http.js";
+import type { Endpoint } from "../registry/http.js";
 import { keyIdentity, normalizeFingerprint } from "../resources/openpgp.js";
 import type { Evr } from "../packages/rpm/version.js";
+import { debTree, type DebSource } from "./deb-tree.js";
+import { fetchUrl, sha256Hex as hex } from "./fetch.js";
 import { parseImageRef } from "./image-ref.js";
 import { pullImage } from "./image-pull.js";
 import {
@@ -27,22 +29,34 @@ import {
   type BundleRepo,
 } from "./manifest.js";
 import { rpmClosure } from "./rpm-closure.js";
+import { SIGNATURE_NAME, signManifest } from "./signature.js";
 import { writeTar, type TarEntry } from "./tar.js";
 import { parsePrimary, parseRepomd, renderRepo } from "./yum-metadata.js";
 
 export interface Platform {
+  /** os-release ID: Docker's rpm tree serves every EL (`centos`, the default); `debian`, `ubuntu` are apt hosts. */
+  readonly os?: string;
   readonly major: number;
+  /** `uname -m`: x86_64, aarch64. */
   readonly arch: string;
+  /** apt hosts: the release's codename (`bookworm`). */
+  readonly codename?: string;
 }
 
-export interface RpmSource {
-  /** Docker's layout: `<baseUrl>/<major>/<arch>/stable`. */
+/** Where one family's packages come from, and which. */
+export interface PackageSource {
+  /** One tree of Docker's: `<root>/linux/centos` (`<major>/<arch>/stable`), `<root>/linux/debian` (`dists/<codename>`). */
   readonly baseUrl: string;
   readonly gpgKeyUrl: string;
+  /** The key's pinned fingerprint. */
   readonly fingerprint: string;
   readonly names: readonly string[];
-  readonly pin?: Evr;
+  /** The names the pin applies to (default: every name). */
   readonly pinned?: readonly string[];
+}
+
+export interface RpmSource extends PackageSource {
+  readonly pin?: Evr;
 }
 
 export interface ImageSource {
@@ -55,9 +69,12 @@ export interface CreateRequest {
   readonly playbooks: readonly string[];
   readonly platforms: readonly Platform[];
   readonly rpm?: RpmSource;
+  readonly deb?: DebSource;
   readonly images: readonly ImageSource[];
   readonly out: string;
   readonly now: Date;
+  /** The control machine's ed25519 key (signing-keys.ts): it signs manifest.json. */
+  readonly signingKey: KeyObject;
   /** Progress lines for a person ("fetched docker-ce 20.10.24 (28.7 MB)"). */
   readonly log?: (line: string) => void;
 }
@@ -72,19 +89,6 @@ export interface CreateResult {
 /** Where the rpm trees sit in a bundle: Docker's `linux/centos` layout under `rpm/centos`. */
 export const RPM_BASE = "rpm/centos";
 export const KEY_PATH = `${RPM_BASE}/gpg`;
-
-const hex = (b: Buffer | string): string => createHash("sha256").update(b).digest("hex");
-
-async function fetchUrl(url: string, maxBytes: number): Promise<Buffer> {
-  const u = new URL(url);
-  if (u.protocol !== "http:" && u.protocol !== "https:")
-    throw new Error(`${url}: only http(s) URLs are fetched`);
-  const answer = await send({ url: u.origin }, "GET", `${u.pathname}${u.search}`, {
-    limits: { maxBytes, deadlineMs: 30 * 60_000 },
-  });
-  if (answer.status !== 200) throw new Error(`GET ${url} answered HTTP ${answer.status}`);
-  return answer.body;
-}
 
 async function rpmTree(src: RpmSource, p: Platform, now: Date, log: (l: string) => void) {
   const stable = `${src.baseUrl.replace(/\/+$/, "")}/${p.major}/${p.arch}/stable`;
@@ -135,18 +139,28 @@ export async function createBundle(req: CreateRequest): Promise<CreateResult> {
   const repos: BundleRepo[] = [];
   const images: BundleImage[] = [];
   let key: BundleManifest["key"];
-  if (req.rpm) {
-    const armored = await fetchUrl(req.rpm.gpgKeyUrl, 1024 ** 2);
-    const want = normalizeFingerprint(req.rpm.fingerprint);
+  const src = req.rpm ?? req.deb;
+  if (src) {
+    // One key for both families, as Docker signs both trees with one (checked against the pin).
+    const armored = await fetchUrl(src.gpgKeyUrl, 1024 ** 2);
+    const want = normalizeFingerprint(src.fingerprint);
     const got = keyIdentity(armored).fingerprint;
-    if (got !== want) throw new Error(`the key at ${req.rpm.gpgKeyUrl} is ${got}, expected ${want}`);
+    if (got !== want) throw new Error(`the key at ${src.gpgKeyUrl} is ${got}, expected ${want}`);
+    if (req.deb && req.rpm && normalizeFingerprint(req.deb.fingerprint) !== want)
+      throw new Error(
+        "the rpm and apt repositories are pinned to different keys: make one bundle per family",
+      );
     entries.push({ name: KEY_PATH, data: armored });
     key = { path: KEY_PATH, fingerprint: want };
-    for (const p of req.platforms) {
-      const tree = await rpmTree(req.rpm, p, req.now, log);
-      entries.push(...tree.entries);
-      repos.push(tree.repo);
-    }
+  }
+  for (const p of req.platforms) {
+    const apt = p.codename !== undefined;
+    const tree = apt
+      ? req.deb && (await debTree(req.deb, p, log))
+      : req.rpm && (await rpmTree(req.rpm, p, req.now, log));
+    if (!tree) continue;
+    entries.push(...tree.entries);
+    repos.push(tree.repo);
   }
   const arches = [...new Set(req.platforms.map((p) => p.arch))].sort();
   for (const src of req.images) {
@@ -174,8 +188,10 @@ export async function createBundle(req: CreateRequest): Promise<CreateResult> {
     images,
     files: entries.map((e) => ({ path: e.name, sha256: hex(e.data), size: e.data.length })),
   };
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
   const all = [
-    { name: MANIFEST_NAME, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
+    { name: MANIFEST_NAME, data: manifestBytes },
+    { name: SIGNATURE_NAME, data: signManifest(manifestBytes, req.signingKey) },
     ...entries,
   ];
   const part = `${req.out}.part`;

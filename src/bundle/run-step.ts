@@ -1,11 +1,12 @@
 /**
- * The run-wide step of `--bundle`: the bundle file is checked on the control machine (every entry
- * against the manifest) once per run, before any host is reached; a bundle that does not match is
+ * The run-wide step of `--bundle`: the bundle file is checked on the control machine (the manifest's
+ * signature by a trusted key, every entry against the manifest) once per run, before any host is reached; a bundle that does not match is
  * a configuration error and nothing is sent or installed anywhere. Its result reaches every host's
  * resources through the run's outputs.
  */
 import { ConfigError } from "../errors.js";
 import type { RunStep } from "../playbook.js";
+import { keyPlaces, trustedKeys } from "./signing-keys.js";
 import { verifyBundle, type VerifiedBundle } from "./verify.js";
 
 export const BUNDLE_STEP = "bundle";
@@ -26,7 +27,7 @@ export function bundleStep<V extends { ops_bundle: string }>(): RunStep<V> {
             path: "ops_bundle",
           },
         );
-      return verifyBundle(files[0] ?? "");
+      return verifyBundle(files[0] ?? "", trustedKeys(keyPlaces()));
     },
   };
 }

@@ -1,4 +1,4 @@
-/** `ops bundle create|verify`: declared here, loaded only when used. */
+/** `ops bundle create|verify|key`: declared here, loaded only when used. */
 import type { Command } from "commander";
 import type { BundleCreateOptions } from "./bundle-command.js";
 import { collect } from "./collect.js";
@@ -11,7 +11,9 @@ export function addBundleCommands(program: Command, result: { code: number }): v
     .description("offline bundles: packages and images for hosts without a network");
   const write = (t: string) => void process.stdout.write(t);
   withTargetOptions(bundle.command("create"), "hosts probed at once")
-    .description("fetch what the playbooks install on the inventory's hosts into one checksummed file")
+    .description(
+      "fetch what the playbooks install on the inventory's hosts into one file, signed with this machine's bundle key",
+    )
     .option(
       "-p, --playbook <name>",
       `install-engine or deploy-registry (repeatable; default both)`,
@@ -35,10 +37,19 @@ export function addBundleCommands(program: Command, result: { code: number }): v
     });
   bundle
     .command("verify")
-    .description("check every file of a bundle against its manifest")
+    .description("check a bundle's signature (a trusted key) and every file against its manifest")
     .argument("<file>", "the bundle")
     .action(async (file: string) => {
       const { bundleVerify } = await import("./bundle-command.js");
       result.code = await bundleVerify(file, write);
+    });
+  bundle
+    .command("key")
+    .description(
+      "show this machine's bundle signing key (made when absent) and the keys it trusts; copy key.pub.pem to the bundle-trusted folder of the machine that runs --bundle",
+    )
+    .action(async () => {
+      const { bundleKey } = await import("./bundle-command.js");
+      result.code = await bundleKey(write);
     });
 }

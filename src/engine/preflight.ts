@@ -1,9 +1,19 @@
 /** Refuses a host the engine cannot run on, before anything is changed, with a sentence that says why. */
 import { kernel } from "../facts/kernel.js";
-import { osRelease, type OsFamily } from "../facts/os-release.js";
+import { osRelease, type OsFamily, type OsRelease } from "../facts/os-release.js";
 import { fail, noop, type Resource } from "../resources/resource.js";
 
+/**
+ * A playbook's own verdict on the distribution: it knows which ones it can serve, and why not;
+ * `serves` says what it chose for an admitted host (shown with the host's OS, kernel and arch).
+ */
+export type OsVerdict =
+  | { readonly ok: true; readonly serves?: string }
+  | { readonly ok: false; readonly message: string; readonly hint?: string };
+
 export interface PreflightOptions {
+  /** Judges the distribution instead of `families` and `majors` (a playbook that routes by distribution). */
+  readonly supported?: (os: OsRelease) => OsVerdict;
   /** Default ["el"]. */
   readonly families?: readonly OsFamily[];
   /** Default [7, 8, 9]. */
@@ -12,8 +22,6 @@ export interface PreflightOptions {
   readonly minKernel?: string;
   /** Default ["x86_64", "aarch64"]. */
   readonly arches?: readonly string[];
-  /** Set when the playbook already knows the host cannot be served: why, said after the host's name. */
-  readonly unsupported?: string;
 }
 
 const FAMILY_NAMES: Record<OsFamily, string> = {
@@ -39,13 +47,14 @@ export function preflight(o: PreflightOptions = {}): Resource {
       const [minMajor = 0, minMinor = 0] = min.split(".").map(Number);
       const shortKernel = k.release.split("-")[0] ?? k.release;
       const name = os.prettyName || `${os.name} ${os.versionId}`;
-      if (!families.includes(os.family)) {
+      const verdict = o.supported?.(os);
+      if (verdict !== undefined && !verdict.ok) return fail(verdict.message, verdict.hint);
+      if (verdict === undefined && !families.includes(os.family)) {
         return fail(
           `${name} is not supported: ops installs Docker on ${families.map((f) => FAMILY_NAMES[f]).join("; ")} hosts`,
         );
       }
-      if (o.unsupported !== undefined) return fail(`${name} is not supported: ${o.unsupported}`);
-      if (!majors.includes(os.major)) {
+      if (verdict === undefined && !majors.includes(os.major)) {
         return fail(`${name} is version ${os.major}; supported versions are ${majors.join(", ")}`);
       }
       if (k.major < minMajor || (k.major === minMajor && k.minor < minMinor)) {
@@ -59,7 +68,8 @@ export function preflight(o: PreflightOptions = {}): Resource {
           `${name} on ${k.arch} is not supported; Docker CE packages exist for ${arches.join(", ")}`,
         );
       }
-      return noop(`${name}, kernel ${shortKernel}, ${k.arch}`);
+      const serves = verdict?.ok === true && verdict.serves ? `: ${verdict.serves}` : "";
+      return noop(`${name}, kernel ${shortKernel}, ${k.arch}${serves}`);
     },
   };
 }

@@ -68,12 +68,16 @@ export interface PackageFamily {
   pinText(pin: string): string;
   /** An installed package's whole version: "3:24.0.7-1.el9". */
   versionText(installed: InstalledPackage): string;
-  /** POSIX sh that installs (and upgrades to) these specs, non-interactively. */
-  installScript(manager: string, specs: readonly string[]): string;
+  /**
+   * POSIX sh that installs (and upgrades to) these specs, non-interactively. With `only`, the manager
+   * reads that repository alone and ignores every other the host configures: an air-gapped host
+   * installing from a bundle has other repos pointing at URLs it cannot reach.
+   */
+  installScript(manager: string, specs: readonly string[], only?: RepositorySpec): string;
   /** POSIX sh that removes these packages. */
   removeScript(manager: string, names: readonly string[]): string;
-  /** POSIX sh that downgrades to these specs. */
-  downgradeScript(manager: string, specs: readonly string[]): string;
+  /** POSIX sh that downgrades to these specs (`only` as for installScript). */
+  downgradeScript(manager: string, specs: readonly string[], only?: RepositorySpec): string;
   /** The repository's file on this family and its whole content. */
   repositoryFile(spec: RepositorySpec, host: HostFacts): { path: string; content: string };
   /** Where the verified key named `name` is written. */

@@ -52,11 +52,14 @@ export function accountName(u: { name: string; robot?: boolean | undefined }): s
 
 /**
  * The instant an `expires` value means, in ms since the epoch: a date alone is its first second, UTC.
+ * NaN for a day that does not exist: Date.parse would roll `2027-02-30` over to March 2nd.
  *
  * @example expiresAt("2027-01-31") === Date.UTC(2027, 0, 31)
  */
 export function expiresAt(expires: string): number {
-  return Date.parse(expires.includes("T") ? expires : `${expires}T00:00:00Z`);
+  const at = Date.parse(expires.includes("T") ? expires : `${expires}T00:00:00Z`);
+  if (Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== expires.slice(0, 10)) return NaN;
+  return at;
 }
 
 /**

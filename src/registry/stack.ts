@@ -14,6 +14,7 @@ import { accessTable } from "./rights.js";
 import { DECOY_ACCOUNT, DECOY_HTPASSWD } from "./htpasswd.js";
 import { ROUTES, UNMATCHED } from "./routes.js";
 import { portalFiles } from "./portal/files.js";
+import { GRANTS_FILE, grantsFile } from "./portal/grants.js";
 
 /** The compose project name: containers are `ops-registry-<service>-1`. */
 export const COMPOSE_PROJECT = "ops-registry";
@@ -183,6 +184,10 @@ export function renderStack(
         mode: spec.policy.secret ? "0600" : "0644",
         sensitive: spec.policy.secret,
       },
+      // The portal's sessions end when their account's rights change (read again on change, like policy.json).
+      ...(spec.portal
+        ? [{ path: `${d}/policy/${GRANTS_FILE}`, content: grantsFile(model), mode: "0644" }]
+        : []),
     );
   }
   if (proxyConfig !== null) {

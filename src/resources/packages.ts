@@ -8,7 +8,7 @@
  * packages of that very name: containerd.io provides runc, and is not a conflicting runc.
  */
 import { familyNamed } from "../packages/index.js";
-import type { InstalledPackage, InstalledPackages } from "../packages/family.js";
+import type { InstalledPackage, InstalledPackages, RepositorySpec } from "../packages/family.js";
 import type { OnHost } from "../packages/host-facts.js";
 import { change, fail, noop, type Resource, type Step } from "./resource.js";
 
@@ -35,6 +35,12 @@ export interface PackagesOptions {
   readonly conflictsHint?: string;
   /** Handlers to notify when an installed package changes version (e.g. "docker-restart"). */
   readonly notify?: readonly string[];
+  /**
+   * Install and downgrade from this repository alone (the one the `repository` resource declares),
+   * ignoring every other the host configures: on an air-gapped host installing from a bundle, the
+   * others point at URLs it cannot reach and would fail dnf.
+   */
+  readonly onlyFrom?: RepositorySpec;
 }
 
 const isOwn = (p: InstalledPackage | null | undefined): p is InstalledPackage =>
@@ -117,7 +123,7 @@ export function packages(o: PackagesOptions): Resource {
         const names = [...missing, ...upgrade];
         steps.push({
           description: `install ${names.map(spec).join(", ")}`,
-          script: family.installScript(mgr, names.map(spec)),
+          script: family.installScript(mgr, names.map(spec), o.onlyFrom),
           ...(upgrade.length > 0 && o.notify ? { notify: o.notify } : {}),
         });
       }
@@ -127,7 +133,7 @@ export function packages(o: PackagesOptions): Resource {
           .join(", ");
         steps.push({
           description: `downgrade ${from} to ${family.pinText(pin)}`,
-          script: family.downgradeScript(mgr, downgrade.map(spec)),
+          script: family.downgradeScript(mgr, downgrade.map(spec), o.onlyFrom),
           ...(o.notify ? { notify: o.notify } : {}),
         });
       }

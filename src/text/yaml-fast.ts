@@ -10,13 +10,14 @@
  * and every rule of the full reader stay the full reader's; this one only makes valid files fast.
  *
  * Plain scalars are resolved by `yaml`'s own YAML 1.1 tags (the same tests, in the same order,
- * the same resolve functions), so `yes`, `0123`, `1:20` and `2024-01-01` mean here what they
- * mean there. test/unit/text/yaml-fast.fuzz.test.ts compares the two readers on generated documents.
+ * the same resolve functions, yaml-tags.ts), so `yes`, `0123`, `1:20` and `2024-01-01` (text, not
+ * a date) mean here what they mean there. test/unit/text/yaml-fast.fuzz.test.ts compares the two readers on generated documents.
  */
 import { FAILSAFE_SCHEMA, load, Type } from "js-yaml";
-import { Schema, type ScalarTag } from "yaml";
+import type { ScalarTag } from "yaml";
 import { SECRET_KEYS } from "../inventory/connection.js";
 import { MAX_DEPTH } from "../inventory/yaml-checks.js";
+import { yaml11ScalarTags } from "./yaml-tags.js";
 
 /**
  * Characters the fast reader leaves to the full one. Indicators: `&` `*` anchors and aliases, `!`
@@ -66,28 +67,20 @@ function asJs(value: unknown): unknown {
 }
 
 /**
- * A timestamp is a Date in the full reader's data, and a Date as a key is written differently by
- * each reader: documents with one are left to the full reader (they are rare in inventories).
- */
-const TIMESTAMP = "tag:yaml.org,2002:timestamp";
-
-/**
  * js-yaml implicit types made from `yaml`'s YAML 1.1 scalar tags that apply to plain scalars,
  * in their order. Each gets a tag name of its own: js-yaml keeps one type per tag name, and these
  * names are never written in a document (a `!` sends it to the full reader).
  */
 function implicitTypes(): Type[] {
-  const tags = new Schema({ schema: "yaml-1.1" }).tags as ScalarTag[];
-  return tags
+  return yaml11ScalarTags()
     .filter((tag) => tag.default === true && tag.test !== undefined && !tag.collection)
     .map(
       (tag, i) =>
         new Type(`tag:ops.invalid,yaml-1.1:${i}`, {
           kind: "scalar",
           resolve: (data: unknown) => typeof data === "string" && (tag.test as RegExp).test(data),
-          construct: (data: string) => {
-            if (tag.tag === TIMESTAMP) throw new NotSure();
-            return asJs(
+          construct: (data: string) =>
+            asJs(
               tag.resolve(
                 data,
                 () => {
@@ -95,8 +88,7 @@ function implicitTypes(): Type[] {
                 },
                 RESOLVE_OPTIONS,
               ),
-            );
-          },
+            ),
         }),
     );
 }

@@ -17,6 +17,7 @@ import { ConfigError, ConfigErrors } from "../errors.js";
 import { checkDocument, MAX_DEPTH, tooDeepAt } from "../inventory/yaml-checks.js";
 import { readPlainYaml } from "./yaml-fast.js";
 import { vaultTag } from "../vault/tag.js";
+import { timestampsAsText } from "./yaml-tags.js";
 
 /** Segments of a path inside a YAML document: map keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];
@@ -46,7 +47,12 @@ function composeFirst(text: string, lineCounter: LineCounter, file: string): Doc
   }
   // Unique keys are checked by checkDocument in linear time; the composer's own check is quadratic.
   // `!vault` values (Ansible's inline vaults) become VaultedText, opened once a password is known.
-  const composer = new Composer({ version: "1.1", uniqueKeys: false, customTags: [vaultTag] });
+  // A timestamp stays the text written (yaml-tags.ts).
+  const composer = new Composer({
+    version: "1.1",
+    uniqueKeys: false,
+    customTags: (tags) => [...timestampsAsText(tags), vaultTag],
+  });
   let doc: Document | undefined;
   for (const next of composer.compose(tokens, true, text.length)) {
     if (!doc) doc = next;
@@ -81,7 +87,8 @@ function pairIndex(): (map: YAMLMap, key: string) => Pair | undefined {
 
 /**
  * Parses YAML as Ansible does (YAML 1.1, so `yes`/`no`/`on`/`off` are booleans, as in the
- * inventories users already have). Malformed YAML is a ConfigError at yaml's own line; so are a
+ * inventories users already have), but a date or timestamp (`2027-01-31`) is the text written, a
+ * string, never a Date. Malformed YAML is a ConfigError at yaml's own line; so are a
  * repeated key, nesting deeper than MAX_DEPTH and a number that is not finite (`1e400`, `.inf`).
  * Connection secrets (`ansible_password`, `become_password`, ...) keep the text written: `0123`
  * stays "0123".

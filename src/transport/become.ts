@@ -134,6 +134,15 @@ export function becomeFailure(command: BecomeCommand, result: ExecResult): Becom
 }
 
 /**
+ * Whether sudo has refused a password and is reading another attempt from stdin (its prompt is
+ * empty under `-p ''`, so this line on stderr is the only sign). Only sudo prints it before the
+ * script runs.
+ */
+export function sudoAskedAgain(stderr: string): boolean {
+  return /^(Sorry, try again\.|sudo: \d+ incorrect password)/m.test(stderr);
+}
+
+/**
  * Throws BecomeError when sudo itself refused (see becomeFailure): the host was reached, so it is a
  * failed host, not an unreachable one.
  *

@@ -62,6 +62,8 @@ export class LocalTransport implements Transport {
     const running = run`${command.argv}`;
     const onStdout = options.onStdout;
     if (onStdout) running.stdout.on("data", (chunk: Buffer) => onStdout(Buffer.from(chunk)));
+    const onStderr = options.onStderr;
+    if (onStderr) running.stderr.on("data", (chunk: Buffer) => onStderr(Buffer.from(chunk)));
     const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
     const output = await Promise.race([running, ...failed]);
     if (!("exitCode" in output)) {
@@ -82,8 +84,8 @@ export class LocalTransport implements Transport {
     next: NextStage,
     options: { become?: boolean } = {},
   ): Promise<StagedResult> {
-    return runStaged(first, next, (script, stdin, onStdout) =>
-      this.exec(script, { ...options, stdin, onStdout }),
+    return runStaged(first, next, (script, stdin, watch) =>
+      this.exec(script, { ...options, stdin, ...watch }),
     );
   }
 

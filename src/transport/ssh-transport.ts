@@ -70,7 +70,7 @@ export class SshTransport implements Transport {
       password: this.becomeSettings.becomePassword,
     });
     this.#commands += 1;
-    const running = this.#run(sh(command.argv), command.stdin, options.onStdout);
+    const running = this.#run(sh(command.argv), command.stdin, options);
     // When the drop wins the race, the run rejects later; nobody awaits it, so mark it handled.
     running.catch(() => undefined);
     const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
@@ -84,15 +84,15 @@ export class SshTransport implements Transport {
     next: NextStage,
     options: { become?: boolean } = {},
   ): Promise<StagedResult> {
-    return runStaged(first, next, (script, stdin, onStdout) =>
-      this.exec(script, { ...options, stdin, onStdout }),
+    return runStaged(first, next, (script, stdin, watch) =>
+      this.exec(script, { ...options, stdin, ...watch }),
     );
   }
 
   async #run(
     command: string,
     stdin: Buffer | Readable | undefined,
-    onChunk?: (chunk: Buffer) => void,
+    watch: Pick<ExecOptions, "onStdout" | "onStderr">,
   ): Promise<ExecResult> {
     const target = this.chain[this.chain.length - 1];
     const stdout: Buffer[] = [];
@@ -108,9 +108,12 @@ export class SshTransport implements Transport {
         // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
         onStdout: (chunk) => {
           stdout.push(chunk);
-          onChunk?.(chunk);
+          watch.onStdout?.(chunk);
         },
-        onStderr: (chunk) => stderr.push(chunk),
+        onStderr: (chunk) => {
+          stderr.push(chunk);
+          watch.onStderr?.(chunk);
+        },
       });
     } catch (error) {
       throw this.#lost ?? connectionLost(this.host, this.address, (error as Error).message.split("\n")[0]);

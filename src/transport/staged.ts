@@ -7,7 +7,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { PassThrough, type Readable } from "node:stream";
-import type { ExecResult } from "./transport.js";
+import { sudoAskedAgain } from "./become.js";
+import type { ExecOptions, ExecResult } from "./transport.js";
 
 /** What `next` may answer: the second stage's script. */
 export type NextStage = (firstStdout: string) => string | Promise<string>;
@@ -37,7 +38,7 @@ export function stagedScript(first: string, marker: string): string {
 export type StartCommand = (
   script: string,
   stdin: Readable,
-  onStdout: (chunk: Buffer) => void,
+  watch: Required<Pick<ExecOptions, "onStdout" | "onStderr">>,
 ) => Promise<ExecResult>;
 
 /**
@@ -55,9 +56,17 @@ export async function runStaged(first: string, next: NextStage, start: StartComm
   let firstStdout: string | undefined;
   let failure: { error: unknown } | undefined;
   let answered: Promise<void> | undefined;
+  let stderr = "";
+  const onStderr = (chunk: Buffer): void => {
+    if (firstStdout !== undefined || stdin.writableEnded) return;
+    stderr = (stderr + chunk.toString("utf8")).slice(-4096);
+    // sudo -S that refused the password reads its next attempt from this stdin, which stays open
+    // until the first stage's marker: end it, so sudo gives up at once instead of waiting forever.
+    if (sudoAskedAgain(stderr)) stdin.end();
+  };
   const onStdout = (chunk: Buffer): void => {
     chunks.push(chunk);
-    if (firstStdout !== undefined) return;
+    if (firstStdout !== undefined || stdin.writableEnded) return;
     const all = Buffer.concat(chunks);
     // The marker may straddle chunks: search from just before what was already searched.
     const at = all.indexOf(frame, Math.max(0, seen - frame.length));
@@ -76,7 +85,7 @@ export async function runStaged(first: string, next: NextStage, start: StartComm
   };
   let result: ExecResult;
   try {
-    result = await start(stagedScript(first, marker), stdin, onStdout);
+    result = await start(stagedScript(first, marker), stdin, { onStdout, onStderr });
   } finally {
     // A command that ended before the marker never reads its stdin: end it so nothing waits on it.
     if (firstStdout === undefined) stdin.end();

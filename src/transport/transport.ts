@@ -19,6 +19,8 @@ export interface ExecOptions {
   become?: boolean;
   /** Sees each chunk of stdout as it arrives (a staged command answers its first stage on it). */
   onStdout?: (chunk: Buffer) => void;
+  /** Sees each chunk of stderr as it arrives (a staged command watches it for sudo's refusal). */
+  onStderr?: (chunk: Buffer) => void;
 }
 
 export interface ExecResult {

@@ -8,9 +8,9 @@ import type { SchemaNode } from "../schema/describe.js";
 
 export type Coerced = { readonly value: unknown } | { readonly error: string; readonly hint?: string };
 
-// Ansible's boolean words (module_utils/parsing/convert_bool.py), case-insensitive.
-const TRUE = new Set(["true", "yes", "on", "y", "1"]);
-const FALSE = new Set(["false", "no", "off", "n", "0"]);
+// Ansible's boolean words (module_utils/parsing/convert_bool.py: BOOLEANS_TRUE/FALSE), case-insensitive.
+export const ANSIBLE_TRUE: ReadonlySet<string> = new Set(["y", "yes", "on", "1", "true", "t"]);
+export const ANSIBLE_FALSE: ReadonlySet<string> = new Set(["n", "no", "off", "0", "false", "f"]);
 
 /** The JSON Schema types a node allows: its `type`, or those of its anyOf/oneOf branches. */
 function typesOf(node: SchemaNode): Set<string> {
@@ -30,8 +30,8 @@ export function coerceText(name: string, text: string, node: SchemaNode, shown =
   if (types.size === 0 || types.has("string")) return { value: text };
   const word = text.trim().toLowerCase();
   if (types.has("boolean")) {
-    if (TRUE.has(word)) return { value: true };
-    if (FALSE.has(word)) return { value: false };
+    if (ANSIBLE_TRUE.has(word)) return { value: true };
+    if (ANSIBLE_FALSE.has(word)) return { value: false };
   }
   if (types.has("integer") && /^[+-]?\d+$/.test(word)) {
     const n = Number(word);

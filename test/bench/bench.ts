@@ -4,10 +4,12 @@
 //   flock /tmp/ops-lab.lock npm run bench -- --hosts 5 --runs 3 --fresh-runs 1 --skip ansible
 //   flock /tmp/ops-lab.lock npm run bench -- --hosts 20 --debian12 10 --skip ansible   # mixed el9 + debian12
 //   npm run bench -- --inventory-scale [1000,5000,20000]      # inventory loading only, no lab
-// Run it under the lab lock: it resizes the shared lab. Exits non-zero when any measured run fails.
+// Run it under the lab lock: it resizes the shared lab for the measurement and puts back the host counts
+// it found afterwards (so a lab's debian12-1 comes back after an el9-only bench). Exits non-zero when
+// any measured run fails.
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { labUp } from "../lab/lab.js";
+import { currentCounts, labUp } from "../lab/lab.js";
 import { describeMachine } from "./machine.js";
 import { writeReport, renderSection } from "./report.js";
 import { REPO_ROOT } from "./runners.js";
@@ -126,8 +128,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (plan.debian12 >= plan.hosts)
     throw new Error("--debian12 must be fewer than --hosts (the rest are el9)");
+  const found = currentCounts();
   const lab = await labUp({ el9: plan.hosts - plan.debian12, debian12: plan.debian12 });
-  const results = await measureAll(lab, plan);
+  // The lab is shared: hand it back with the hosts it had (extra hosts removed, missing ones started),
+  // whether or not the measurement succeeded.
+  const results = await measureAll(lab, plan).finally(async () => {
+    if (found !== undefined) await labUp(found);
+  });
   const text = [
     renderText(TIME_HEADERS, timeRows(results)),
     "",

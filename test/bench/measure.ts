@@ -130,7 +130,10 @@ async function measureProbe(lab: LabInfo, plan: Plan): Promise<Results["probe"]>
 
 /** Everything the plan asks for; the floor always runs (on whatever state the hosts are in). */
 export async function measureAll(lab: LabInfo, plan: Plan): Promise<Results> {
-  let results: Results = { hosts: lab.hosts.length };
+  let results: Results = {
+    hosts: lab.hosts.length,
+    debian12: lab.hosts.filter((h) => h.kind === "debian12").length,
+  };
   if (plan.ops) {
     const ops = await measureOps(lab, plan);
     const all = [...ops.fresh, ...ops.noop];

@@ -104,7 +104,8 @@ export function renderMarkdown(headers: Row, rows: readonly Row[]): string {
 
 /** Extra facts printed under the tables. */
 export function extraLines(r: Results): string[] {
-  const out = [`hosts: ${r.hosts}`];
+  const mixed = (r.debian12 ?? 0) > 0 ? ` (${r.hosts - (r.debian12 ?? 0)} el9, ${r.debian12} debian12)` : "";
+  const out = [`hosts: ${r.hosts}${mixed}`];
   if (r.noopCommandsMax !== undefined)
     out.push(`ops no-op round trips per host (worst host): ${r.noopCommandsMax}`);
   if (r.opsPeakRss !== undefined)

@@ -2,24 +2,41 @@
  * Offline bundles end to end: `ops bundle create` on the control machine (the lab's signed repo and
  * hub), then one el9 host cut off from everything but the control machine (its routes dropped
  * inside it) installs and starts the engine from the bundle, passes verify with the bundle's test
- * image, and stands the registry up from the bundle's images. A bundle with one flipped byte in an
- * RPM is refused before anything reaches the host. The host is recreated afterwards.
+ * image, and stands the registry up from the bundle's images; a repo of the site's that it cannot
+ * reach is left unread (dnf reads the bundle's repo alone). The bundle is signed with this control
+ * machine's key: a flipped byte in an RPM, a manifest rewritten to match it, and a changed signature
+ * are each refused before anything reaches the host. The host is recreated afterwards.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, writeFileSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { hostExec, hostExecResult, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { cutHost } from "./helpers/air-gap.js";
-import { failures, ops, summaries, type OpsResult } from "./helpers/ops-cli.js";
+import { failures, ops as opsAs, summaries, type OpsResult } from "./helpers/ops-cli.js";
 
 const HOST = "el9-3";
+// This file's control machine keeps its bundle key in a config folder of its own.
+let configHome = "";
+const ops = (args: readonly string[], config = configHome): Promise<OpsResult> =>
+  opsAs(args, "", undefined, [], { ...process.env, XDG_CONFIG_HOME: config });
 const ROOT_PASSWORD = "bundle-Root-9c1e";
 
-/** Byte offset of the data of the first tar entry whose name matches `re`. */
-function entryOffset(file: string, re: RegExp): { name: string; offset: number } {
+/** Byte offset and size of the data of the first tar entry whose name matches `re`. */
+function entryOffset(file: string, re: RegExp): { name: string; offset: number; size: number } {
   const fd = openSync(file, "r");
   try {
     const header = Buffer.alloc(512);
@@ -27,7 +44,7 @@ function entryOffset(file: string, re: RegExp): { name: string; offset: number }
       if (readSync(fd, header, 0, 512, at) < 512 || header[0] === 0) throw new Error(`no entry ${re}`);
       const name = header.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
       const size = parseInt(header.subarray(124, 136).toString("utf8").replace(/\0.*$/s, "").trim(), 8);
-      if (re.test(name)) return { name, offset: at + 512 };
+      if (re.test(name)) return { name, offset: at + 512, size };
       at += 512 + Math.ceil(size / 512) * 512;
     }
   } finally {
@@ -43,8 +60,60 @@ function safeReadLab(): LabInfo | undefined {
   }
 }
 
-const stepsOf = (r: OpsResult): string[] =>
-  r.events.flatMap((e) => (e.kind === "step-ran" && e.host === HOST ? [e.description] : []));
+/**
+ * The running lab as it is (labUp only when it is not up) with `name` recreated clean for this file,
+ * and a folder of the test's own, holding the control machine's bundle key folder.
+ */
+async function freshHost(name: string): Promise<{ lab: LabInfo; address: string; dir: string }> {
+  if (!safeReadLab()?.hosts.some((h) => h.name === name)) await labUp({ el9: 3, debian12: 1 });
+  await recreateHost(name);
+  const lab = readLab();
+  const host = lab.hosts.find((h) => h.name === name);
+  if (!host) throw new Error(`no lab host ${name}`);
+  const dir = mkdtempSync(join(tmpdir(), "ops-bundle-"));
+  configHome = join(dir, "config");
+  return { lab, address: host.address, dir };
+}
+
+/** The lab's SSH access as root, for an inventory's vars. */
+const access = (lab: LabInfo) => ({
+  ansible_user: "root",
+  ansible_ssh_private_key_file: lab.privateKeyFile,
+  known_hosts: lab.knownHostsFile,
+});
+
+const stepsOf = (r: OpsResult, host = HOST): string[] =>
+  r.events.flatMap((e) => (e.kind === "step-ran" && e.host === host ? [e.description] : []));
+
+/**
+ * install-engine --bundle on `host`: it succeeds, sends the bundle and leaves the engine running.
+ * Gives the run, the host's steps and how long it took.
+ */
+async function installFromBundle(host: string, inventory: string, bundle: string) {
+  const t0 = Date.now();
+  const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+  const ms = Date.now() - t0;
+  assert.equal(r.code, 0, failures(r, host).join("; ") + r.stderr);
+  const steps = stepsOf(r, host);
+  assert.ok(
+    steps.some((s) => /^send bundle [0-9a-f]{12} \(/.test(s)),
+    steps.join("\n"),
+  );
+  assert.equal((await hostExec(host, "systemctl is-active docker")).trim(), "active");
+  return { r, steps, ms };
+}
+
+/** ops verify --bundle passes on every host; gives its events. */
+async function verifyPasses(inventory: string, bundle: string) {
+  const verify = await ops(["verify", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+  const notPassing = verify.events.flatMap((e) =>
+    e.kind === "check-result" && e.check.status !== "pass"
+      ? [`${e.check.id}: ${e.check.status} ${e.check.message}`]
+      : [],
+  );
+  assert.equal(verify.code, 0, notPassing.join("\n") || verify.stderr);
+  return verify;
+}
 
 describe("offline bundle: an air-gapped host installs from it", function () {
   this.timeout(900_000);
@@ -54,27 +123,23 @@ describe("offline bundle: an air-gapped host installs from it", function () {
   let bundle: string;
 
   before(async () => {
-    // The running lab as it is (labUp only when it is not up): one host is recreated for this file.
-    if (!safeReadLab()?.hosts.some((h) => h.name === HOST)) await labUp({ el9: 3 });
-    await recreateHost(HOST);
-    lab = readLab();
-    const host = lab.hosts.find((h) => h.name === HOST);
-    if (!host) throw new Error(`no lab host ${HOST}`);
-    dir = mkdtempSync(join(tmpdir(), "ops-bundle-"));
+    let address: string;
+    ({ lab, address, dir } = await freshHost(HOST));
     bundle = join(dir, "site.bundle.tar");
     inventory = join(dir, "hosts.yaml");
     // No registry_mirrors: the host reaches no registry. The repo URL is where the bundle comes from.
     const vars = {
-      ansible_user: "root",
-      ansible_ssh_private_key_file: lab.privateKeyFile,
-      known_hosts: lab.knownHostsFile,
+      ...access(lab),
       docker_repo_url: lab.repoUrl,
       docker_repo_gpg_fingerprint: lab.gpgFingerprint,
       registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1" },
+      // The bundle carries the two images checked below; the portal (on by default) would add the
+      // policy service's node image, which this air-gapped proof does not need.
+      registry_portal: false,
       registry_users: [{ name: "root", password: ROOT_PASSWORD, admin: true }],
     };
     const doc = {
-      all: { vars, children: { registry: { hosts: { [HOST]: { ansible_host: host.address } } } } },
+      all: { vars, children: { registry: { hosts: { [HOST]: { ansible_host: address } } } } },
     };
     writeFileSync(inventory, stringify(doc));
   });
@@ -102,8 +167,23 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     const ms = Date.now() - t0;
     assert.equal(made.code, 0, made.stderr + made.stdout);
     assert.match(made.stdout, /bundle for el9 x86_64: install-engine, deploy-registry/);
+    const keyId = /made this machine's bundle signing key (ed25519:[0-9a-f]{32}) \(/.exec(made.stdout)?.[1];
+    assert.ok(keyId, made.stdout);
+    assert.match(made.stdout, new RegExp(`signed by ${keyId}`));
     const checked = await ops(["bundle", "verify", bundle]);
     assert.equal(checked.code, 0, checked.stderr);
+    assert.match(checked.stdout, new RegExp(`signed by ${keyId}; \\d+ files match the manifest`));
+    // Another control machine refuses it until it trusts this one's public key.
+    const elsewhere = join(dir, "elsewhere");
+    const refused = await ops(["bundle", "verify", bundle], elsewhere);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`signed by key ${keyId}, which this machine does not trust`));
+    mkdirSync(join(elsewhere, "ops", "bundle-trusted"), { recursive: true });
+    copyFileSync(
+      join(configHome, "ops", "bundle-signing", "key.pub.pem"),
+      join(elsewhere, "ops", "bundle-trusted", "site.pem"),
+    );
+    assert.equal((await ops(["bundle", "verify", bundle], elsewhere)).code, 0);
     assert.match(checked.stdout, /docker-ce-3:20\.10\.24-1\.el9\.x86_64/);
     assert.match(checked.stdout, /docker-ce-cli-1:20\.10\.24-1\.el9\.x86_64/);
     assert.ok(
@@ -116,49 +196,90 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     console.log(`      bundle: ${size} bytes, created in ${(ms / 1000).toFixed(1)} s`);
   });
 
-  it("a bundle with one flipped byte in an RPM is refused before anything reaches the host", async () => {
+  it("a flipped byte in an RPM, a manifest rewritten to match it, and a changed signature are refused before anything reaches the host", async () => {
     await cutHost(HOST);
+    const refusedRun = async (file: string, why: RegExp) => {
+      const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", file, "--output", "json"]);
+      assert.equal(r.code, 1, r.stderr + r.stdout.slice(-2000));
+      assert.match(r.stderr, why);
+      assert.match(r.stderr, /nothing was sent to any host/);
+      assert.ok(
+        !r.events.some((e) => e.kind === "host-connected" || e.kind === "step-ran"),
+        "a host was reached",
+      );
+    };
+    const patch = (file: string, at: number, bytes: Buffer) => {
+      const fd = openSync(file, "r+");
+      writeSync(fd, bytes, 0, bytes.length, at);
+      closeSync(fd);
+    };
+    // 1. One flipped byte in the engine's RPM: its checksum no longer matches the manifest.
     const tampered = join(dir, "tampered.bundle.tar");
     copyFileSync(bundle, tampered);
     const rpm = entryOffset(tampered, /\/docker-ce-20\.10\.24.*\.rpm$/);
-    const fd = openSync(tampered, "r+");
     const b = Buffer.alloc(1);
+    const fd = openSync(tampered, "r");
     readSync(fd, b, 0, 1, rpm.offset + 4096);
-    writeSync(fd, Buffer.from([(b[0] ?? 0) ^ 0x01]), 0, 1, rpm.offset + 4096);
     closeSync(fd);
-    const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", tampered, "--output", "json"]);
-    assert.equal(r.code, 1, r.stderr + r.stdout.slice(-2000));
-    assert.match(
-      r.stderr,
+    patch(tampered, rpm.offset + 4096, Buffer.from([(b[0] ?? 0) ^ 0x01]));
+    await refusedRun(
+      tampered,
       new RegExp(`refused: ${rpm.name.replace(/[.+]/g, "\\$&")} does not match the manifest`),
     );
-    assert.ok(
-      !r.events.some((e) => e.kind === "host-connected" || e.kind === "step-ran"),
-      "a host was reached",
+    // 2. The same RPM with manifest.json rewritten to its new sha256: only the signature catches it.
+    const rewritten = join(dir, "rewritten.bundle.tar");
+    copyFileSync(tampered, rewritten);
+    const whole = readFileSync(rewritten);
+    const oldSha = createHash("sha256")
+      .update(readFileSync(bundle).subarray(rpm.offset, rpm.offset + rpm.size))
+      .digest("hex");
+    const newSha = createHash("sha256")
+      .update(whole.subarray(rpm.offset, rpm.offset + rpm.size))
+      .digest("hex");
+    const manifest = entryOffset(rewritten, /^manifest\.json$/);
+    const text = whole.subarray(manifest.offset, manifest.offset + manifest.size).toString();
+    assert.ok(text.includes(oldSha));
+    patch(rewritten, manifest.offset, Buffer.from(text.replace(oldSha, newSha)));
+    await refusedRun(
+      rewritten,
+      /the signature in manifest\.sig does not match manifest\.json .*changed after signing/,
     );
+    // 3. The untouched bundle with one character of its signature changed.
+    const resigned = join(dir, "resigned.bundle.tar");
+    copyFileSync(bundle, resigned);
+    const sig = entryOffset(resigned, /^manifest\.sig$/);
+    const sigText = readFileSync(resigned)
+      .subarray(sig.offset, sig.offset + sig.size)
+      .toString();
+    const changed = sigText.replace(
+      /"signature": "(.)/,
+      (_m, c: string) => `"signature": "${c === "A" ? "B" : "A"}`,
+    );
+    patch(resigned, sig.offset, Buffer.from(changed));
+    await refusedRun(resigned, /the signature in manifest\.sig does not match manifest\.json/);
     assert.equal((await hostExecResult(HOST, "rpm -q docker-ce")).exitCode, 1, "docker-ce got installed");
     assert.equal((await hostExecResult(HOST, "test -e /var/lib/ops/bundles")).exitCode, 1, "bytes were sent");
   });
 
-  it("install-engine --bundle installs and starts the engine with no route to the repo or any registry; verify passes", async () => {
+  it("install-engine --bundle installs and starts the engine with no route to the repo or any registry, beside a dead repo dnf cannot read; verify passes", async () => {
     // The cut is real: the repo and the hub are unreachable from the host.
     const probe = await hostExecResult(HOST, `curl -sS --max-time 5 -o /dev/null ${lab.repoUrl}/gpg`);
     assert.notEqual(probe.exitCode, 0, "the host still reaches the repo");
     assert.match(probe.stderr, /unreachable|No route|Couldn't connect/i);
-    const t0 = Date.now();
-    const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", bundle, "--output", "json"]);
-    const ms = Date.now() - t0;
-    assert.equal(r.code, 0, failures(r, HOST).join("; ") + r.stderr);
-    const steps = stepsOf(r);
-    assert.ok(
-      steps.some((s) => /^send bundle [0-9a-f]{12} \(/.test(s)),
-      steps.join("\n"),
+    // A site's own repo the host can no longer reach: plain dnf fails on it; install-engine must not ask it.
+    // skip_if_unavailable=False is EL9's default (the lab's Debian-built dnf.conf says True).
+    await hostExec(
+      HOST,
+      "printf '[site-base]\\nname=Site base\\nbaseurl=http://10.255.0.1/el9/BaseOS/\\nenabled=1\\ngpgcheck=1\\nskip_if_unavailable=False\\n' > /etc/yum.repos.d/site-base.repo",
     );
+    const plain = await hostExecResult(HOST, "dnf -q --setopt=retries=1 makecache");
+    assert.notEqual(plain.exitCode, 0, "dnf read the dead repo");
+    assert.match(plain.stderr, /site-base/);
+    const { steps, ms } = await installFromBundle(HOST, inventory, bundle);
     assert.ok(
       steps.some((s) => s.startsWith("load busybox from bundle")),
       steps.join("\n"),
     );
-    assert.equal((await hostExec(HOST, "systemctl is-active docker")).trim(), "active");
     assert.match(await hostExec(HOST, "rpm -q docker-ce"), /^docker-ce-20\.10\.24-1\.el9/);
     const repo = await hostExec(HOST, "cat /etc/yum.repos.d/docker-ce.repo");
     assert.match(
@@ -168,13 +289,7 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     assert.match(repo, /\[docker-ce-stable\][^[]*gpgcheck=1/);
     console.log(`      ship + install from the bundle: ${(ms / 1000).toFixed(1)} s`);
 
-    const verify = await ops(["verify", "-i", inventory, "--bundle", bundle, "--output", "json"]);
-    const notPassing = verify.events.flatMap((e) =>
-      e.kind === "check-result" && e.check.status !== "pass"
-        ? [`${e.check.id}: ${e.check.status} ${e.check.message}`]
-        : [],
-    );
-    assert.equal(verify.code, 0, notPassing.join("\n") || verify.stderr);
+    const verify = await verifyPasses(inventory, bundle);
     const image = verify.events.find((e) => e.kind === "check-result" && e.check.id === "image.pull");
     assert.ok(image && image.kind === "check-result");
     assert.equal(image.check.status, "pass");
@@ -214,5 +329,106 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     const ps = await hostExec(HOST, "docker ps --format '{{.Image}} {{.Status}}'");
     assert.match(ps, /registry:2\.8\.2 Up/);
     assert.match(ps, /nginx:1\.22\.1 Up/);
+  });
+});
+
+describe("offline bundle: an air-gapped Debian host installs from its .debs", function () {
+  this.timeout(900_000);
+  const DEB = "debian12-1";
+  let lab: LabInfo;
+  let dir: string;
+  let inventory: string;
+  let bundle: string;
+
+  before(async () => {
+    let address: string;
+    ({ lab, address, dir } = await freshHost(DEB));
+    if (lab.aptRepoUrl === undefined) throw new Error("the lab has no apt repo");
+    bundle = join(dir, "debian.bundle.tar");
+    inventory = join(dir, "hosts.yaml");
+    // The mirror's root: the host's distribution picks linux/debian under it, as for any mirror.
+    const vars = {
+      ...access(lab),
+      docker_mirror: lab.aptRepoUrl.replace(/\/linux\/debian\/?$/, ""),
+      docker_repo_gpg_fingerprint: lab.gpgFingerprint,
+    };
+    writeFileSync(inventory, stringify({ all: { vars, hosts: { [DEB]: { ansible_host: address } } } }));
+  });
+
+  after(async () => {
+    await recreateHost(DEB);
+  });
+
+  it("bundle create reads the host's release and fetches Docker's .debs, their index as signed, and the key", async () => {
+    const made = await ops([
+      "bundle",
+      "create",
+      "-i",
+      inventory,
+      "-p",
+      "install-engine",
+      "--image-source",
+      `http://${lab.hubRegistry}`,
+      "-o",
+      bundle,
+    ]);
+    assert.equal(made.code, 0, made.stderr + made.stdout);
+    assert.match(made.stdout, /bundle for debian 12 \(bookworm\) x86_64: install-engine/);
+    const checked = await ops(["bundle", "verify", bundle]);
+    assert.equal(checked.code, 0, checked.stderr);
+    const line = /^ {2}deb debian 12 \(bookworm\) x86_64: (.*)$/m.exec(checked.stdout)?.[1] ?? "";
+    assert.match(line, /docker-ce=5:20\.10\.24-1~debian\.12~bookworm/, checked.stdout);
+    assert.match(line, /docker-ce-cli=5:20\.10\.24-1~debian\.12~bookworm/);
+    assert.match(line, /containerd\.io=1\.6\.20-1/);
+    assert.doesNotMatch(checked.stdout, /^ {2}rpm /m);
+    const listing = execFileSync("tar", ["-tf", bundle]).toString();
+    assert.match(listing, /^deb\/debian\/dists\/bookworm\/InRelease$/m);
+    assert.match(listing, /^deb\/debian\/dists\/bookworm\/stable\/binary-amd64\/Packages$/m);
+    assert.match(
+      listing,
+      /^deb\/debian\/dists\/bookworm\/pool\/stable\/amd64\/docker-ce_20\.10\.24.*_amd64\.deb$/m,
+    );
+    assert.doesNotMatch(listing, /docker-ce_20\.10\.23/);
+    console.log(`      debian bundle: ${readFileSync(bundle).length} bytes`);
+  });
+
+  it("install-engine --bundle installs and starts the engine from the .debs with no route but to the control machine, beside a dead apt source; verify passes; a second run sends nothing", async () => {
+    await cutHost(DEB);
+    const probe = await hostExecResult(DEB, `curl -sS --max-time 5 -o /dev/null ${lab.aptRepoUrl}/gpg`);
+    assert.notEqual(probe.exitCode, 0, "the host still reaches the repo");
+    // A site's own Debian mirror the host can no longer reach: plain apt fails on it.
+    await hostExec(
+      DEB,
+      "printf 'Types: deb\\nURIs: http://10.255.0.1/debian\\nSuites: bookworm\\nComponents: main\\n' > /etc/apt/sources.list.d/site.sources",
+    );
+    const plain = await hostExecResult(DEB, "apt-get -q -o Acquire::Retries=0 update");
+    assert.match(plain.stdout + plain.stderr, /10\.255\.0\.1/);
+    assert.match(plain.stdout + plain.stderr, /Failed to fetch|Some index files failed|unreachable/i);
+
+    const { ms } = await installFromBundle(DEB, inventory, bundle);
+    assert.equal(
+      (await hostExec(DEB, "dpkg-query -W -f '${Version}' docker-ce")).trim(),
+      "5:20.10.24-1~debian.12~bookworm",
+    );
+    const sources = await hostExec(DEB, "cat /etc/apt/sources.list.d/docker-ce.sources");
+    assert.match(sources, /^URIs: file:\/\/\/var\/lib\/ops\/bundles\/[0-9a-f]{64}\/deb\/debian$/m);
+    assert.match(sources, /^Signed-By: \/etc\/apt\/keyrings\/docker-ce\.asc$/m);
+    console.log(`      ship + install from the .debs: ${(ms / 1000).toFixed(1)} s`);
+
+    await verifyPasses(inventory, bundle);
+
+    const again = await ops([
+      "run",
+      "install-engine",
+      "-i",
+      inventory,
+      "--bundle",
+      bundle,
+      "--output",
+      "json",
+    ]);
+    assert.equal(again.code, 0, failures(again, DEB).join("; "));
+    assert.equal(summaries(again)[DEB]?.changed, 0);
+    assert.equal(summaries(again)[DEB]?.commands, 1);
   });
 });

@@ -1,9 +1,12 @@
 /**
  * The registry portal in a real browser: Debian's Chromium, driven by playwright-core, against the
- * stack ops renders (nginx with the portal's files and config, Distribution) on this machine's
- * engine, with content pushed as docker, buildx and cosign push it. Each role sees exactly what nginx
- * lets it do; deletes, forged requests, sign-out, hostile content and the CSP are judged by what the
- * registry and the browser really do. Screenshots go to docs/images/, figures to the test's output.
+ * registry `ops run deploy-registry` stands up on a lab host over SSH (nginx with the portal's files,
+ * Distribution, the policy service), its certificate checked against the registry's CA (the browser
+ * profile's certificate store trusts it; no certificate error is ignored), with content pushed as
+ * docker, buildx and cosign push it. Each role sees exactly what nginx lets it do; deletes, forged
+ * requests, sign-out, the end of a session when its account leaves the inventory, hostile content
+ * and the CSP are judged by what the registry and the browser really do. Screenshots go to
+ * docs/images/, figures to the test's output. Run under `flock /tmp/ops-lab.lock`, after `npm run build`.
  */
 import { strict as assert } from "node:assert";
 import { mkdirSync } from "node:fs";
@@ -14,11 +17,11 @@ import { buildxIndex, cosignSignature, platformImage } from "../unit/registry/su
 import { manifestStatus, pushImage, pushManifest } from "./helpers/oci-push.js";
 import {
   cloneRepositories,
+  deployPortalLab,
   hostileLogin,
   PORTAL_PASSWORDS,
-  startPortalStack,
   who,
-  type PortalStack,
+  type PortalLab,
   type PortalUser,
 } from "./helpers/portal-stack.js";
 
@@ -29,8 +32,8 @@ const XSS = `<img src=x onerror="window.__xss=1">`;
 const figures: Record<string, string> = {};
 
 describe("registry portal in Chromium", function () {
-  this.timeout(300_000);
-  let p: PortalStack;
+  this.timeout(600_000);
+  let p: PortalLab;
   let browser: Browser;
   const app = buildxIndex("team/multi");
   const sig = cosignSignature(app.index, "team/multi");
@@ -40,7 +43,9 @@ describe("registry portal in Chromium", function () {
   before(async () => {
     const t0 = Date.now();
     mkdirSync(IMAGES, { recursive: true });
-    p = await startPortalStack();
+    p = await deployPortalLab();
+    figures["setup: fresh host, install-engine, deploy-registry"] =
+      `${((Date.now() - t0) / 1000).toFixed(1)} s`;
     const dev = who("dev");
     await pushImage(p.ep, dev, "team/app", v1, "v1");
     await pushManifest(p.ep, dev, "team/app", v1.manifest, "stable");
@@ -51,23 +56,24 @@ describe("registry portal in Chromium", function () {
     await pushImage(p.ep, dev, "pub/tool", platformImage("amd64", "pub/tool"), "latest");
     await pushImage(p.ep, who("keeper"), "secret/vault", platformImage("amd64", "secret"), "1.0");
     await pushImage(p.ep, dev, "big/seed", platformImage("amd64", "big"), "latest");
-    cloneRepositories(p.stack, "big/seed", "big", 1000);
+    await cloneRepositories(p.host, "big/seed", "big", 1000);
     assert.equal(await hostileLogin(p.ep, XSS), 401);
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+      // Chromium reads the certificates it trusts from $HOME/.pki/nssdb: the registry's CA is there.
+      env: { ...process.env, HOME: p.browserHome },
     });
-    figures["setup (stack, pushes, 1,000 repositories)"] = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    figures["setup with the pushes and 1,000 repositories"] = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
   });
   after(async () => {
     await browser?.close();
-    await p?.remove();
     for (const [k, v] of Object.entries(figures)) console.log(`    figure: ${k}: ${v}`);
   });
 
-  /** A fresh browser profile (no cookies) at a width; the registry's certificate is ops's own CA's. */
+  /** A fresh browser context (no cookies) at a width; the registry's certificate is checked against its CA. */
   async function open(viewport = DESKTOP): Promise<{ ctx: BrowserContext; page: Page; console: string[] }> {
-    const ctx = await browser.newContext({ viewport, ignoreHTTPSErrors: true });
+    const ctx = await browser.newContext({ viewport });
     const page = await ctx.newPage();
     const console: string[] = [];
     page.on("console", (m) => console.push(m.text()));
@@ -164,6 +170,20 @@ describe("registry portal in Chromium", function () {
     const { ctx, page } = await open();
     await signIn(page, "dev");
     assert.deepEqual(await projects(page), ["big", "pub", "team"]);
+    // Repository counts and sizes, computed by the server from the storage.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll("[data-testid=project-size]")].every((c) => c.textContent !== "…"),
+    );
+    const count = (name: string) =>
+      texts(page, `[data-testid=project-${name}] [data-testid=repository-count]`);
+    assert.deepEqual(await count("big"), ["1001"]);
+    assert.deepEqual(await count("team"), ["2"]);
+    for (const size of await texts(page, "[data-testid=project-size]"))
+      assert.match(size, /^\d+(\.\d+)? (B|KiB|MiB)$/);
+    await shot(page, "projects-desktop");
+    await go(page, "#/p/team");
+    const teamRows = await texts(page, "[data-testid=repositories] tbody tr");
+    assert.match(teamRows.join("\n"), /team\/app\s*3\s*20\d\d-\d\d-\d\d \d\d:\d\d UTC\s*\d+(\.\d+)? (B|KiB)/);
     await go(page, "#/r/team/multi");
     const row = page.locator("[data-testid=tag-v1]");
     const text = (await row.textContent()) ?? "";
@@ -182,18 +202,47 @@ describe("registry portal in Chromium", function () {
     await ctx.close();
   });
 
-  it("a maintainer deletes a tag after a confirmation naming the digest and its other tag; the registry no longer serves it", async () => {
+  it("a maintainer goes projects -> repositories -> tags -> delete confirmation with Tab and Enter alone; the confirmation names the digest and its other tag; the registry no longer serves it", async () => {
     const { ctx, page } = await open();
     await signIn(page, "keeper");
     assert.deepEqual(await projects(page), ["pub", "secret", "team"]);
-    await go(page, "#/r/team/app");
-    await page.click("[data-testid=tag-v1] button.danger");
+    /** Tab until the focused element is the one `matches` names (a bounded walk), then Enter. */
+    const tabTo = async (what: string, matches: () => boolean): Promise<void> => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press("Tab");
+        if (await page.evaluate(matches)) {
+          await page.evaluate(() => (document.body.dataset.ready = "0"));
+          await page.keyboard.press("Enter");
+          return;
+        }
+      }
+      assert.fail(`Tab never reached ${what}`);
+    };
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await tabTo("the project team", () => document.activeElement?.textContent === "team");
+    await ready(page);
+    assert.equal(await page.evaluate(() => location.hash), "#/p/team");
+    await tabTo("the repository team/app", () => document.activeElement?.textContent === "team/app");
+    await ready(page);
+    assert.equal(await page.evaluate(() => location.hash), "#/r/team/app");
+    await tabTo("delete v1", () => document.activeElement?.getAttribute("aria-label") === "delete v1");
+    await page.waitForSelector("dialog[open]");
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.textContent),
+      "Cancel",
+      "the safe choice first",
+    );
     const confirm = (await page.textContent("[data-testid=confirm-text]")) ?? "";
     assert.match(confirm, new RegExp(`manifest ${v1.manifest.digest}`));
     assert.match(confirm, /go with it: stable/);
     await shot(page, "delete-confirmation-desktop");
+    await page.keyboard.press("Tab");
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute("data-testid")),
+      "confirm-delete",
+    );
     await page.evaluate(() => (document.body.dataset.ready = "0"));
-    await page.click("[data-testid=confirm-delete]");
+    await page.keyboard.press("Enter");
     await ready(page);
     assert.deepEqual(await texts(page, "[data-testid=tags] tbody td.name"), ["v2"]);
     for (const ref of ["v1", "stable", v1.manifest.digest])
@@ -250,7 +299,15 @@ describe("registry portal in Chromium", function () {
     await page.route("**/ops/portal/catalog/team*", (r) =>
       r.fulfill({
         contentType: "application/json",
-        body: JSON.stringify({ repositories: [XSS, `team/${XSS}`, "team/app"] }),
+        body: JSON.stringify({
+          repositories: [XSS, `team/${XSS}`, "team/app"].map((name) => ({
+            name,
+            tags: 1,
+            size: 1,
+            pushed: 1,
+          })),
+          total: 3,
+        }),
       }),
     );
     await go(page, "#/p/team");
@@ -275,22 +332,19 @@ describe("registry portal in Chromium", function () {
     await ctx.close();
   });
 
-  it("a 1,000-repository project pages on the server by n/last, 100 at a time", async () => {
+  it("a 1,000-repository project pages on the server by n/last, 100 at a time, with tags, last push and size; search finds a repository past the first 100", async () => {
     const { ctx, page } = await open();
     await signIn(page, "dev");
     const t0 = Date.now();
     await go(page, "#/p/big");
-    const first = Date.now() - t0;
-    const counted = () =>
-      page.waitForFunction(() =>
-        [...document.querySelectorAll("[data-testid=repositories] tbody td:nth-child(2)")].every(
-          (c) => c.textContent === "1",
-        ),
-      );
-    await counted();
-    const withCounts = Date.now() - t0;
+    figures["1,000-repository project, first page of 100 rows (tags, last push, size) drawn"] =
+      `${Date.now() - t0} ms`;
+    assert.equal(await page.textContent("[data-testid=repository-total]"), "1001 repositories");
     const seen = new Set<string>();
     for (let i = 0; i < 12; i++) {
+      // Each row: one tag, a last push, a size (the cells' text run together).
+      for (const row of await texts(page, "[data-testid=repositories] tbody tr"))
+        assert.match(row, /^big\/[a-z0-9-]+1\d{4}-\d\d-\d\d \d\d:\d\d UTC\d+(\.\d+)? (B|KiB|MiB)$/, row);
       for (const n of await texts(page, "[data-testid=repositories] tbody td:first-child")) seen.add(n);
       if (i === 0) await shot(page, "project-desktop");
       if ((await page.locator("[data-testid=next-page]").count()) === 0) break;
@@ -300,8 +354,19 @@ describe("registry portal in Chromium", function () {
     }
     assert.equal(seen.size, 1001, "1,000 clones and the seed");
     assert.ok([...seen].every((n) => n.startsWith("big/")));
-    figures["1,000-repository project, first page of 100 names drawn"] = `${first} ms`;
-    figures["... and its 100 tag counts filled in"] = `${withCounts} ms`;
+    const t1 = Date.now();
+    await go(page, `#/?q=${encodeURIComponent("repo-0950")}`);
+    figures["search over 1,001 repositories of a project, drawn"] = `${Date.now() - t1} ms`;
+    assert.deepEqual(await texts(page, "[data-testid=search-repositories] li"), ["big/repo-0950"]);
+    await go(page, `#/p/big?q=${encodeURIComponent("repo-09")}`);
+    assert.equal(
+      await page.textContent("[data-testid=repository-total]"),
+      "100 repositories match “repo-09”",
+    );
+    assert.deepEqual((await texts(page, "[data-testid=repositories] tbody td:first-child")).slice(0, 2), [
+      "big/repo-0900",
+      "big/repo-0901",
+    ]);
     await page.setViewportSize(PHONE);
     await go(page, "#/p/big");
     await shot(page, "project-phone");
@@ -333,5 +398,39 @@ describe("registry portal in Chromium", function () {
     await go(page, "#/signin");
     await shot(page, "signin-phone");
     await ctx.close();
+  });
+
+  it("a session ends at the deploy that removes its account or changes its role; an unchanged account's session lives on", async () => {
+    const sessions: Record<string, string> = {};
+    for (const u of ["dev", "guest", "keeper"] as const) {
+      const { ctx, page } = await open();
+      await signIn(page, u);
+      sessions[u] = (await ctx.cookies()).find((c) => c.name === "ops_session")?.value ?? "";
+      await ctx.close();
+    }
+    const me = (u: string) =>
+      send(p.ep, "GET", "/ops/portal/me", {
+        headers: { Cookie: `ops_session=${sessions[u]}`, "X-Ops-Portal": "1" },
+      });
+    for (const u of ["dev", "guest", "keeper"]) assert.equal((await me(u)).status, 200, u);
+    const vars = p.vars() as {
+      registry_users: { name: string }[];
+      registry_projects: { members: { user: string; role: string }[] }[];
+    };
+    vars.registry_users = vars.registry_users.filter((u) => u.name !== "guest");
+    for (const proj of vars.registry_projects) {
+      proj.members = proj.members.filter((m) => m.user !== "guest");
+      for (const m of proj.members) if (m.user === "keeper") m.role = "developer";
+    }
+    const t0 = Date.now();
+    const run = await p.redeploy(vars);
+    assert.equal(run.code, 0, run.stderr + run.stdout.slice(-2000));
+    figures["deploy-registry that removes an account and changes a role"] =
+      `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    assert.equal((await me("guest")).status, 401, "guest left the inventory");
+    assert.equal((await me("keeper")).status, 401, "keeper's role changed: sign in again");
+    const dev = await me("dev");
+    assert.equal(dev.status, 200, "dev's rights did not change");
+    assert.equal((JSON.parse(dev.body.toString()) as { user: string }).user, "dev");
   });
 });

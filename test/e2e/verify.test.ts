@@ -211,6 +211,50 @@ describe("ops verify (lab)", function () {
     await assertNothingLeft();
   });
 
+  it("a docker_version pin in each family's spelling holds on the lab's 20.10.24+dfsg1 engines; another pin fails engine.versions only", async () => {
+    // The lab's packages repackage Debian's docker.io, whose daemon reports 20.10.24+dfsg1.
+    const inv = parse(readFileSync(lab.inventoryFile, "utf8")) as {
+      all: { children: Record<string, { vars?: Record<string, unknown> }> };
+    };
+    const pins: Record<string, string> = {
+      el9: "20.10.24-1.el9",
+      debian12: "5:20.10.24-1~debian.12~bookworm",
+    };
+    for (const [group, pin] of Object.entries(pins)) {
+      const g = inv.all.children[group];
+      assert.ok(g, `the lab inventory has no ${group} group`);
+      g.vars = { ...g.vars, docker_version: pin };
+    }
+    const file = join(mkdtempSync(join(tmpdir(), "ops-verify-e2e-")), "hosts.yaml");
+    writeFileSync(file, stringify(inv));
+    // The pinned run is a no-op (the installed packages are the pin), and its checks pass on every host.
+    const r =
+      await $`node bin/ops.js run install-engine --verify --inventory ${file} --known-hosts ${lab.knownHostsFile} --output json`.nothrow();
+    const pinned = reportOf(r.stdout);
+    assert.equal(r.exitCode, 0, r.stdout.slice(-2000));
+    assert.equal(pinned.hosts.length, hosts.length);
+    for (const h of pinned.hosts) {
+      assert.equal(h.status, "passed", h.host);
+      assert.equal(h.commands, 2, `${h.host}: the no-op probe, then the checks`);
+      const versions = h.checks.find((c) => c.id === "engine.versions");
+      assert.match(versions?.message ?? "", /server 20\.10\.24\+dfsg1$/, h.host);
+    }
+    // A pin the engines are not: engine.versions fails on every host, naming both, and nothing else does.
+    const other = await verify(["-e", "docker_version=20.10.23"], file);
+    for (const h of other.report.hosts) {
+      const bad = h.checks.filter((c) => c.status !== "pass");
+      assert.deepEqual(
+        bad.map((c) => c.id),
+        ["engine.versions"],
+        h.host,
+      );
+      assert.equal(bad[0]?.expected, "20.10.23", h.host);
+      assert.equal(bad[0]?.actual, "20.10.24+dfsg1", h.host);
+    }
+    assert.equal(other.code, 2);
+    await assertNothingLeft();
+  });
+
   it("an unreachable host is reported as such while the others pass", async () => {
     const inv = parse(readFileSync(lab.inventoryFile, "utf8")) as {
       all: { children: { el9: { hosts: Record<string, { ansible_host: string }> } } };

@@ -187,7 +187,9 @@ describe("ops init in a real terminal: the registry path, on the lab", function 
     assert.equal(check.code, 0, check.stderr + check.stdout);
 
     // deploy-registry as printed (the lab has its own registry and nginx images), then a push.
-    const images = JSON.stringify({ registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1" } });
+    const images = JSON.stringify({
+      registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1", policy: "node:20" },
+    });
     const deploy = await ops(
       ["run", "deploy-registry", "-i", inventory, ...vault, "-e", images, "--output", "json"],
       "",

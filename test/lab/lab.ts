@@ -39,7 +39,7 @@ import {
   writeKnownHosts,
 } from "./keys.js";
 import { ensureBaseImage } from "./rootfs.js";
-import { ensureRepoTree } from "./rpms.js";
+import { ensureRepoTree, ensureRhelAlias } from "./rpms.js";
 import { ensureNetwork, ensureRegistries, ensureRepoServer } from "./services.js";
 import { VENDOR_PREFIX, ensureVendorTree } from "./vendor-repo.js";
 import { APT_PATH, APT_ROGUE_PREFIX, ensureAptTree } from "./apt-repo.js";
@@ -60,7 +60,8 @@ export function readLab(): LabInfo {
   return JSON.parse(readFileSync(LAB_JSON_FILE, "utf8")) as LabInfo;
 }
 
-function currentCounts(): { el9: number; debian12: number } | undefined {
+/** How many hosts of each kind the running lab has (undefined when no lab is up). */
+export function currentCounts(): { el9: number; debian12: number } | undefined {
   if (!existsSync(LAB_JSON_FILE)) return undefined;
   const hosts = readLab().hosts;
   return {
@@ -93,6 +94,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     ensureRepoTree().then(async (tree) => {
       await ensureVendorTree(tree.root);
       await ensureAptTree(tree.root);
+      ensureRhelAlias(tree.root);
       return tree;
     }),
   ]);

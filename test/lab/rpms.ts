@@ -2,6 +2,7 @@
 // out a yum repository tree like download.docker.com. Cached in .cache/repo/<hash> by input hash.
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   renameSync,
@@ -132,6 +133,16 @@ export async function ensureRepoTree(): Promise<RepoTree> {
     rmSync(work, { recursive: true, force: true });
   });
   return result();
+}
+
+/**
+ * Serves the EL tree as linux/rhel too (a symlink in the served root, outside the tree's input hash:
+ * nothing is rebuilt). Docker publishes linux/rhel with linux/centos's layout and key, and install-engine
+ * routes a RHEL host there; the lab's one EL userland presents as RHEL by its os-release alone.
+ */
+export function ensureRhelAlias(root: string): void {
+  const alias = join(root, "linux", "rhel");
+  if (lstatSync(alias, { throwIfNoEntry: false }) === undefined) symlinkSync("centos", alias);
 }
 
 /** The docker-ce.repo that download.docker.com also publishes next to its key (relative to the server). */

@@ -7,7 +7,7 @@ import { quote } from "../../transport/quote.js";
 import type { InstalledPackage, PackageFamily } from "../family.js";
 import { debPackages, type DebPackage } from "./installed.js";
 import { downgradeScript, installScript, removeScript } from "./scripts.js";
-import { sourcesFile } from "./sources-file.js";
+import { sourcesFile, sourcesPath } from "./sources-file.js";
 import { comparePin, parsePin, versionText } from "./version.js";
 
 /** dpkg's installed packages carry their revision; a provider of another family's would not. */
@@ -38,9 +38,9 @@ export const deb: PackageFamily = {
   pinSpec: (name, pin) => `${name}=${versionText(parsePin(pin))}`,
   pinText: (pin) => versionText(parsePin(pin)),
   versionText: (installed) => versionText(asDeb(installed)),
-  installScript: (_manager, specs) => installScript(specs),
+  installScript: (_manager, specs, only) => installScript(specs, only && sourcesPath(only.name)),
   removeScript: (_manager, names) => removeScript(names),
-  downgradeScript: (_manager, specs) => downgradeScript(specs),
+  downgradeScript: (_manager, specs, only) => downgradeScript(specs, only && sourcesPath(only.name)),
   repositoryFile: (spec, host) => sourcesFile(spec, host),
   // Armored, as Docker publishes it: apt reads a Signed-By file ending in .asc as an armored key.
   keyPath: (name) => `/etc/apt/keyrings/${name}.asc`,

@@ -26,9 +26,9 @@ const PRELUDE = ["set -e", "DEBIAN_FRONTEND=noninteractive", "export DEBIAN_FRON
 
 // apt-cache madison lists a package's versions newest first: " name | 5:24.0.7-1~debian.12~bookworm | url".
 // The first whose version, without revision (and without epoch), is the pin wins.
-const RESOLVE = [
+const resolver = (options: readonly string[]): string[] => [
   "ops_resolve() {",
-  `  v=$(apt-cache madison "$1" | awk -F '|' -v p="$2" '{ v = $2; gsub(/ /, "", v); e = v; sub(/-[^-]*$/, "", e); u = e; sub(/^[0-9]+:/, "", u); if (v == p || e == p || u == p) { print v; exit } }')`,
+  `  v=$(${sh(["apt-cache", ...options, "madison"])} "$1" | awk -F '|' -v p="$2" '{ v = $2; gsub(/ /, "", v); e = v; sub(/-[^-]*$/, "", e); u = e; sub(/^[0-9]+:/, "", u); if (v == p || e == p || u == p) { print v; exit } }')`,
   '  if [ -z "$v" ]; then echo "ops: no version $2 of $1 in the configured apt repositories" >&2; exit 1; fi',
   '  printf "%s=%s" "$1" "$v"',
   "}",
@@ -51,31 +51,50 @@ function holdGuard(names: readonly string[]): string[] {
   ];
 }
 
+/**
+ * apt's options that read the one sources file `sourcesFile` and no other (sources.list and
+ * sources.list.d are left out), keeping the other sources' downloaded lists: an air-gapped host's
+ * other sources point at mirrors it cannot reach.
+ */
+function onlyOptions(sourcesFile: string | undefined): string[] {
+  if (sourcesFile === undefined) return [];
+  return [
+    "-o",
+    `Dir::Etc::SourceList=${sourcesFile}`,
+    "-o",
+    "Dir::Etc::SourceParts=-",
+    "-o",
+    "APT::Get::List-Cleanup=0",
+  ];
+}
+
 /** apt-get install (or downgrade, with --allow-downgrades) of specs, after refreshing the lists. */
-function installLike(specs: readonly string[], extra: readonly string[]): string {
+function installLike(specs: readonly string[], extra: readonly string[], only?: string): string {
   const parsed = specs.map(split);
   const needsResolve = parsed.filter((p) => p.pin !== undefined && parsePin(p.pin).revision === undefined);
   const words = parsed.map((p, i) =>
     p.pin !== undefined && needsResolve.includes(p) ? `"$ops_spec${i}"` : quote(specs[i] ?? ""),
   );
+  const apt = [...APT, ...onlyOptions(only)];
   return [
     ...PRELUDE,
     ...holdGuard(parsed.map((p) => p.name)),
-    sh([...APT, "update"]),
-    ...(needsResolve.length > 0 ? RESOLVE : []),
+    sh([...apt, "update"]),
+    ...(needsResolve.length > 0 ? resolver(onlyOptions(only)) : []),
     ...parsed.flatMap((p, i) =>
       needsResolve.includes(p) ? [`ops_spec${i}=$(ops_resolve ${sh([p.name, p.pin ?? ""])})`] : [],
     ),
-    `${sh([...APT, ...extra, "install"])} ${words.join(" ")}`,
+    `${sh([...apt, ...extra, "install"])} ${words.join(" ")}`,
   ].join("\n");
 }
 
-export function installScript(specs: readonly string[]): string {
-  return installLike(specs, []);
+/** `only`: the one sources file apt reads (see onlyOptions). */
+export function installScript(specs: readonly string[], only?: string): string {
+  return installLike(specs, [], only);
 }
 
-export function downgradeScript(specs: readonly string[]): string {
-  return installLike(specs, ["--allow-downgrades"]);
+export function downgradeScript(specs: readonly string[], only?: string): string {
+  return installLike(specs, ["--allow-downgrades"], only);
 }
 
 export function removeScript(names: readonly string[]): string {

@@ -24,6 +24,9 @@ function words(what: string, values: readonly string[]): string {
   return values.join(" ");
 }
 
+/** The file a repository named `name` is written to: /etc/apt/sources.list.d/<name>.sources. */
+export const sourcesPath = (name: string): string => `${SOURCES_DIR}/${name}.sources`;
+
 /**
  * @example sourcesFile({ name: "docker", keyPath: "/etc/apt/keyrings/docker.asc", sources: [{ id: "docker-ce-stable",
  *   name: "Docker CE Stable", url: "https://download.docker.com/linux/debian", components: ["stable"] }] }, debian12)
@@ -51,5 +54,5 @@ export function sourcesFile(spec: RepositorySpec, host: HostFacts): { path: stri
     return fields.join("\n");
   });
   const header = "# managed by ops: changes made by hand are overwritten on the next run.";
-  return { path: `${SOURCES_DIR}/${spec.name}.sources`, content: `${header}\n\n${stanzas.join("\n\n")}\n` };
+  return { path: sourcesPath(spec.name), content: `${header}\n\n${stanzas.join("\n\n")}\n` };
 }

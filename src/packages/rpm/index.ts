@@ -3,7 +3,7 @@
  * what is installed (Provides honoured) and which OpenPGP keys are trusted (`gpg-pubkey`).
  */
 import { quote, sh } from "../../transport/quote.js";
-import type { InstalledPackage, PackageFamily } from "../family.js";
+import type { InstalledPackage, PackageFamily, RepositorySpec } from "../family.js";
 import { rpmPackages, type RpmPackage } from "./installed.js";
 import { repoFile } from "./repo-file.js";
 import { comparePin, parseEvr, pinSpec } from "./version.js";
@@ -25,6 +25,16 @@ function pinError(pin: string): string | undefined {
   }
 }
 
+/**
+ * dnf's and yum's options that read only `only`'s enabled sections: every repo is disabled first, so
+ * one whose baseurl is unreachable (an air-gapped host's leftover) is never fetched.
+ */
+function onlyArgs(only: RepositorySpec | undefined): string[] {
+  if (!only) return [];
+  const ids = only.sources.filter((s) => s.enabled !== false).map((s) => `--enablerepo=${s.id}`);
+  return ["--disablerepo=*", ...ids];
+}
+
 export const rpm: PackageFamily = {
   name: "rpm",
   osFamilies: ["el"],
@@ -40,14 +50,14 @@ export const rpm: PackageFamily = {
     return `${p.epoch ? `${p.epoch}:` : ""}${p.version}-${p.release}`;
   },
   // --allowerasing lets dnf swap packages that obsolete each other (runc vs containerd.io).
-  installScript: (manager, specs) =>
+  installScript: (manager, specs, only) =>
     sh(
       manager === "dnf"
-        ? ["dnf", "-y", "install", "--allowerasing", ...specs]
-        : [manager, "-y", "install", ...specs],
+        ? ["dnf", "-y", ...onlyArgs(only), "install", "--allowerasing", ...specs]
+        : [manager, "-y", ...onlyArgs(only), "install", ...specs],
     ),
   removeScript: (manager, names) => sh([manager, "-y", "remove", ...names]),
-  downgradeScript: (manager, specs) => sh([manager, "-y", "downgrade", ...specs]),
+  downgradeScript: (manager, specs, only) => sh([manager, "-y", ...onlyArgs(only), "downgrade", ...specs]),
   repositoryFile: (spec) => repoFile(spec),
   keyPath: (name) => `/etc/pki/rpm-gpg/${name}.gpg`,
   // rpm names an imported key gpg-pubkey-<the low 8 hex digits of its key id>.

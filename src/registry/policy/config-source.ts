@@ -6,18 +6,22 @@
 import { readFileSync, statSync } from "node:fs";
 import { parsePolicyConfig, type PolicyConfig } from "./config.js";
 
-export class ConfigSource {
+export class ConfigSource<T = PolicyConfig> {
   private stamp = "";
-  private value: PolicyConfig | null = null;
+  private value: T | null = null;
 
-  constructor(private readonly file: string) {}
+  /** `parse` defaults to policy.json's; the portal reads its accounts file the same way. */
+  constructor(
+    private readonly file: string,
+    private readonly parse: (text: string) => T = parsePolicyConfig as (text: string) => T,
+  ) {}
 
-  current(): PolicyConfig {
+  current(): T {
     const s = statSync(this.file);
     const stamp = `${s.size}:${s.mtimeMs}:${s.ino}`;
     if (this.value === null || stamp !== this.stamp) {
       this.value = null;
-      this.value = parsePolicyConfig(readFileSync(this.file, "utf8"));
+      this.value = this.parse(readFileSync(this.file, "utf8"));
       this.stamp = stamp;
     }
     return this.value;

@@ -43,12 +43,17 @@ export function cancelUpload(upstream: Upstream, req: IncomingMessage): Promise<
   });
 }
 
-/** Forwards `req` to `upstream` and pipes the answer into `res`; resolves with the status. */
+/**
+ * Forwards `req` to `upstream` and pipes the answer into `res`; resolves with the status. `before`
+ * runs once the registry answered and before the client hears it (an event reaches the disk first,
+ * so a client told 201 has its event queued); it must not reject.
+ */
 export function forward(
   upstream: Upstream,
   req: IncomingMessage,
   res: ServerResponse,
   body: Buffer | null,
+  before: (status: number) => Promise<void> = () => Promise.resolve(),
 ): Promise<{ status: number; headers: IncomingMessage["headers"] }> {
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = v;
@@ -63,10 +68,12 @@ export function forward(
         const status = answer.statusCode ?? 502;
         const out: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
-        res.writeHead(status, out);
-        answer.pipe(res);
         answer.on("end", () => resolve({ status, headers: answer.headers }));
         answer.on("error", reject);
+        void before(status).then(() => {
+          res.writeHead(status, out);
+          answer.pipe(res);
+        });
       },
     );
     up.on("error", reject);

@@ -7,6 +7,7 @@
  * emits webhook events and serves /metrics. Whatever it cannot read it refuses (fail closed).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { dirname, join } from "node:path";
 import { accountVerdict } from "./accounts.js";
 import { ConfigSource } from "./config-source.js";
 import { deleteVerdict, errorBody, immutableVerdict, quotaVerdict, type Verdict } from "./decide.js";
@@ -16,10 +17,13 @@ import { Metrics } from "./metrics.js";
 import { scrape } from "./scrape.js";
 import { Storage } from "./storage.js";
 import { classify } from "./request-path.js";
-import { WebhookQueue, type WebhookEvent } from "./webhooks.js";
+import { DELIVERY, WebhookQueue, type WebhookEvent } from "./webhooks.js";
+import { JobStore } from "./webhook-store.js";
 import type { EventType } from "./config.js";
-import { portalRoutes, registryCatalog } from "../portal/service.js";
+import { GRANTS_FILE, parseGrants } from "../portal/grants.js";
+import { portalRoutes } from "../portal/service.js";
 import { Sessions } from "../portal/session.js";
+import { storageStore } from "../portal/store.js";
 
 /** Distribution refuses larger manifests; so does the service, before reading further. */
 export const MANIFEST_MAX = 4 * 1024 * 1024;
@@ -31,6 +35,8 @@ export interface PolicyServerOptions {
   readonly registry: Upstream;
   /** Distribution's own metrics, appended to /metrics (empty: none). */
   readonly registryMetricsUrl: string;
+  /** Where the webhook queue is kept across restarts (empty or absent: in memory only). */
+  readonly stateDir?: string;
   readonly now?: () => number;
   readonly queue?: WebhookQueue;
   readonly metrics?: Metrics;
@@ -71,11 +77,19 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | nul
 export function createPolicyService(options: PolicyServerOptions): PolicyService {
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? new Metrics();
-  const queue = options.queue ?? new WebhookQueue(metrics);
   const config = new ConfigSource(options.configFile);
+  // A queued event names its webhook; its URL and secret are read from policy.json when it is sent.
+  const queue =
+    options.queue ??
+    new WebhookQueue(metrics, DELIVERY, {
+      store: options.stateDir ? new JobStore(options.stateDir) : null,
+      lookup: (project, name) =>
+        config.current().webhooks.find((h) => h.project === project && h.name === name),
+    });
   const storage = new Storage(options.storageRoot);
   // The portal's routes (sessions, a project's page of the catalog), reached only through nginx.
-  const portal = portalRoutes(new Sessions(now), registryCatalog(options.registry));
+  const grants = new ConfigSource(join(dirname(options.configFile), GRANTS_FILE), parseGrants);
+  const portal = portalRoutes(new Sessions(now), storageStore(storage), () => grants.current());
 
   const count = (action: string, v: Verdict): void =>
     metrics.inc(DECISIONS, DECISIONS_HELP, { action, result: v.ok ? "allowed" : v.reason });
@@ -96,9 +110,15 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
     }
   };
 
-  const emit = (type: EventType, project: string, operator: string, data: WebhookEvent["data"]): void => {
+  /** Queues an event; resolves once it is on disk (bounded wait), never rejects. */
+  const emit = async (
+    type: EventType,
+    project: string,
+    operator: string,
+    data: WebhookEvent["data"],
+  ): Promise<void> => {
     try {
-      queue.emit(config.current().webhooks, { type, project, operator, data, at: now() });
+      await queue.emit(config.current().webhooks, { type, project, operator, data, at: now() });
     } catch (e) {
       process.stderr.write(`ops-policy: event not queued: ${e instanceof Error ? e.message : String(e)}\n`);
     }
@@ -204,15 +224,17 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
       count("push", v);
       if (!v.ok) {
         if (v.reason === "quota")
-          emit("QUOTA_EXCEED", project, user, {
+          await emit("QUOTA_EXCEED", project, user, {
             ...artifact(req, route.repository, project, digest, tag),
             details: v.detail,
           });
         return refuse(res, v);
       }
-      const answer = await forward(options.registry, req, res, body);
-      if (answer.status === 201 && tag !== undefined)
-        emit("PUSH_ARTIFACT", project, user, artifact(req, route.repository, project, digest, tag));
+      await forward(options.registry, req, res, body, (status) =>
+        status === 201 && tag !== undefined
+          ? emit("PUSH_ARTIFACT", project, user, artifact(req, route.repository, project, digest, tag))
+          : Promise.resolve(),
+      );
       return;
     }
     if (route.kind === "manifest-delete") {
@@ -221,9 +243,11 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
       );
       count("delete", v);
       if (!v.ok) return refuse(res, v);
-      const answer = await forward(options.registry, req, res, null);
-      if (answer.status === 202)
-        emit("DELETE_ARTIFACT", project, user, artifact(req, route.repository, project, route.reference));
+      await forward(options.registry, req, res, null, (status) =>
+        status === 202
+          ? emit("DELETE_ARTIFACT", project, user, artifact(req, route.repository, project, route.reference))
+          : Promise.resolve(),
+      );
       return;
     }
     // The commit of an upload: its bytes are in the upload folder already, the PUT may add a last chunk.
@@ -241,7 +265,7 @@ export function createPolicyService(options: PolicyServerOptions): PolicyService
       req.resume();
       if (v.reason === "quota") await cancelUpload(options.registry, req);
       if (v.reason === "quota")
-        emit("QUOTA_EXCEED", project, user, {
+        await emit("QUOTA_EXCEED", project, user, {
           ...artifact(req, route.repository, project, route.digest ?? ""),
           details: v.detail,
         });

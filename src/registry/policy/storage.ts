@@ -106,32 +106,73 @@ export class Storage {
   projectContent(project: string): Map<string, number> {
     const content = new Map<string, number>();
     const read = new Set<string>();
-    for (const repo of this.repositories(project)) {
-      const dir = join(this.repo(repo), "_manifests/revisions/sha256");
-      let hexes: string[];
-      try {
-        hexes = readdirSync(dir);
-      } catch (e) {
-        if (missing(e)) continue;
-        throw new StorageError(`${dir}: ${(e as Error).message}`);
-      }
-      for (const hex of hexes) {
-        const digest = `sha256:${hex}`;
-        // An index's child is listed as content of the index and read again here for its own.
-        if (read.has(digest)) continue;
-        read.add(digest);
-        const body = this.blob(digest);
-        content.set(digest, body.length);
-        let refs: Descriptor[];
-        try {
-          refs = manifestDescriptors(body.toString("utf8"));
-        } catch (e) {
-          throw new StorageError(`manifest ${digest} of ${repo}: ${(e as Error).message}`);
-        }
-        for (const d of refs) if (!content.has(d.digest)) content.set(d.digest, d.size);
-      }
-    }
+    for (const repo of this.repositories(project)) this.addContent(repo, content, read);
     return content;
+  }
+
+  /** The same for one repository (its manifests and what they reference, each blob once). */
+  repositoryContent(repository: string): Map<string, number> {
+    const content = new Map<string, number>();
+    this.addContent(repository, content, new Set());
+    return content;
+  }
+
+  private revisions(repo: string): string[] {
+    const dir = join(this.repo(repo), "_manifests/revisions/sha256");
+    try {
+      return readdirSync(dir);
+    } catch (e) {
+      if (missing(e)) return [];
+      throw new StorageError(`${dir}: ${(e as Error).message}`);
+    }
+  }
+
+  private addContent(repo: string, content: Map<string, number>, read: Set<string>): void {
+    for (const hex of this.revisions(repo)) {
+      const digest = `sha256:${hex}`;
+      // An index's child is listed as content of the index and read again here for its own.
+      if (read.has(digest)) continue;
+      read.add(digest);
+      const body = this.blob(digest);
+      content.set(digest, body.length);
+      let refs: Descriptor[];
+      try {
+        refs = manifestDescriptors(body.toString("utf8"));
+      } catch (e) {
+        throw new StorageError(`manifest ${digest} of ${repo}: ${(e as Error).message}`);
+      }
+      for (const d of refs) if (!content.has(d.digest)) content.set(d.digest, d.size);
+    }
+  }
+
+  /**
+   * When a repository last received a manifest or a tag moved (ms since the epoch; 0 when it has
+   * none): the newest of Distribution's revision and tag links, which it writes on every push.
+   */
+  lastPush(repository: string): number {
+    const manifests = join(this.repo(repository), "_manifests");
+    const mtime = (path: string): number =>
+      wrap(path, () => {
+        try {
+          return statSync(path).mtimeMs;
+        } catch (e) {
+          if (missing(e)) return 0;
+          throw e;
+        }
+      });
+    const tags = wrap(manifests, () => {
+      try {
+        return readdirSync(join(manifests, "tags"));
+      } catch (e) {
+        if (missing(e)) return [];
+        throw e;
+      }
+    });
+    return Math.max(
+      0,
+      ...this.revisions(repository).map((hex) => mtime(join(manifests, "revisions/sha256", hex, "link"))),
+      ...tags.map((t) => mtime(join(manifests, "tags", t, "current/link"))),
+    );
   }
 
   /** The bytes an upload in progress holds so far, or null when there is no such upload. */

@@ -12,7 +12,7 @@ export const REPOS_PER_PAGE = 100;
 
 export type Route =
   | { readonly page: "projects"; readonly q: string }
-  | { readonly page: "project"; readonly project: string; readonly last: string }
+  | { readonly page: "project"; readonly project: string; readonly last: string; readonly q?: string }
   | { readonly page: "repository"; readonly repository: string }
   | { readonly page: "audit" }
   | { readonly page: "accounts" }
@@ -35,10 +35,12 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "p" && parts.length === 2 && PROJECT.test(parts[1] ?? "")) {
     const last = params.get("last") ?? "";
     const project = parts[1] ?? "";
+    const q = params.get("q") ?? "";
     return {
       page: "project",
       project,
       last: last.startsWith(`${project}/`) && isRepository(last) ? last : "",
+      ...(q === "" ? {} : { q }),
     };
   }
   if (parts[0] === "r" && parts.length >= 3) {
@@ -56,8 +58,13 @@ export function routeHash(r: Route): string {
   switch (r.page) {
     case "projects":
       return r.q === "" ? "#/" : `#/?q=${encodeURIComponent(r.q)}`;
-    case "project":
-      return r.last === "" ? `#/p/${r.project}` : `#/p/${r.project}?last=${encodeURIComponent(r.last)}`;
+    case "project": {
+      const query = new URLSearchParams();
+      if (r.q !== undefined && r.q !== "") query.set("q", r.q);
+      if (r.last !== "") query.set("last", r.last);
+      const text = query.toString();
+      return `#/p/${r.project}${text === "" ? "" : `?${text}`}`;
+    }
     case "repository":
       return `#/r/${r.repository}`;
     default:
@@ -149,26 +156,35 @@ export function pathAfter(a: string, b: string): boolean {
 }
 
 /** The request for one page of a project's repositories. @example catalogPath("team", "") // "/ops/portal/catalog/team?n=100" */
-export function catalogPath(project: string, last: string, n = REPOS_PER_PAGE): string {
-  return `${catalogBase(project)}?n=${n}${last === "" ? "" : `&last=${encodeURIComponent(last)}`}`;
+export function catalogPath(project: string, last: string, n = REPOS_PER_PAGE, q = ""): string {
+  const more = (k: string, v: string): string => (v === "" ? "" : `&${k}=${encodeURIComponent(v)}`);
+  return `${catalogBase(project)}?n=${n}${more("last", last)}${more("q", q)}`;
+}
+
+/** A repository as the portal lists it (computed by the policy service from the storage). */
+export interface RepositoryRow {
+  readonly name: string;
+  readonly tags: number;
+  /** Unique blob bytes its manifests hold: manifests, configs, layers, each blob counted once. */
+  readonly size: number;
+  /** The last push (a manifest or a tag written), ms since the epoch; 0 when unknown. */
+  readonly pushed: number;
 }
 
 /**
- * One page of a project's repositories cut from one page of the registry's catalog asked from
- * `last=<project>/` on (the catalog is sorted, so a project's names are one run). What the server
- * side sends the portal: nothing of another project leaves it, and `last` is "" once the run ended.
+ * One page of names in the catalog's order: those matching `q` (every word, as `matches`), after
+ * `last`, at most `n`; `next` is the `last` of the following page, "" when this is the final one.
  *
- * @example projectPage(["team/a", "tools/x"], "team", "tools/x") // { repositories: ["team/a"], last: "" }
+ * @example pageOf(["t/a", "t/b", "t/c"], { q: "", last: "t/a", n: 1 }) // { names: ["t/b"], next: "t/b", total: 3 }
  */
-export function projectPage(
-  names: readonly string[],
-  project: string,
-  registryNext: string,
-): { repositories: string[]; last: string } {
-  const prefix = `${project}/`;
-  const repositories = names.filter((n) => n.startsWith(prefix) && isRepository(n));
-  const ended = names.some((n) => !n.startsWith(prefix));
-  return { repositories, last: ended || !registryNext.startsWith(prefix) ? "" : registryNext };
+export function pageOf(
+  all: readonly string[],
+  { q, last, n }: { readonly q: string; readonly last: string; readonly n: number },
+): { names: string[]; next: string; total: number } {
+  const found = all.filter((x) => q === "" || matches(x, q)).sort((a, b) => (pathAfter(a, b) ? 1 : -1));
+  const rest = last === "" ? found : found.filter((x) => pathAfter(x, last));
+  const names = rest.slice(0, n);
+  return { names, next: rest.length > n ? (names.at(-1) ?? "") : "", total: found.length };
 }
 
 /** The exact command to copy. @example pullCommand("registry.lan", "team/app", "v1") === "docker pull registry.lan/team/app:v1" */
@@ -181,6 +197,28 @@ export function pullCommand(host: string, repository: string, reference: string)
 /** @example formatSize(1536) === "1.5 KiB" */
 export const formatSize = (bytes: number): string =>
   Number.isFinite(bytes) && bytes >= 0 ? humanBytes(bytes) : "?";
+
+/** A push time as the pages show it (UTC, to the minute). @example formatTime(0) === "—" */
+export const formatTime = (ms: number): string =>
+  Number.isFinite(ms) && ms > 0 ? `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC` : "—";
+
+/**
+ * The rows of a catalog answer the page may show: well-formed names of the project only, numbers
+ * that are numbers (anything else reads as unknown, never as zero).
+ *
+ * @example repositoryRows({ repositories: [{ name: "t/a", tags: 1, size: 2, pushed: 3 }] }, "t").length === 1
+ */
+export function repositoryRows(body: unknown, project: string): RepositoryRow[] {
+  const list = (body as { repositories?: unknown } | null)?.repositories;
+  if (!Array.isArray(list)) return [];
+  const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : NaN);
+  return list.flatMap((r: unknown) => {
+    const o = (typeof r === "object" && r !== null ? r : {}) as Record<string, unknown>;
+    const name = o.name;
+    if (typeof name !== "string" || !isRepository(name) || !name.startsWith(`${project}/`)) return [];
+    return [{ name, tags: num(o.tags), size: num(o.size), pushed: num(o.pushed) }];
+  });
+}
 
 /** @example shortDigest("sha256:abcdef0123456789...") === "sha256:abcdef012345" */
 export const shortDigest = (digest: string): string => digest.slice(0, 19);

@@ -1,7 +1,8 @@
 /**
  * The portal's session: a short-lived signed cookie, issued only after nginx verified the account's
  * password (htpasswd, rate limit, audit) and checked on every request the page makes. The cookie is
- * `v1.<user b64url>.<expiry s>.<nonce>.<HMAC-SHA256 b64url>`; the key is made when the service
+ * `v1.<user b64url>.<expiry s>.<nonce>.<grants>.<HMAC-SHA256 b64url>` (grants: the fingerprint of
+ * the account's rights at sign-in, grants.ts); the key is made when the service
  * starts and never leaves its memory (a restart ends every session). Sign-out revokes the nonce
  * until the cookie would have expired anyway, so a copied cookie is dead after sign-out.
  */
@@ -31,27 +32,28 @@ export class Sessions {
     return createHmac("sha256", this.key).update(payload).digest("base64url");
   }
 
-  /** A new session's cookie value for a verified account. @example sessions.issue("dev") */
-  issue(user: string): string {
+  /** A new session's cookie value for a verified account. @example sessions.issue("dev", grantsOf(model, "dev")) */
+  issue(user: string, grants: string): string {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(grants)) throw new Error("a session's grants are a base64url digest");
     const exp = Math.floor(this.now() / 1000) + SESSION_SECONDS;
-    const payload = `v1.${b64url(user)}.${exp}.${randomBytes(16).toString("base64url")}`;
+    const payload = `v1.${b64url(user)}.${exp}.${randomBytes(16).toString("base64url")}.${grants}`;
     return `${payload}.${this.mac(payload)}`;
   }
 
   /** The account of a live session, or null (forged, expired, revoked, malformed). */
-  check(value: string): { user: string; nonce: string; exp: number } | null {
+  check(value: string): { user: string; nonce: string; exp: number; grants: string } | null {
     if (value.length > 1024) return null;
     const parts = value.split(".");
-    if (parts.length !== 5 || parts[0] !== "v1") return null;
-    const [, user64 = "", expText = "", nonce = "", mac = ""] = parts;
-    const want = Buffer.from(this.mac(parts.slice(0, 4).join(".")));
+    if (parts.length !== 6 || parts[0] !== "v1") return null;
+    const [, user64 = "", expText = "", nonce = "", grants = "", mac = ""] = parts;
+    const want = Buffer.from(this.mac(parts.slice(0, 5).join(".")));
     const got = Buffer.from(mac);
     if (got.length !== want.length || !timingSafeEqual(got, want)) return null;
     const exp = Number(expText);
     if (!/^\d{1,12}$/.test(expText) || exp * 1000 <= this.now()) return null;
     if (this.revoked.has(nonce)) return null;
     const user = Buffer.from(user64, "base64url").toString("utf8");
-    return user === "" ? null : { user, nonce, exp };
+    return user === "" ? null : { user, nonce, exp, grants };
   }
 
   /** Ends a session for good. @example sessions.end(cookieValue) */

@@ -1,88 +1,113 @@
 /**
- * The registry portal's test stack: the stack ops renders (nginx, Distribution, the policy service
- * with the portal's sessions and per-project catalog, the portal's files) running on this machine's
- * engine as compose runs it, and content pushed the way docker, buildx and cosign push it.
+ * The registry portal's lab: `ops run deploy-registry` over SSH on el9-1 (the portal on by default,
+ * the policy service beside nginx), accounts in every role, content pushed the way docker, buildx
+ * and cosign push it, and a browser profile whose certificate store trusts the registry's CA (an
+ * NSS database, as Chromium on Linux reads it), so the browser checks the registry's certificate.
  */
-import { cpSync, mkdirSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { registryModel, type RegistryModel } from "../../../src/registry/model.js";
 import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
-import { renderStack } from "../../../src/registry/stack.js";
-import { createCa, signServer } from "../../../src/registry/x509.js";
-import { startLocalStack, type LocalStack } from "../../unit/registry/support/local-stack.js";
-import { SAMPLE_VARS, sampleSpec, varsWith } from "../../unit/registry/support/sample.js";
-import { policyServerSource } from "../../../src/registry/policy-bundle.js";
-import { policyConfig } from "../../../src/registry/policy-config.js";
+import { hostExec, labUp, readLab, recreateHost, type LabInfo } from "../../lab/lab.js";
+import { $ } from "../../lab/sh.js";
+import { ops, type OpsResult } from "./ops-cli.js";
+import { PASSWORDS, registryVars, writeRegistryInventory } from "./registry.js";
 
 export type PortalUser = "root" | "dev" | "guest" | "keeper";
-export const PORTAL_PASSWORDS = Object.fromEntries(
-  SAMPLE_VARS.registry_users.map((u) => [u.name, u.password]),
-) as Record<PortalUser, string>;
+export const PORTAL_PASSWORDS: Record<PortalUser, string> = PASSWORDS;
 export const who = (u: PortalUser): Credentials => ({ user: u, password: PORTAL_PASSWORDS[u] });
 
-/** The unit tests' sample registry (`team` with every role, `pub` public, `secret`) and `big`, of 1,000 repositories. */
-export const PORTAL_VARS = {
-  ...SAMPLE_VARS,
-  registry_projects: [
-    ...SAMPLE_VARS.registry_projects,
-    { name: "big", members: [{ user: "dev", role: "developer" as const }] },
-  ],
-};
-
-export interface PortalStack {
-  readonly stack: LocalStack;
-  readonly model: RegistryModel;
-  readonly ep: Endpoint;
-  /** https://<nginx address> */
-  readonly url: string;
-  remove(): Promise<void>;
+/**
+ * The registry scenario's accounts and projects (`team` with every role, `pub` public), plus `secret`
+ * (keeper's) and `big`, of 1,000 repositories (dev's); no proxy cache (the portal does not show it).
+ */
+export function portalVars(lab: LabInfo): Record<string, unknown> {
+  const { registry_proxy_cache: _cache, ...vars } = registryVars(lab) as {
+    registry_projects: unknown[];
+    registry_proxy_cache: unknown;
+  };
+  return {
+    ...vars,
+    registry_projects: [
+      ...vars.registry_projects,
+      { name: "secret", members: [{ user: "keeper", role: "maintainer" }] },
+      { name: "big", members: [{ user: "dev", role: "developer" }] },
+    ],
+  };
 }
 
-export async function startPortalStack(): Promise<PortalStack> {
-  const model = registryModel(PORTAL_VARS);
-  const now = new Date();
-  const ca = await createCa("portal CA", now);
-  const tls = await signServer(ca, { dns: ["registry.test"], ips: [] }, now, 30);
-  // The policy service as deploy-registry ships it (dist/policy/server.mjs, which holds the portal's
-  // routes), with the rules the portal's variables make.
-  const vars = varsWith({ ...PORTAL_VARS, registry_portal: true });
-  const spec = sampleSpec({
-    serverName: "registry.test",
-    proxyCache: null,
-    policy: {
-      server: policyServerSource(),
-      config: `${JSON.stringify(policyConfig(vars))}\n`,
-      secret: false,
-      metrics: { port: 0, allow: [] },
-    },
-    policyAddress: undefined,
-  });
-  const stack = await startLocalStack(renderStack(spec, model, tls), model.accounts);
+export interface PortalLab {
+  readonly host: string;
+  readonly dir: string;
+  readonly inventory: string;
+  readonly ep: Endpoint;
+  /** https://<the registry host's address> */
+  readonly url: string;
+  readonly caPem: string;
+  /** A HOME whose NSS database trusts the registry's CA (Chromium's certificate store on Linux). */
+  readonly browserHome: string;
+  /** The variables the registry was first deployed with (a fresh copy). */
+  vars(): Record<string, unknown>;
+  /** deploy-registry again with other variables (the same inventory otherwise). */
+  redeploy(vars: Record<string, unknown>): Promise<OpsResult>;
+}
+
+const ok = (r: OpsResult): OpsResult => {
+  if (r.code !== 0) throw new Error(`ops exited ${r.code}: ${r.stderr}\n${r.stdout.slice(-3000)}`);
+  return r;
+};
+
+/** A fresh el9-1 with the engine and the registry as deploy-registry stands it up. */
+export async function deployPortalLab(): Promise<PortalLab> {
+  await labUp({ el9: 3 });
+  const lab = readLab();
+  const host = lab.hosts.find((h) => h.name === "el9-1");
+  if (host === undefined) throw new Error("the portal's lab needs el9-1");
+  await recreateHost(host.name);
+  const dir = mkdtempSync(join(tmpdir(), "ops-e2e-portal-"));
+  const write = (vars: Record<string, unknown>): string => writeRegistryInventory(lab, dir, vars, [host]);
+  const inventory = write(portalVars(lab));
+  ok(await ops(["run", "install-engine", "-i", inventory, "--output", "json"]));
+  ok(await ops(["run", "deploy-registry", "-i", inventory, "--output", "json"]));
+  const caPem = readFileSync(join(dir, "ops-registry-ca.crt"), "utf8");
+  const browserHome = join(dir, "browser-home");
+  const nss = join(browserHome, ".pki/nssdb");
+  await $`mkdir -p ${nss}`;
+  await $`certutil -d sql:${nss} -N --empty-password`;
+  await $`certutil -d sql:${nss} -A -t C,, -n ops-registry-ca -i ${join(dir, "ops-registry-ca.crt")}`;
+  const url = `https://${host.address}`;
   return {
-    stack,
-    model,
-    ep: { url: `https://${stack.nginxAddress}`, ca: ca.certPem, servername: "registry.test" },
-    url: `https://${stack.nginxAddress}`,
-    remove: () => stack.remove(),
+    host: host.name,
+    dir,
+    inventory,
+    ep: { url: `${url}:443`, ca: caPem },
+    url,
+    caPem,
+    browserHome,
+    vars: () => portalVars(lab),
+    redeploy: async (vars) => {
+      write(vars);
+      return ops(["run", "deploy-registry", "-i", inventory, "--output", "json"]);
+    },
   };
 }
 
 /**
- * `count` repositories `<project>/repo-NNNN`, each a real copy of `from`'s storage (its tags, revisions
- * and layer links; the blobs are shared, as a registry shares them): what pushing the same image to
- * `count` repositories stores, in a second.
+ * `count` repositories `<project>/repo-NNNN` on the registry host, each a real copy of `from`'s
+ * storage (tags, revisions, layer links; the blobs are shared, as a registry shares them): what
+ * pushing the same image to `count` repositories stores, in seconds.
  */
-export function cloneRepositories(stack: LocalStack, from: string, project: string, count: number): string[] {
-  const repos = join(stack.root, "data/registry/docker/registry/v2/repositories");
-  const names: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const name = `${project}/repo-${String(i).padStart(4, "0")}`;
-    mkdirSync(join(repos, name), { recursive: true });
-    for (const part of readdirSync(join(repos, from)))
-      cpSync(join(repos, from, part), join(repos, name, part), { recursive: true });
-    names.push(name);
-  }
-  return names;
+export async function cloneRepositories(
+  host: string,
+  from: string,
+  project: string,
+  count: number,
+): Promise<void> {
+  const repos = "/var/lib/ops-registry/registry/docker/registry/v2/repositories";
+  await hostExec(
+    host,
+    `cd ${repos} && for i in $(seq 0 ${count - 1}); do cp -a ${from} ${project}/repo-$(printf %04d "$i"); done`,
+  );
 }
 
 /** A login attempt with a name that is markup: nginx writes it into the audit log as `login`. */

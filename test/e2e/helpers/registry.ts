@@ -29,7 +29,7 @@ export interface RegistryLab {
 /** The registry variables the scenario starts with (passwords may be overridden). */
 export function registryVars(lab: LabInfo, passwords = PASSWORDS): Record<string, unknown> {
   return {
-    registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1" },
+    registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1", policy: "node:20" },
     registry_proxy_cache: {
       enabled: true,
       remote_url: `http://${lab.hubRegistry}`,
@@ -59,7 +59,8 @@ export function registryVars(lab: LabInfo, passwords = PASSWORDS): Record<string
 
 /**
  * Writes `hosts.yaml` (lab connection settings, then `vars`) into `dir`; returns its path. The
- * registry group is `hosts[0]`, the engines group the rest (default: the lab's first three hosts).
+ * registry group is `hosts[0]`, the engines group the rest (default: the lab's first three hosts);
+ * with no other host, the registry host is the inventory's only host.
  */
 export function writeRegistryInventory(
   lab: LabInfo,
@@ -68,8 +69,7 @@ export function writeRegistryInventory(
   hosts: readonly { name: string; address: string }[] = lab.hosts.slice(0, 3),
 ): string {
   const [reg, ...engines] = hosts;
-  if (!reg || engines.length === 0)
-    throw new Error("the registry scenario needs a registry and an engine host");
+  if (!reg) throw new Error("the registry scenario needs a registry host");
   const file = join(dir, "hosts.yaml");
   const doc = {
     all: {
@@ -84,9 +84,13 @@ export function writeRegistryInventory(
       },
       children: {
         registry: { hosts: { [reg.name]: { ansible_host: reg.address } } },
-        engines: {
-          hosts: Object.fromEntries(engines.map((h) => [h.name, { ansible_host: h.address }])),
-        },
+        ...(engines.length === 0
+          ? {}
+          : {
+              engines: {
+                hosts: Object.fromEntries(engines.map((h) => [h.name, { ansible_host: h.address }])),
+              },
+            }),
       },
     },
   };

@@ -65,6 +65,21 @@ describe("bench table and targets", () => {
     assert.equal(targetRows(RESULTS)[0]?.[2], "20.0× faster");
   });
 
+  it("a mixed el9 + debian12 run is judged against issue 18's 1.1× of the floor, and says its mix", () => {
+    const mixed = (noop: number): Results => ({ ...RESULTS, debian12: 10, opsNoop: summarize([noop]) });
+    const target = (r: Results) => judgeTargets(r).find((t) => t.name.startsWith("mixed"));
+    assert.equal(target(RESULTS), undefined, "an el9-only run has no mixed target");
+    assert.deepEqual(target(mixed(450)), {
+      name: "mixed el9 + debian12 no-op vs floor",
+      goal: "≤ 1.1× the floor",
+      measured: "1.10× the floor",
+      verdict: "pass",
+    });
+    assert.equal(target(mixed(460))?.verdict, "miss");
+    assert.equal(extraLines(mixed(450))[0], "hosts: 20 (10 el9, 10 debian12)");
+    assert.equal(extraLines(RESULTS)[0], "hosts: 20");
+  });
+
   it("lists the slowest fresh steps first, at most `top` of them", () => {
     const freshSteps = [
       { name: "packages", ms: summarize([60_000, 70_000]) },

@@ -51,6 +51,33 @@ describe("rpm family", () => {
     assert.equal(rpm.removeScript("dnf", ["$(reboot)"]), "dnf -y remove '$(reboot)'");
   });
 
+  it("with one repository, dnf and yum disable every other and enable its enabled sections alone", () => {
+    const only = {
+      name: "docker-ce",
+      keyPath: "/etc/pki/rpm-gpg/docker-ce.gpg",
+      sources: [
+        {
+          id: "docker-ce-stable",
+          name: "s",
+          url: "file:///var/lib/ops/bundles/x/rpm/centos/9/$basearch/stable",
+        },
+        { id: "docker-ce-stable-source", name: "src", url: "file:///x", enabled: false },
+      ],
+    };
+    assert.equal(
+      rpm.installScript("dnf", ["docker-ce"], only),
+      "dnf -y '--disablerepo=*' --enablerepo=docker-ce-stable install --allowerasing docker-ce",
+    );
+    assert.equal(
+      rpm.installScript("yum", ["docker-ce"], only),
+      "yum -y '--disablerepo=*' --enablerepo=docker-ce-stable install docker-ce",
+    );
+    assert.equal(
+      rpm.downgradeScript("dnf", ["docker-ce-20.10.24"], only),
+      "dnf -y '--disablerepo=*' --enablerepo=docker-ce-stable downgrade docker-ce-20.10.24",
+    );
+  });
+
   it("pins without the epoch and compares on version and release", () => {
     assert.equal(rpm.pinSpec("docker-ce", "3:24.0.7-1.el9"), "docker-ce-24.0.7-1.el9");
     assert.equal(rpm.pinText("3:24.0.7-1.el9"), "24.0.7-1.el9");

@@ -4,6 +4,11 @@
  * HTTPS: an expired robot's refusal with its reason, an immutable tag, a quota, the metrics port.
  */
 import { strict as assert } from "node:assert";
+import { createHmac } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { $ } from "../../lab/sh.js";
+import { ensureServiceImage } from "../../lab/service-images.js";
 import { createCa, signServer } from "../../../src/registry/x509.js";
 import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
 import { registryModel } from "../../../src/registry/model.js";
@@ -15,6 +20,9 @@ import { digestOf, pushBlob, pushImage } from "./support/push.js";
 import { sampleSpec, varsWith } from "./support/sample.js";
 
 const EXPIRY = "2026-01-01";
+const HOOK_SECRET = "0123456789abcdef0123";
+/** A webhook receiver on the lab's node image: prints each delivery as a JSON line, answers 204. */
+const RECEIVER = `require("http").createServer((q, s) => { let b = ""; q.on("data", (c) => (b += c)); q.on("end", () => { console.log(JSON.stringify({ id: q.headers["x-ops-delivery"], sig: q.headers["x-ops-signature-256"], body: b })); s.writeHead(204).end(); }); }).listen(8080);`;
 
 describe("registry stack with the policy service, on a real engine", function () {
   this.timeout(180_000);
@@ -41,6 +49,16 @@ describe("registry stack with the policy service, on a real engine", function ()
         },
       ],
       registry_metrics: { port: 9464, allow: ["0.0.0.0/0"] },
+      // `receiver` is no one until the restart test starts it on the stack's network.
+      registry_webhooks: [
+        {
+          name: "ci",
+          project: "team",
+          url: "http://receiver:8080/hook",
+          events: ["PUSH_ARTIFACT"],
+          secret: HOOK_SECRET,
+        },
+      ],
     });
     const now = new Date();
     const ca = await createCa("unit CA", now);
@@ -61,7 +79,10 @@ describe("registry stack with the policy service, on a real engine", function ()
     stack = await startLocalStack(renderStack(spec, model, tls), model.accounts);
     ep = { url: `https://${stack.nginxAddress}`, ca: ca.certPem, servername: "registry.test" };
   });
-  after(async () => stack?.remove());
+  after(async () => {
+    if (stack !== undefined) await $`docker rm -f ${`${stack.id}-receiver`}`.nothrow();
+    await stack?.remove();
+  });
 
   it("an expired robot is refused at login and on every request, with the reason; others log in", async () => {
     const token = await send(ep, "GET", "/ops/token", { credentials: robot });
@@ -124,5 +145,47 @@ describe("registry stack with the policy service, on a real engine", function ()
     assert.match(text, /^ops_registry_project_quota_bytes\{project="team"\} 65536$/m);
     assert.match(text, /^ops_policy_registry_metrics_up 1$/m);
     assert.match(text, /^registry_storage_action_seconds_count\{/m);
+  });
+
+  it("a webhook event not yet delivered survives a restart of the policy container and is delivered once", async () => {
+    const policy = `${stack.id}-policy`;
+    const state = join(stack.root, "data/policy");
+    const pushed = await pushImage(ep, dev, "team/hooked", "r1");
+    assert.equal(pushed.answer.status, 201, pushed.answer.body.toString());
+    // The receiver does not exist yet: the event waits in the container's state folder (a bind mount
+    // on a read-only, capability-less container, as compose runs it).
+    const queued = (): string[] =>
+      readdirSync(state).filter(
+        (f) => f.endsWith(".json") && readFileSync(join(state, f), "utf8").includes("r1"),
+      );
+    assert.equal(queued().length, 1);
+    await $`docker restart ${policy}`;
+    const logs = async (): Promise<string> => (await $`docker logs ${policy}`).stdout;
+    for (let i = 0; i < 100 && (await logs()).split("listening").length < 3; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.match(await logs(), /queued again[^]*listening/);
+    assert.equal(queued().length, 1, "still queued after the restart");
+    await $`docker run -d --name ${`${stack.id}-receiver`} --network ${stack.id} --network-alias receiver --entrypoint node ${await ensureServiceImage("node")} -e ${RECEIVER}`;
+    const end = Date.now() + 60_000;
+    while (queued().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual(queued(), [], "delivered and removed");
+    const lines = (await $`docker logs ${`${stack.id}-receiver`}`).stdout
+      .split("\n")
+      .filter((l) => l.includes("r1"))
+      .map((l) => JSON.parse(l) as { id: string; sig: string; body: string });
+    assert.equal(lines.length, 1, "one delivery of the push");
+    const [got] = lines;
+    assert.equal(
+      got?.sig,
+      `sha256=${createHmac("sha256", HOOK_SECRET)
+        .update(got?.body ?? "")
+        .digest("hex")}`,
+    );
+    const event = JSON.parse(got?.body ?? "{}") as {
+      operator: string;
+      event_data: { resources: { digest: string }[] };
+    };
+    assert.equal(event.operator, "dev");
+    assert.equal(event.event_data.resources[0]?.digest, pushed.manifest);
   });
 });

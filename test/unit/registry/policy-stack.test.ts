@@ -62,10 +62,14 @@ describe("policy: what deploy-registry renders", () => {
     assert.equal(sizeBytes("500MiB"), 524288000);
     assert.equal(sizeBytes("1024"), 1024);
     assert.equal(expiresAt("2027-01-31"), Date.UTC(2027, 0, 31));
+    assert.equal(expiresAt("2028-02-29T23:59:59Z"), Date.UTC(2028, 1, 29, 23, 59, 59));
+    for (const day of ["2027-02-29", "2027-02-30", "2027-04-31", "2027-13-01", "2027-01-31T24:00Z"])
+      assert.ok(Number.isNaN(expiresAt(day)), day);
   });
 
   it("the service runs only when something needs it; without, the stack is what it was", () => {
-    assert.equal(policyNeeded(varsWith()), false);
+    assert.equal(policyNeeded(varsWith()), true, "the portal is on by default and needs the service");
+    assert.equal(policyNeeded(varsWith({ registry_portal: false })), false);
     assert.equal(policyNeeded(vars), true);
     assert.equal(policyNeeded(varsWith({ registry_metrics: { port: 9464, allow: ["10.0.0.1"] } })), true);
     const plain = renderStack(sampleSpec(), sampleModel(), null);
@@ -91,7 +95,10 @@ describe("policy: what deploy-registry renders", () => {
   it("rules: expiry only on robots, patterns that compile, webhooks of declared projects, metrics someone may scrape", () => {
     assert.deepEqual(problems(vars), []);
     const bad = varsWith({
-      registry_users: [{ name: "dev", password: "dev-password", expires: "2027-01-01" }],
+      registry_users: [
+        { name: "dev", password: "dev-password", expires: "2027-01-01" },
+        { name: "ci", password: "ci-password", robot: true, expires: "2027-02-30" },
+      ],
       registry_projects: [{ name: "team", immutable_tags: ["{v1"] }],
       registry_webhooks: [
         {
@@ -113,6 +120,7 @@ describe("policy: what deploy-registry renders", () => {
     });
     assert.deepEqual(problems(bad), [
       "registry_users[0].expires: 'dev' is no robot: only robot accounts expire",
+      "registry_users[1].expires: '2027-02-30' is no date",
       'registry_projects[0].immutable_tags[0]: "{v1": "{" without "}"',
       "registry_webhooks[0].project: 'nope' is no registry_projects name",
       "registry_webhooks[1].name: webhook 'a' is declared twice",

@@ -178,12 +178,10 @@ describe("readPlainYaml (what it leaves to the full reader)", () => {
     ["an empty sequence item", "-\n  - \n- yes\n"],
     ["a quote then #", "''#\n"],
     ["a flow collection then #", "[a:]#\n"],
-    ["a date as a key", "2024-01-01: a\n"],
     ["a plain scalar that starts like a document marker", "---a\n"],
     ["a document end marker", "a: 1\n...\n"],
     ["a directive", "%YAML 1.1\n---\na: 1\n"],
     ["an empty file", ""],
-    ["a date (a Date in the full reader's data)", "since: 2024-01-01\n"],
     ["two documents", "a: 1\n---\nb: 2\n"],
     ["malformed YAML", "a: [1, 2\n"],
   ];
@@ -194,6 +192,15 @@ describe("readPlainYaml (what it leaves to the full reader)", () => {
   it("a file of comments only is null, as in the full reader", () => {
     assert.deepStrictEqual(readPlainYaml("# nothing\n"), { data: null });
     assert.equal(parseYamlFully("# nothing\n", "f.yaml").data, null);
+  });
+
+  it("reads dates itself, as the text written, as the full reader does", () => {
+    for (const text of ["since: 2024-01-01\n", "2024-01-01: a\n", "at: [2001-12-14 21:59:43.10 -5]\n"]) {
+      const fast = readPlainYaml(text);
+      assert.ok(fast, text);
+      assert.deepStrictEqual(fast.data, parseYamlFully(text, "f.yaml").data);
+    }
+    assert.deepStrictEqual(readPlainYaml("since: 2024-01-01\n"), { data: { since: "2024-01-01" } });
   });
 
   it("reads a file that starts with a --- line itself", () => {

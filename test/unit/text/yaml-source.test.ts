@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, ConfigErrors } from "../../../src/errors.js";
 import { loadInventory } from "../../../src/inventory/load.js";
-import { parseYaml } from "../../../src/text/yaml-source.js";
+import fc from "fast-check";
+import deployRegistry from "../../../playbooks/deploy-registry.js";
+import { resolveTargets } from "../../../src/run/targets.js";
+import { parseYaml, parseYamlFully } from "../../../src/text/yaml-source.js";
 import { loadExtraVars, parseExtraFile, parseExtraValue } from "../../../src/vars/extra.js";
 
 function errorsOf(fn: () => unknown): ConfigError[] {
@@ -204,4 +207,74 @@ describe("parseYaml: hostile aliases and keys are ConfigErrors, never a crash or
       ),
     );
   }
+});
+
+describe("parseYaml: a date or timestamp is the text written, in every file", () => {
+  /** Forms YAML 1.1 resolves as timestamps: date; date and time with T, with spaces, with a zone. */
+  const stamp = fc
+    .record({
+      y: fc.integer({ min: 1, max: 9999 }),
+      m: fc.integer({ min: 1, max: 12 }),
+      d: fc.integer({ min: 1, max: 31 }),
+      h: fc.integer({ min: 0, max: 23 }),
+      s: fc.integer({ min: 0, max: 59 }),
+      form: fc.constantFrom("date", "T", "Z", "space", "zone", "fraction"),
+    })
+    .map(({ y, m, d, h, s, form }) => {
+      const date = `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+      const time = `${h}:${String(s).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+      return {
+        date: date,
+        T: `${date}T${time}`,
+        Z: `${date}T${time}Z`,
+        space: `${date} ${time}`,
+        zone: `${date} ${time} -5`,
+        fraction: `${date}t${time}.10+01:00`,
+      }[form];
+    });
+
+  it("as a value, in a list and as a key, in both readers (property)", () => {
+    fc.assert(
+      fc.property(stamp, (text) => {
+        const doc = `expires: ${text}\nlist: [${text}]\n${text}: key\n`;
+        const expected = { expires: text, list: [text], [text]: "key" };
+        assert.deepEqual(parseYaml(doc, "v.yml").data, expected);
+        assert.deepEqual(parseYamlFully(doc, "v.yml").data, expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("through an inventory's group_vars to the playbook's schema, and in -e @file; a timestamp the schema refuses is named with file, path and line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ops-dates-"));
+    try {
+      mkdirSync(join(dir, "group_vars"));
+      writeFileSync(join(dir, "hosts.yaml"), "all:\n  hosts:\n    reg1: {ansible_host: 10.0.0.5}\n");
+      const users = (expires: string) =>
+        `registry_users:\n  - name: dev\n    password: dev-password\n  - name: ci\n    password: ci-password-1\n    robot: true\n    expires: ${expires}\n`;
+      writeFileSync(join(dir, "group_vars", "all.yml"), users("2027-01-31"));
+      writeFileSync(join(dir, "extra.yml"), "when: 2027-01-31T12:00:00Z\n");
+      const request = { inventoryFile: join(dir, "hosts.yaml"), schema: deployRegistry.variables };
+      const { targets } = await resolveTargets(request);
+      const users0 = targets[0]?.vars.registry_users as { expires?: string }[];
+      assert.equal(users0[1]?.expires, "2027-01-31");
+      assert.equal((await loadExtraVars([`@${join(dir, "extra.yml")}`])).vars.when, "2027-01-31T12:00:00Z");
+      // A timestamp the schema does not take: named with the file, the dot-path and the line.
+      writeFileSync(join(dir, "group_vars", "all.yml"), users("2027-01-31 12:00:00"));
+      const [error] = await resolveTargets(request).then(
+        () => assert.fail("accepted"),
+        (e: unknown) => (e instanceof ConfigErrors ? e.errors : [e as ConfigError]),
+      );
+      assert.match(
+        error?.message ?? "",
+        /registry_users\[1\]\.expires must be a UTC date .*"2027-01-31 12:00:00"/,
+      );
+      assert.equal(error?.location.file, join(dir, "group_vars", "all.yml"));
+      assert.equal(error?.location.path, "registry_users[1].expires");
+      // A variable's errors point at the line of the variable (as for every other schema error).
+      assert.equal(error?.location.line, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

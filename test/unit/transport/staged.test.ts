@@ -6,7 +6,11 @@
 import { strict as assert } from "node:assert";
 import type { Readable } from "node:stream";
 import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
+import { BecomeError } from "../../../src/errors.js";
 import { LocalTransport } from "../../../src/transport/local.js";
 import { runStaged, stagedScript } from "../../../src/transport/staged.js";
 
@@ -72,7 +76,7 @@ describe("staged commands", () => {
           const result = await runStaged(
             "first",
             (out) => `next:${out}`,
-            async (script, stdin, onStdout) => {
+            async (script, stdin, { onStdout }) => {
               const marker = /'(@@ops-stage-[0-9a-f]+@@)'/.exec(script)?.[1] ?? "";
               const out = Buffer.from(`héllo\nworld\n${marker}\n`);
               let at = 0;
@@ -94,6 +98,57 @@ describe("staged commands", () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  describe("sudo refusing the become password", () => {
+    let bin: string;
+    before(() => {
+      // sudo -S as it behaves: one attempt per stdin line, "Sorry, try again." after each wrong
+      // one, up to three; at the end of stdin it gives up. The wrong password's second and third
+      // attempts would read the staged stdin, which stays open until the first stage's marker.
+      bin = mkdtempSync(join(tmpdir(), "ops-sudo-"));
+      const sudo = join(bin, "sudo");
+      writeFileSync(
+        sudo,
+        [
+          "#!/bin/sh",
+          "tries=0",
+          'while [ "$tries" -lt 3 ]; do',
+          '  IFS= read -r pw || { echo "sudo: $tries incorrect password attempts" >&2; exit 1; }',
+          "  tries=$((tries + 1))",
+          '  if [ "$pw" = right ]; then shift 5; exec "$@"; fi',
+          '  echo "Sorry, try again." >&2',
+          "done",
+          'echo "sudo: 3 incorrect password attempts" >&2',
+          "exit 1",
+          "",
+        ].join("\n"),
+      );
+      chmodSync(sudo, 0o755);
+    });
+    after(() => rmSync(bin, { recursive: true, force: true }));
+
+    const transport = (password: string): LocalTransport =>
+      new LocalTransport("me", {
+        become: true,
+        isRoot: false,
+        becomePassword: password,
+        env: { PATH: `${bin}:${process.env.PATH ?? ""}` },
+      });
+
+    it("a wrong password ends the command at once as a become failure, never waiting on stdin", async () => {
+      await assert.rejects(
+        transport("wrong").execStaged("echo facts", () => "echo never"),
+        (error: Error) =>
+          error instanceof BecomeError && /sudo refused the become password/.test(error.message),
+      );
+    }).timeout(5000);
+
+    it("the right password runs both stages", async () => {
+      const r = await transport("right").execStaged("echo facts", (first) => `echo "got ${first.trim()}"`);
+      assert.equal(r.stdout, "got facts\n");
+      assert.equal(r.staged, true);
+    });
   });
 
   it("the host's script runs the first stage with stdin from /dev/null, then evaluates the rest", () => {

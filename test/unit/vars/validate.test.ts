@@ -98,6 +98,31 @@ describe("validateVars", () => {
     assert.equal(validateVars(schema, version.vars, version.sources).vars.docker_version, "24.0");
   });
 
+  it("a boolean's words are exactly Ansible's convert_bool ones, in any case: t and f too", () => {
+    // ansible/module_utils/parsing/convert_bool.py, BOOLEANS_TRUE and BOOLEANS_FALSE (their strings).
+    const ansible = new Map<string, boolean>([
+      ...["y", "yes", "on", "1", "true", "t"].map((w) => [w, true] as const),
+      ...["n", "no", "off", "0", "false", "f"].map((w) => [w, false] as const),
+    ]);
+    assert.deepEqual(coerceText("v", "T", { type: "boolean" }), { value: true });
+    assert.deepEqual(coerceText("v", "f", { type: "boolean" }), { value: false });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom(...ansible.keys()), fc.string({ maxLength: 6 })),
+        fc.boolean(),
+        (word, upper) => {
+          const text = upper ? word.toUpperCase() : word;
+          const out = coerceText("v", text, { type: "boolean" });
+          const want = ansible.get(text.trim().toLowerCase());
+          assert.deepEqual(
+            out,
+            want === undefined ? { error: `must be true/false/yes/no, got "${text}"` } : { value: want },
+          );
+        },
+      ),
+    );
+  });
+
   it("-e k=v text that does not fit the type is an error naming the type, once", () => {
     const extra = parseExtraValue("docker_remove_conflicts=maybe");
     assert.deepEqual(problems(extra.vars, extra.sources), [

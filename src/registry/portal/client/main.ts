@@ -113,7 +113,7 @@ async function draw(me: PortalMe): Promise<void> {
     case "projects":
       return projectsPage(main, me, route.q);
     case "project":
-      return projectPage(main, route.project, route.last);
+      return projectPage(main, route.project, route.last, route.q);
     case "repository":
       return repositoryPage(main, me, route.repository);
     case "audit":

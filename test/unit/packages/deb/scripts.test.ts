@@ -22,7 +22,7 @@ function run(script: string, held = ""): { status: number | null; log: string; s
     chmodSync(join(dir, name), 0o755);
   };
   stub("apt-get", "exit 0");
-  stub("apt-cache", `[ "$1" = madison ] && [ "$2" = docker-ce ] && cat <<'EOF'\n${MADISON}\nEOF\nexit 0`);
+  stub("apt-cache", `case "$*" in *"madison docker-ce") cat <<'EOF'\n${MADISON}\nEOF\n;; esac\nexit 0`);
   stub("apt-mark", `printf '%s' '${held}'`);
   try {
     const r = spawnSync("dash", ["-c", script], {
@@ -93,6 +93,28 @@ describe("packages/deb/scripts", () => {
       assert.match(r.stderr, /held with apt-mark hold.*docker-ce.*apt-mark unhold/);
       assert.equal(r.log, "apt-mark showhold docker-ce\n");
     }
+  });
+
+  it("with one sources file, update, madison and install read it alone and keep the other lists", () => {
+    const only = "/etc/apt/sources.list.d/docker-ce.sources";
+    const opts = `-o Dir::Etc::SourceList=${only} -o Dir::Etc::SourceParts=- -o APT::Get::List-Cleanup=0`;
+    const r = run(installScript(["docker-ce=20.10.24"], only));
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(
+      r.log,
+      [
+        "apt-mark showhold docker-ce",
+        `${APT} ${opts} update`,
+        `apt-cache ${opts} madison docker-ce`,
+        `${APT} ${opts} install docker-ce=5:20.10.24-2~debian.12~bookworm`,
+        "",
+      ].join("\n"),
+    );
+    const d = run(downgradeScript(["docker-ce=5:20.10.24-1~debian.12~bookworm"], only));
+    assert.ok(
+      d.log.endsWith(`${APT} ${opts} --allow-downgrades install docker-ce=5:20.10.24-1~debian.12~bookworm\n`),
+      d.log,
+    );
   });
 
   it("quotes hostile names and versions as words, never as shell", () => {

@@ -5,14 +5,13 @@
  */
 import { strict as assert } from "node:assert";
 import { createHmac } from "node:crypto";
-import { once } from "node:events";
 import { writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createPolicyService, type PolicyService } from "../../../../src/registry/policy/server.js";
 import { Metrics } from "../../../../src/registry/policy/metrics.js";
 import { WebhookQueue } from "../../../../src/registry/policy/webhooks.js";
+import { bodyOf, listen } from "./loopback.js";
 import { digestOf, StorageTree } from "./storage-tree.js";
 
 interface Seen {
@@ -20,18 +19,6 @@ interface Seen {
   url: string;
   body: string;
   user: string | undefined;
-}
-
-async function listen(server: Server): Promise<number> {
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return (server.address() as AddressInfo).port;
-}
-
-async function bodyOf(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 describe("policy service over HTTP", function () {
@@ -108,8 +95,8 @@ describe("policy service over HTTP", function () {
     base = `http://127.0.0.1:${await listen(service.server)}`;
   });
 
-  after(() => {
-    service.queue.close();
+  after(async () => {
+    await service.queue.close();
     for (const s of [service.server, registry, receiver]) s.close();
     tree.remove();
   });

@@ -58,12 +58,16 @@ export class StorageTree {
   /** Stores a manifest body as a revision of `repo`, tagged when asked; returns its digest. */
   manifest(repo: string, body: string, tag?: string): string {
     const digest = this.blob(body);
-    const hex = digest.slice(7);
-    const rev = join(this.v2, "repositories", repo, "_manifests/revisions/sha256", hex);
-    mkdirSync(rev, { recursive: true });
-    writeFileSync(join(rev, "link"), digest);
+    this.link(repo, digest);
     if (tag !== undefined) this.tag(repo, tag, digest);
     return digest;
+  }
+
+  /** Makes a stored manifest a revision of `repo` (as a cross-repository push of the same manifest). */
+  link(repo: string, digest: string): void {
+    const rev = join(this.v2, "repositories", repo, "_manifests/revisions/sha256", digest.slice(7));
+    mkdirSync(rev, { recursive: true });
+    writeFileSync(join(rev, "link"), digest);
   }
 
   tag(repo: string, tag: string, digest: string): void {

@@ -7,7 +7,7 @@ import {
   nextLast,
   parseRoute,
   pathAfter,
-  projectPage,
+  pageOf,
   pullCommand,
   routeHash,
 } from "../../../../src/registry/portal/page.js";
@@ -81,24 +81,39 @@ describe("portal page model", () => {
     assert.equal(pathAfter("team/b", "team/a"), true);
   });
 
-  it("cuts a catalog page to the project: nothing of another project, and the end of the project's run", () => {
-    assert.deepEqual(projectPage(["team/a", "team/b"], "team", "team/b"), {
-      repositories: ["team/a", "team/b"],
-      last: "team/b",
+  it("pages names in the catalog's order by n/last, searching all of them (not only the first page)", () => {
+    const all = Array.from({ length: 250 }, (_, i) => `team/repo-${String(i).padStart(3, "0")}`);
+    assert.deepEqual(pageOf(["t/b", "t/a-x", "t/a/b"], { q: "", last: "", n: 10 }).names, [
+      "t/a/b",
+      "t/a-x",
+      "t/b",
+    ]);
+    const found = pageOf(all, { q: "repo-24", last: "", n: 100 });
+    assert.deepEqual(found, {
+      names: Array.from({ length: 10 }, (_, i) => `team/repo-24${i}`),
+      next: "",
+      total: 10,
     });
-    assert.deepEqual(projectPage(["team/a", "team-x/y", "tools/z"], "team", "tools/z"), {
-      repositories: ["team/a"],
-      last: "",
-    });
-    assert.deepEqual(projectPage([], "team", ""), { repositories: [], last: "" });
     fc.assert(
       fc.property(
-        fc.array(fc.stringMatching(/^[a-z]{1,3}\/[a-z]{1,3}$/), { maxLength: 30 }),
-        fc.string(),
-        (names, next) => {
-          const page = projectPage(names, "ab", next);
-          assert.ok(page.repositories.every((n) => n.startsWith("ab/")));
-          assert.ok(page.last === "" || page.last.startsWith("ab/"));
+        fc.uniqueArray(fc.stringMatching(/^t\/[a-z]{1,2}(?:[-/][a-z]{1,2})?$/), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.constantFrom("", "a", "b a"),
+        (names, n, q) => {
+          // Walking every page by `next` yields each match exactly once, in order.
+          const seen: string[] = [];
+          let last = "";
+          for (let i = 0; i < 50; i++) {
+            const p = pageOf(names, { q, last, n });
+            assert.ok(p.names.length <= n);
+            seen.push(...p.names);
+            if (p.next === "") break;
+            last = p.next;
+          }
+          const want = names.filter((x) => matches(x, q));
+          assert.deepEqual([...seen].sort(), [...want].sort());
+          assert.equal(new Set(seen).size, seen.length);
+          for (let i = 1; i < seen.length; i++) assert.ok(pathAfter(seen[i] ?? "", seen[i - 1] ?? ""));
         },
       ),
     );

@@ -90,7 +90,9 @@ export async function startLocalStack(
     // The policy service, when the stack has one: as compose runs it (compose.yaml.ejs), on the same network.
     const policyDir = join(root, "opt/ops-registry/policy");
     if (existsSync(join(policyDir, "server.mjs"))) {
-      await $`docker run -d --name ${policy} --network ${net} --network-alias policy -v ${policyDir}:/etc/ops-policy:ro -v ${data}:/var/lib/registry:ro --entrypoint node ${await ensureServiceImage("node")} /etc/ops-policy/server.mjs /etc/ops-policy/policy.json /var/lib/registry registry:5000 http://registry:5001/metrics`;
+      const state = join(root, "data/policy");
+      mkdirSync(state, { recursive: true });
+      await $`docker run -d --name ${policy} --network ${net} --network-alias policy -v ${policyDir}:/etc/ops-policy:ro -v ${data}:/var/lib/registry:ro -v ${state}:/var/lib/ops-policy --read-only --cap-drop ALL --entrypoint node ${await ensureServiceImage("node")} /etc/ops-policy/server.mjs /etc/ops-policy/policy.json /var/lib/registry registry:5000 http://registry:5001/metrics /var/lib/ops-policy`;
       const probe =
         "fetch('http://127.0.0.1:9000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))";
       await waitFor(async () => (await $`docker exec ${policy} node -e ${probe}`.nothrow()).exitCode === 0);
