@@ -5,15 +5,17 @@
  * beside the playbooks; `ops bundle create` only fetches what this says.
  */
 import { parseEvr } from "../src/packages/rpm/version.js";
-import type { ImageSource, RpmSource } from "../src/bundle/create.js";
+import type { ImageSource, Platform, RpmSource } from "../src/bundle/create.js";
+import type { DebSource } from "../src/bundle/deb-tree.js";
 import { DEFAULT_IMAGE } from "./engine-checks/context.js";
-import { chooseRepo } from "./docker-repo.js";
+import { repoAt } from "./docker-repo.js";
 import { IMAGES } from "./deploy-registry.vars.js";
 
 export const BUNDLE_PLAYBOOKS = ["install-engine", "deploy-registry"] as const;
 
 export interface BundleContents {
   rpm?: RpmSource;
+  deb?: DebSource;
   /** Image references with the registry URL each is fetched from. */
   images: ImageSource[];
 }
@@ -38,35 +40,53 @@ export function imageEndpoint(ref: string, vars: Vars, imageSource?: string): st
   return typeof mirrors[0] === "string" ? mirrors[0] : "https://registry-1.docker.io";
 }
 
+/** One host of the inventory: its variables and the platforms it is bundled for. */
+export interface BundleHost {
+  readonly vars: Vars;
+  readonly platforms: readonly Platform[];
+}
+
 /**
- * @example bundleContents(["install-engine"], [vars]).rpm?.names // ["docker-ce", ...]
+ * @example bundleContents(["install-engine"], [{ vars, platforms: [{ major: 9, arch: "x86_64" }] }]).rpm?.names // ["docker-ce", ...]
  */
 export function bundleContents(
   playbooks: readonly string[],
-  hostVars: readonly Vars[],
+  hosts: readonly BundleHost[],
   imageSource?: string,
 ): BundleContents {
   const out: BundleContents = { images: [] };
   const images = new Map<string, string>();
   const rpms = new Map<string, RpmSource>();
-  for (const vars of hostVars) {
+  const debs = new Map<string, DebSource>();
+  for (const { vars, platforms } of hosts) {
     if (playbooks.includes("install-engine")) {
-      const repo = chooseRepo({
-        docker_repo_url: str(vars.docker_repo_url),
-        docker_mirror: str(vars.docker_mirror),
-        docker_repo_gpgkey: str(vars.docker_repo_gpgkey),
-      });
       const version = str(vars.docker_version);
       const names = Array.isArray(vars.docker_packages) ? vars.docker_packages.map(String) : [];
-      const rpm: RpmSource = {
-        baseUrl: repo.baseUrl,
-        gpgKeyUrl: repo.gpgKeyUrl,
-        fingerprint: str(vars.docker_repo_gpg_fingerprint),
-        names,
-        ...(version ? { pin: parseEvr(version) } : {}),
-        pinned: ["docker-ce", "docker-ce-cli"],
-      };
-      rpms.set(JSON.stringify(rpm), rpm);
+      for (const p of platforms) {
+        // Docker's one rpm tree serves every EL; an apt release is in its distribution's tree.
+        const repo = repoAt(
+          {
+            docker_repo_url: str(vars.docker_repo_url),
+            docker_mirror: str(vars.docker_mirror),
+            docker_repo_gpgkey: str(vars.docker_repo_gpgkey),
+          },
+          p.codename === undefined ? "linux/centos" : `linux/${p.os ?? "debian"}`,
+        );
+        const common = {
+          baseUrl: repo.baseUrl,
+          gpgKeyUrl: repo.gpgKeyUrl,
+          fingerprint: str(vars.docker_repo_gpg_fingerprint),
+          names,
+          pinned: ["docker-ce", "docker-ce-cli"],
+        };
+        if (p.codename !== undefined) {
+          const deb: DebSource = { ...common, ...(version ? { pin: version } : {}) };
+          debs.set(JSON.stringify(deb), deb);
+        } else {
+          const rpm: RpmSource = { ...common, ...(version ? { pin: parseEvr(version) } : {}) };
+          rpms.set(JSON.stringify(rpm), rpm);
+        }
+      }
       const verify = str(vars.verify_image) || DEFAULT_IMAGE;
       images.set(verify, imageEndpoint(verify, vars, imageSource));
     }
@@ -76,12 +96,14 @@ export function bundleContents(
         images.set(ref, imageEndpoint(ref, vars, imageSource));
     }
   }
-  if (rpms.size > 1)
+  if (rpms.size > 1 || debs.size > 1)
     throw new ContentsError(
-      "the hosts differ in docker_repo_url, docker_version, docker_packages or the key: make one bundle per group (--limit)",
+      "the hosts of one family differ in docker_repo_url, docker_version, docker_packages or the key: make one bundle per group (--limit)",
     );
   const [rpm] = rpms.values();
   if (rpm) out.rpm = rpm;
+  const [deb] = debs.values();
+  if (deb) out.deb = deb;
   out.images = [...images].map(([ref, url]) => ({ ref, endpoint: { url } }));
   return out;
 }

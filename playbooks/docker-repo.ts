@@ -22,6 +22,12 @@ export interface RepoChoice {
   gpgKeyUrl: string;
 }
 
+export interface RepoVars {
+  docker_repo_url?: string;
+  docker_mirror?: string;
+  docker_repo_gpgkey?: string;
+}
+
 const trim = (url: string): string => url.replace(/\/+$/, "");
 
 /**
@@ -51,11 +57,17 @@ export function dockerRepoPath(os: OsRelease): string {
  * vars); otherwise `docker_mirror` (a preset or a URL) and the host's distribution decide.
  * @example chooseRepo({ docker_mirror: "aliyun" }, debian12).gpgKeyUrl === "https://mirrors.aliyun.com/docker-ce/linux/debian/gpg"
  */
-export function chooseRepo(
-  vars: { docker_repo_url?: string; docker_mirror?: string; docker_repo_gpgkey?: string },
-  os?: OsRelease,
-): RepoChoice {
-  const path = os === undefined ? "linux/centos" : dockerRepoPath(os);
+export function chooseRepo(vars: RepoVars, os?: OsRelease): RepoChoice {
+  return repoAt(vars, os === undefined ? "linux/centos" : dockerRepoPath(os));
+}
+
+/**
+ * The repo of Docker's tree at `path` under the mirror (`linux/debian`), for a platform known by its
+ * tree alone (bundle create's `--platform debian12/x86_64`); `docker_repo_url` still wins.
+ *
+ * @example repoAt({ docker_mirror: "tuna" }, "linux/debian").baseUrl === "https://mirrors.tuna.tsinghua.edu.cn/docker-ce/linux/debian"
+ */
+export function repoAt(vars: RepoVars, path: string): RepoChoice {
   const base = vars.docker_repo_url
     ? trim(vars.docker_repo_url)
     : `${mirrorRoot(vars.docker_mirror || "official")}/${path}`;

@@ -12,6 +12,8 @@ import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import type { RepositorySpec } from "../src/packages/family.js";
 import { definePlaybook } from "../src/playbook.js";
 import { daemonJson } from "../src/resources/daemon-json.js";
+import type { FactSet } from "../src/facts/fact.js";
+import { nrOpen } from "../src/facts/nr-open.js";
 import { DOCKER_RESTART, dockerHandlers } from "../src/resources/docker-handlers.js";
 import { DAEMON_JSON } from "../src/resources/docker-rollback.js";
 import { engineCheck } from "../src/resources/engine-check.js";
@@ -46,9 +48,14 @@ export default definePlaybook({
     // With --bundle, the repo is the bundle's tree unpacked on the host (file://, gpgcheck on) and
     // the key is the bundle's, checked here against the pinned fingerprint: the host reaches nothing.
     const bundle = bundleOutput(run.outputs);
+    // The host's tree in the bundle: its family's (and for apt, its distribution's); a bundle without
+    // one fails in bundleCopy's plan, before anything is sent.
+    const tree = bundle?.manifest.repos.find(
+      (r) => r.family === (apt ? "deb" : "rpm") && (r.family === "rpm" || r.os === os.id),
+    );
     const repo: RepoChoice = bundle
       ? {
-          baseUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.repos[0]?.base ?? "rpm/centos"}`,
+          baseUrl: `file://${bundleDir(bundle.sha256)}/${tree?.base ?? "rpm/centos"}`,
           gpgKeyUrl: `file://${bundleDir(bundle.sha256)}/${bundle.manifest.key?.path ?? "rpm/centos/gpg"}`,
         }
       : chooseRepo(vars, os);
@@ -81,7 +88,10 @@ export default definePlaybook({
       ...(bundle ? { onlyFrom: docker } : {}),
     });
     const daemon = daemonJson({
-      set: daemonSettings(vars),
+      // The level-1 preset's nofile stays within the host's hard limit, read in the same batch.
+      ...(vars.docker_cis_profile === "level1"
+        ? { set: (facts: FactSet) => daemonSettings(vars, { nrOpen: facts.get(nrOpen) }), facts: [nrOpen] }
+        : { set: daemonSettings(vars) }),
       ...(unsafe.length > 0
         ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
         : {}),

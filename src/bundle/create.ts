@@ -14,9 +14,11 @@ import { rename, rm } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
-import { send, type Endpoint } from "../registry/http.js";
+import type { Endpoint } from "../registry/http.js";
 import { keyIdentity, normalizeFingerprint } from "../resources/openpgp.js";
 import type { Evr } from "../packages/rpm/version.js";
+import { debTree, type DebSource } from "./deb-tree.js";
+import { fetchUrl, sha256Hex as hex } from "./fetch.js";
 import { parseImageRef } from "./image-ref.js";
 import { pullImage } from "./image-pull.js";
 import {
@@ -32,18 +34,29 @@ import { writeTar, type TarEntry } from "./tar.js";
 import { parsePrimary, parseRepomd, renderRepo } from "./yum-metadata.js";
 
 export interface Platform {
+  /** os-release ID: Docker's rpm tree serves every EL (`centos`, the default); `debian`, `ubuntu` are apt hosts. */
+  readonly os?: string;
   readonly major: number;
+  /** `uname -m`: x86_64, aarch64. */
   readonly arch: string;
+  /** apt hosts: the release's codename (`bookworm`). */
+  readonly codename?: string;
 }
 
-export interface RpmSource {
-  /** Docker's layout: `<baseUrl>/<major>/<arch>/stable`. */
+/** Where one family's packages come from, and which. */
+export interface PackageSource {
+  /** One tree of Docker's: `<root>/linux/centos` (`<major>/<arch>/stable`), `<root>/linux/debian` (`dists/<codename>`). */
   readonly baseUrl: string;
   readonly gpgKeyUrl: string;
+  /** The key's pinned fingerprint. */
   readonly fingerprint: string;
   readonly names: readonly string[];
-  readonly pin?: Evr;
+  /** The names the pin applies to (default: every name). */
   readonly pinned?: readonly string[];
+}
+
+export interface RpmSource extends PackageSource {
+  readonly pin?: Evr;
 }
 
 export interface ImageSource {
@@ -56,6 +69,7 @@ export interface CreateRequest {
   readonly playbooks: readonly string[];
   readonly platforms: readonly Platform[];
   readonly rpm?: RpmSource;
+  readonly deb?: DebSource;
   readonly images: readonly ImageSource[];
   readonly out: string;
   readonly now: Date;
@@ -75,19 +89,6 @@ export interface CreateResult {
 /** Where the rpm trees sit in a bundle: Docker's `linux/centos` layout under `rpm/centos`. */
 export const RPM_BASE = "rpm/centos";
 export const KEY_PATH = `${RPM_BASE}/gpg`;
-
-const hex = (b: Buffer | string): string => createHash("sha256").update(b).digest("hex");
-
-async function fetchUrl(url: string, maxBytes: number): Promise<Buffer> {
-  const u = new URL(url);
-  if (u.protocol !== "http:" && u.protocol !== "https:")
-    throw new Error(`${url}: only http(s) URLs are fetched`);
-  const answer = await send({ url: u.origin }, "GET", `${u.pathname}${u.search}`, {
-    limits: { maxBytes, deadlineMs: 30 * 60_000 },
-  });
-  if (answer.status !== 200) throw new Error(`GET ${url} answered HTTP ${answer.status}`);
-  return answer.body;
-}
 
 async function rpmTree(src: RpmSource, p: Platform, now: Date, log: (l: string) => void) {
   const stable = `${src.baseUrl.replace(/\/+$/, "")}/${p.major}/${p.arch}/stable`;
@@ -138,18 +139,28 @@ export async function createBundle(req: CreateRequest): Promise<CreateResult> {
   const repos: BundleRepo[] = [];
   const images: BundleImage[] = [];
   let key: BundleManifest["key"];
-  if (req.rpm) {
-    const armored = await fetchUrl(req.rpm.gpgKeyUrl, 1024 ** 2);
-    const want = normalizeFingerprint(req.rpm.fingerprint);
+  const src = req.rpm ?? req.deb;
+  if (src) {
+    // One key for both families, as Docker signs both trees with one (checked against the pin).
+    const armored = await fetchUrl(src.gpgKeyUrl, 1024 ** 2);
+    const want = normalizeFingerprint(src.fingerprint);
     const got = keyIdentity(armored).fingerprint;
-    if (got !== want) throw new Error(`the key at ${req.rpm.gpgKeyUrl} is ${got}, expected ${want}`);
+    if (got !== want) throw new Error(`the key at ${src.gpgKeyUrl} is ${got}, expected ${want}`);
+    if (req.deb && req.rpm && normalizeFingerprint(req.deb.fingerprint) !== want)
+      throw new Error(
+        "the rpm and apt repositories are pinned to different keys: make one bundle per family",
+      );
     entries.push({ name: KEY_PATH, data: armored });
     key = { path: KEY_PATH, fingerprint: want };
-    for (const p of req.platforms) {
-      const tree = await rpmTree(req.rpm, p, req.now, log);
-      entries.push(...tree.entries);
-      repos.push(tree.repo);
-    }
+  }
+  for (const p of req.platforms) {
+    const apt = p.codename !== undefined;
+    const tree = apt
+      ? req.deb && (await debTree(req.deb, p, log))
+      : req.rpm && (await rpmTree(req.rpm, p, req.now, log));
+    if (!tree) continue;
+    entries.push(...tree.entries);
+    repos.push(tree.repo);
   }
   const arches = [...new Set(req.platforms.map((p) => p.arch))].sort();
   for (const src of req.images) {

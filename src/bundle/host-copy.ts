@@ -12,7 +12,7 @@ import { osRelease } from "../facts/os-release.js";
 import { humanBytes } from "../text/bytes.js";
 import { quote } from "../transport/quote.js";
 import { change, fail, noop, type Resource } from "../resources/resource.js";
-import { repoFor } from "./manifest.js";
+import { repoFor, repoText } from "./manifest.js";
 import type { VerifiedBundle } from "./verify.js";
 
 export const BUNDLES_DIR = "/var/lib/ops/bundles";
@@ -54,7 +54,7 @@ export function bundleOnHost(sha256: string): Fact<BundleOnHost> {
 
 export interface BundleCopyOptions {
   readonly bundle: VerifiedBundle;
-  /** The host needs the bundle's rpm repo for its OS major and architecture (install-engine). */
+  /** The host needs the bundle's repo for its OS and architecture (install-engine). */
   readonly needsRepo: boolean;
 }
 
@@ -74,11 +74,14 @@ export function bundleCopy(o: BundleCopyOptions): Resource {
       if (o.needsRepo) {
         const os = facts.get(osRelease);
         const arch = facts.get(kernel).arch;
-        if (!repoFor(manifest, os.major, arch)) {
-          const has = manifest.repos.map((r) => `el${r.major} ${r.arch}`).join(", ") || "none";
+        const host = { family: os.family === "el" ? "rpm" : "deb", os: os.id, major: os.major, arch };
+        if (!repoFor(manifest, host)) {
+          const has = manifest.repos.map(repoText).join(", ") || "none";
+          const name = host.family === "rpm" ? `el${os.major}` : `${os.id} ${os.major}`;
+          const platform = host.family === "rpm" ? `${os.major}/${arch}` : `${os.id}${os.major}/${arch}`;
           return fail(
-            `the bundle has no packages for el${os.major} ${arch} (it has: ${has}); nothing was sent`,
-            `create it again with this host in the inventory, or --platform ${os.major}/${arch}`,
+            `the bundle has no packages for ${name} ${arch} (it has: ${has}); nothing was sent`,
+            `create it again with this host in the inventory, or --platform ${platform}`,
           );
         }
       }

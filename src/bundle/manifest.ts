@@ -15,15 +15,19 @@ export interface BundleFile {
 }
 
 export interface BundleRepo {
-  /** `rpm`; `deb` when the apt family lands. */
-  readonly family: "rpm";
-  /** The vendor's name for the tree (`centos`: Docker's one tree for every EL), major version, `uname -m`. */
+  readonly family: "rpm" | "deb";
+  /**
+   * The vendor's name for the tree (`centos`: Docker's one tree for every EL; `debian`, `ubuntu`),
+   * major version, `uname -m`.
+   */
   readonly os: string;
   readonly major: number;
   readonly arch: string;
-  /** The tree's base inside the bundle, holding `<major>/<arch>/stable`: `rpm/centos`. */
+  /** deb: the release's codename (`bookworm`), its `dists/` directory. */
+  readonly codename?: string;
+  /** The tree's base inside the bundle: `rpm/centos` (holding `<major>/<arch>/stable`), `deb/debian`. */
   readonly base: string;
-  /** name-epoch:version-release of every package it holds. */
+  /** rpm: name-epoch:version-release; deb: name=version, of every package it holds. */
   readonly packages: readonly string[];
   /** Requirements the base system must provide (the repo provides none of them). */
   readonly fromBase: readonly string[];
@@ -101,8 +105,15 @@ export function parseManifest(text: string): BundleManifest {
     throw new ManifestError("manifest.json: repos, images and playbooks must be lists");
   doc.repos.forEach((r, i) => {
     const at = `manifest.json: repos[${i}]`;
-    if (!isObject(r) || r.family !== "rpm" || typeof r.os !== "string" || !/^[a-z0-9._-]+$/.test(r.os))
-      throw new ManifestError(`${at} is not an rpm repo`);
+    if (
+      !isObject(r) ||
+      (r.family !== "rpm" && r.family !== "deb") ||
+      typeof r.os !== "string" ||
+      !/^[a-z0-9._-]+$/.test(r.os)
+    )
+      throw new ManifestError(`${at} is not an rpm or deb repo`);
+    if (r.family === "deb" && (typeof r.codename !== "string" || !/^[a-z0-9]+$/.test(r.codename)))
+      throw new ManifestError(`${at}.codename is not a release codename`);
     if (!Number.isSafeInteger(r.major) || typeof r.arch !== "string" || !/^[a-z0-9_]+$/.test(r.arch))
       throw new ManifestError(`${at}: major or arch is wrong`);
     if (typeof r.base !== "string" || !isSafeEntryName(r.base))
@@ -122,7 +133,25 @@ export function parseManifest(text: string): BundleManifest {
   return doc as unknown as BundleManifest;
 }
 
-/** The repo of a bundle for one host, by major version and architecture (one tree serves every EL). */
-export function repoFor(m: BundleManifest, major: number, arch: string): BundleRepo | undefined {
-  return m.repos.find((r) => r.major === major && r.arch === arch);
+/**
+ * The repo of a bundle for one host: by family, major version and architecture (one rpm tree serves
+ * every EL); an apt host's by its distribution too.
+ *
+ * @example repoFor(manifest, { family: "deb", os: "debian", major: 12, arch: "x86_64" })?.codename // "bookworm"
+ */
+export function repoFor(
+  m: BundleManifest,
+  host: { family: string; os: string; major: number; arch: string },
+): BundleRepo | undefined {
+  return m.repos.find(
+    (r) =>
+      r.family === host.family &&
+      r.major === host.major &&
+      r.arch === host.arch &&
+      (r.family === "rpm" || r.os === host.os),
+  );
 }
+
+/** What a person reads for a repo: "el9 x86_64", "debian 12 (bookworm) x86_64". */
+export const repoText = (r: BundleRepo): string =>
+  r.family === "rpm" ? `el${r.major} ${r.arch}` : `${r.os} ${r.major} (${r.codename ?? ""}) ${r.arch}`;

@@ -5,6 +5,7 @@
  * system's: it is listed, so a person sees what the host must already have. Pure.
  */
 import { rpmvercmp, type Evr } from "../packages/rpm/version.js";
+import { closeOver } from "./closure.js";
 import type { RepoPackage, RpmDep } from "./yum-metadata.js";
 
 export interface ClosureRequest {
@@ -77,7 +78,6 @@ const newestFirst = (a: RepoPackage, b: RepoPackage): number => compareEvr(evrOf
 export function rpmClosure(repo: readonly RepoPackage[], req: ClosureRequest): Closure {
   const usable = repo.filter((p) => p.arch === req.arch || p.arch === "noarch");
   const chosen = new Map<string, RepoPackage>();
-  const fromBase = new Set<string>();
   const pinned = req.pinned ?? req.names;
   for (const name of req.names) {
     const pin = req.pin && pinned.includes(name) ? req.pin : undefined;
@@ -97,22 +97,14 @@ export function rpmClosure(repo: readonly RepoPackage[], req: ClosureRequest): C
     }
     chosen.set(best.name, best);
   }
-  const queue = [...chosen.values()];
-  for (let p = queue.shift(); p; p = queue.shift()) {
-    for (const need of p.requires) {
-      if (need.name.startsWith("rpmlib(")) continue;
-      if ([...chosen.values()].some((c) => provides(c, need))) continue;
-      const provider = usable.filter((c) => provides(c, need)).sort(newestFirst)[0];
-      if (!provider) {
-        fromBase.add(need.name);
-        continue;
-      }
-      chosen.set(provider.name, provider);
-      queue.push(provider);
-    }
-  }
-  return {
-    packages: [...chosen.values()].sort((a, b) => a.name.localeCompare(b.name)),
-    fromBase: [...fromBase].sort(),
-  };
+  return closeOver([...chosen.values()], (p) =>
+    p.requires
+      .filter((need) => !need.name.startsWith("rpmlib("))
+      .map((need) => ({
+        label: need.name,
+        hard: true,
+        met: (c: RepoPackage) => provides(c, need),
+        candidates: () => usable.filter((c) => provides(c, need)).sort(newestFirst),
+      })),
+  );
 }

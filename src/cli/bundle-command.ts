@@ -10,6 +10,7 @@ import { BUNDLE_PLAYBOOKS, bundleContents, ContentsError } from "../../playbooks
 import { createBundle, type Platform } from "../bundle/create.js";
 import { keyId } from "../bundle/signature.js";
 import { keyPlaces, signingKey, trustedKeys } from "../bundle/signing-keys.js";
+import { repoText } from "../bundle/manifest.js";
 import { verifyBundle } from "../bundle/verify.js";
 import { ConfigError } from "../errors.js";
 import { parseKernel } from "../facts/kernel.js";
@@ -32,17 +33,36 @@ export interface BundleCreateOptions extends TargetCliOptions {
 
 type Write = (text: string) => void;
 
-/** `9/x86_64` or `el9-x86_64`. */
+/** Codenames of the apt releases Docker publishes for, for `--platform debian12/x86_64`. */
+const CODENAMES: Readonly<Record<string, string>> = {
+  debian11: "bullseye",
+  debian12: "bookworm",
+  debian13: "trixie",
+  ubuntu20: "focal",
+  ubuntu22: "jammy",
+  ubuntu24: "noble",
+};
+
+/** `9/x86_64`, `el9-x86_64` (EL), `debian12/x86_64`, `ubuntu22/aarch64` (apt). */
 export function parsePlatform(text: string): Platform {
-  const m = /^(?:el)?(\d{1,2})[/-]([a-z0-9_]+)$/.exec(text.trim());
-  if (!m?.[1] || !m[2]) throw new ConfigError(`--platform ${text}: expected MAJOR/ARCH such as 9/x86_64`, {});
-  return { major: Number(m[1]), arch: m[2] };
+  const m = /^(el|debian|ubuntu)?(\d{1,2})[/-]([a-z0-9_]+)$/.exec(text.trim());
+  if (!m?.[2] || !m[3])
+    throw new ConfigError(`--platform ${text}: expected MAJOR/ARCH such as 9/x86_64 or debian12/x86_64`, {});
+  const major = Number(m[2]);
+  if (m[1] === undefined || m[1] === "el") return { major, arch: m[3] };
+  const codename = CODENAMES[`${m[1]}${major}`];
+  if (!codename) throw new ConfigError(`--platform ${text}: Docker publishes no apt tree for it`, {});
+  return { os: m[1], major, codename, arch: m[3] };
 }
+
+/** "el9 x86_64", "debian 12 (bookworm) x86_64". */
+const platformText = (p: Platform): string =>
+  p.codename === undefined ? `el${p.major} ${p.arch}` : `${p.os ?? ""} ${p.major} (${p.codename}) ${p.arch}`;
 
 // The os-release probe ends with `exit 0`: it runs in a subshell so uname still runs.
 const PROBE = `(\n${osRelease.probe}\n)\necho '@@uname@@'\nuname -r; uname -m`;
 
-/** Each target's OS major and architecture, one read-only command per host. */
+/** Each target's platform (OS, major, codename, architecture), one read-only command per host. */
 async function probePlatforms(
   opts: BundleCreateOptions,
   hosts: Parameters<ReturnType<typeof makeConnector>>[0][],
@@ -57,20 +77,21 @@ async function probePlatforms(
           const r = await t.exec(PROBE, { become: false });
           const [os = "", uname = ""] = r.stdout.split("@@uname@@\n");
           const release = parseOsRelease(os);
-          if (release.family !== "el")
-            throw new ConfigError(
-              `${host.name}: ${release.prettyName} is not an EL host; bundles hold rpm repos only`,
-              {},
-            );
-          return { major: release.major, arch: parseKernel(uname).arch };
+          const arch = parseKernel(uname).arch;
+          if (release.family === "el") return { major: release.major, arch };
+          if ((release.id === "debian" || release.id === "ubuntu") && release.codename !== "")
+            return { os: release.id, major: release.major, codename: release.codename, arch };
+          throw new ConfigError(
+            `${host.name}: ${release.prettyName} is neither an EL host nor Debian or Ubuntu; bundles hold Docker's rpm and apt trees only`,
+            {},
+          );
         } finally {
           await t.close();
         }
       }),
     ),
   );
-  const unique = new Map(found.map((p) => [`${p.major}/${p.arch}`, p]));
-  return [...unique.values()];
+  return found;
 }
 
 /** @example await bundleCreate({ playbook: ["install-engine"], output: "site.bundle.tar", inventory: "hosts.yaml", ... }, write) */
@@ -92,37 +113,43 @@ export async function bundleCreate(opts: BundleCreateOptions, write: Write): Pro
     known: await builtinVariableNames(),
     vault,
   }).finally(() => vault.dispose());
+  // --platform: every host is bundled for each one given; else each for its own.
+  const given = opts.platform.map(parsePlatform);
+  const probed =
+    given.length > 0
+      ? prepared.targets.map(() => given)
+      : (
+          await probePlatforms(
+            opts,
+            prepared.targets.map((t) => t.host),
+          )
+        ).map((p) => [p]);
+  const platforms = [...new Map(probed.flat().map((p) => [platformText(p), p])).values()];
   let contents;
   try {
     contents = bundleContents(
       names,
-      prepared.targets.map((t) => t.vars),
+      prepared.targets.map((t, i) => ({ vars: t.vars, platforms: probed[i] ?? [] })),
       opts.imageSource,
     );
   } catch (err) {
     if (err instanceof ContentsError) throw new ConfigError(err.message, { file: opts.inventory });
     throw err;
   }
-  const platforms =
-    opts.platform.length > 0
-      ? opts.platform.map(parsePlatform)
-      : await probePlatforms(
-          opts,
-          prepared.targets.map((t) => t.host),
-        );
   const places = keyPlaces();
   const signer = await signingKey(places);
   if (signer.created)
     write(
       `made this machine's bundle signing key ${signer.id} (${places.privateFile}); to use its bundles from another control machine, copy ${places.publicFile} into that machine's ~/.config/ops/bundle-trusted/\n`,
     );
-  write(`bundle for ${platforms.map((p) => `el${p.major} ${p.arch}`).join(", ")}: ${names.join(", ")}\n`);
+  write(`bundle for ${platforms.map(platformText).join(", ")}: ${names.join(", ")}\n`);
   const t0 = Date.now();
   const out = resolve(opts.output);
   const result = await createBundle({
     playbooks: names,
     platforms,
     ...(contents.rpm ? { rpm: contents.rpm } : {}),
+    ...(contents.deb ? { deb: contents.deb } : {}),
     images: contents.images,
     out,
     now: new Date(),
@@ -135,7 +162,7 @@ export async function bundleCreate(opts: BundleCreateOptions, write: Write): Pro
   );
   for (const r of result.manifest.repos)
     if (r.fromBase.length > 0)
-      write(`  el${r.major} ${r.arch}: the hosts must already have ${r.fromBase.join(", ")}\n`);
+      write(`  ${repoText(r)}: the hosts must already have ${r.fromBase.join(", ")}\n`);
   return EXIT.ok;
 }
 
@@ -145,7 +172,7 @@ export async function bundleVerify(file: string, write: Write): Promise<number> 
   write(
     `${file}: signed by ${b.signedBy}; ${b.manifest.files.length} files match the manifest; sha256 ${b.sha256}, ${b.size} bytes\n`,
   );
-  for (const r of b.manifest.repos) write(`  rpm el${r.major} ${r.arch}: ${r.packages.join(", ")}\n`);
+  for (const r of b.manifest.repos) write(`  ${r.family} ${repoText(r)}: ${r.packages.join(", ")}\n`);
   for (const i of b.manifest.images) write(`  image ${i.ref} (${i.arch}) ${i.id}\n`);
   return EXIT.ok;
 }

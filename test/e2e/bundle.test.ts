@@ -60,8 +60,60 @@ function safeReadLab(): LabInfo | undefined {
   }
 }
 
-const stepsOf = (r: OpsResult): string[] =>
-  r.events.flatMap((e) => (e.kind === "step-ran" && e.host === HOST ? [e.description] : []));
+/**
+ * The running lab as it is (labUp only when it is not up) with `name` recreated clean for this file,
+ * and a folder of the test's own, holding the control machine's bundle key folder.
+ */
+async function freshHost(name: string): Promise<{ lab: LabInfo; address: string; dir: string }> {
+  if (!safeReadLab()?.hosts.some((h) => h.name === name)) await labUp({ el9: 3, debian12: 1 });
+  await recreateHost(name);
+  const lab = readLab();
+  const host = lab.hosts.find((h) => h.name === name);
+  if (!host) throw new Error(`no lab host ${name}`);
+  const dir = mkdtempSync(join(tmpdir(), "ops-bundle-"));
+  configHome = join(dir, "config");
+  return { lab, address: host.address, dir };
+}
+
+/** The lab's SSH access as root, for an inventory's vars. */
+const access = (lab: LabInfo) => ({
+  ansible_user: "root",
+  ansible_ssh_private_key_file: lab.privateKeyFile,
+  known_hosts: lab.knownHostsFile,
+});
+
+const stepsOf = (r: OpsResult, host = HOST): string[] =>
+  r.events.flatMap((e) => (e.kind === "step-ran" && e.host === host ? [e.description] : []));
+
+/**
+ * install-engine --bundle on `host`: it succeeds, sends the bundle and leaves the engine running.
+ * Gives the run, the host's steps and how long it took.
+ */
+async function installFromBundle(host: string, inventory: string, bundle: string) {
+  const t0 = Date.now();
+  const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+  const ms = Date.now() - t0;
+  assert.equal(r.code, 0, failures(r, host).join("; ") + r.stderr);
+  const steps = stepsOf(r, host);
+  assert.ok(
+    steps.some((s) => /^send bundle [0-9a-f]{12} \(/.test(s)),
+    steps.join("\n"),
+  );
+  assert.equal((await hostExec(host, "systemctl is-active docker")).trim(), "active");
+  return { r, steps, ms };
+}
+
+/** ops verify --bundle passes on every host; gives its events. */
+async function verifyPasses(inventory: string, bundle: string) {
+  const verify = await ops(["verify", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+  const notPassing = verify.events.flatMap((e) =>
+    e.kind === "check-result" && e.check.status !== "pass"
+      ? [`${e.check.id}: ${e.check.status} ${e.check.message}`]
+      : [],
+  );
+  assert.equal(verify.code, 0, notPassing.join("\n") || verify.stderr);
+  return verify;
+}
 
 describe("offline bundle: an air-gapped host installs from it", function () {
   this.timeout(900_000);
@@ -71,21 +123,13 @@ describe("offline bundle: an air-gapped host installs from it", function () {
   let bundle: string;
 
   before(async () => {
-    // The running lab as it is (labUp only when it is not up): one host is recreated for this file.
-    if (!safeReadLab()?.hosts.some((h) => h.name === HOST)) await labUp({ el9: 3 });
-    await recreateHost(HOST);
-    lab = readLab();
-    const host = lab.hosts.find((h) => h.name === HOST);
-    if (!host) throw new Error(`no lab host ${HOST}`);
-    dir = mkdtempSync(join(tmpdir(), "ops-bundle-"));
-    configHome = join(dir, "config");
+    let address: string;
+    ({ lab, address, dir } = await freshHost(HOST));
     bundle = join(dir, "site.bundle.tar");
     inventory = join(dir, "hosts.yaml");
     // No registry_mirrors: the host reaches no registry. The repo URL is where the bundle comes from.
     const vars = {
-      ansible_user: "root",
-      ansible_ssh_private_key_file: lab.privateKeyFile,
-      known_hosts: lab.knownHostsFile,
+      ...access(lab),
       docker_repo_url: lab.repoUrl,
       docker_repo_gpg_fingerprint: lab.gpgFingerprint,
       registry_images: { registry: "registry:2.8.2", nginx: "nginx:1.22.1" },
@@ -95,7 +139,7 @@ describe("offline bundle: an air-gapped host installs from it", function () {
       registry_users: [{ name: "root", password: ROOT_PASSWORD, admin: true }],
     };
     const doc = {
-      all: { vars, children: { registry: { hosts: { [HOST]: { ansible_host: host.address } } } } },
+      all: { vars, children: { registry: { hosts: { [HOST]: { ansible_host: address } } } } },
     };
     writeFileSync(inventory, stringify(doc));
   });
@@ -231,20 +275,11 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     const plain = await hostExecResult(HOST, "dnf -q --setopt=retries=1 makecache");
     assert.notEqual(plain.exitCode, 0, "dnf read the dead repo");
     assert.match(plain.stderr, /site-base/);
-    const t0 = Date.now();
-    const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", bundle, "--output", "json"]);
-    const ms = Date.now() - t0;
-    assert.equal(r.code, 0, failures(r, HOST).join("; ") + r.stderr);
-    const steps = stepsOf(r);
-    assert.ok(
-      steps.some((s) => /^send bundle [0-9a-f]{12} \(/.test(s)),
-      steps.join("\n"),
-    );
+    const { steps, ms } = await installFromBundle(HOST, inventory, bundle);
     assert.ok(
       steps.some((s) => s.startsWith("load busybox from bundle")),
       steps.join("\n"),
     );
-    assert.equal((await hostExec(HOST, "systemctl is-active docker")).trim(), "active");
     assert.match(await hostExec(HOST, "rpm -q docker-ce"), /^docker-ce-20\.10\.24-1\.el9/);
     const repo = await hostExec(HOST, "cat /etc/yum.repos.d/docker-ce.repo");
     assert.match(
@@ -254,13 +289,7 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     assert.match(repo, /\[docker-ce-stable\][^[]*gpgcheck=1/);
     console.log(`      ship + install from the bundle: ${(ms / 1000).toFixed(1)} s`);
 
-    const verify = await ops(["verify", "-i", inventory, "--bundle", bundle, "--output", "json"]);
-    const notPassing = verify.events.flatMap((e) =>
-      e.kind === "check-result" && e.check.status !== "pass"
-        ? [`${e.check.id}: ${e.check.status} ${e.check.message}`]
-        : [],
-    );
-    assert.equal(verify.code, 0, notPassing.join("\n") || verify.stderr);
+    const verify = await verifyPasses(inventory, bundle);
     const image = verify.events.find((e) => e.kind === "check-result" && e.check.id === "image.pull");
     assert.ok(image && image.kind === "check-result");
     assert.equal(image.check.status, "pass");
@@ -300,5 +329,106 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     const ps = await hostExec(HOST, "docker ps --format '{{.Image}} {{.Status}}'");
     assert.match(ps, /registry:2\.8\.2 Up/);
     assert.match(ps, /nginx:1\.22\.1 Up/);
+  });
+});
+
+describe("offline bundle: an air-gapped Debian host installs from its .debs", function () {
+  this.timeout(900_000);
+  const DEB = "debian12-1";
+  let lab: LabInfo;
+  let dir: string;
+  let inventory: string;
+  let bundle: string;
+
+  before(async () => {
+    let address: string;
+    ({ lab, address, dir } = await freshHost(DEB));
+    if (lab.aptRepoUrl === undefined) throw new Error("the lab has no apt repo");
+    bundle = join(dir, "debian.bundle.tar");
+    inventory = join(dir, "hosts.yaml");
+    // The mirror's root: the host's distribution picks linux/debian under it, as for any mirror.
+    const vars = {
+      ...access(lab),
+      docker_mirror: lab.aptRepoUrl.replace(/\/linux\/debian\/?$/, ""),
+      docker_repo_gpg_fingerprint: lab.gpgFingerprint,
+    };
+    writeFileSync(inventory, stringify({ all: { vars, hosts: { [DEB]: { ansible_host: address } } } }));
+  });
+
+  after(async () => {
+    await recreateHost(DEB);
+  });
+
+  it("bundle create reads the host's release and fetches Docker's .debs, their index as signed, and the key", async () => {
+    const made = await ops([
+      "bundle",
+      "create",
+      "-i",
+      inventory,
+      "-p",
+      "install-engine",
+      "--image-source",
+      `http://${lab.hubRegistry}`,
+      "-o",
+      bundle,
+    ]);
+    assert.equal(made.code, 0, made.stderr + made.stdout);
+    assert.match(made.stdout, /bundle for debian 12 \(bookworm\) x86_64: install-engine/);
+    const checked = await ops(["bundle", "verify", bundle]);
+    assert.equal(checked.code, 0, checked.stderr);
+    const line = /^ {2}deb debian 12 \(bookworm\) x86_64: (.*)$/m.exec(checked.stdout)?.[1] ?? "";
+    assert.match(line, /docker-ce=5:20\.10\.24-1~debian\.12~bookworm/, checked.stdout);
+    assert.match(line, /docker-ce-cli=5:20\.10\.24-1~debian\.12~bookworm/);
+    assert.match(line, /containerd\.io=1\.6\.20-1/);
+    assert.doesNotMatch(checked.stdout, /^ {2}rpm /m);
+    const listing = execFileSync("tar", ["-tf", bundle]).toString();
+    assert.match(listing, /^deb\/debian\/dists\/bookworm\/InRelease$/m);
+    assert.match(listing, /^deb\/debian\/dists\/bookworm\/stable\/binary-amd64\/Packages$/m);
+    assert.match(
+      listing,
+      /^deb\/debian\/dists\/bookworm\/pool\/stable\/amd64\/docker-ce_20\.10\.24.*_amd64\.deb$/m,
+    );
+    assert.doesNotMatch(listing, /docker-ce_20\.10\.23/);
+    console.log(`      debian bundle: ${readFileSync(bundle).length} bytes`);
+  });
+
+  it("install-engine --bundle installs and starts the engine from the .debs with no route but to the control machine, beside a dead apt source; verify passes; a second run sends nothing", async () => {
+    await cutHost(DEB);
+    const probe = await hostExecResult(DEB, `curl -sS --max-time 5 -o /dev/null ${lab.aptRepoUrl}/gpg`);
+    assert.notEqual(probe.exitCode, 0, "the host still reaches the repo");
+    // A site's own Debian mirror the host can no longer reach: plain apt fails on it.
+    await hostExec(
+      DEB,
+      "printf 'Types: deb\\nURIs: http://10.255.0.1/debian\\nSuites: bookworm\\nComponents: main\\n' > /etc/apt/sources.list.d/site.sources",
+    );
+    const plain = await hostExecResult(DEB, "apt-get -q -o Acquire::Retries=0 update");
+    assert.match(plain.stdout + plain.stderr, /10\.255\.0\.1/);
+    assert.match(plain.stdout + plain.stderr, /Failed to fetch|Some index files failed|unreachable/i);
+
+    const { ms } = await installFromBundle(DEB, inventory, bundle);
+    assert.equal(
+      (await hostExec(DEB, "dpkg-query -W -f '${Version}' docker-ce")).trim(),
+      "5:20.10.24-1~debian.12~bookworm",
+    );
+    const sources = await hostExec(DEB, "cat /etc/apt/sources.list.d/docker-ce.sources");
+    assert.match(sources, /^URIs: file:\/\/\/var\/lib\/ops\/bundles\/[0-9a-f]{64}\/deb\/debian$/m);
+    assert.match(sources, /^Signed-By: \/etc\/apt\/keyrings\/docker-ce\.asc$/m);
+    console.log(`      ship + install from the .debs: ${(ms / 1000).toFixed(1)} s`);
+
+    await verifyPasses(inventory, bundle);
+
+    const again = await ops([
+      "run",
+      "install-engine",
+      "-i",
+      inventory,
+      "--bundle",
+      bundle,
+      "--output",
+      "json",
+    ]);
+    assert.equal(again.code, 0, failures(again, DEB).join("; "));
+    assert.equal(summaries(again)[DEB]?.changed, 0);
+    assert.equal(summaries(again)[DEB]?.commands, 1);
   });
 });

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleCopy, bundleOnHost, parseBundleOnHost } from "../../../src/bundle/host-copy.js";
-import { bundleImages, imageIds } from "../../../src/bundle/image-load.js";
+import { bundleImages } from "../../../src/bundle/image-load.js";
+import { hostImages, parseHostImages } from "../../../src/images/host-images.js";
 import type { VerifiedBundle } from "../../../src/bundle/verify.js";
 import { FactSet, type Fact } from "../../../src/facts/fact.js";
 import { kernel } from "../../../src/facts/kernel.js";
@@ -105,13 +106,54 @@ describe("bundle on a host: sent once, resumed, checked, unpacked; images loaded
     );
   });
 
+  it("finds an apt host's tree by distribution and release, and names the --platform a missing one needs", () => {
+    const DEBIAN12 = parseOsRelease(
+      'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nNAME="Debian GNU/Linux"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
+    );
+    const plan = (b: VerifiedBundle) =>
+      bundleCopy({ bundle: b, needsRepo: true }).plan(
+        factsOf([
+          [bundleOnHost(SHA), { state: "absent" }],
+          [osRelease, DEBIAN12],
+          [kernel, { arch: "x86_64" }],
+        ]),
+      );
+    const elOnly = plan(bundleAt(file, content.length));
+    assert.equal(elOnly.kind, "fail");
+    assert.match(
+      elOnly.kind === "fail" ? elOnly.message : "",
+      /no packages for debian 12 x86_64 \(it has: el9 x86_64\)/,
+    );
+    assert.match(elOnly.kind === "fail" ? (elOnly.hint ?? "") : "", /--platform debian12\/x86_64/);
+    const both = bundleAt(file, content.length);
+    const deb = {
+      family: "deb" as const,
+      os: "debian",
+      major: 12,
+      arch: "x86_64",
+      codename: "bookworm",
+      base: "deb/debian",
+      packages: [],
+      fromBase: [],
+    };
+    const withDeb = { ...both, manifest: { ...both.manifest, repos: [...both.manifest.repos, deb] } };
+    const sent = plan(withDeb);
+    assert.equal(sent.kind, "change");
+    assert.match(
+      sent.kind === "change" ? (sent.steps[0]?.description ?? "") : "",
+      /^send bundle abababababab/,
+    );
+    const ubuntu = { ...withDeb, manifest: { ...withDeb.manifest, repos: [{ ...deb, os: "ubuntu" }] } };
+    assert.equal(plan(ubuntu).kind, "fail", "an ubuntu tree served a debian host");
+  });
+
   it("loads an image only when the engine lacks it or holds another id under its name", () => {
     const refs = ["busybox"];
     const r = bundleImages({ bundle: bundleAt(file, 1), refs });
     const plan = (id: string | null) =>
       r.plan(
         factsOf([
-          [imageIds(refs), { busybox: id }],
+          [hostImages, parseHostImages(id === null ? "" : `${id} busybox:latest\n`)],
           [kernel, { arch: "x86_64" }],
         ]),
       );
@@ -126,11 +168,17 @@ describe("bundle on a host: sent once, resumed, checked, unpacked; images loaded
       absent.kind === "change" ? (absent.steps[0]?.script ?? "") : "",
       /docker load -i '?\/var\/lib\/ops\/bundles\/(ab)+\/images\/x86_64\/busybox_latest\.tar/,
     );
-    assert.deepEqual(
-      imageIds(refs).parse("no-docker\n"),
-      { busybox: null },
-      "no engine yet: nothing is loaded",
+    const noEngine = r.plan(
+      factsOf([
+        [hostImages, hostImages.parse("no-docker\n", 0)],
+        [kernel, { arch: "x86_64" }],
+      ]),
     );
-    assert.throws(() => imageIds(refs).parse("garbage\n"), /unexpected output/);
+    assert.equal(
+      noEngine.kind,
+      "change",
+      "no engine yet (installed later in the run): every image is loaded",
+    );
+    assert.throws(() => hostImages.parse("garbage\n", 0), /unexpected line/);
   });
 });
