@@ -12,6 +12,8 @@ import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import type { RepositorySpec } from "../src/packages/family.js";
 import { definePlaybook } from "../src/playbook.js";
 import { daemonJson } from "../src/resources/daemon-json.js";
+import type { FactSet } from "../src/facts/fact.js";
+import { nrOpen } from "../src/facts/nr-open.js";
 import { DOCKER_RESTART, dockerHandlers } from "../src/resources/docker-handlers.js";
 import { DAEMON_JSON } from "../src/resources/docker-rollback.js";
 import { engineCheck } from "../src/resources/engine-check.js";
@@ -86,7 +88,10 @@ export default definePlaybook({
       ...(bundle ? { onlyFrom: docker } : {}),
     });
     const daemon = daemonJson({
-      set: daemonSettings(vars),
+      // The level-1 preset's nofile stays within the host's hard limit, read in the same batch.
+      ...(vars.docker_cis_profile === "level1"
+        ? { set: (facts: FactSet) => daemonSettings(vars, { nrOpen: facts.get(nrOpen) }), facts: [nrOpen] }
+        : { set: daemonSettings(vars) }),
       ...(unsafe.length > 0
         ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
         : {}),

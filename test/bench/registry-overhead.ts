@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   const login = await dockerLogin(host, r.address, "dev", PASSWORDS.dev);
   if (!login.startsWith("0 ")) throw new Error(login);
   const repo = { via: `${r.address}/team/bench-via`, direct: `${ip}:5000/team/bench-direct` };
-  // The base layer (busybox), in both repositories before any timed push.
+  // The base layer (busybox, from the lab's mirror if the host lacks it), in both repositories
+  // before any timed push.
+  await hostExec(host, "docker image inspect busybox >/dev/null 2>&1 || docker pull -q busybox >/dev/null");
   for (const side of ["via", "direct"] as const)
     await hostExec(
       host,

@@ -343,6 +343,38 @@ describe("deploy-registry on lab hosts", function () {
     ok(await ops(["run", "install-engine", "-i", r.inventory, "--limit", e2, "--output", "json"]));
   });
 
+  it("the registry host's own engine uses the proxy cache as its mirror, as an inventory host", async () => {
+    // dockerd reaches its own host's published port: what nginx sees as the client decides.
+    const mirror = JSON.stringify({ registry_mirrors: [`https://${R}:5443`] });
+    ok(await installEngineOn(r.inventory, r.registry, mirror));
+    const up = await hostExecResult(
+      r.registry,
+      "for i in $(seq 60); do docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^proxy Up .*(healthy)' && docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^nginx Up .*(healthy)' && exit 0; sleep 1; done; exit 1",
+    );
+    assert.equal(up.exitCode, 0, "the stack is back after the engine's restart");
+    const cached =
+      "find /var/lib/ops-registry/proxy -path '*repositories/library/registry/_manifests/tags/2/*' | head -1";
+    assert.equal(await hostExec(r.registry, cached), "", "the cache never saw registry:2");
+    // The lab has no other way to docker.io: the pull succeeds only through the mirror.
+    const pull = await hostExecResult(r.registry, "docker pull registry:2 2>&1");
+    assert.equal(pull.exitCode, 0, pull.stdout);
+    assert.notEqual((await hostExec(r.registry, cached)).trim(), "", "the cache holds registry:2");
+    const audit = await cli("registry", "audit", "--output", "json", "--all");
+    const served = audit.stdout
+      .split("\n")
+      .filter((l) => l.includes('"service":"proxy-cache"') && l.includes("library/registry"))
+      .map((l) => JSON.parse(l) as { user: string; status: number; client: string });
+    assert.ok(served.length > 0, "the pull went through the cache");
+    assert.ok(
+      served.every((e) => e.user === "" && e.status < 400),
+      `served anonymously, never refused: ${JSON.stringify(served)}`,
+    );
+    // Docker's DNAT of what the host sends to itself keeps its address: the allow list's entry.
+    assert.deepEqual([...new Set(served.map((e) => e.client))], [R], "nginx sees the host's own address");
+    await hostExec(r.registry, "docker rmi registry:2 >/dev/null");
+    ok(await installEngineOn(r.inventory, r.registry));
+  });
+
   it("changing one password rewrites htpasswd and reloads nginx; the registry container keeps its ID", async () => {
     const ids = await containerIds(r.registry);
     const master = await hostExec(
