@@ -1,7 +1,8 @@
 /**
  * What a bundle must hold for the built-in playbooks, from each host's validated variables: the
  * docker-ce packages install-engine installs (its repo, key, names and pin), the image `ops verify`
- * runs (verify_image), and the images deploy-registry's stack runs. Docker knowledge, so it lives
+ * runs (verify_image), the images deploy-registry's stack runs, and the images playbook's pulled
+ * images (under the names the hosts use). Docker knowledge, so it lives
  * beside the playbooks; `ops bundle create` only fetches what this says.
  */
 import { parseEvr } from "../src/packages/rpm/version.js";
@@ -10,14 +11,19 @@ import type { DebSource } from "../src/bundle/deb-tree.js";
 import { DEFAULT_IMAGE } from "./engine-checks/context.js";
 import { repoAt } from "./docker-repo.js";
 import { IMAGES } from "./deploy-registry.vars.js";
+import { normalizeRef } from "../src/images/ref.js";
+import type { BundleManifest } from "../src/bundle/manifest.js";
+import type { ImageSpec } from "./images.vars.js";
 
-export const BUNDLE_PLAYBOOKS = ["install-engine", "deploy-registry"] as const;
+export const BUNDLE_PLAYBOOKS = ["install-engine", "deploy-registry", "images"] as const;
 
 export interface BundleContents {
   rpm?: RpmSource;
   deb?: DebSource;
   /** Image references with the registry URL each is fetched from. */
   images: ImageSource[];
+  /** Images the images playbook makes that a bundle cannot hold, with why (said to the person). */
+  notBundled: string[];
 }
 
 /** A problem that makes one bundle unable to serve every host. */
@@ -54,8 +60,16 @@ export function bundleContents(
   hosts: readonly BundleHost[],
   imageSource?: string,
 ): BundleContents {
-  const out: BundleContents = { images: [] };
-  const images = new Map<string, string>();
+  const out: BundleContents = { images: [], notBundled: [] };
+  // Keyed by the name the image is loaded as.
+  const images = new Map<string, ImageSource>();
+  const notBundled = new Set<string>();
+  const add = (ref: string, vars: Vars, as?: string) =>
+    images.set(as ?? ref, {
+      ref,
+      endpoint: { url: imageEndpoint(ref, vars, imageSource) },
+      ...(as !== undefined ? { as } : {}),
+    });
   const rpms = new Map<string, RpmSource>();
   const debs = new Map<string, DebSource>();
   for (const { vars, platforms } of hosts) {
@@ -88,13 +102,20 @@ export function bundleContents(
         }
       }
       const verify = str(vars.verify_image) || DEFAULT_IMAGE;
-      images.set(verify, imageEndpoint(verify, vars, imageSource));
+      add(verify, vars);
     }
     if (playbooks.includes("deploy-registry")) {
       const chosen = (vars.registry_images ?? {}) as Vars;
       for (const ref of [str(chosen.registry, IMAGES.registry), str(chosen.nginx, IMAGES.nginx)])
-        images.set(ref, imageEndpoint(ref, vars, imageSource));
+        add(ref, vars);
     }
+    if (playbooks.includes("images"))
+      for (const spec of imageSpecs(vars.images)) {
+        const name = normalizeRef(spec.ref);
+        const why = notBundledWhy(spec);
+        if (why === undefined) add(spec.from ?? spec.ref, vars, name);
+        else notBundled.add(`${name}: ${why}`);
+      }
   }
   if (rpms.size > 1 || debs.size > 1)
     throw new ContentsError(
@@ -104,6 +125,39 @@ export function bundleContents(
   if (rpm) out.rpm = rpm;
   const [deb] = debs.values();
   if (deb) out.deb = deb;
-  out.images = [...images].map(([ref, url]) => ({ ref, endpoint: { url } }));
+  out.images = [...images.values()];
+  out.notBundled = [...notBundled];
   return out;
+}
+
+// Validated by the images playbook's schema before a bundle is made or a run reads it.
+const imageSpecs = (v: unknown): ImageSpec[] => (Array.isArray(v) ? (v as ImageSpec[]) : []);
+
+/**
+ * Why an images playbook entry is not put in a bundle, or undefined when it is: only pulled images
+ * are fetched (a build or an archive needs the control machine's engine, and `ops run images`
+ * streams those from it); images to push are pushed from the control machine's copy.
+ */
+export function notBundledWhy(spec: ImageSpec): string | undefined {
+  if (spec.distribute === false) return "distribute: false (no host loads it)";
+  if (spec.push === true) return "push: true (`ops run images` pushes the control machine's copy)";
+  if (spec.source !== "pull")
+    return `source: ${spec.source} (\`ops run images --bundle\` streams it from the control machine)`;
+  return undefined;
+}
+
+/**
+ * The images playbook's entries a run with this bundle loads from it (by the name the hosts use):
+ * those a bundle holds and this one has. The others are made on the control machine as without one.
+ *
+ * @example fromBundle(bundle.manifest, vars.images) // Set { "team/app:1.0" }
+ */
+export function fromBundle(manifest: BundleManifest, specs: readonly ImageSpec[]): Set<string> {
+  const held = new Set(manifest.images.map((i) => i.ref));
+  return new Set(
+    specs
+      .filter((s) => notBundledWhy(s) === undefined)
+      .map((s) => normalizeRef(s.ref))
+      .filter((ref) => held.has(ref)),
+  );
 }

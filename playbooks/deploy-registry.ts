@@ -11,7 +11,7 @@ import { bundleCopy } from "../src/bundle/host-copy.js";
 import { bundleImages } from "../src/bundle/image-load.js";
 import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import { directory } from "../src/resources/directory.js";
-import { dockerHandlers } from "../src/resources/docker-handlers.js";
+import { dockerHandlers } from "../src/engine/index.js";
 import type { Handler, Resource } from "../src/resources/resource.js";
 import { service } from "../src/resources/service.js";
 import { definePlaybook, type PlaybookHost, type RunContext } from "../src/playbook.js";
@@ -32,8 +32,8 @@ import {
   registryHandlers,
   registryPreflight,
   registryStack,
-  unitsAbsent,
 } from "../src/registry/stack-resource.js";
+import { unitsAbsent } from "../src/resources/units-absent.js";
 import { registryName, registryTlsStep, tlsOutput, type RegistryEndpoint } from "../src/registry/tls-step.js";
 import { trustRegistry, untrustRegistry } from "../src/registry/trust.js";
 import { proxyClientsOutput, proxyClientsStep } from "../src/registry/proxy-clients.js";
@@ -190,7 +190,7 @@ export default definePlaybook({
     // `ops verify` only: the push step's output (see round-trip.ts).
     const roundTrip = run.outputs[ROUND_TRIP_STEP] as RoundTripOutput | null | undefined;
     return [
-      ...(mine !== undefined ? [stackHealthCheck(services)] : []),
+      ...(mine !== undefined ? [stackHealthCheck(services, vars.registry_dir)] : []),
       ...registries
         .filter((r) => r.tls && r.caPem !== null)
         .flatMap((r) => [r.endpoint, ...(r.proxyEndpoint !== null ? [r.proxyEndpoint] : [])].map(trustCheck)),

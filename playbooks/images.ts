@@ -5,8 +5,13 @@
  * (pushed by a host whose engine trusts its CA, as a registry account); and each host that lacks an
  * image by id gets it streamed over its SSH connection (`docker save | gzip` here, `docker load`
  * there), so hosts with no route to any registry get their images too. A second run compares ids
- * and sends nothing: one round trip per host.
+ * and sends nothing: one round trip per host. With `--bundle`, the pulled images the bundle holds
+ * (`ops bundle create --playbook images`) are loaded from its copy on each host instead: no
+ * registry is asked, by the control machine or the hosts.
  */
+import { bundleCopy } from "../src/bundle/host-copy.js";
+import { bundleImages } from "../src/bundle/image-load.js";
+import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import { definePlaybook } from "../src/playbook.js";
 import type { Resource } from "../src/resources/resource.js";
 import { imageLoaded } from "../src/images/image-resource.js";
@@ -21,7 +26,7 @@ export default definePlaybook({
   description:
     "images per group: pulled, built or loaded here, pushed to the private registry, streamed over SSH to hosts that lack them",
   variables: imagesVariables,
-  runSteps: [imagesStep],
+  runSteps: [bundleStep(), imagesStep],
   resources(vars, host, run) {
     const out = imagesOutput(run.outputs);
     const loaded = (ref: string): Resource => {
@@ -33,13 +38,20 @@ export default definePlaybook({
         open: imageStream(run.runId, ref, vars.images_gzip_level),
       });
     };
-    const distributed = vars.images.filter((s) => s.distribute !== false).map((s) => normalizeRef(s.ref));
+    const bundled = new Set(out.bundled);
+    const wanted = vars.images.filter((s) => s.distribute !== false).map((s) => normalizeRef(s.ref));
+    const fromBundle = wanted.filter((ref) => bundled.has(ref));
+    const distributed = wanted.filter((ref) => !bundled.has(ref));
+    const bundle = bundleOutput(run.outputs);
     const push = out.push;
     // Whatever group declared them, the images to push are pushed by the one pushing host.
     const pushes = push !== null && push.host === host.name ? Object.keys(push.current) : [];
     // The pushing host needs the image in its engine first; one load serves both.
     const needed = [...new Set([...pushes, ...distributed])];
     return [
+      ...(bundle && fromBundle.length > 0
+        ? [bundleCopy({ bundle, needsRepo: false }), bundleImages({ bundle, refs: fromBundle })]
+        : []),
       ...needed.map(loaded),
       ...(push === null
         ? []

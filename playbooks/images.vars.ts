@@ -54,9 +54,10 @@ export const imagesOwnVariables = {
     default: "",
   }),
   images_gzip_level: Type.Integer({
-    minimum: 1,
+    minimum: 0,
     maximum: 9,
-    description: "gzip level of the stream to the hosts (1 fastest, 9 smallest)",
+    description:
+      "gzip level of the stream to the hosts (0: not compressed, 1 fastest, 9 smallest; compress on links slower than the control machine can gzip)",
     default: 1,
   }),
 };

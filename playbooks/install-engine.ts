@@ -11,15 +11,19 @@ import { bundleImages } from "../src/bundle/image-load.js";
 import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import type { RepositorySpec } from "../src/packages/family.js";
 import { definePlaybook } from "../src/playbook.js";
-import { daemonJson } from "../src/resources/daemon-json.js";
-import { DOCKER_RESTART, dockerHandlers } from "../src/resources/docker-handlers.js";
-import { DAEMON_JSON } from "../src/resources/docker-rollback.js";
-import { engineCheck } from "../src/resources/engine-check.js";
+import {
+  DOCKER_RESTART,
+  daemonJson,
+  dockerHandlers,
+  dockerService,
+  engineCheck,
+  preflight,
+} from "../src/engine/index.js";
+import type { FactSet } from "../src/facts/fact.js";
+import { nrOpen } from "../src/facts/nr-open.js";
 import { groupMembers } from "../src/resources/group-members.js";
 import { packages } from "../src/resources/packages.js";
-import { preflight } from "../src/resources/preflight.js";
 import { repository } from "../src/resources/repository.js";
-import { service } from "../src/resources/service.js";
 import { signingKey } from "../src/resources/signing-key.js";
 import { trustRegistry } from "../src/registry/trust.js";
 import { APT_CONFLICTING_PACKAGES, aptSources } from "./docker-apt.js";
@@ -86,7 +90,10 @@ export default definePlaybook({
       ...(bundle ? { onlyFrom: docker } : {}),
     });
     const daemon = daemonJson({
-      set: daemonSettings(vars),
+      // The level-1 preset's nofile stays within the host's hard limit, read in the same batch.
+      ...(vars.docker_cis_profile === "level1"
+        ? { set: (facts: FactSet) => daemonSettings(vars, { nrOpen: facts.get(nrOpen) }), facts: [nrOpen] }
+        : { set: daemonSettings(vars) }),
       ...(unsafe.length > 0
         ? { warning: `UNSAFE, allowed by docker_allow_unsafe: ${unsafe.join("; ")}` }
         : {}),
@@ -109,13 +116,7 @@ export default definePlaybook({
       // first, so that first start already has it (as the service resource's start does on rpm hosts).
       ...(apt ? [daemon, packs] : [packs, daemon]),
       // Starting the engine proves the pending daemon.json, and rolls it back when docker info never answers.
-      service({
-        name: "docker",
-        enabled: true,
-        started: true,
-        verify: "docker info",
-        daemonJson: DAEMON_JSON,
-      }),
+      dockerService(),
       groupMembers({ group: "docker", users: vars.docker_users }),
       // Registries signed by a private CA: dockerd reads certs.d on each connection, so no restart.
       ...Object.entries(vars.registry_ca_certs).flatMap(([endpoint, caPem]) =>

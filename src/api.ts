@@ -31,18 +31,46 @@ export { commandFact, type CommandOutput } from "./facts/command.js";
 export { quote, sh } from "./transport/quote.js";
 export { file } from "./resources/file.js";
 export { template } from "./resources/template.js";
+export { directory, type DirectoryOptions } from "./resources/directory.js";
+export {
+  composePreflight,
+  composeProject,
+  configHash,
+  type ComposeNaming,
+  type ComposePreflightOptions,
+  type ComposeProjectOptions,
+} from "./resources/compose.js";
+export { composeAbsent, type ComposeAbsentOptions } from "./resources/compose-absent.js";
+export { unitsAbsent } from "./resources/units-absent.js";
+export { composeHealthCheck, type ComposeHealthOptions } from "./checks/compose-health.js";
+export {
+  composeState,
+  CONFIG_HASH_LABEL,
+  type ComposeContainer,
+  type ComposeState,
+} from "./facts/compose-state.js";
 export { packages } from "./resources/packages.js";
-export { service } from "./resources/service.js";
-export { daemonJson } from "./resources/daemon-json.js";
-export { dockerHandlers, DOCKER_RELOAD, DOCKER_RESTART } from "./resources/docker-handlers.js";
+export { service, type ServiceOptions } from "./resources/service.js";
+export { rollbackFunctions, markPendingLines, type RollbackOptions } from "./resources/rollback.js";
 export { signingKey, type SigningKeyOptions } from "./resources/signing-key.js";
 export { repository, type RepositoryOptions } from "./resources/repository.js";
 export type { HostFacts, PackageSystem } from "./packages/host-facts.js";
 export type { PackageFamily, RepositorySource, RepositorySpec } from "./packages/family.js";
 export { groupMembers } from "./resources/group-members.js";
-export { preflight } from "./resources/preflight.js";
-export { engineCheck } from "./resources/engine-check.js";
 export { osRelease } from "./facts/os-release.js";
 export { kernel } from "./facts/kernel.js";
 export { file as fileFact } from "./facts/file.js";
 export { systemdUnit } from "./facts/systemd-unit.js";
+// The Docker engine module: daemon.json, its handlers and rollback, the engine's service and checks.
+export {
+  DAEMON_JSON,
+  DOCKER_RELOAD,
+  DOCKER_RESTART,
+  daemonJson,
+  dockerHandlers,
+  dockerService,
+  engineCheck,
+  preflight,
+  type DaemonJsonOptions,
+  type DockerHandlerOptions,
+} from "./engine/index.js";

@@ -60,9 +60,14 @@ export interface RpmSource extends PackageSource {
 }
 
 export interface ImageSource {
-  /** As the playbooks name it. */
+  /** What is pulled, as the playbooks name it. */
   readonly ref: string;
   readonly endpoint: Endpoint;
+  /**
+   * The name it is loaded as and listed under in the manifest, when not `ref` (the images
+   * playbook's `ref`, pulled `from` another reference).
+   */
+  readonly as?: string;
 }
 
 export interface CreateRequest {
@@ -164,14 +169,21 @@ export async function createBundle(req: CreateRequest): Promise<CreateResult> {
   }
   const arches = [...new Set(req.platforms.map((p) => p.arch))].sort();
   for (const src of req.images) {
-    const ref = parseImageRef(src.ref);
+    const pulledRef = parseImageRef(src.ref);
+    // docker load tags the image with the archive's RepoTags: the name the hosts use.
+    const ref = src.as === undefined ? pulledRef : { ...pulledRef, tagged: src.as };
     for (const arch of arches) {
       const pulled = await pullImage(ref, { endpoint: src.endpoint, arch });
-      const path = `images/${arch}/${ref.tagged.replace(/[^A-Za-z0-9._-]+/g, "_")}.tar`;
+      // Two names may flatten alike (`busybox` for verify and `busybox:latest` for the images
+      // playbook, `a/b` and `a_b`): each keeps its own file.
+      const flat = `images/${arch}/${ref.tagged.replace(/[^A-Za-z0-9._-]+/g, "_")}`;
+      const taken = (p: string) => entries.some((e) => e.name === p);
+      let path = `${flat}.tar`;
+      for (let n = 2; taken(path); n++) path = `${flat}-${n}.tar`;
       log(`fetched image ${src.ref} for ${arch} (${pulled.archive.length} bytes)`);
       entries.push({ name: path, data: pulled.archive });
       images.push({
-        ref: src.ref,
+        ref: src.as ?? src.ref,
         arch,
         path,
         id: pulled.configDigest,

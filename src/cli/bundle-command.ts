@@ -143,6 +143,7 @@ export async function bundleCreate(opts: BundleCreateOptions, write: Write): Pro
       `made this machine's bundle signing key ${signer.id} (${places.privateFile}); to use its bundles from another control machine, copy ${places.publicFile} into that machine's ~/.config/ops/bundle-trusted/\n`,
     );
   write(`bundle for ${platforms.map(platformText).join(", ")}: ${names.join(", ")}\n`);
+  for (const line of contents.notBundled) write(`  not in the bundle: ${line}\n`);
   const t0 = Date.now();
   const out = resolve(opts.output);
   const result = await createBundle({

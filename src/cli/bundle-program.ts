@@ -16,7 +16,7 @@ export function addBundleCommands(program: Command, result: { code: number }): v
     )
     .option(
       "-p, --playbook <name>",
-      `install-engine or deploy-registry (repeatable; default both)`,
+      `install-engine, deploy-registry or images (repeatable; default all three)`,
       collect,
       [],
     )

@@ -10,7 +10,7 @@ import { dotPath, parseYaml, type YamlPath, type YamlSource } from "../text/yaml
 import { createAjv, explainAjvErrors } from "../schema/ajv.js";
 import { readUserFileSync } from "../fs/read-file.js";
 
-const ajv = createAjv();
+const ajv = createAjv({ ownSchemas: true });
 
 /** A ConfigError at a path of a parsed file, with the line the path sits on. */
 export function errorAt(src: YamlSource, path: YamlPath, message: string, hint?: string): ConfigError {

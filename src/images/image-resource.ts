@@ -35,6 +35,11 @@ export function imageLoaded(o: ImageLoadedOptions): Resource {
           "run `ops run images` (it pulls, builds or loads the image on the control machine first)",
         );
       const have = facts.get(hostImages);
+      if (have.engine !== "running")
+        return fail(
+          `the host's docker engine is ${have.engine === "none" ? "not installed" : "not running"}: nowhere to load ${ref}`,
+          "run `ops run install-engine` first",
+        );
       const current = have.refs.get(ref);
       if (current === o.id) return noop(`${ref} is ${shortId(o.id)}`);
       const replaced = current !== undefined ? ` (replacing ${shortId(current)})` : "";

@@ -10,6 +10,8 @@ import { controlEndpoint } from "../registry/control-endpoint.js";
 import { accountName } from "../registry/model.js";
 import { LocalTransport } from "../transport/local.js";
 import type { ImageSpec, ImagesVars } from "../../playbooks/images.vars.js";
+import { fromBundle } from "../../playbooks/bundle-contents.js";
+import { bundleOutput } from "../bundle/run-step.js";
 import { inspectLocal, obtain, type LocalImage } from "./control-docker.js";
 import { normalizeRef } from "./ref.js";
 import { registryImageId } from "./registry-state.js";
@@ -31,6 +33,8 @@ export interface PushPlan {
 export interface ImagesOutput {
   /** Normalized ref -> the control machine's image (absent: it holds none; only in check runs). */
   readonly images: Readonly<Record<string, LocalImage>>;
+  /** Normalized refs the hosts load from the run's bundle. */
+  readonly bundled: readonly string[];
   readonly push: PushPlan | null;
 }
 
@@ -100,7 +104,12 @@ export const imagesStep: RunStep<ImagesVars> = {
   when: "before",
   readOnly: true,
   async run(ctx): Promise<ImagesOutput> {
-    const specs = wantedImages(ctx.targets);
+    const all = wantedImages(ctx.targets);
+    // With --bundle, the images it holds are loaded on the hosts from it: the control machine
+    // neither pulls them (it may reach no registry) nor streams them.
+    const bundle = bundleOutput(ctx.outputs);
+    const bundled = bundle ? fromBundle(bundle.manifest, all) : new Set<string>();
+    const specs = all.filter((s) => !bundled.has(normalizeRef(s.ref)));
     const local = new LocalTransport("control machine", { become: false });
     const images: Record<string, LocalImage> = {};
     try {
@@ -121,7 +130,7 @@ export const imagesStep: RunStep<ImagesVars> = {
     } finally {
       await local.close();
     }
-    return { images, push: await pushPlan(ctx, specs, images) };
+    return { images, bundled: [...bundled], push: await pushPlan(ctx, specs, images) };
   },
 };
 

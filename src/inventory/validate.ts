@@ -10,7 +10,7 @@ import { createAjv, explainAjvErrors } from "../schema/ajv.js";
 import { walkTree, type InventoryTree } from "./tree.js";
 import { dotPath, type YamlPath, type YamlSource } from "../text/yaml-source.js";
 
-const ajv = createAjv();
+const ajv = createAjv({ ownSchemas: true });
 ajv.addSchema(schema);
 const validateTree = ajv.getSchema(schema.$id) as ValidateFunction;
 const validateVarsData = ajv.getSchema(`${schema.$id}#/definitions/vars`) as ValidateFunction;

@@ -7,7 +7,7 @@
 import { verdict, type Check } from "../checks/check.js";
 import { commandFact } from "../facts/command.js";
 import { quote } from "../transport/quote.js";
-import { composeState } from "./compose-fact.js";
+import { composeHealthCheck } from "../checks/compose-health.js";
 import { COMPOSE_PROJECT } from "./stack.js";
 import { certsDirs } from "./trust.js";
 
@@ -69,34 +69,15 @@ export function trustCheck(endpoint: string): Check {
 /**
  * Every service of the compose project runs and is healthy.
  *
- * @example stackHealthCheck(["registry", "nginx"])
+ * @example stackHealthCheck(["registry", "nginx"], "/opt/ops-registry")
  */
-export function stackHealthCheck(services: readonly string[]): Check {
-  const fact = composeState(COMPOSE_PROJECT);
-  return {
+export function stackHealthCheck(services: readonly string[], dir: string): Check {
+  return composeHealthCheck({
+    project: COMPOSE_PROJECT,
+    what: "the registry",
+    dir,
+    services,
     id: "registry.healthy",
     title: "registry services run and are healthy",
-    facts: [fact],
-    judge(facts) {
-      const s = facts.get(fact);
-      const evidence = {
-        command: `docker compose -p ${COMPOSE_PROJECT} ps -a`,
-        output: JSON.stringify(s),
-        source: "docker compose ps",
-      };
-      if (s.status !== "ok")
-        return verdict("fail", `docker compose cannot list the registry (${s.status})`, evidence);
-      const bad = services.filter((svc) => {
-        const c = s.containers.find((x) => x.service === svc);
-        return c === undefined || c.state !== "running" || (c.health !== "" && c.health !== "healthy");
-      });
-      if (bad.length > 0) {
-        return verdict("fail", `not running and healthy: ${bad.join(", ")}`, evidence, {
-          expected: services.join(", "),
-          hint: `cd /opt/ops-registry && docker compose logs ${bad[0] ?? ""}`,
-        });
-      }
-      return verdict("pass", `${services.join(", ")} running and healthy`, evidence);
-    },
-  };
+  });
 }

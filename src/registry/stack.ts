@@ -6,6 +6,7 @@
  */
 import { LOCK_PATH } from "../facts/lock.js";
 import { sha256 } from "../resources/diff.js";
+import { configHash } from "../resources/compose.js";
 import { renderTemplate, type TemplateVars } from "../resources/render.js";
 import { quote } from "../transport/quote.js";
 import type { RegistryModel } from "./model.js";
@@ -81,9 +82,6 @@ export interface Stack {
   readonly ports: readonly number[];
 }
 
-const hashOf = (...parts: readonly (string | number | boolean)[]): string =>
-  sha256(JSON.stringify(parts)).slice(0, 16);
-
 /**
  * @example renderStack(spec, model, { certPem, keyPem }).files.map((f) => f.path) // [".../compose.yaml", ...]
  */
@@ -118,15 +116,15 @@ export function renderStack(
     portal: spec.portal,
   });
   const services: Record<string, string> = {
-    registry: hashOf(spec.images.registry, d, spec.dataDir, config),
-    "registry-ro": hashOf(spec.images.registry, d, spec.dataDir, readonlyConfig),
+    registry: configHash(spec.images.registry, d, spec.dataDir, config),
+    "registry-ro": configHash(spec.images.registry, d, spec.dataDir, readonlyConfig),
     // nginx's own files (config, rules, accounts, certificates) apply by reload, not recreation.
-    nginx: hashOf(spec.images.nginx, d, spec.dataDir, spec.tls, spec.port, spec.proxyCache?.port ?? 0),
+    nginx: configHash(spec.images.nginx, d, spec.dataDir, spec.tls, spec.port, spec.proxyCache?.port ?? 0),
   };
-  if (proxyConfig !== null) services.proxy = hashOf(spec.images.registry, d, spec.dataDir, proxyConfig);
+  if (proxyConfig !== null) services.proxy = configHash(spec.images.registry, d, spec.dataDir, proxyConfig);
   // Its rules (policy.json) apply without a restart: the service re-reads them.
   if (spec.policy !== null)
-    services.policy = hashOf(spec.images.policy, d, spec.dataDir, sha256(spec.policy.server));
+    services.policy = configHash(spec.images.policy, d, spec.dataDir, sha256(spec.policy.server));
   const composeVars: TemplateVars = {
     project: COMPOSE_PROJECT,
     images: spec.images,

@@ -5,8 +5,7 @@
  * reloadable key: the engine reloads, it does not restart). Any playbook can use these resources.
  */
 import { file as fileFact } from "../facts/file.js";
-import { daemonJson } from "../resources/daemon-json.js";
-import { DAEMON_JSON } from "../resources/docker-rollback.js";
+import { DAEMON_JSON, daemonJson } from "../engine/index.js";
 import { file } from "../resources/file.js";
 import { change, noop, type Resource } from "../resources/resource.js";
 import { quote } from "../transport/quote.js";

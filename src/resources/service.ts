@@ -1,37 +1,41 @@
 /**
  * A systemd service enabled and started. A playbook may give a command that proves the service
- * answers and a config file to roll back when it does not (install-engine gives `docker info` and
- * daemon.json): the start then proves the pending config too (see docker-rollback.ts).
+ * answers and a config file to roll back when it does not (the Docker engine's are `docker info`
+ * and daemon.json: src/engine/service.ts): the start then proves the pending config too (see
+ * rollback.ts).
  */
 import { systemdUnit } from "../facts/systemd-unit.js";
 import { quote } from "../transport/quote.js";
-import { rollbackFunctions } from "./docker-rollback.js";
+import { rollbackFunctions } from "./rollback.js";
 import { change, fail, noop, type Resource, type Step } from "./resource.js";
 
 export interface ServiceOptions {
-  /** The unit, e.g. "docker". */
+  /** The unit, e.g. "nginx". */
   readonly name: string;
   /** Default true. */
   readonly enabled?: boolean;
   /** Default true. */
   readonly started?: boolean;
-  /** Trusted shell from the playbook that succeeds once the service answers, e.g. `docker info`. Default: none. */
+  /** Trusted shell from the playbook that succeeds once the service answers, e.g. `curl -fs localhost`. Default: none. */
   readonly verify?: string;
   /**
-   * A config file applied with a pending marker (daemon-json's): restored to its previous version when
-   * the service does not start or answer. Default: none.
+   * A config file written with a pending marker (rollback.ts, `markPendingLines`): restored to its
+   * previous version when the service does not start or answer. Default: none.
    */
+  readonly config?: string | null;
+  /** @deprecated The former name of `config`, still read. */
   readonly daemonJson?: string | null;
 }
 
 function startStep(o: ServiceOptions, enable: boolean): Step {
-  const { verify, daemonJson = null } = o;
+  const { verify } = o;
+  const config = o.config ?? o.daemonJson ?? null;
   const cmd = enable ? 'systemctl enable --now "$unit"' : 'systemctl start "$unit"';
   const lines =
-    daemonJson === null && verify === undefined
+    config === null && verify === undefined
       ? ["set -e", `unit=${quote(o.name)}`, cmd]
       : [
-          ...rollbackFunctions({ unit: o.name, daemonJson, verify: verify ?? "true" }),
+          ...rollbackFunctions({ unit: o.name, config, verify: verify ?? "true" }),
           `if ! ${cmd}; then roll_back "$unit did not start"; fi`,
           ...(verify !== undefined
             ? ['if ! answers; then roll_back "$unit started but does not answer"; fi']
@@ -42,7 +46,7 @@ function startStep(o: ServiceOptions, enable: boolean): Step {
 }
 
 /**
- * @example service({ name: "docker", enabled: true, started: true, verify: "docker info", daemonJson: DAEMON_JSON })
+ * @example service({ name: "nginx", enabled: true, started: true, verify: "nginx -t", config: "/etc/nginx/nginx.conf" })
  */
 export function service(o: ServiceOptions): Resource {
   const fact = systemdUnit(o.name);

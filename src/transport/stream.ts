@@ -37,7 +37,7 @@ export function stdinFailure(stdin: Readable): Promise<ExecResult> {
 }
 
 export interface CommandStreamOptions {
-  /** gzip the command's output in this process (level 1..9); absent: sent as it comes. */
+  /** gzip the command's output in this process (level 1..9); absent or 0: sent as it comes. */
   gzipLevel?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -68,7 +68,7 @@ export function commandStream(argv: readonly string[], options: CommandStreamOpt
   });
   out.on("close", () => child.kill());
   const piped =
-    options.gzipLevel !== undefined
+    options.gzipLevel !== undefined && options.gzipLevel > 0
       ? pipeline(child.stdout, createGzip({ level: options.gzipLevel }), out, { end: false })
       : pipeline(child.stdout, out, { end: false });
   Promise.all([piped, exited]).then(

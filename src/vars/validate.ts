@@ -44,7 +44,9 @@ export interface ValidatedVars {
   errors: ConfigError[];
 }
 
-const ajv = createAjv();
+// Built-in playbooks' schemas are ops's own; a user's playbook reaches here only after
+// loadPlaybook checked its schema against the meta-schema (checkSchema).
+const ajv = createAjv({ ownSchemas: true });
 const compiled = new WeakMap<VarsSchema, ValidateFunction>();
 
 function compile(schema: VarsSchema): ValidateFunction {

@@ -24,7 +24,7 @@ export interface Answers {
 /** Answer groups renamed since: the old name is read as the new one, with a warning. */
 const RENAMED: Readonly<Record<string, string>> = { yum_repo: "docker_repo" };
 
-const validate = createAjv().compile(answersSchema);
+const validate = createAjv({ ownSchemas: true }).compile(answersSchema);
 const KNOWN_IDS = new Set(answerIds());
 
 /**

@@ -54,7 +54,14 @@ function inputs(): { waivers: string; allChecks: string } {
     justification: "lab hosts keep the images other tests left, without HEALTHCHECK",
     expires: "2099-12-31",
   };
-  writeFileSync(waivers, stringify({ waivers: [...LAB_WAIVERS, images] }));
+  // 5.23 reads the audit log, which a lab host (a container) cannot keep: skipped, as a site would.
+  const execAudit = {
+    check: "cis.5.23",
+    justification: "a lab host is a container: auditd cannot run outside the initial PID namespace",
+    expires: "2099-12-31",
+    run: false,
+  };
+  writeFileSync(waivers, stringify({ waivers: [...LAB_WAIVERS, images, execAudit] }));
   writeFileSync(allChecks, stringify({ level: 2 }));
   return { waivers, allChecks };
 }
@@ -91,8 +98,9 @@ async function runCheck(
       `ops check exited ${r.code}:\n${failing.slice(0, 10).join("\n") || tail(r.stderr || r.stdout)}`,
     );
   }
+  // A check the lab's waivers skip (run: false, 5.23 where auditd cannot run) is waived, not an error.
   const errors = done.hosts.flatMap((h) =>
-    h.checks.filter((c) => c.status === "error").map((c) => `${h.host} ${c.id}`),
+    h.checks.filter((c) => c.status === "error" && c.waived === undefined).map((c) => `${h.host} ${c.id}`),
   );
   if (errors.length > 0) throw new Error(`ops check could not judge ${errors.join(", ")}`);
   return {

@@ -4,7 +4,8 @@
 //   3. every host pulling from the lab's deploy-registry at once (after one push).
 // Bytes per host are what each host's eth0 received during the method (rx_bytes), so every method is
 // counted the same way, plus the bytes ops reports it streamed.
-//   npm run build && flock /tmp/ops-lab.lock npx tsx test/bench/images.ts [--mb 200]
+// `--gzip 0,1` runs method 1 once per images_gzip_level (0: the archive as docker save writes it).
+//   npm run build && flock /tmp/ops-lab.lock npx tsx test/bench/images.ts [--mb 200] [--gzip 0,1]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,8 +16,11 @@ import { hostExec, labUp } from "../lab/lab.js";
 import { ensureServiceImage } from "../lab/service-images.js";
 import { $ } from "../lab/sh.js";
 
-const { values } = parseArgs({ options: { mb: { type: "string", default: "200" } } });
+const { values } = parseArgs({
+  options: { mb: { type: "string", default: "200" }, gzip: { type: "string", default: "" } },
+});
 const mb = Number(values.mb);
+const levels = values.gzip === "" ? [undefined] : values.gzip.split(",").map(Number);
 const say = (k: string, v: string) => process.stdout.write(`figure: ${k}: ${v}\n`);
 const must = (what: string, r: { code: number; stderr: string; stdout: string }) => {
   if (r.code !== 0) throw new Error(`${what} failed (${r.code}): ${r.stderr}${r.stdout.slice(-2000)}`);
@@ -72,20 +76,31 @@ const perHost = (before: Record<string, number>, after: Record<string, number>) 
 // The registry gets the image first (ops pushes it from the registry host), so method 3 can pull.
 must("push", await ops(["run", "images", "-i", inventory, "--limit", r.registry, "--output", "json"]));
 
-await wipe();
-let before = await rx();
-let t = Date.now();
-const res = await ops(["run", "images", "-i", inventory, "--output", "json"]);
-must("ops run images", res);
-const opsMs = Date.now() - t;
-let after = await rx();
-const streamed = Object.values(summaries(res)).map(
-  (s) => `${s.host} ${MB(s.applied.reduce((n, a) => n + (a.bytes ?? 0), 0))}`,
-);
-say(
-  "ops run images",
-  `${secs(opsMs)} for ${hosts.length} hosts; received per host: ${perHost(before, after)}; streamed per host (ops): ${streamed.join(", ")}`,
-);
+let before: Record<string, number> = {};
+let after: Record<string, number> = {};
+let t = 0;
+let opsMs = Infinity;
+for (const level of levels) {
+  const inv =
+    level === undefined
+      ? inventory
+      : writeRegistryInventory(lab, r.dir, { ...vars, images_gzip_level: level });
+  await wipe();
+  before = await rx();
+  t = Date.now();
+  const res = await ops(["run", "images", "-i", inv, "--output", "json"]);
+  must("ops run images", res);
+  const ms = Date.now() - t;
+  opsMs = Math.min(opsMs, ms);
+  after = await rx();
+  const streamed = Object.values(summaries(res)).map(
+    (s) => `${s.host} ${MB(s.applied.reduce((n, a) => n + (a.bytes ?? 0), 0))}`,
+  );
+  say(
+    `ops run images${level === undefined ? "" : ` (images_gzip_level ${level})`}`,
+    `${secs(ms)} for ${hosts.length} hosts; received per host: ${perHost(before, after)}; streamed per host (ops): ${streamed.join(", ")}`,
+  );
+}
 t = Date.now();
 const again = await ops(["run", "images", "-i", inventory, "--output", "json"]);
 must("second run", again);

@@ -2,7 +2,8 @@
  * Offline bundles end to end: `ops bundle create` on the control machine (the lab's signed repo and
  * hub), then one el9 host cut off from everything but the control machine (its routes dropped
  * inside it) installs and starts the engine from the bundle, passes verify with the bundle's test
- * image, and stands the registry up from the bundle's images; a repo of the site's that it cannot
+ * image, stands the registry up from the bundle's images and gets the images playbook's pulled
+ * image from it (the control machine pulls nothing either); a repo of the site's that it cannot
  * reach is left unread (dnf reads the bundle's repo alone). The bundle is signed with this control
  * machine's key: a flipped byte in an RPM, a manifest rewritten to match it, and a changed signature
  * are each refused before anything reaches the host. The host is recreated afterwards.
@@ -34,6 +35,8 @@ let configHome = "";
 const ops = (args: readonly string[], config = configHome): Promise<OpsResult> =>
   opsAs(args, "", undefined, [], { ...process.env, XDG_CONFIG_HOME: config });
 const ROOT_PASSWORD = "bundle-Root-9c1e";
+/** The images playbook's image in the el9 bundle. */
+const TOOLS = "site/bundle-tools:1.0";
 
 /** Byte offset and size of the data of the first tar entry whose name matches `re`. */
 function entryOffset(file: string, re: RegExp): { name: string; offset: number; size: number } {
@@ -137,7 +140,11 @@ describe("offline bundle: an air-gapped host installs from it", function () {
       // policy service's node image, which this air-gapped proof does not need.
       registry_portal: false,
       registry_users: [{ name: "root", password: ROOT_PASSWORD, admin: true }],
+      // The images playbook's image, pulled from the hub's busybox into the bundle under its own name.
+      images: [{ ref: TOOLS, source: "pull", from: "busybox" }],
     };
+    // No earlier run left it on the control machine: the images run must not make it there.
+    execFileSync("docker", ["image", "rm", "-f", TOOLS], { stdio: "ignore" });
     const doc = {
       all: { vars, children: { registry: { hosts: { [HOST]: { ansible_host: address } } } } },
     };
@@ -159,6 +166,8 @@ describe("offline bundle: an air-gapped host installs from it", function () {
       "install-engine",
       "-p",
       "deploy-registry",
+      "-p",
+      "images",
       "--image-source",
       `http://${lab.hubRegistry}`,
       "-o",
@@ -166,7 +175,7 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     ]);
     const ms = Date.now() - t0;
     assert.equal(made.code, 0, made.stderr + made.stdout);
-    assert.match(made.stdout, /bundle for el9 x86_64: install-engine, deploy-registry/);
+    assert.match(made.stdout, /bundle for el9 x86_64: install-engine, deploy-registry, images/);
     const keyId = /made this machine's bundle signing key (ed25519:[0-9a-f]{32}) \(/.exec(made.stdout)?.[1];
     assert.ok(keyId, made.stdout);
     assert.match(made.stdout, new RegExp(`signed by ${keyId}`));
@@ -190,7 +199,7 @@ describe("offline bundle: an air-gapped host installs from it", function () {
       !checked.stdout.includes("20.10.23"),
       "only the version dnf would choose (the newest) is bundled",
     );
-    for (const image of ["busybox", "registry:2.8.2", "nginx:1.22.1"])
+    for (const image of ["busybox", "registry:2.8.2", "nginx:1.22.1", TOOLS])
       assert.match(checked.stdout, new RegExp(`image ${image.replace(".", "\\.")} \\(x86_64\\) sha256:`));
     const size = Number(/^wrote .*\((\d+) bytes\)/m.exec(made.stdout)?.[1]);
     console.log(`      bundle: ${size} bytes, created in ${(ms / 1000).toFixed(1)} s`);
@@ -329,6 +338,31 @@ describe("offline bundle: an air-gapped host installs from it", function () {
     const ps = await hostExec(HOST, "docker ps --format '{{.Image}} {{.Status}}'");
     assert.match(ps, /registry:2\.8\.2 Up/);
     assert.match(ps, /nginx:1\.22\.1 Up/);
+  });
+
+  it("ops run images --bundle loads the images playbook's image from the bundle, the control machine pulling nothing; a second run sends nothing", async () => {
+    const r = await ops(["run", "images", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+    assert.equal(r.code, 0, failures(r, HOST).join("; ") + r.stderr);
+    const steps = stepsOf(r);
+    assert.deepEqual(
+      steps.filter((s) => s.startsWith("load ")),
+      [
+        `load ${TOOLS} from bundle ${(execFileSync("sha256sum", [bundle]).toString().split(" ")[0] ?? "").slice(0, 12)}`,
+      ],
+    );
+    const listed = (await ops(["bundle", "verify", bundle])).stdout;
+    const id = new RegExp(`image ${TOOLS.replace(/[./]/g, "\\$&")} \\(x86_64\\) (sha256:[0-9a-f]{64})`).exec(
+      listed,
+    )?.[1];
+    assert.ok(id, listed);
+    assert.equal((await hostExec(HOST, `docker image inspect --format '{{.Id}}' ${TOOLS}`)).trim(), id);
+    // The host still reaches no registry: the image runs from what the bundle loaded.
+    assert.equal((await hostExec(HOST, `docker run --rm --network none ${TOOLS} echo ran`)).trim(), "ran");
+    assert.throws(() => execFileSync("docker", ["image", "inspect", TOOLS], { stdio: "ignore" }));
+    const again = await ops(["run", "images", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+    assert.equal(again.code, 0, failures(again, HOST).join("; "));
+    assert.equal(summaries(again)[HOST]?.changed, 0);
+    assert.equal(summaries(again)[HOST]?.commands, 1);
   });
 });
 

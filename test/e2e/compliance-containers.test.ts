@@ -7,6 +7,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { bridgeNetwork } from "../../src/compliance/facts/bridge-network.js";
+import { containers } from "../../src/compliance/facts/containers.js";
+import { images } from "../../src/compliance/facts/images.js";
+import { buildProbe, makeNonce, parseProbeOutput } from "../../src/facts/gather.js";
 import { hostExec, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { CLEAN_CONTAINER, convergeHardened, LAB_WAIVERS, runCheck } from "./helpers/compliance.js";
 
@@ -133,5 +137,39 @@ describe("ops check per container (lab)", function () {
       /^1 of 1 images have no HEALTHCHECK: busybox:latest \([0-9a-f]{12}\)$/,
     );
     assert.equal(c.code, 3);
+  });
+
+  it("the engine's API over its socket reads the same containers, images and bridge as the docker CLI", async () => {
+    // The containers of the test above are still running: 21 of them, with every offending option.
+    const facts = [containers, images, bridgeNetwork];
+    const read = async (prefix: string) => {
+      const nonce = makeNonce();
+      const set = parseProbeOutput(facts, await hostExec(HOST, prefix + buildProbe(facts, nonce)), nonce);
+      return facts.map((f) => ({ value: set.get<unknown>(f), output: set.probeOf(f)?.output ?? "" }));
+    };
+    const api = await read("");
+    // With DOCKER_HOST set the probes leave the socket alone and ask the docker CLI.
+    const cli = await read("export DOCKER_HOST=unix:///var/run/docker.sock\n");
+    assert.deepEqual(
+      api.map((a) => a.output.split("\n")[0]?.replace(/ \d+$/, "")),
+      ["api-containers", "api-images", "api"],
+    );
+    assert.deepEqual(
+      cli.map((a) => a.output.split("\n")[0]?.replace(/ \d+$/, "")),
+      ["containers", "images", "options"],
+    );
+    assert.ok((api[0]?.value as { containers: unknown[] }).containers.length >= 21);
+    // A process's pid is left out: the sshd container's `sleep 60` may be a new one a moment later.
+    const samePids = (v: unknown) =>
+      JSON.parse(
+        JSON.stringify(v, (k, x: unknown) => (k === "pid" && typeof x === "number" ? 0 : x)),
+      ) as unknown;
+    facts.forEach((f, i) => assert.deepEqual(samePids(api[i]?.value), samePids(cli[i]?.value), f.name));
+    const record = process.env.OPS_RECORD_DIR;
+    if (record !== undefined)
+      facts.forEach((f, i) => {
+        writeFileSync(join(record, `${f.name}.api.txt`), api[i]?.output ?? "");
+        writeFileSync(join(record, `${f.name}.cli.txt`), cli[i]?.output ?? "");
+      });
   });
 });

@@ -222,19 +222,27 @@ describe("ops check (lab)", function () {
       }
     });
 
-    it("a docker that fails on inspect (a wrapper first in PATH): every container check is an error, exit 2, never a pass", async () => {
+    it("an inspect that fails (the engine's answers cut by a curl wrapper first in PATH): every container check is an error, exit 2, never a pass", async () => {
+      // The containers probe asks the engine's API over its socket with curl (the docker CLI only
+      // without it): the list answers, every container's inspect fails.
       const wrapper = [
         "#!/bin/sh",
-        'if [ "$1" = inspect ]; then echo "Error: docker inspect broken by the e2e test" >&2; exit 1; fi',
-        'exec /usr/bin/docker "$@"',
+        'case "$*" in *"/containers/"*"/json"*) echo "curl: (7) inspect broken by the e2e test" >&2; exit 7 ;; esac',
+        'exec /usr/bin/curl "$@"',
       ].join("\n");
       await hostExec(
         target,
         "docker run -d --name ops-e2e-inspect --memory 64m --restart on-failure:3 --health-cmd true busybox sleep 900 >/dev/null && " +
-          `printf '%s\\n' '${wrapper}' > /usr/local/bin/docker && chmod 0755 /usr/local/bin/docker`,
+          `printf '%s\\n' '${wrapper}' > /usr/local/bin/curl && chmod 0755 /usr/local/bin/curl`,
       );
       try {
-        assert.match(await hostExec(target, "docker inspect x 2>&1 || true"), /broken by the e2e test/);
+        assert.match(
+          await hostExec(
+            target,
+            "curl -sS --unix-socket /var/run/docker.sock http://localhost/containers/x/json 2>&1 || true",
+          ),
+          /broken by the e2e test/,
+        );
         const c = await check(["--no-history"]);
         assert.equal(c.code, 2, c.result.stderr);
         // Section 5's container checks; 5.1 (swarm mode) reads `docker info`, which the wrapper leaves alone.
@@ -244,13 +252,13 @@ describe("ops check (lab)", function () {
         assert.ok(section5.length >= 6, section5.map((o) => o.id).join(" "));
         for (const o of section5) {
           assert.equal(o.status, "error", `${o.id}: ${o.status} ${o.message}`);
-          assert.match(o.evidence.outputTail, /docker inspect broken by the e2e test/, o.id);
+          assert.match(o.evidence.outputTail, /inspect broken by the e2e test/, o.id);
           assert.match(o.evidence.command, /docker inspect/, o.id);
         }
         for (const h of lab.hosts.filter((x) => x.name !== target))
           assert.deepEqual(c.failing(h.name), [], `${h.name} is judged as before`);
       } finally {
-        await hostExec(target, "rm -f /usr/local/bin/docker; docker rm -f ops-e2e-inspect >/dev/null");
+        await hostExec(target, "rm -f /usr/local/bin/curl; docker rm -f ops-e2e-inspect >/dev/null");
       }
     });
   });

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { connect, createServer, type Server } from "node:net";
 import { join } from "node:path";
 import type { OpsEvent } from "../../src/events.js";
 import { hostExec, hostExecResult, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
@@ -39,6 +40,7 @@ describe("images on lab hosts: build, push, stream to a host with no route to an
   let dir: string;
   let registry: string;
   let address: string;
+  let base: string;
   const isolated = "el9-3";
   const ok = (res: OpsResult) => assert.equal(res.code, 0, `${res.stderr}\n${res.stdout.slice(-3000)}`);
   const run = (...args: string[]) => ops(["run", "images", "-i", inventory, "--output", "json", ...args]);
@@ -53,7 +55,7 @@ describe("images on lab hosts: build, push, stream to a host with no route to an
     dir = r.dir;
     registry = r.registry;
     address = r.address;
-    const base = await ensureServiceImage("busybox");
+    base = await ensureServiceImage("busybox");
     mkdirSync(join(dir, "hello"));
     writeFileSync(
       join(dir, "hello", "Dockerfile"),
@@ -186,5 +188,64 @@ describe("images on lab hosts: build, push, stream to a host with no route to an
     );
     assert.equal((await hostExec(isolated, `docker run --rm ${REF}`)).trim(), GREETING);
     assert.equal((await ops(["images", "ls", "-i", inventory])).code, 0);
+  });
+
+  it("source pull by digest (the lab's hub) and source archive (a docker save tar) reach every host, the isolated one too", async () => {
+    // The control machine's engine pulls plain HTTP only from loopback: a forwarder to the lab's hub.
+    const [hubHost = "", hubPort = "5000"] = lab.hubRegistry.split(":");
+    const forwarder: Server = createServer((c) => {
+      const up = connect(Number(hubPort), hubHost);
+      c.pipe(up).pipe(c);
+      c.on("error", () => up.destroy());
+      up.on("error", () => c.destroy());
+    });
+    await new Promise<void>((ok) => forwarder.listen(0, "127.0.0.1", ok));
+    const port = (forwarder.address() as { port: number }).port;
+    try {
+      const manifest = await fetch(`http://${lab.hubRegistry}/v2/library/busybox/manifests/latest`, {
+        headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" },
+      });
+      const digest = manifest.headers.get("docker-content-digest") ?? "";
+      const configDigest = ((await manifest.json()) as { config: { digest: string } }).config.digest;
+      assert.match(digest, /^sha256:[0-9a-f]{64}$/);
+      // A new image id each run, saved to a tar and gone from the control machine's engine.
+      const stamp = Date.now().toString(36);
+      const sub = join(dir, "sources");
+      mkdirSync(join(sub, "images"), { recursive: true });
+      execFileSync("docker", ["build", "-q", "-t", "vendor/agent:7", "-"], {
+        input: `FROM ${base}\nLABEL stamp=${stamp}\n`,
+        stdio: ["pipe", "ignore", "ignore"],
+      });
+      const agentId = execFileSync("docker", ["image", "inspect", "--format", "{{.Id}}", "vendor/agent:7"], {
+        encoding: "utf8",
+      }).trim();
+      execFileSync("docker", ["save", "-o", join(sub, "images", "agent-7.tar"), "vendor/agent:7"]);
+      execFileSync("docker", ["rmi", "vendor/agent:7"]);
+      for (const h of ["el9-1", "el9-2", isolated])
+        await hostExec(h, "docker rmi -f lab/busybox:pinned vendor/agent:7 >/dev/null 2>&1; true");
+      const inv = writeRegistryInventory(lab, sub, {
+        ...registryVars(lab),
+        images: [
+          { ref: "lab/busybox:pinned", source: "pull", from: `127.0.0.1:${port}/library/busybox@${digest}` },
+          { ref: "vendor/agent:7", source: "archive", archive: "images/agent-7.tar" },
+        ],
+      });
+      const res = await ops(["run", "images", "-i", inv, "--output", "json"]);
+      ok(res);
+      for (const host of ["el9-1", "el9-2", isolated]) {
+        const ids = await hostExec(
+          host,
+          "docker image inspect --format '{{.Id}}' lab/busybox:pinned vendor/agent:7",
+        );
+        assert.deepEqual(ids.trim().split("\n"), [configDigest, agentId], host);
+      }
+      assert.equal((await hostExec(isolated, "docker run --rm vendor/agent:7 echo agent")).trim(), "agent");
+      const again = await ops(["run", "images", "-i", inv, "--output", "json"]);
+      ok(again);
+      for (const [host, s] of Object.entries(summaries(again)))
+        assert.equal(s.applied.length, 0, `${host} applied ${JSON.stringify(s.applied)}`);
+    } finally {
+      forwarder.close();
+    }
   });
 });

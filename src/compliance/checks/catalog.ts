@@ -48,6 +48,7 @@ import {
   usernsRemap,
 } from "./daemon-runtime.js";
 import { contentTrustCheck } from "./content-trust.js";
+import { privilegedExecCheck } from "./exec-audit.js";
 import { daemonFileChecks } from "./daemon-files.js";
 import {
   aufs,
@@ -119,6 +120,7 @@ export function catalog(params: CheckParams): Check[] {
     mountPropagation(),
     hostUts(),
     containerSeccomp(),
+    privilegedExecCheck(),
     cgroupParent(),
     containerNoNewPrivileges(),
     pidsLimit(),

@@ -156,6 +156,63 @@ export function parseContainerLine(line: string): ContainerInfo {
   } catch {
     throw new FactError(NAME, `docker inspect printed a line that is not JSON: "${line.slice(0, 80)}"`);
   }
+  return containerOf(raw);
+}
+
+const at = (v: unknown, key: string): unknown => (isObject(v) ? v[key] : undefined);
+
+/**
+ * A container inspect object of the engine's API (what `docker inspect` prints whole) as the
+ * template's fields: the same names at the same places, so both are read by one function.
+ */
+export function containerFromApi(body: unknown): ContainerInfo {
+  const config = at(body, "Config");
+  const state = at(body, "State");
+  const host = at(body, "HostConfig");
+  const hc = (key: string) => at(host, key);
+  const mounts = at(body, "Mounts");
+  return containerOf({
+    id: at(body, "Id"),
+    name: at(body, "Name"),
+    image: at(config, "Image"),
+    state: at(state, "Status"),
+    pid: at(state, "Pid"),
+    health: at(at(state, "Health"), "Status") ?? null,
+    healthcheck: at(at(config, "Healthcheck"), "Test") ?? null,
+    user: at(config, "User"),
+    apparmor: at(body, "AppArmorProfile"),
+    label: at(body, "ProcessLabel"),
+    privileged: hc("Privileged"),
+    network: hc("NetworkMode"),
+    pidMode: hc("PidMode"),
+    ipcMode: hc("IpcMode"),
+    utsMode: hc("UTSMode"),
+    usernsMode: hc("UsernsMode"),
+    memory: hc("Memory"),
+    cpuShares: hc("CpuShares"),
+    nanoCpus: hc("NanoCpus"),
+    cpuQuota: hc("CpuQuota"),
+    readonlyRootfs: hc("ReadonlyRootfs"),
+    restart: at(hc("RestartPolicy"), "Name"),
+    restartRetries: at(hc("RestartPolicy"), "MaximumRetryCount"),
+    securityOpt: hc("SecurityOpt"),
+    capAdd: hc("CapAdd"),
+    pidsLimit: hc("PidsLimit"),
+    cgroupParent: hc("CgroupParent"),
+    ports: at(at(body, "NetworkSettings"), "Ports"),
+    mounts: Array.isArray(mounts)
+      ? mounts.map((m) => ({
+          type: at(m, "Type"),
+          source: at(m, "Source"),
+          destination: at(m, "Destination"),
+          rw: at(m, "RW"),
+          propagation: at(m, "Propagation"),
+        }))
+      : mounts,
+  });
+}
+
+function containerOf(raw: unknown): ContainerInfo {
   if (!isObject(raw) || typeof raw.id !== "string")
     throw new FactError(NAME, "docker inspect printed an object without an id");
   const j = raw;

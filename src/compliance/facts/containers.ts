@@ -8,12 +8,18 @@
  * The probe fails (exits non-zero, with docker's own message) when `docker ps` or `docker inspect`
  * fails or times out: "could not list" is never "no containers". It prints `containers N` only after
  * inspect succeeded, and the parser wants exactly N objects, so cut-off output is an error too.
+ * Where the engine's socket can be asked (engine-api.ts), the list and every inspect go to its API
+ * in two curl runs (`api-containers N`, then each inspect object and its status), and each bind
+ * mount's source is taken from the JSON; every bind source then must have been resolved on the
+ * host, so a source the shell could not read out is an error, never a mount judged unresolved.
  */
 import { FactError } from "../../errors.js";
 import type { Fact } from "../../facts/fact.js";
 import { lines } from "../../facts/text.js";
 import { quote } from "../../transport/quote.js";
+import { API_FUNCTIONS, API_USABLE, readResponses } from "./engine-api.js";
 import {
+  containerFromApi,
   INSPECT_TEMPLATE,
   parseContainerLine,
   readProcessLine,
@@ -33,19 +39,28 @@ const NAME = "containers";
 
 export function parseContainers(stdout: string): Containers {
   const rows = lines(stdout);
-  const count = /^containers (\d+)$/.exec(rows[0] ?? "")?.[1];
+  const [, api, count] = /^(api-)?containers (\d+)$/.exec(rows[0] ?? "") ?? [];
   if (count === undefined) throw new FactError(NAME, `unexpected output "${(rows[0] ?? "").slice(0, 80)}"`);
   const found: ContainerInfo[] = [];
+  let from = 1;
+  if (api !== undefined) {
+    const { responses, next } = readResponses(rows, 1, NAME);
+    found.push(...responses.map((r) => containerFromApi(r.body)));
+    from = next;
+  }
   const resolved: Record<string, string> = {};
+  const listed = new Set<string>();
   const processes = new Map<string, ContainerProcesses>();
   const last: { id?: string } = {};
   let source: string | undefined;
-  for (const row of rows.slice(1)) {
-    if (row.startsWith("{")) found.push(parseContainerLine(row));
+  for (const row of rows.slice(from)) {
+    if (row.startsWith("{") && api === undefined) found.push(parseContainerLine(row));
     else if (readProcessLine(row, processes, last)) continue;
     else if (row.startsWith("source ")) continue;
-    else if (row.startsWith("src ")) source = row.slice(4);
-    else if (row.startsWith("real ") && source !== undefined) {
+    else if (row.startsWith("src ")) {
+      source = row.slice(4);
+      listed.add(source);
+    } else if (row.startsWith("real ") && source !== undefined) {
       if (row !== "real ") resolved[source] = row.slice(5);
       source = undefined;
     } else throw new FactError(NAME, `unexpected line "${row.slice(0, 80)}"`);
@@ -55,6 +70,9 @@ export function parseContainers(stdout: string): Containers {
       NAME,
       `docker ps listed ${count} containers, docker inspect described ${found.length}`,
     );
+  const unread = found.flatMap((c) => c.mounts).find((m) => m.type === "bind" && !listed.has(m.source));
+  if (api !== undefined && unread !== undefined)
+    throw new FactError(NAME, `the bind mount source ${unread.source} was not resolved on the host`);
   const ids = new Set(found.map((c) => c.id));
   const stray = [...processes.keys()].find((id) => !ids.has(id));
   if (stray !== undefined)
@@ -67,6 +85,11 @@ export function parseContainers(stdout: string): Containers {
     resolved,
   };
 }
+
+/** A bind mount's source in the engine's JSON; `\"` and `\\` inside it are escapes. */
+const BIND_SOURCE = String.raw`"Type":"bind","Source":"([^"\\]|\\.)*"`;
+/** The key off, and the escapes Go's JSON encoder writes in a path undone (HTML-safe `\u0026`…). */
+const UNESCAPE = String.raw`s/^"Type":"bind","Source":"//; s/"$//; s/\\u0026/\&/g; s/\\u003c/</g; s/\\u003e/>/g; s/\\"/"/g; s/\\\\/\\/g`;
 
 /** At most this many processes per container: enough to find sshd, bounded for a fork bomb. */
 const MAX_PROCESSES = 500;
@@ -102,13 +125,28 @@ export const containers: Fact<Containers> = {
   stderr: "fold",
   probe: [
     "if ! command -v docker >/dev/null 2>&1; then echo 'docker: command not found'; exit 127; fi",
+    `if ${API_USABLE}; then`,
+    API_FUNCTIONS,
+    "  list=$(apiList /containers/json) || { printf '%s\\n' \"$list\"; exit 1; }",
+    // `Id` is the first key of each summary (`[{"Id":` or `},{"Id":`), where no label can put one.
+    '  ids=$(printf \'%s\\n\' "$list" | grep -oE \'(^\\[|\\},)\\{"Id":"[0-9a-f]{64}"\' | cut -d\'"\' -f4)',
+    "  n=$(printf '%s' \"$ids\" | grep -c .)",
+    "  if [ \"$n\" = 0 ]; then case \"$list\" in '[]'*) echo 'containers 0'; exit 0 ;; esac; printf 'no container id in the list: %s\\n' \"$(printf '%s' \"$list\" | cut -c1-200)\"; exit 1; fi",
+    "  out=$(api $(printf 'http://localhost/containers/%s/json\\n' $ids) 2>&1) || { s=$?; printf '%s\\n' \"$out\"; exit $s; }",
+    '  printf "api-containers %s\\n%s\\n" "$n" "$out"',
+    // Bind sources out of the JSON (`"Type":"bind","Source":"…"`, the engine's key order), with the
+    // escapes a path can carry undone; one the parser does not find resolved is an error.
+    `  sources=$(printf '%s\\n' "$out" | grep -oE ${quote(BIND_SOURCE)} | sed ${quote(UNESCAPE)})`,
+    "else",
     "ids=$(t docker ps -q --no-trunc 2>&1) || { s=$?; printf '%s\\n' \"$ids\"; exit $s; }",
     "n=$(printf '%s' \"$ids\" | grep -c .)",
     'if [ "$n" = 0 ]; then echo "containers 0"; exit 0; fi',
     // Container ids are hex: word splitting them is safe and wanted.
     `out=$(t docker inspect --type container --format ${quote(INSPECT_TEMPLATE)} $ids 2>&1) || { s=$?; printf '%s\\n' "$out"; exit $s; }`,
     'printf "containers %s\\n%s\\n" "$n" "$out"',
-    'printf "%s\\n" "$out" | sed -n "s/^source //p" | sort -u | while IFS= read -r p; do',
+    'sources=$(printf "%s\\n" "$out" | sed -n "s/^source //p")',
+    "fi",
+    'printf "%s\\n" "$sources" | grep . | sort -u | while IFS= read -r p; do',
     '  printf "src %s\\nreal %s\\n" "$p" "$(readlink -f -- "$p" 2>/dev/null)"',
     "done",
     ...PROCESSES,

@@ -3,11 +3,14 @@
  * `docker image inspect` of every image, a line per image. The probe fails (exits non-zero, with
  * docker's own message) when either fails or times out: "could not list" is never "no images". It
  * prints `images N` first, and the parser wants exactly N lines, so cut-off output is an error too.
+ * Where the engine's socket can be asked (engine-api.ts), the same two questions go to its API in
+ * two curl runs: `api-images N`, then each image's inspect object and its status.
  */
 import { FactError } from "../../errors.js";
 import type { Fact } from "../../facts/fact.js";
 import { lines } from "../../facts/text.js";
 import { quote } from "../../transport/quote.js";
+import { API_FUNCTIONS, API_USABLE, readResponses } from "./engine-api.js";
 
 export interface ImageInfo {
   /** `sha256:…` */
@@ -38,7 +41,16 @@ function parseImageLine(line: string): ImageInfo {
   } catch {
     throw new FactError(NAME, `unexpected line "${line.slice(0, 120)}"`);
   }
-  const [id, tags, config] = Array.isArray(parsed) ? (parsed as unknown[]) : [];
+  return imageOf(Array.isArray(parsed) ? (parsed as unknown[]) : [], line);
+}
+
+/** An image inspect object of the engine's API: the same three fields the CLI's template prints. */
+function parseImageObject(body: unknown): ImageInfo {
+  const o = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+  return imageOf([o.Id, o.RepoTags ?? null, o.Config ?? null], JSON.stringify(body));
+}
+
+function imageOf([id, tags, config]: unknown[], line: string): ImageInfo {
   if (typeof id !== "string" || !(tags === null || isStrings(tags)))
     throw new FactError(NAME, `unexpected line "${line.slice(0, 120)}"`);
   const hc: unknown =
@@ -51,9 +63,16 @@ function parseImageLine(line: string): ImageInfo {
 
 export function parseImages(stdout: string): Images {
   const rows = lines(stdout).filter((l) => l !== "");
-  const count = /^images (\d+)$/.exec(rows[0] ?? "")?.[1];
+  const [, api, count] = /^(api-)?images (\d+)$/.exec(rows[0] ?? "") ?? [];
   if (count === undefined) throw new FactError(NAME, `unexpected output "${(rows[0] ?? "").slice(0, 80)}"`);
-  const images = rows.slice(1).map(parseImageLine);
+  let images: ImageInfo[];
+  if (api === undefined) images = rows.slice(1).map(parseImageLine);
+  else {
+    const { responses, next } = readResponses(rows, 1, NAME);
+    if (next !== rows.length)
+      throw new FactError(NAME, `unexpected line "${(rows[next] ?? "").slice(0, 120)}"`);
+    images = responses.map((r) => parseImageObject(r.body));
+  }
   if (images.length !== Number(count))
     throw new FactError(
       NAME,
@@ -69,6 +88,17 @@ export const images: Fact<Images> = {
   stderr: "fold",
   probe: [
     "if ! command -v docker >/dev/null 2>&1; then echo 'docker: command not found'; exit 127; fi",
+    `if ${API_USABLE}; then`,
+    API_FUNCTIONS,
+    "  list=$(apiList /images/json) || { printf '%s\\n' \"$list\"; exit 1; }",
+    // Each summary's `"Id":"sha256:…"` (a label cannot fake a missing one: an id that is not an
+    // image is a 404, an error). A list that is not empty but names no id is an error too.
+    '  ids=$(printf \'%s\\n\' "$list" | grep -oE \'"Id":"sha256:[0-9a-f]{64}"\' | cut -d\'"\' -f4 | sort -u)',
+    "  n=$(printf '%s' \"$ids\" | grep -c .)",
+    "  if [ \"$n\" = 0 ]; then case \"$list\" in '[]'*) echo 'images 0'; exit 0 ;; esac; printf 'no image id in the list: %s\\n' \"$(printf '%s' \"$list\" | cut -c1-200)\"; exit 1; fi",
+    "  out=$(api $(printf 'http://localhost/images/%s/json\\n' $ids) 2>&1) || { s=$?; printf '%s\\n' \"$out\"; exit $s; }",
+    '  printf "api-images %s\\n%s\\n" "$n" "$out"; exit 0',
+    "fi",
     "ids=$(t docker image ls -q --no-trunc 2>&1) || { s=$?; printf '%s\\n' \"$ids\"; exit $s; }",
     "ids=$(printf '%s\\n' \"$ids\" | grep . | sort -u)",
     "n=$(printf '%s' \"$ids\" | grep -c .)",

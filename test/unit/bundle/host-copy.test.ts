@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleCopy, bundleOnHost, parseBundleOnHost } from "../../../src/bundle/host-copy.js";
-import { bundleImages, imageIds } from "../../../src/bundle/image-load.js";
+import { bundleImages } from "../../../src/bundle/image-load.js";
+import { hostImages, parseHostImages } from "../../../src/images/host-images.js";
 import type { VerifiedBundle } from "../../../src/bundle/verify.js";
 import { FactSet, type Fact } from "../../../src/facts/fact.js";
 import { kernel } from "../../../src/facts/kernel.js";
@@ -152,7 +153,7 @@ describe("bundle on a host: sent once, resumed, checked, unpacked; images loaded
     const plan = (id: string | null) =>
       r.plan(
         factsOf([
-          [imageIds(refs), { busybox: id }],
+          [hostImages, parseHostImages(id === null ? "" : `${id} busybox:latest\n`)],
           [kernel, { arch: "x86_64" }],
         ]),
       );
@@ -167,11 +168,17 @@ describe("bundle on a host: sent once, resumed, checked, unpacked; images loaded
       absent.kind === "change" ? (absent.steps[0]?.script ?? "") : "",
       /docker load -i '?\/var\/lib\/ops\/bundles\/(ab)+\/images\/x86_64\/busybox_latest\.tar/,
     );
-    assert.deepEqual(
-      imageIds(refs).parse("no-docker\n"),
-      { busybox: null },
-      "no engine yet: nothing is loaded",
+    const noEngine = r.plan(
+      factsOf([
+        [hostImages, hostImages.parse("no-docker\n", 0)],
+        [kernel, { arch: "x86_64" }],
+      ]),
     );
-    assert.throws(() => imageIds(refs).parse("garbage\n"), /unexpected output/);
+    assert.equal(
+      noEngine.kind,
+      "change",
+      "no engine yet (installed later in the run): every image is loaded",
+    );
+    assert.throws(() => hostImages.parse("garbage\n", 0), /unexpected line/);
   });
 });

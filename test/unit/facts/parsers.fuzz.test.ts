@@ -3,7 +3,6 @@
 // a second test reads the folders, so a fact module added later without joining the list fails.
 import assert from "node:assert/strict";
 import { bundleOnHost } from "../../../src/bundle/host-copy.js";
-import { imageIds } from "../../../src/bundle/image-load.js";
 import { signingKey } from "../../../src/resources/signing-key.js";
 import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
 import fc from "fast-check";
@@ -11,6 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FactError } from "../../../src/errors.js";
 import { readProcessLine, parseContainerLine } from "../../../src/compliance/facts/container-record.js";
+import { readResponses } from "../../../src/compliance/facts/engine-api.js";
 import { commandFact } from "../../../src/facts/command.js";
 import { parseProbeOutput } from "../../../src/facts/gather.js";
 import { parseGraph, parseManifestRefs } from "../../../src/registry/gc-graph.js";
@@ -39,10 +39,6 @@ const fixtureFacts = (folder: string): Parse[] => {
 const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = {
   "src/facts/command.ts": { fixtures: [], parsers: () => [(s, c) => commandFact("cmd", "true").parse(s, c)] },
   "src/bundle/host-copy.ts": { fixtures: [], parsers: () => [(s) => bundleOnHost("ab".repeat(32)).parse(s)] },
-  "src/bundle/image-load.ts": {
-    fixtures: [],
-    parsers: () => [(s) => imageIds(["busybox", "nginx:1"]).parse(s)],
-  },
   "src/resources/signing-key.ts": {
     fixtures: [],
     parsers: () =>
@@ -77,6 +73,7 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
   },
   "src/facts/hostname.ts": { fixtures: ["hostname"], parsers: () => fixtureFacts("hostname") },
   "src/facts/kernel.ts": { fixtures: ["kernel"], parsers: () => fixtureFacts("kernel") },
+  "src/facts/nr-open.ts": { fixtures: ["fs-nr-open"], parsers: () => fixtureFacts("fs-nr-open") },
   "src/facts/listening-ports.ts": {
     fixtures: ["listening-ports"],
     parsers: () => fixtureFacts("listening-ports"),
@@ -132,12 +129,20 @@ const PARSERS: Record<string, { fixtures: string[]; parsers: () => Parse[] }> = 
     parsers: () => fixtureFacts("content-trust"),
   },
   "src/compliance/facts/images.ts": { fixtures: ["images"], parsers: () => fixtureFacts("images") },
+  "src/compliance/facts/engine-api.ts": {
+    fixtures: ["containers", "images", "docker-bridge"],
+    parsers: () => [(s) => readResponses(s.split("\n"), 0, "containers")],
+  },
   "src/compliance/facts/dockerd-cmdline.ts": {
     fixtures: ["dockerd-cmdline"],
     parsers: () => fixtureFacts("dockerd-cmdline"),
   },
+  "src/compliance/facts/exec-audit.ts": {
+    fixtures: ["exec-audit"],
+    parsers: () => fixtureFacts("exec-audit"),
+  },
   "src/compliance/facts/mounts.ts": { fixtures: ["mounts"], parsers: () => fixtureFacts("mounts") },
-  "src/registry/compose-fact.ts": {
+  "src/facts/compose-state.ts": {
     fixtures: ["compose-state"],
     parsers: () => fixtureFacts("compose-state"),
   },

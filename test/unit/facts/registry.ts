@@ -6,6 +6,7 @@ import { file } from "../../../src/facts/file.js";
 import { group, users } from "../../../src/facts/group.js";
 import { hostname } from "../../../src/facts/hostname.js";
 import { kernel } from "../../../src/facts/kernel.js";
+import { nrOpen } from "../../../src/facts/nr-open.js";
 import { lock } from "../../../src/facts/lock.js";
 import { osRelease } from "../../../src/facts/os-release.js";
 import { commandsPresent } from "../../../src/facts/commands-present.js";
@@ -22,11 +23,12 @@ import { contentTrust } from "../../../src/compliance/facts/content-trust.js";
 import { daemonPaths } from "../../../src/compliance/facts/daemon-paths.js";
 import { dockerFiles } from "../../../src/compliance/facts/docker-files.js";
 import { dockerdCmdline } from "../../../src/compliance/facts/dockerd-cmdline.js";
+import { execAudit } from "../../../src/compliance/facts/exec-audit.js";
 import { images } from "../../../src/compliance/facts/images.js";
 import { mounts } from "../../../src/compliance/facts/mounts.js";
 import { urlTimings } from "../../../src/facts/url-timings.js";
 import { listeningPorts } from "../../../src/facts/listening-ports.js";
-import { composeState } from "../../../src/registry/compose-fact.js";
+import { composeState } from "../../../src/facts/compose-state.js";
 
 export interface FactArgs {
   names?: string[];
@@ -47,6 +49,7 @@ const arg = (a: FactArgs, key: keyof FactArgs): string => {
 export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   "os-release": () => osRelease,
   kernel: () => kernel,
+  "fs-nr-open": () => nrOpen,
   "commands-present": (a) => commandsPresent(a.names ?? []),
   "rpm-packages": (a) => rpmPackages(a.names ?? []),
   "dpkg-packages": (a) => debPackages(a.names ?? []),
@@ -64,6 +67,7 @@ export const FACTS: Record<string, (args: FactArgs) => Fact<unknown>> = {
   "docker-daemon": () => dockerDaemon,
   lock: () => lock,
   "dockerd-cmdline": () => dockerdCmdline,
+  "exec-audit": () => execAudit,
   "docker-files": () => dockerFiles,
   "daemon-paths": () => daemonPaths,
   images: () => images,

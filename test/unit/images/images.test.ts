@@ -35,6 +35,22 @@ describe("images", () => {
       () => hostImages.parse("Cannot connect to the Docker daemon\n", 1),
       /docker images failed \(exit 1\)/,
     );
+    const none = parseHostImages("no-docker\n");
+    assert.equal(none.engine, "none");
+    const stopped = hostImages.parse(
+      "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n",
+      1,
+    );
+    assert.equal(stopped.engine, "stopped");
+    assert.equal(stopped.refs.size, 0);
+    assert.equal(none.refs.size + none.ids.size, 0);
+    assert.throws(() => parseHostImages(`no-docker\n${A} x:1\n`), FactError, "no-docker is only ever alone");
+  });
+
+  it("a host with no engine fails the load plan with what to run, never loads blindly", () => {
+    const out = imageLoaded({ ref: "team/app:1.0", id: A, open }).plan(facts("no-docker\n"));
+    assert.equal(out.kind, "fail");
+    assert.match(out.kind === "fail" ? out.message : "", /engine is not installed/);
   });
 
   it("normalizes references the way docker lists them", () => {

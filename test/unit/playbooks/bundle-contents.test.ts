@@ -4,7 +4,9 @@
  * `--platform` names.
  */
 import { strict as assert } from "node:assert";
-import { bundleContents } from "../../../playbooks/bundle-contents.js";
+import { bundleContents, fromBundle } from "../../../playbooks/bundle-contents.js";
+import { BUNDLE_FORMAT, type BundleManifest } from "../../../src/bundle/manifest.js";
+import type { ImageSpec } from "../../../playbooks/images.vars.js";
 import { parsePlatform } from "../../../src/cli/bundle-command.js";
 
 const vars = {
@@ -72,5 +74,57 @@ describe("bundle contents: what bundle create fetches per platform", () => {
         ),
       /hosts of one family differ in docker_repo_url, docker_version/,
     );
+  });
+
+  const specs: ImageSpec[] = [
+    { ref: "team/app:1.0", source: "pull", from: "hub.lan:5000/team/app@sha256:" + "a".repeat(64) },
+    { ref: "busybox", source: "pull" },
+    { ref: "team/built:2", source: "build", context: "app" },
+    { ref: "team/saved:3", source: "archive", archive: "saved.tar" },
+    { ref: "team/pushed:4", source: "pull", push: true },
+    { ref: "team/kept:5", source: "pull", distribute: false },
+  ];
+
+  it("holds the images playbook's pulled images under the names the hosts use, and says why the others are not", () => {
+    const c = bundleContents(
+      ["images"],
+      [{ vars: { ...vars, registry_mirrors: ["http://10.0.0.3:5000"], images: specs }, platforms: [el9] }],
+    );
+    assert.deepEqual(c.rpm, undefined);
+    assert.deepEqual(c.images, [
+      {
+        ref: `hub.lan:5000/team/app@sha256:${"a".repeat(64)}`,
+        endpoint: { url: "https://hub.lan:5000" },
+        as: "team/app:1.0",
+      },
+      { ref: "busybox", endpoint: { url: "http://10.0.0.3:5000" }, as: "busybox:latest" },
+    ]);
+    assert.deepEqual(c.notBundled, [
+      "team/built:2: source: build (`ops run images --bundle` streams it from the control machine)",
+      "team/saved:3: source: archive (`ops run images --bundle` streams it from the control machine)",
+      "team/pushed:4: push: true (`ops run images` pushes the control machine's copy)",
+      "team/kept:5: distribute: false (no host loads it)",
+    ]);
+  });
+
+  it("a run loads from the bundle only the images a bundle holds and this one has", () => {
+    const image = (ref: string) => ({
+      ref,
+      arch: "x86_64",
+      path: `images/${ref}.tar`,
+      id: "sha256:1",
+      manifestDigest: "sha256:2",
+    });
+    const manifest: BundleManifest = {
+      format: BUNDLE_FORMAT,
+      created: "2026-12-07T00:00:00.000Z",
+      playbooks: ["images"],
+      repos: [],
+      files: [],
+      images: [image("team/app:1.0"), image("team/built:2"), image("team/pushed:4")],
+    };
+    // team/built and team/pushed are in it under those names (another bundle's doing), yet are made
+    // on the control machine: build and push never come from a bundle.
+    assert.deepEqual([...fromBundle(manifest, specs)], ["team/app:1.0"]);
   });
 });

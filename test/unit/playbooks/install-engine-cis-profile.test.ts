@@ -4,8 +4,13 @@
  * configured with it passes every level-1 check that reads the daemon's configuration.
  */
 import { strict as assert } from "node:assert";
+import installEngine from "../../../playbooks/install-engine.js";
 import { CIS_LEVEL1_DAEMON, daemonSettings } from "../../../playbooks/install-engine.daemon.js";
-import { installEngineVariables } from "../../../playbooks/install-engine.vars.js";
+import { installEngineVariables, type InstallEngineVars } from "../../../playbooks/install-engine.vars.js";
+import { dockerDaemon } from "../../../src/facts/docker-info.js";
+import { FactSet } from "../../../src/facts/fact.js";
+import { nrOpen } from "../../../src/facts/nr-open.js";
+import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
 import { judgeChecks } from "../../../src/checks/judge.js";
 import { catalog } from "../../../src/compliance/checks/catalog.js";
 import { DEFAULT_PARAMS } from "../../../src/compliance/params.js";
@@ -71,5 +76,48 @@ describe("install-engine docker_cis_profile", () => {
       failing.includes("cis.2.14") && failing.includes("cis.2.16"),
       `without it: ${failing.join(", ")}`,
     );
+  });
+
+  it("level1's nofile stays within the host's hard limit (fs.nr_open), read in the same batch", () => {
+    const host = { name: "h", address: "10.0.0.1", groups: ["all"], facts: SAMPLE_HOST_FACTS.el9 };
+    /** The daemon.json install-engine would write on a fresh host whose kernel allows `limit` open files. */
+    const written = (over: Record<string, unknown>, limit: number) => {
+      const vars = validateVars(schema, over, {}).vars as InstallEngineVars;
+      const r = installEngine
+        .resources(vars, host, { yes: false, runId: "r", outputs: {} })
+        .find((x) => x.id === "daemon-json:/etc/docker/daemon.json");
+      assert.ok(r);
+      const values = new Map<string, unknown>([
+        ["file:/etc/docker/daemon.json", { exists: false }],
+        [dockerDaemon.name, { status: "absent" }],
+        [nrOpen.name, limit],
+      ]);
+      assert.deepEqual(
+        r.facts.map((f) => f.name).filter((n) => !values.has(n)),
+        [],
+        "the resource reads nothing else",
+      );
+      const outcome = r.plan(new FactSet(values));
+      assert.equal(outcome.kind, "change");
+      const step = outcome.kind === "change" ? outcome.steps[0] : undefined;
+      return JSON.parse(step?.stdin?.toString() ?? "{}") as Record<string, { nofile?: unknown }>;
+    };
+    const nofile = (n: number) => ({ nofile: { Name: "nofile", Soft: n, Hard: n } });
+    assert.deepEqual(written({ docker_cis_profile: "level1" }, 1048576)["default-ulimits"], nofile(16384));
+    assert.deepEqual(written({ docker_cis_profile: "level1" }, 4096)["default-ulimits"], nofile(4096));
+    // A site's own default-ulimits is taken as is; without the profile the limit is not read at all.
+    const own = { "default-ulimits": nofile(2048) };
+    assert.deepEqual(
+      written({ docker_cis_profile: "level1", docker_daemon_options: own }, 1024)["default-ulimits"],
+      nofile(2048),
+    );
+    const none = installEngine
+      .resources(validateVars(schema, {}, {}).vars as InstallEngineVars, host, {
+        yes: false,
+        runId: "r",
+        outputs: {},
+      })
+      .flatMap((x) => x.facts.map((f) => f.name));
+    assert.ok(!none.includes(nrOpen.name));
   });
 });

@@ -1,24 +1,31 @@
 import { fileURLToPath } from "node:url";
 /** Maps a fixture folder name to the resource constructor it exercises, with the case's args. */
 import type { Resource } from "../../../src/resources/resource.js";
-import { daemonJson, type DaemonJsonOptions } from "../../../src/resources/daemon-json.js";
-import { engineCheck, type EngineCheckOptions } from "../../../src/resources/engine-check.js";
+import { daemonJson, type DaemonJsonOptions } from "../../../src/engine/daemon-json.js";
+import { engineCheck, type EngineCheckOptions } from "../../../src/engine/engine-check.js";
 import { file, type FileOptions } from "../../../src/resources/file.js";
 import { signingKey, type SigningKeyOptions } from "../../../src/resources/signing-key.js";
 import { repository, type RepositoryOptions } from "../../../src/resources/repository.js";
 import { SAMPLE_HOST_FACTS, type HostFacts } from "../../../src/packages/host-facts.js";
 import { groupMembers, type GroupMembersOptions } from "../../../src/resources/group-members.js";
 import { packages, type PackagesOptions } from "../../../src/resources/packages.js";
-import { preflight, type PreflightOptions } from "../../../src/resources/preflight.js";
+import { preflight, type PreflightOptions } from "../../../src/engine/preflight.js";
 import { service, type ServiceOptions } from "../../../src/resources/service.js";
 import { template, type TemplateOptions } from "../../../src/resources/template.js";
 import { directory, type DirectoryOptions } from "../../../src/resources/directory.js";
+import {
+  composePreflight,
+  composeProject,
+  type ComposePreflightOptions,
+  type ComposeProjectOptions,
+} from "../../../src/resources/compose.js";
+import { composeAbsent, type ComposeAbsentOptions } from "../../../src/resources/compose-absent.js";
+import { unitsAbsent } from "../../../src/resources/units-absent.js";
 import { registryGc } from "../../../src/registry/gc-resource.js";
 import {
   registryAbsent,
   registryPreflight,
   registryStack,
-  unitsAbsent,
   type AbsentOptions,
   type RegistryPreflightOptions,
   type StackOptions,
@@ -55,6 +62,9 @@ export const RESOURCES: Record<string, (args: Args) => Resource> = {
   preflight: (a) => preflight(a as PreflightOptions),
   "engine-check": (a) => engineCheck(a as EngineCheckOptions),
   directory: (a) => directory(a as unknown as DirectoryOptions),
+  compose: (a) => composeProject(a as unknown as ComposeProjectOptions),
+  "compose-preflight": (a) => composePreflight(a as unknown as ComposePreflightOptions),
+  "compose-absent": (a) => composeAbsent(a as unknown as ComposeAbsentOptions),
   "registry-preflight": (a) => registryPreflight(a as unknown as RegistryPreflightOptions),
   "registry-stack": (a) => registryStack(a as unknown as StackOptions),
   "registry-absent": (a) => registryAbsent(a as unknown as AbsentOptions),

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { daemonJson } from "../../../src/resources/daemon-json.js";
+import { daemonJson } from "../../../src/engine/daemon-json.js";
 import { file } from "../../../src/resources/file.js";
 import { SAMPLE_HOST_FACTS } from "../../../src/packages/host-facts.js";
 import { signingKey } from "../../../src/resources/signing-key.js";

@@ -5,7 +5,7 @@ import { file as fileFact } from "../../../src/facts/file.js";
 import { osRelease } from "../../../src/facts/os-release.js";
 import { TemplateError } from "../../../src/errors.js";
 import { keyDiff } from "../../../src/resources/diff.js";
-import { DOCKER_RELOAD, DOCKER_RESTART, dockerHandlers } from "../../../src/resources/docker-handlers.js";
+import { DOCKER_RELOAD, DOCKER_RESTART, dockerHandlers } from "../../../src/engine/handlers.js";
 import { renderTemplateSource } from "../../../src/resources/render.js";
 import { comparePin, parseEvr, rpmvercmp } from "../../../src/packages/rpm/version.js";
 import { TEST_TEMPLATES } from "./registry.js";

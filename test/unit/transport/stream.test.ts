@@ -24,6 +24,8 @@ describe("transport/stream", () => {
     assert.equal((await drain(commandStream(["printf", "%s", "hello images"]))).toString(), "hello images");
     const zipped = await drain(commandStream(["printf", "%s", "hello images"], { gzipLevel: 1 }));
     assert.equal(gunzipSync(zipped).toString(), "hello images");
+    const plain = await drain(commandStream(["printf", "%s", "hello images"], { gzipLevel: 0 }));
+    assert.equal(plain.toString(), "hello images", "level 0: sent as the command writes it");
   });
 
   it("fails the stream when the command exits non-zero, naming it and its stderr", async () => {

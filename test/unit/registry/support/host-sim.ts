@@ -4,7 +4,7 @@
  * tests can plan twice and prove the second plan has no step.
  */
 import { createHash } from "node:crypto";
-import type { ComposeState } from "../../../../src/registry/compose-fact.js";
+import type { ComposeState } from "../../../../src/facts/compose-state.js";
 import { FactSet, type Fact } from "../../../../src/facts/fact.js";
 import type { FileInfo } from "../../../../src/facts/file.js";
 import type { SystemdUnit } from "../../../../src/facts/systemd-unit.js";

@@ -3,8 +3,8 @@ import { strict as assert } from "node:assert";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Step } from "../../../src/resources/resource.js";
-import { box, run, useSandbox } from "./sandbox.js";
-import { dockerHandlers } from "../../../src/resources/docker-handlers.js";
+import { box, run, useSandbox } from "../resources/sandbox.js";
+import { dockerHandlers } from "../../../src/engine/handlers.js";
 
 describe("docker handlers, run for real", () => {
   useSandbox();
@@ -62,7 +62,7 @@ describe("docker handlers, run for real", () => {
     const [, restart] = dockerHandlers({ daemonJson: path, timeoutSeconds: 1 });
     const r = run((restart as { step: Step }).step);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /did not answer after restart\. The engine said/);
+    assert.match(r.stderr, /did not answer after restart\. docker said/);
     assert.equal(readFileSync(path, "utf8"), '{"worked": "before"}\n');
   });
 });

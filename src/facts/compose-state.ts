@@ -1,13 +1,19 @@
 /**
- * The registry's compose project as the host's engine sees it: whether Docker and the compose v2
- * plugin are there, and each container of the project with its state, health, `ops.config-hash`
- * label and published ports (`docker compose -p NAME ps -a --format json`, which needs no compose
- * file, so it answers before the first deploy and after a removal).
+ * A compose project as the host's engine sees it: whether Docker and the compose v2 plugin are
+ * there, and each container of the project with its state, health, `ops.config-hash` label and
+ * published ports (`docker compose -p NAME ps -a --format json`, which needs no compose file, so it
+ * answers before the first deploy and after a removal).
  */
 import { FactError } from "../errors.js";
-import type { Fact } from "../facts/fact.js";
-import { lines } from "../facts/text.js";
+import type { Fact } from "./fact.js";
+import { lines } from "./text.js";
 import { quote } from "../transport/quote.js";
+
+/**
+ * The label each service of a project carries: a hash of everything the service reads, so a
+ * changed input shows as a container to recreate (see resources/compose.ts, `configHash`).
+ */
+export const CONFIG_HASH_LABEL = "ops.config-hash";
 
 export interface ComposeContainer {
   readonly id: string;
@@ -48,7 +54,7 @@ function container(row: Json): ComposeContainer {
     service: str(row.Service),
     state: str(row.State),
     health: str(row.Health),
-    configHash: label(str(row.Labels), "ops.config-hash"),
+    configHash: label(str(row.Labels), CONFIG_HASH_LABEL),
     ports: [...new Set(ports)].sort((a, b) => a - b),
   };
 }

@@ -1,7 +1,7 @@
 /** Refuses a host the engine cannot run on, before anything is changed, with a sentence that says why. */
 import { kernel } from "../facts/kernel.js";
 import { osRelease, type OsFamily, type OsRelease } from "../facts/os-release.js";
-import { fail, noop, type Resource } from "./resource.js";
+import { fail, noop, type Resource } from "../resources/resource.js";
 
 /**
  * A playbook's own verdict on the distribution: it knows which ones it can serve, and why not;

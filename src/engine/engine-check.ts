@@ -1,7 +1,7 @@
 /** The last word of install-engine: the engine answers `docker version` and `docker info`. */
 import { dockerDaemon } from "../facts/docker-info.js";
 import { systemdUnit } from "../facts/systemd-unit.js";
-import { change, noop, type Resource } from "./resource.js";
+import { change, noop, type Resource } from "../resources/resource.js";
 
 export interface EngineCheckOptions {
   /** How long to wait for the engine to answer. Default 30. */

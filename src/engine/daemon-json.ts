@@ -2,16 +2,17 @@
  * /etc/docker/daemon.json merged as data: the keys ops is asked to set are written, every other key
  * (set by hand) survives. Validated with `dockerd --validate` before it replaces anything, applied
  * by reload when only reloadable keys changed, else by restart, and rolled back by the handler when
- * the engine does not come back (see docker-handlers.ts).
+ * the engine does not come back (see handlers.ts).
  */
 import { dockerDaemon, type DockerInfo } from "../facts/docker-info.js";
+import type { Fact, FactSet } from "../facts/fact.js";
 import { file as fileFact } from "../facts/file.js";
 import { normalizeMirror, normalizeRegistry } from "../facts/registry-names.js";
-import { keyDiff, sha256 } from "./diff.js";
-import { DOCKER_RELOAD, DOCKER_RESTART } from "./docker-handlers.js";
-import { DAEMON_JSON, PENDING_SUFFIX, PREV_SUFFIX } from "./docker-rollback.js";
-import { change, fail, noop, type Resource } from "./resource.js";
-import { atomicWriteScript } from "./scripts.js";
+import { keyDiff, sha256 } from "../resources/diff.js";
+import { change, fail, noop, type Resource } from "../resources/resource.js";
+import { markPendingLines } from "../resources/rollback.js";
+import { atomicWriteScript } from "../resources/scripts.js";
+import { DAEMON_JSON, DOCKER_RELOAD, DOCKER_RESTART } from "./handlers.js";
 
 /**
  * Keys dockerd applies on SIGHUP (docs.docker.com "Configuration reload behavior"); any other
@@ -37,8 +38,13 @@ export const RELOADABLE_KEYS: ReadonlySet<string> = new Set([
 export interface DaemonJsonOptions {
   /** Default /etc/docker/daemon.json. */
   readonly path?: string;
-  /** Keys to set; a value replaces the key's value as a whole (arrays are not merged). */
-  readonly set: Readonly<Record<string, unknown>>;
+  /**
+   * Keys to set; a value replaces the key's value as a whole (arrays are not merged). A function
+   * computes them from the host's facts (`facts`, read in the same batch).
+   */
+  readonly set: Readonly<Record<string, unknown>> | ((facts: FactSet) => Readonly<Record<string, unknown>>);
+  /** Facts `set` reads, when it is a function. */
+  readonly facts?: readonly Fact<unknown>[];
   /** Said with the change (its description, so --diff, --check and reports show it): e.g. an unsafe setting allowed on purpose. */
   readonly warning?: string;
 }
@@ -82,10 +88,11 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
   const fact = fileFact(path);
   return {
     id: `daemon-json:${path}`,
-    facts: [fact, dockerDaemon],
+    facts: [fact, dockerDaemon, ...(o.facts ?? [])],
     notifies: [DOCKER_RELOAD, DOCKER_RESTART],
     plan(facts) {
       const info = facts.get(fact);
+      const set = typeof o.set === "function" ? o.set(facts) : o.set;
       let current: Json = {};
       if (info.exists) {
         if (info.type !== "file") return fail(`${path} is a ${info.type}, not a file`);
@@ -112,12 +119,12 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
           current = parsed as Json;
         }
       }
-      const changed = Object.keys(o.set).filter(
-        (k) => !Object.hasOwn(current, k) || canonical(current[k]) !== canonical(o.set[k]),
+      const changed = Object.keys(set).filter(
+        (k) => !Object.hasOwn(current, k) || canonical(current[k]) !== canonical(set[k]),
       );
       const engine = facts.get(dockerDaemon);
       if (changed.length === 0) {
-        const stale = notApplied(engine, o.set);
+        const stale = notApplied(engine, set);
         if (stale.length > 0) {
           return change({
             description: `reload docker: the engine does not show ${stale.join(", ")} from ${path} yet`,
@@ -125,10 +132,10 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
             notify: [DOCKER_RELOAD],
           });
         }
-        const keys = Object.keys(o.set);
+        const keys = Object.keys(set);
         return noop(`${path} is up to date${keys.length > 0 ? ` (${keys.join(", ")})` : ""}`);
       }
-      const merged: Json = { ...current, ...o.set };
+      const merged: Json = { ...current, ...set };
       const text = `${JSON.stringify(merged, null, 2)}\n`;
       const reloadOnly = changed.every((k) => RELOADABLE_KEYS.has(k));
       const validate =
@@ -150,9 +157,8 @@ export function daemonJson(o: DaemonJsonOptions): Resource {
           expectSha256: info.exists ? (info.sha256 ?? sha256(info.content ?? "")) : null,
           beforeMove: [
             ...validate,
-            // Remember what to roll back to; a stale ops-prev must not survive a file that is new.
-            `if [ -e "$p" ]; then cp -p -- "$p" "$p${PREV_SUFFIX}"; echo prev >"$p${PENDING_SUFFIX}";`,
-            `else rm -f -- "$p${PREV_SUFFIX}"; echo new >"$p${PENDING_SUFFIX}"; fi`,
+            // Proven (or rolled back) by the handler or the service start that applies it.
+            ...markPendingLines(),
           ],
         }),
         stdin: text,
