@@ -117,7 +117,7 @@ export default definePlaybook({
       ...(apt ? [daemon, packs] : [packs, daemon]),
       // Starting the engine proves the pending daemon.json, and rolls it back when docker info never answers.
       dockerService(),
-      groupMembers({ group: "docker", users: vars.docker_users }),
+      groupMembers({ group: "docker", users: vars.docker_users, listedIn: "docker_users" }),
       // Registries signed by a private CA: dockerd reads certs.d on each connection, so no restart.
       ...Object.entries(vars.registry_ca_certs).flatMap(([endpoint, caPem]) =>
         trustRegistry({ endpoint, caPem, tls: true }),

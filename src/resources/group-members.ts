@@ -4,19 +4,21 @@ import { sh } from "../transport/quote.js";
 import { change, fail, noop, type Resource } from "./resource.js";
 
 export interface GroupMembersOptions {
-  /** Default "docker". */
-  readonly group?: string;
+  /** The group's name: no default, as the resource serves any group. */
+  readonly group: string;
   readonly users: readonly string[];
+  /** Where the users were listed (e.g. the variable `docker_users`), named in the hint of an unknown user. */
+  readonly listedIn?: string;
 }
 
 /**
- * The group itself may not exist yet when facts are gathered: the docker-ce package creates it
- * earlier in the same run, so a missing group still plans `usermod`.
+ * The group itself may not exist yet when facts are gathered: a package installed earlier in the
+ * same run may create it (docker-ce creates `docker`), so a missing group still plans `usermod`.
  *
- * @example groupMembers({ group: "docker", users: ["alice", "bob"] })
+ * @example groupMembers({ group: "docker", users: ["alice", "bob"], listedIn: "docker_users" })
  */
 export function groupMembers(o: GroupMembersOptions): Resource {
-  const name = o.group ?? "docker";
+  const name = o.group;
   const gFact = groupFact(name);
   const uFact = usersFact(o.users);
   return {
@@ -29,7 +31,7 @@ export function groupMembers(o: GroupMembersOptions): Resource {
       if (unknown.length > 0) {
         return fail(
           `${unknown.length === 1 ? "user" : "users"} ${unknown.join(", ")} ${unknown.length === 1 ? "does" : "do"} not exist on this host`,
-          "create them first, or remove them from docker_users",
+          `create them first, or remove them from ${o.listedIn ?? "the list"}`,
         );
       }
       const members = new Set(facts.get(gFact).members);

@@ -1,7 +1,7 @@
 /**
  * The one harness for resource fixtures: test/fixtures/resources/<resource>/*.json, each
  * `{ "args": {...}, "facts": { "<fact name>": value }, "expected": ... }` where expected is
- * `{ "noop": "reason" }`, `{ "fail": "substring" }`, `{ "throws": "substring" }` or
+ * `{ "noop": "reason" }`, `{ "fail": "substring", "hint"?: "exact hint" }`, `{ "throws": "substring" }` or
  * `{ "steps": [{ "description", "script" | "scriptIncludes", "stdin"?, "notify"?, "diffIncludes"? }] }`.
  * Buffers in JSON are `{ "base64": ... }` or `{ "file": "name" }` (relative to the folder).
  * Only the facts a resource declares are given to its plan, and every step's script must parse in sh.
@@ -26,7 +26,7 @@ interface StepCase {
 interface ResourceCase {
   args: Record<string, unknown>;
   facts: Record<string, unknown>;
-  expected: { noop?: string; fail?: string; throws?: string; steps?: StepCase[] };
+  expected: { noop?: string; fail?: string; hint?: string; throws?: string; steps?: StepCase[] };
 }
 
 const root = fileURLToPath(new URL("../../fixtures/resources/", import.meta.url));
@@ -83,7 +83,10 @@ describe("resource fixtures", () => {
             return assert.deepEqual(out, { kind: "noop", reason: c.expected.noop });
           if (c.expected.fail !== undefined) {
             assert.equal(out.kind, "fail", JSON.stringify(out));
-            if (out.kind === "fail") assert.ok(out.message.includes(c.expected.fail), out.message);
+            if (out.kind === "fail") {
+              assert.ok(out.message.includes(c.expected.fail), out.message);
+              if (c.expected.hint !== undefined) assert.equal(out.hint, c.expected.hint);
+            }
             return;
           }
           assert.equal(out.kind, "change", JSON.stringify(out));
