@@ -482,9 +482,12 @@ describe("deploy-registry on lab hosts", function () {
     badRole.registry_projects[0]!.members![0]!.role = "owner";
     const dupe = structuredClone(vars);
     dupe.registry_projects.push({ name: "team" });
+    const reserved = structuredClone(vars);
+    reserved.registry_projects.push({ name: "ops-verify" });
     for (const [bad, pattern] of [
       [badRole, /hosts\.yaml:\d+.*registry_projects\[0\]\.members\[0\]\.role/],
       [dupe, /hosts\.yaml:\d+.*project 'team' is declared twice/],
+      [reserved, /hosts\.yaml:\d+.*registry_projects\[\d+\]\.name.*project 'ops-verify' is reserved/],
     ] as const) {
       const file = writeRegistryInventory(lab, r.dir, bad);
       const res = await ops(["run", "deploy-registry", "-i", file]);
