@@ -60,6 +60,10 @@ export class LocalTransport implements Transport {
       env: { ...process.env, ...this.options.env },
     });
     const running = run`${command.argv}`;
+    // A command may exit before reading all its input (sudo refusing, an early `exit`): writing
+    // the rest then fails with EPIPE. The exit code and stderr say what happened; left unheard,
+    // that write error would end the whole process instead.
+    running.stdin.on("error", () => undefined);
     const onStdout = options.onStdout;
     if (onStdout) running.stdout.on("data", (chunk: Buffer) => onStdout(Buffer.from(chunk)));
     const onStderr = options.onStderr;
