@@ -194,7 +194,7 @@ export default definePlaybook({
       ...registries
         .filter((r) => r.tls && r.caPem !== null)
         .flatMap((r) => [r.endpoint, ...(r.proxyEndpoint !== null ? [r.proxyEndpoint] : [])].map(trustCheck)),
-      ...(roundTrip ? [roundTripCheck(roundTrip, host.name, registries[0]?.tls ?? true)] : []),
+      ...(roundTrip ? [roundTripCheck(roundTrip, registries[0]?.tls ?? true)] : []),
     ];
   },
   handlers(vars): Handler[] {

@@ -15,10 +15,10 @@ import { bundleOutput, bundleStep } from "../src/bundle/run-step.js";
 import { definePlaybook } from "../src/playbook.js";
 import type { Resource } from "../src/resources/resource.js";
 import { imageLoaded } from "../src/images/image-resource.js";
-import { imagesOutput, imagesStep } from "../src/images/prepare-step.js";
+import { imagesOutput, imagesStep, streamedRefs } from "../src/images/prepare-step.js";
 import { imagePushed } from "../src/images/push-resource.js";
 import { normalizeRef } from "../src/images/ref.js";
-import { imageStream } from "../src/images/save-stream.js";
+import { imageFanOut, passWhenNothingSent } from "../src/images/save-stream.js";
 import { imagesVariables } from "./images.vars.js";
 
 export default definePlaybook({
@@ -31,23 +31,24 @@ export default definePlaybook({
     const out = imagesOutput(run.outputs);
     const loaded = (ref: string): Resource => {
       const image = out.images[ref];
-      return imageLoaded({
+      const fan = imageFanOut(run.runId, ref, vars.images_gzip_level, out.loaders[ref] ?? []);
+      const load = imageLoaded({
         ref,
         id: image?.id,
         ...(image ? { size: image.size } : {}),
-        open: imageStream(run.runId, ref, vars.images_gzip_level),
+        open: () => fan.join(host.name),
       });
+      return passWhenNothingSent(load, fan, host.name);
     };
     const bundled = new Set(out.bundled);
     const wanted = vars.images.filter((s) => s.distribute !== false).map((s) => normalizeRef(s.ref));
     const fromBundle = wanted.filter((ref) => bundled.has(ref));
-    const distributed = wanted.filter((ref) => !bundled.has(ref));
     const bundle = bundleOutput(run.outputs);
     const push = out.push;
     // Whatever group declared them, the images to push are pushed by the one pushing host.
     const pushes = push !== null && push.host === host.name ? Object.keys(push.current) : [];
     // The pushing host needs the image in its engine first; one load serves both.
-    const needed = [...new Set([...pushes, ...distributed])];
+    const needed = streamedRefs(vars, host.name, out);
     return [
       ...(bundle && fromBundle.length > 0
         ? [bundleCopy({ bundle, needsRepo: false }), bundleImages({ bundle, refs: fromBundle })]

@@ -36,6 +36,26 @@ export interface ImagesOutput {
   /** Normalized refs the hosts load from the run's bundle. */
   readonly bundled: readonly string[];
   readonly push: PushPlan | null;
+  /** Normalized ref -> the target hosts that load it from the control machine's stream. */
+  readonly loaders: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The refs `host` gets streamed from the control machine: those its groups distribute that the
+ * run's bundle does not hold and, on the pushing host, those to push (its engine pushes them).
+ */
+export function streamedRefs(
+  vars: ImagesVars,
+  host: string,
+  out: Pick<ImagesOutput, "bundled" | "push">,
+): string[] {
+  const bundled = new Set(out.bundled);
+  const distributed = vars.images
+    .filter((s) => s.distribute !== false)
+    .map((s) => normalizeRef(s.ref))
+    .filter((ref) => !bundled.has(ref));
+  const pushes = out.push !== null && out.push.host === host ? Object.keys(out.push.current) : [];
+  return [...new Set([...pushes, ...distributed])];
 }
 
 /** Every image the targets want, once per reference; two different specs of one ref are an error. */
@@ -130,7 +150,11 @@ export const imagesStep: RunStep<ImagesVars> = {
     } finally {
       await local.close();
     }
-    return { images, bundled: [...bundled], push: await pushPlan(ctx, specs, images) };
+    const plan = { bundled: [...bundled], push: await pushPlan(ctx, specs, images) };
+    const loaders: Record<string, string[]> = {};
+    for (const { host, vars } of ctx.targets)
+      for (const ref of streamedRefs(vars, host.name, plan)) (loaders[ref] ??= []).push(host.name);
+    return { images, ...plan, loaders };
   },
 };
 

@@ -1,27 +1,88 @@
 /**
- * The `docker save | gzip` stream of an image on the control machine, shared by the hosts of a run
- * that start loading it at about the same time: one save and one compression for all of them
- * instead of one per host (two cores serve ten hosts). See sharedStream.
+ * The `docker save | gzip` stream of an image on the control machine, fanned out to every host of
+ * a run that lacks the image: one save and one compression for all of them instead of one per host
+ * (two cores serve ten hosts), each host's SSH channel pacing the one source (backpressure).
+ * The stream starts as soon as every host expected to load the image has joined, or has passed
+ * (its plan needs nothing sent: it holds the image, tags it, or failed); a host that never gets
+ * there (unreachable, or waiting for a fork) is waited for at most JOIN_MS. See sharedStream.
  */
 import type { Readable } from "node:stream";
-import { commandStream, sharedStream } from "../transport/stream.js";
+import type { Resource } from "../resources/resource.js";
+import { commandStream, sharedStream, type SharedStream } from "../transport/stream.js";
 
 /**
- * How long the first host waits for others to join one stream: hosts of a run reach their load
- * step within about a second of each other (connect and facts in parallel); one host alone pays
- * this once per image.
+ * How long the first host waits for the others at most: hosts of a run reach their load step
+ * within about a second of each other (connect and facts in parallel); only a host that fails or
+ * waits for a fork before its plan makes the others wait this long.
  */
 const JOIN_MS = 1500;
 
-const openers = new Map<string, () => Readable>();
+/** One image's stream in one run, shared by the hosts that load it. */
+export interface ImageFanOut {
+  /** The archive's bytes for `host`, which loads the image now. */
+  join(host: string): Readable;
+  /** `host` needs nothing sent: no longer waited for. */
+  pass(host: string): void;
+}
 
-/** @example imageStream(run.runId, "team/app:1.0", 1)() // a Readable of the gzipped archive */
-export function imageStream(runId: string, ref: string, gzipLevel: number): () => Readable {
+const fans = new Map<string, ImageFanOut>();
+
+/**
+ * @example const f = imageFanOut(run.runId, "team/app:1.0", 1, ["el9-1", "el9-2"]); f.join("el9-1")
+ */
+export function imageFanOut(
+  runId: string,
+  ref: string,
+  gzipLevel: number,
+  hosts: readonly string[],
+): ImageFanOut {
   const key = `${runId}\u0000${ref}\u0000${gzipLevel}`;
-  let open = openers.get(key);
-  if (open === undefined) {
-    open = sharedStream(() => commandStream(["docker", "save", ref], { gzipLevel }), JOIN_MS);
-    openers.set(key, open);
+  let fan = fans.get(key);
+  if (fan === undefined) {
+    fan = fanOut(
+      sharedStream(() => commandStream(["docker", "save", ref], { gzipLevel }), JOIN_MS),
+      hosts,
+    );
+    fans.set(key, fan);
   }
-  return open;
+  return fan;
+}
+
+/**
+ * `shared` read by `hosts`: it starts once each has joined or passed (or at its window's end).
+ * @example fanOut(sharedStream(open, 1500), ["a", "b"]).join("a")
+ */
+export function fanOut(shared: SharedStream, hosts: readonly string[]): ImageFanOut {
+  // Hosts expected that have neither joined nor passed yet.
+  const waiting = new Set(hosts);
+  const settle = (host: string) => {
+    // Only a host's first word counts: one re-planned after its load is not waited for twice.
+    if (!waiting.delete(host)) return;
+    if (waiting.size === 0) shared.start();
+  };
+  return {
+    join(host) {
+      const reader = shared.read();
+      settle(host);
+      return reader;
+    },
+    pass: settle,
+  };
+}
+
+/**
+ * `load` whose plan also tells `fan` when it sends nothing (the host holds the image, tags it, or
+ * cannot load it), so the hosts that do load it are not kept waiting for this one. The resource
+ * itself stays pure; this is the one place where planning is observed.
+ */
+export function passWhenNothingSent(load: Resource, fan: ImageFanOut, host: string): Resource {
+  return {
+    ...load,
+    plan(facts) {
+      const outcome = load.plan(facts);
+      const streams = outcome.kind === "change" && outcome.steps.some((s) => s.stdinStream !== undefined);
+      if (!streams) fan.pass(host);
+      return outcome;
+    },
+  };
 }

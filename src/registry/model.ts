@@ -15,6 +15,14 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   admin: ["pull", "push", "delete"],
 };
 
+/**
+ * The project `ops verify -p deploy-registry` proves the round trip in: system admins push into it
+ * (from the control machine) and anyone pulls from it anonymously, so the engine hosts pull the test
+ * image holding no credential at all. No team project (its quota, webhooks, immutability) is touched.
+ * It is empty except during a verify. Reserved: registry_projects may not declare it (rules.ts).
+ */
+export const VERIFY_PROJECT = "ops-verify";
+
 /** Harbor prefixes robot accounts so they can never be mistaken for a person's account. */
 export const ROBOT_PREFIX = "robot$";
 
@@ -87,14 +95,17 @@ export function registryModel(
         admin: u.admin === true && u.robot !== true,
         robot: u.robot === true,
       })),
-    projects: vars.registry_projects.map((p) => ({
-      name: p.name,
-      public: p.public === true,
-      members: new Map(
-        (p.members ?? []).filter((m) => !expired.has(m.user)).map((m) => [m.user, m.role] as const),
-      ),
-      retention: p.retention ?? vars.registry_retention,
-    })),
+    projects: [
+      ...vars.registry_projects.map((p) => ({
+        name: p.name,
+        public: p.public === true,
+        members: new Map(
+          (p.members ?? []).filter((m) => !expired.has(m.user)).map((m) => [m.user, m.role] as const),
+        ),
+        retention: p.retention ?? vars.registry_retention,
+      })),
+      { name: VERIFY_PROJECT, public: true, members: new Map(), retention: 0 },
+    ],
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * Each engine host's half of the round trip (round-trip.ts): it pulls the test image by digest
- * through its own trust path, in the host's one batch, with the private docker config the push
- * step wrote; the batch's cleanup removes the image and the config, also after a failure or a
- * signal. A fact and a pure judge, like every check.
+ * through its own trust path, in the host's one batch, anonymously: docker reads its config from a
+ * new empty folder, so no credential (not even one root keeps in ~/.docker) goes with the pull. The
+ * batch's cleanup removes the image and the folder, also after a failure or a signal. A fact and a
+ * pure judge, like every check.
  */
 import { verdict, type Check } from "../checks/check.js";
 import { commandFact } from "../facts/command.js";
@@ -27,7 +28,7 @@ function failure(output: string, endpoint: string, tls: boolean): { message: str
     };
   if (/unauthorized|authentication required|denied/i.test(output))
     return {
-      message: `${endpoint} refused the pull`,
+      message: `${endpoint} refused the anonymous pull`,
       hint: "`ops registry audit --failed` shows the refusal",
     };
   return {
@@ -37,9 +38,9 @@ function failure(output: string, endpoint: string, tls: boolean): { message: str
 }
 
 /**
- * @example roundTripCheck(out, "el9-2", true) // pulls 10.0.0.5:443/team/ops-verify-1a2b@sha256:…
+ * @example roundTripCheck(out, true) // pulls 10.0.0.5:443/ops-verify/1a2b@sha256:… anonymously
  */
-export function roundTripCheck(out: RoundTripOutput, host: string, tls: boolean): Check {
+export function roundTripCheck(out: RoundTripOutput, tls: boolean): Check {
   if (out.status !== "pushed") {
     const status = out.status === "skipped" ? "not-applicable" : "error";
     return {
@@ -58,21 +59,22 @@ export function roundTripCheck(out: RoundTripOutput, host: string, tls: boolean)
     };
   }
   const ref = `${out.endpoint}/${out.repository}@${out.digest}`;
-  const env = `DOCKER_CONFIG=${quote(out.configDir)}`;
+  const dir = quote(out.configDir);
   const fact = commandFact(
     `registry-round-trip:${ref}`,
     [
-      `t env ${env} docker pull ${quote(ref)} || exit $?`,
+      // mkdir refuses a folder that is there already: whatever might be in it is never read.
+      `mkdir -m 700 ${dir} || exit $?`,
+      `t env DOCKER_CONFIG=${dir} docker pull ${quote(ref)} || exit $?`,
       `docker image inspect --format '{{join .RepoDigests " "}}' ${quote(ref)}`,
     ].join("\n"),
   );
-  const notReady = out.notReady[host];
   return {
     id: ROUND_TRIP_CHECK,
     title: TITLE,
     facts: [fact],
     command: `docker pull ${ref}`,
-    cleanup: `docker rmi ${quote(ref)} >/dev/null 2>&1; rm -rf ${quote(out.configDir)}`,
+    cleanup: `docker rmi ${quote(ref)} >/dev/null 2>&1; rm -rf ${dir}`,
     judge(facts) {
       const { code, output } = facts.get(fact);
       const evidence = { command: `docker pull ${ref}`, output, source: "docker pull" };
@@ -83,8 +85,7 @@ export function roundTripCheck(out: RoundTripOutput, host: string, tls: boolean)
           expected: out.digest,
         });
       const why = failure(output, out.endpoint, tls);
-      const extra = notReady !== undefined ? ` (its docker config was not written: ${notReady})` : "";
-      return verdict("fail", `${why.message}${extra}`, evidence, { hint: why.hint });
+      return verdict("fail", why.message, evidence, { hint: why.hint });
     },
   };
 }

@@ -2,12 +2,15 @@
  * `ops verify -p deploy-registry`'s round trip, as the course does it by hand: a tiny image built
  * from scratch is pushed, every engine host of the run pulls it by digest through its own trust
  * path (certs.d, or insecure-registries for plain HTTP), then it is deleted and its storage
- * collected. Two run-wide steps frame the hosts' checks: `before` pushes (from the control machine,
- * as the first system admin, into the first project, the way `ops registry` acts) and hands every
- * host a private docker config for the pull; the `always` step deletes the image through the API,
- * removes its repository and blobs from the registry host's storage and every host's config,
- * after a failure or a signal too. Everything is named from the run id, so the cleanup needs no
- * output of the push: a push cut short by Ctrl-C is removed like a whole one.
+ * collected. Two run-wide steps frame the hosts' checks: `before` pushes from the control machine,
+ * as the first system admin, into the verify project (model.ts: anyone may pull from it), so the
+ * hosts pull anonymously and no credential ever reaches them; the `always` step deletes the image
+ * through the API and removes its repository and blobs from the registry host's storage, after a
+ * failure or a signal too. Everything is named from the run id, so the cleanup needs no output of
+ * the push: a push cut short by Ctrl-C is removed like a whole one.
+ *
+ * Why not a verify robot made for the run: it would rewrite htpasswd and nginx's maps (and reload
+ * nginx) during a verify, and its password would still sit on every host for the pull.
  *
  * Only `ops verify` makes the round trip: `ops run --verify` judges trust and health (its
  * `before` steps run before the registry is deployed).
@@ -17,7 +20,7 @@ import type { RunStep, RunStepContext } from "../playbook.js";
 import { printable } from "../report/printable.js";
 import { quote } from "../transport/quote.js";
 import { send, type Credentials, type Endpoint } from "./http.js";
-import { registryModel } from "./model.js";
+import { registryModel, VERIFY_PROJECT } from "./model.js";
 import { scratchIndex, type ImageIndex } from "./oci-image.js";
 import { pushImage } from "./push.js";
 import { tlsOutput } from "./tls-step.js";
@@ -36,10 +39,8 @@ export type RoundTripOutput =
       readonly repository: string;
       /** The index's digest: what every host pulls. */
       readonly digest: string;
-      /** The docker config folder on every host (the pull's credentials). */
+      /** An empty docker config folder each host's pull makes and uses: no credential in it. */
       readonly configDir: string;
-      /** Hosts whose config could not be written, with why. */
-      readonly notReady: Readonly<Record<string, string>>;
     }
   /** The image could not be pushed: every host's pull check is an error saying so. */
   | { readonly status: "not-run"; readonly message: string; readonly hint?: string }
@@ -62,8 +63,8 @@ export interface RoundTripPlan {
 type Planned =
   { readonly plan: RoundTripPlan } | Extract<RoundTripOutput, { status: "not-run" | "skipped" }> | null;
 
-/** The per-run names: `ops-verify-<runid>` is the repository (in the first project) and the folder. */
-export const roundTripName = (runId: string): string => `ops-verify-${runId}`;
+/** The per-run names: `ops-verify/<runid>` is the repository, `/run/ops-verify-<runid>` the hosts' folder. */
+export const roundTripName = (runId: string): string => `${VERIFY_PROJECT}-${runId}`;
 
 /**
  * What this run's round trip is: null when there is none (not `ops verify`, or the registry is
@@ -80,16 +81,13 @@ export function roundTripPlan(ctx: RunStepContext<DeployRegistryVars>): Planned 
         "the round trip needs the registry host among this run's hosts (its variables hold the accounts, its storage is cleaned up)",
     };
   if (target.vars.registry_state === "absent") return null;
-  const model = registryModel(target.vars);
-  const admin = model.accounts.find((a) => a.admin);
-  const project = model.projects[0];
-  if (admin === undefined || project === undefined)
+  const admin = registryModel(target.vars).accounts.find((a) => a.admin);
+  if (admin === undefined)
     return {
       status: "not-run",
-      message: `the round trip pushes as a system admin into a project: registry_users has ${admin === undefined ? "no system admin" : "one"}, registry_projects ${project === undefined ? "is empty" : "is set"}`,
-      hint: "mark one account `admin: true` and declare a project",
+      message: `the round trip pushes its test image as a system admin into '${VERIFY_PROJECT}': registry_users has no system admin`,
+      hint: "mark one account `admin: true`",
     };
-  const name = roundTripName(ctx.runId);
   const v = target.vars;
   return {
     plan: {
@@ -101,17 +99,12 @@ export function roundTripPlan(ctx: RunStepContext<DeployRegistryVars>): Planned 
         ...(registry.caPem !== null ? { ca: registry.caPem } : {}),
       },
       account: { user: admin.name, password: admin.password },
-      repository: `${project.name}/${name}`,
+      repository: `${VERIFY_PROJECT}/${ctx.runId}`,
       image: scratchIndex(`ops verify ${ctx.runId}`),
-      configDir: `/run/${name}`,
+      configDir: `/run/${roundTripName(ctx.runId)}`,
       storage: `${v.registry_data_dir}/registry/docker/registry/v2`,
     },
   };
-}
-
-/** Writes stdin as the host's private docker config for the pull: root's, 0700, in memory (/run). */
-export function configScript(dir: string): string {
-  return [`umask 077`, `mkdir ${quote(dir)}`, `cat > ${quote(`${dir}/config.json`)}`].join(" && ");
 }
 
 /**
@@ -126,11 +119,10 @@ export function purgeScript(plan: RoundTripPlan): string {
     plan.image.index,
   ];
   const hexes = [...new Set(blobs.map((b) => b.digest.slice("sha256:".length)))];
-  const project = plan.repository.slice(0, plan.repository.indexOf("/"));
   return [
     `rm -rf ${quote(`${repos}/${plan.repository}`)}`,
-    // The project's folder, when the test image made it (nothing else is in it).
-    `rmdir ${quote(`${repos}/${project}`)} 2>/dev/null`,
+    // The verify project's folder, when it is empty (another run's image may be in it).
+    `rmdir ${quote(`${repos}/${VERIFY_PROJECT}`)} 2>/dev/null`,
     `for h in ${hexes.join(" ")}; do`,
     `  if [ -z "$(find ${quote(repos)} -path "*/sha256/$h/link" 2>/dev/null | head -n 1)" ]; then`,
     `    d=${quote(`${plan.storage}/blobs/sha256`)}/$(printf %.2s "$h")/$h; if [ -d "$d" ]; then rm -rf "$d"; rmdir "\${d%/*}" 2>/dev/null; echo "collected sha256:$h"; fi`,
@@ -164,8 +156,6 @@ export const roundTripPushStep: RunStep<DeployRegistryVars> = {
     const planned = roundTripPlan(ctx);
     if (planned === null || !("plan" in planned)) return planned;
     const { plan } = planned;
-    const auth = Buffer.from(`${plan.account.user}:${plan.account.password}`).toString("base64");
-    ctx.secret(auth);
     let problem: string | null;
     try {
       problem = await push(plan, ctx.signal);
@@ -176,27 +166,16 @@ export const roundTripPushStep: RunStep<DeployRegistryVars> = {
       return {
         status: "not-run",
         message: `the test image was not pushed: ${problem}`,
-        hint: "`ops verify -p deploy-registry --limit <registry host>` shows whether the registry is healthy",
+        hint: / HTTP 40[13]\b/.test(problem)
+          ? `a registry deployed before '${VERIFY_PROJECT}' existed refuses it: run \`ops run deploy-registry\``
+          : "`ops verify -p deploy-registry --limit <registry host>` shows whether the registry is healthy",
       };
-    const config = JSON.stringify({ auths: { [plan.endpoint]: { auth } } });
-    const notReady: Record<string, string> = {};
-    await Promise.all(
-      ctx.targets.map(async (t) => {
-        try {
-          const r = await ctx.exec(t.host.name, configScript(plan.configDir), { stdin: config });
-          if (r.code !== 0) notReady[t.host.name] = `${r.stderr}${r.stdout}`.trim() || `exit ${r.code}`;
-        } catch (err) {
-          notReady[t.host.name] = err instanceof Error ? err.message : String(err);
-        }
-      }),
-    );
     return {
       status: "pushed",
       endpoint: plan.endpoint,
       repository: plan.repository,
       digest: plan.image.index.digest,
       configDir: plan.configDir,
-      notReady,
     };
   },
 };
@@ -210,7 +189,7 @@ export interface RoundTripCleanup {
 
 /**
  * Deletes the test image through the API (tag and manifests), removes its repository and blobs
- * from the registry host's storage and the docker config from every host. Runs after a failure or
+ * from the registry host's storage and the pull's empty config folder from every host. Runs after a failure or
  * a signal too; what is already gone is no error.
  *
  * @throws Error naming what could not be removed
@@ -247,7 +226,7 @@ export const roundTripCleanupStep: RunStep<DeployRegistryVars> = {
             problems.push(`${t.host.name}: ${`${r.stderr}${r.stdout}`.trim() || `exit ${r.code}`}`);
           if (mine) collected.push(...(r.stdout.match(/sha256:[0-9a-f]{64}/g) ?? []));
         } catch (err) {
-          // A host that cannot be reached holds at most its config folder, in memory (/run).
+          // A host that cannot be reached holds at most its empty config folder, in memory (/run).
           if (mine) problems.push(`${t.host.name}: ${err instanceof Error ? err.message : String(err)}`);
         }
       }),

@@ -5,7 +5,7 @@
  */
 import type { DeployRegistryVars } from "../../playbooks/deploy-registry.vars.js";
 import type { RuleProblem, VarRule } from "../playbook.js";
-import { accountName } from "./model.js";
+import { accountName, VERIFY_PROJECT } from "./model.js";
 import { POLICY_RULES } from "./policy-rules.js";
 
 type Rule = VarRule<DeployRegistryVars>;
@@ -41,6 +41,24 @@ const uniqueProjects: Rule = {
       message: `project '${name}' is declared twice`,
       hint: "each project is one repository namespace: merge the two entries' members",
     })),
+};
+
+/** The verify project is ops's own: declaring it would give it members, a quota or a private flag. */
+const reservedProject: Rule = {
+  name: "reserved-project",
+  check: (v) =>
+    v.registry_projects.flatMap((p, i) =>
+      p.name === VERIFY_PROJECT
+        ? [
+            {
+              variable: "registry_projects",
+              path: `[${i}].name`,
+              message: `project '${VERIFY_PROJECT}' is reserved: ops verify pushes its test image there, anyone may pull from it`,
+              hint: "give the project another name",
+            },
+          ]
+        : [],
+    ),
 };
 
 const knownMembers: Rule = {
@@ -174,6 +192,7 @@ const dataApart: Rule = {
 export const REGISTRY_RULES: readonly Rule[] = [
   uniqueUsers,
   uniqueProjects,
+  reservedProject,
   knownMembers,
   narrowRobots,
   distinctPorts,

@@ -22,6 +22,14 @@ import { timestampsAsText } from "./yaml-tags.js";
 /** Segments of a path inside a YAML document: map keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];
 
+export interface YamlOptions {
+  /**
+   * Every mapping key is the text written: in ops's own files keys are names, and YAML 1.1 would
+   * read `yes:` or `on:` as the key `true` (the values stay YAML 1.1: `become: yes` is true).
+   */
+  stringKeys?: boolean;
+}
+
 export interface YamlSource {
   file: string;
   /** The document as plain JS (YAML null for an empty file). */
@@ -36,7 +44,7 @@ export function dotPath(path: YamlPath): string {
 }
 
 /** The first document of the text; a second one is an error, as in yaml's parseDocument. */
-function composeFirst(text: string, lineCounter: LineCounter, file: string): Document {
+function composeFirst(text: string, lineCounter: LineCounter, file: string, options: YamlOptions): Document {
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
   const deep = tooDeepAt(tokens);
   if (deep !== undefined) {
@@ -51,6 +59,7 @@ function composeFirst(text: string, lineCounter: LineCounter, file: string): Doc
   const composer = new Composer({
     version: "1.1",
     uniqueKeys: false,
+    ...(options.stringKeys === true ? { stringKeys: true } : {}),
     customTags: (tags) => [...timestampsAsText(tags), vaultTag],
   });
   let doc: Document | undefined;
@@ -98,7 +107,7 @@ function pairIndex(): (map: YAMLMap, key: string) => Pair | undefined {
  *
  * @example parseYaml("all:\n  hosts:\n    el9-1:\n", "hosts.yaml").lineOf(["all", "hosts", "el9-1"]) === 3
  */
-export function parseYaml(text: string, file: string): YamlSource {
+export function parseYaml(text: string, file: string, options: YamlOptions = {}): YamlSource {
   if (text.startsWith("$ANSIBLE_VAULT;")) {
     throw new ConfigError(
       "file is encrypted with ansible-vault, and vaults are not read here",
@@ -106,8 +115,9 @@ export function parseYaml(text: string, file: string): YamlSource {
       "vault-encrypted files are read as inventories, group_vars, host_vars and -e @file; decrypt this one",
     );
   }
-  const plain = readPlainYaml(text);
-  if (!plain) return parseYamlFully(text, file);
+  // The fast reader resolves keys as YAML 1.1 does; string keys are the full reader's.
+  const plain = options.stringKeys === true ? undefined : readPlainYaml(text);
+  if (!plain) return parseYamlFully(text, file, options);
   let full: YamlSource | undefined;
   return {
     file,
@@ -117,9 +127,9 @@ export function parseYaml(text: string, file: string): YamlSource {
 }
 
 /** The full reader: composes the document with `yaml`, checks it, and keeps every node's place. */
-export function parseYamlFully(text: string, file: string): YamlSource {
+export function parseYamlFully(text: string, file: string, options: YamlOptions = {}): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = composeFirst(text, lineCounter, file);
+  const doc = composeFirst(text, lineCounter, file, options);
   const lineAt = (offset: number | undefined): number | undefined =>
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
   const first = doc.errors[0];

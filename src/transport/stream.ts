@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { PassThrough, Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
+import { parallelGzip } from "./parallel-gzip.js";
 import type { ExecResult } from "./transport.js";
 
 /** Passes `stream` through, calling `onProgress` with the running byte count. */
@@ -37,7 +37,7 @@ export function stdinFailure(stdin: Readable): Promise<ExecResult> {
 }
 
 export interface CommandStreamOptions {
-  /** gzip the command's output in this process (level 1..9); absent or 0: sent as it comes. */
+  /** gzip the command's output in this process, on several cores (level 1..9); absent or 0: as it comes. */
   gzipLevel?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -69,7 +69,7 @@ export function commandStream(argv: readonly string[], options: CommandStreamOpt
   out.on("close", () => child.kill());
   const piped =
     options.gzipLevel !== undefined && options.gzipLevel > 0
-      ? pipeline(child.stdout, createGzip({ level: options.gzipLevel }), out, { end: false })
+      ? pipeline(child.stdout, parallelGzip({ level: options.gzipLevel }), out, { end: false })
       : pipeline(child.stdout, out, { end: false });
   Promise.all([piped, exited]).then(
     () => out.end(),
@@ -79,50 +79,77 @@ export function commandStream(argv: readonly string[], options: CommandStreamOpt
 }
 
 /**
- * Lets hosts that start reading the same bytes at about the same time share one source: the first
- * call opens nothing yet and waits `windowMs` for others to join, then one source (one `docker save
- * | gzip`) is piped to every joined reader, paced by the slowest (pipe's backpressure). A reader
- * that goes away is unpiped and the others go on; when all have gone the source is destroyed. A
- * reader that comes after the window gets a source of its own, so nothing is ever buffered whole.
- *
- * @example const open = sharedStream(() => commandStream(["docker", "save", ref], { gzipLevel: 1 }));
+ * Bytes each reader of a shared source may hold ahead of its host. The source goes at the pace of
+ * the slowest reader; with pipe's default 16 KiB every short stall of one host (its engine
+ * writing a layer out) stalls all of them, in lock step. A few MiB per host lets each absorb the
+ * others' stalls while memory stays bounded (hosts x this).
  */
-export function sharedStream(open: () => Readable, windowMs = 300): () => Readable {
-  let group: PassThrough[] | undefined;
-  return () => {
-    const reader = new PassThrough();
-    if (group !== undefined) {
-      group.push(reader);
-      return reader;
+export const READER_BUFFER = 8 << 20;
+
+/** One source shared by readers that join within a window (see sharedStream). */
+export interface SharedStream {
+  /** A reader: joins the group waiting to start, or (after it started) gets a source of its own. */
+  read(): Readable;
+  /** Starts the waiting group now: every reader expected has joined. No-op with no group. */
+  start(): void;
+}
+
+/**
+ * Lets hosts that start reading the same bytes at about the same time share one source: the first
+ * read opens nothing yet and waits up to `windowMs` for others to join (or for `start()`, called
+ * once every reader expected is in), then one source (one `docker save | gzip`) is piped to every
+ * joined reader, paced by the slowest (pipe's backpressure: nothing is buffered beyond each
+ * reader's high-water mark). A reader that goes away is unpiped and the others go on; when all
+ * have gone the source is destroyed. A reader that comes after the start gets a source of its own,
+ * so nothing is ever buffered whole.
+ *
+ * @example const s = sharedStream(() => commandStream(["docker", "save", ref], { gzipLevel: 1 })); s.read()
+ */
+export function sharedStream(
+  open: () => Readable,
+  windowMs = 300,
+  bufferBytes = READER_BUFFER,
+): SharedStream {
+  let group: { readers: PassThrough[]; timer: NodeJS.Timeout } | undefined;
+  const begin = (readers: PassThrough[]) => {
+    // A reader gone during the window (its host failed) is left out.
+    const live = readers.filter((r) => !r.destroyed);
+    if (live.length === 0) return;
+    let source: Readable;
+    try {
+      source = open();
+    } catch (error) {
+      for (const r of live) r.destroy(error as Error);
+      return;
     }
-    const readers = [reader];
-    group = readers;
-    setTimeout(() => {
-      group = undefined;
-      // A reader gone during the window (its host failed) is left out.
-      const live = readers.filter((r) => !r.destroyed);
-      if (live.length === 0) return;
-      let source: Readable;
-      try {
-        source = open();
-      } catch (error) {
-        for (const r of live) r.destroy(error as Error);
-        return;
-      }
-      let left = live.length;
-      for (const r of live) {
-        source.pipe(r);
-        r.on("close", () => {
-          // unpipe also releases the others when this reader was the one they waited for (drain).
-          source.unpipe(r);
-          left -= 1;
-          if (left === 0 && !source.readableEnded) source.destroy();
-        });
-      }
-      source.on("error", (error) => {
-        for (const r of live) r.destroy(error);
+    let left = live.length;
+    for (const r of live) {
+      source.pipe(r);
+      r.on("close", () => {
+        // unpipe also releases the others when this reader was the one they waited for (drain).
+        source.unpipe(r);
+        left -= 1;
+        if (left === 0 && !source.readableEnded) source.destroy();
       });
-    }, windowMs);
-    return reader;
+    }
+    source.on("error", (error) => {
+      for (const r of live) r.destroy(error);
+    });
+  };
+  const start = () => {
+    if (group === undefined) return;
+    const { readers, timer } = group;
+    group = undefined;
+    clearTimeout(timer);
+    begin(readers);
+  };
+  return {
+    read() {
+      const reader = new PassThrough({ highWaterMark: bufferBytes });
+      if (group !== undefined) group.readers.push(reader);
+      else group = { readers: [reader], timer: setTimeout(start, windowMs) };
+      return reader;
+    },
+    start,
   };
 }

@@ -33,7 +33,8 @@ const KNOWN_IDS = new Set(answerIds());
  * @example parseAnswers("ssh:\n  user: root\n", "answers.yaml").get("ssh.user") === "root"
  */
 export function parseAnswers(text: string, file: string): Answers {
-  const source = parseYaml(text, file);
+  // `run: { yes: true }`: the key is the answer's name, never YAML 1.1's boolean.
+  const source = parseYaml(text, file, { stringKeys: true });
   const data = source.data ?? {};
   if (!validate(data)) {
     const errors = explainAjvErrors(validate.errors).map(

@@ -7,14 +7,29 @@ import type { Fact, FactSet } from "../facts/fact.js";
 import { hostname } from "../facts/hostname.js";
 import { kernel, type Kernel } from "../facts/kernel.js";
 import { osRelease, type OsRelease } from "../facts/os-release.js";
-import { rpmPackages, type RpmPackages } from "../packages/rpm/installed.js";
+import type { InstalledPackages } from "../packages/family.js";
+import { FAMILIES } from "../packages/index.js";
 import { sudo, type SudoAccess } from "../facts/sudo.js";
 import { systemdUnit, type SystemdUnit } from "../facts/systemd-unit.js";
+import { APT_CONFLICTING_PACKAGES } from "../../playbooks/docker-apt.js";
+import { CONFLICTING_PACKAGES } from "../../playbooks/install-engine.vars.js";
 
-/** Engines and the packages that stand in docker-ce's way, as install-engine sees them. */
-export const ENGINE_PACKAGES = ["docker-ce", "docker", "moby-engine", "podman", "containerd.io", "runc"];
+/**
+ * Per package family: the engines a person would call installed, and the packages install-engine
+ * removes before docker-ce (its own lists, so the wizard asks for --yes exactly when the run needs it).
+ */
+export const ENGINE_PACKAGES: Readonly<Record<string, { engines: string[]; conflicts: readonly string[] }>> =
+  {
+    rpm: { engines: ["docker-ce", "docker", "moby-engine", "podman"], conflicts: CONFLICTING_PACKAGES },
+    deb: { engines: ["docker-ce", "docker.io", "podman"], conflicts: APT_CONFLICTING_PACKAGES },
+  };
 
-const packages = rpmPackages(ENGINE_PACKAGES);
+// Every family's database is read in the one round trip (the probe of a family whose tool the host
+// lacks says so and costs nothing); the host's distribution decides which answer is its own.
+const installed = FAMILIES.filter((f) => ENGINE_PACKAGES[f.name] !== undefined).map((f) => {
+  const names = ENGINE_PACKAGES[f.name] ?? { engines: [], conflicts: [] };
+  return { family: f, fact: f.installed([...names.engines, ...names.conflicts]) };
+});
 const dockerUnit = systemdUnit("docker");
 
 /** Every fact of the wizard's probe: one round trip per host. */
@@ -24,7 +39,7 @@ export const HOST_FACTS: readonly Fact<unknown>[] = [
   kernel,
   sudo,
   diskFree,
-  packages,
+  ...installed.map((i) => i.fact),
   dockerUnit,
 ];
 
@@ -34,21 +49,42 @@ export interface HostFacts {
   kernel: Kernel;
   sudo: SudoAccess;
   disk: DiskFree | null;
-  packages: RpmPackages;
+  /** The package family of the host's distribution ("rpm", "deb"); undefined when ops knows none. */
+  family: string | undefined;
+  /** What that family's database holds of ENGINE_PACKAGES; empty without a family. */
+  packages: InstalledPackages;
   docker: SystemdUnit;
 }
 
 /** Reads the probe's facts back. */
 export function readHostFacts(set: FactSet): HostFacts {
+  const os = set.get(osRelease);
+  const own = installed.find((i) => i.family.osFamilies.includes(os.family));
   return {
     hostname: set.get(hostname),
-    os: set.get(osRelease),
+    os,
     kernel: set.get(kernel),
     sudo: set.get(sudo),
     disk: set.get(diskFree),
-    packages: set.get(packages),
+    family: own?.family.name,
+    packages: own ? set.get(own.fact) : {},
     docker: set.get(dockerUnit),
   };
+}
+
+/**
+ * The packages install-engine would remove first on this host: those of its family's list installed
+ * under their own name (containerd.io provides runc and is no conflicting runc, as the packages
+ * resource judges it).
+ *
+ * @example conflictsOf(debianWithDockerIo) // ["docker.io"]
+ */
+export function conflictsOf(facts: HostFacts): string[] {
+  const names = facts.family === undefined ? [] : (ENGINE_PACKAGES[facts.family]?.conflicts ?? []);
+  return names.filter((n) => {
+    const p = facts.packages[n];
+    return p !== null && p !== undefined && p.providedBy === undefined;
+  });
 }
 
 /** `12.3 GiB` / `800 MiB`. */
@@ -59,7 +95,8 @@ export function formatBytes(bytes: number): string {
 
 /** What is installed: "docker-ce 20.10.24 (running)", "podman 4.9.4", or "no engine". */
 export function describeEngine(facts: HostFacts): string {
-  const found = ["docker-ce", "docker", "moby-engine", "podman"].flatMap((name) => {
+  const engines = facts.family === undefined ? [] : (ENGINE_PACKAGES[facts.family]?.engines ?? []);
+  const found = engines.flatMap((name) => {
     const p = facts.packages[name];
     return p ? [`${name} ${p.version}`] : [];
   });

@@ -19,6 +19,7 @@ import type { LocalKey } from "./local-keys.js";
 import { mirrorsStep } from "./mirrors-step.js";
 import { planFiles } from "./plan-files.js";
 import type { Login, WizardConnect } from "./probe-host.js";
+import { conflictsOf } from "./host-facts.js";
 import { probeStep, type ProbedHost } from "./probe-step.js";
 import { registryStep } from "./registry-step.js";
 import { repoKeyStep, type RepoKey } from "./repo-key.js";
@@ -204,7 +205,7 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
     await writeFilesAtomically(files);
     say("");
     say(
-      `Wrote ${files.map((f) => relative(deps.cwd, f.path) || f.path).join(" and ")} (${checked.targets.length} host(s), valid for ${playbooks.join(", ")}).`,
+      `Wrote ${files.map((f) => shownPath(deps.cwd, f.path)).join(" and ")} (${checked.targets.length} host(s), valid for ${playbooks.join(", ")}).`,
     );
     for (const line of checked.overridden) say(`  ! ${line}: the value ops init chose does not apply there`);
     for (const n of keys.needPassword) {
@@ -218,7 +219,7 @@ export async function runWizard(deps: WizardDeps): Promise<number> {
       );
     }
     const conflicts = probed.hosts
-      .filter((h) => ["podman", "docker", "runc", "moby-engine"].some((p) => h.facts.packages[p]))
+      .filter((h) => conflictsOf(h.facts).length > 0)
       .map((h) => plan.names.find((n) => n.label === h.label)?.name ?? h.label);
     return await runStep(
       ask,

@@ -11,6 +11,7 @@ import { hostExec, hostExecResult, labUp, readLab, recreateHost, type LabInfo } 
 import { DEB_ENGINE_VERSION, DEB_OLDER_ENGINE_VERSION } from "../lab/apt-packages.js";
 import { failures, ops, summaries } from "./helpers/ops-cli.js";
 import { writeInventory, type HostEntry } from "./helpers/inventory.js";
+import { installStubDeb } from "./helpers/stub-deb.js";
 import { engineConfig, engineIdentity, fileStamps } from "./helpers/host-state.js";
 import { HARDENED_DAEMON, LAB_WAIVERS, runCheck } from "./helpers/compliance.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -28,20 +29,6 @@ const APT_FILES = [
 ];
 const dpkgVersion = async (pkg: string) =>
   (await hostExecResult(DEB, `dpkg-query -W -f='\${Version}' ${pkg}`)).stdout.trim();
-
-/**
- * Installs a package of that name and version, built on the host with dpkg-deb (the lab has no
- * Debian mirror): what dpkg records is all the conflict check reads.
- */
-const installStubDeb = (name: string, version: string) =>
-  hostExec(
-    DEB,
-    [
-      `d=$(mktemp -d) && mkdir $d/DEBIAN`,
-      `printf 'Package: ${name}\\nVersion: ${version}\\nArchitecture: all\\nMaintainer: lab <lab@lab.invalid>\\nDescription: stand-in for Debian ${name}\\n' > $d/DEBIAN/control`,
-      `dpkg-deb -Zgzip --build $d /tmp/${name}.deb >/dev/null && dpkg -i /tmp/${name}.deb >/dev/null && rm -rf $d /tmp/${name}.deb`,
-    ].join(" && "),
-  );
 
 describe("apt: install-engine and friends on a mixed el9 + debian12 inventory", function () {
   this.timeout(900_000);
@@ -91,8 +78,8 @@ describe("apt: install-engine and friends on a mixed el9 + debian12 inventory", 
   });
 
   it("Debian's docker.io and podman-docker installed: refused without --yes, naming both; nothing installed", async () => {
-    await installStubDeb("docker.io", "20.10.24+dfsg1-1");
-    await installStubDeb("podman-docker", "4.3.1+ds1-8");
+    await installStubDeb(DEB, "docker.io", "20.10.24+dfsg1-1");
+    await installStubDeb(DEB, "podman-docker", "4.3.1+ds1-8");
     const refused = await run(inventory, "-l", DEB);
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(

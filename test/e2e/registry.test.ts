@@ -106,7 +106,7 @@ describe("deploy-registry on lab hosts", function () {
     }
   });
 
-  it("verify's round trip: every engine pulls a scratch image by digest; a host without the CA fails; Ctrl-C mid-run leaves nothing", async () => {
+  it("verify's round trip: every engine pulls a scratch image by digest, anonymously, holding no credential; a host without the CA fails; Ctrl-C mid-run leaves nothing", async () => {
     const hosts = [r.registry, ...r.engines];
     const verify = (onEvent?: Parameters<typeof ops>[2]) =>
       ops(["verify", "-p", "deploy-registry", "-i", r.inventory, "--output", "json"], "", onEvent);
@@ -140,8 +140,43 @@ describe("deploy-registry on lab hosts", function () {
     const storage = () => hostExec(r.registry, "cd /var/lib/ops-registry/registry && find . | sort");
     const stored = await storage();
 
+    // What e1 holds at the instant of its pull: a docker wrapper first in PATH records the config
+    // folder the pull reads and every file under /run, /root, /etc, /tmp and /home that holds the
+    // admin's password or its Basic credential (the needles sit in /var/tmp, outside the search).
+    // root's own docker config holds a wrong login for the registry: a pull that used it would be refused.
+    const e1 = r.engines[0];
+    const needles = [passwords.root, Buffer.from(`root:${passwords.root}`).toString("base64")];
+    const wrapper = [
+      "#!/bin/sh",
+      'if [ "$1" = pull ]; then',
+      '  { echo "DOCKER_CONFIG=$DOCKER_CONFIG"; ls -A "$DOCKER_CONFIG" | sed "s/^/holds /"',
+      "    grep -rlsF -D skip -f /var/tmp/ops-e2e-needles /run /root /etc /tmp /home | sed 's/^/admin secret in /'",
+      "  } > /var/tmp/ops-e2e-pull.log 2>&1",
+      "fi",
+      'exec /usr/bin/docker "$@"',
+    ].join("\n");
+    const wrong = { auth: Buffer.from("root:not-the-password").toString("base64") };
+    const wrongLogin = JSON.stringify({ auths: { [R]: wrong, [`${R}:443`]: wrong } });
+    const put = (text: string, file: string) =>
+      `echo ${Buffer.from(text).toString("base64")} | base64 -d > ${file}`;
+    await hostExec(
+      e1,
+      [
+        put(`${needles.join("\n")}\n`, "/var/tmp/ops-e2e-needles"),
+        `${put(`${wrapper}\n`, "/usr/local/bin/docker")} && chmod 0755 /usr/local/bin/docker`,
+        "mkdir -p /root/.docker",
+        "{ [ ! -e /root/.docker/config.json ] || mv /root/.docker/config.json /root/.docker/config.json.e2e; }",
+        put(wrongLogin, "/root/.docker/config.json"),
+      ].join(" && "),
+    );
     const t0 = Date.now();
-    const pass = await verify();
+    const pass = await verify().finally(() =>
+      hostExec(
+        e1,
+        "rm -f /usr/local/bin/docker /var/tmp/ops-e2e-needles /root/.docker/config.json; " +
+          "[ ! -e /root/.docker/config.json.e2e ] || mv /root/.docker/config.json.e2e /root/.docker/config.json",
+      ),
+    );
     figures["verify -p deploy-registry with the round trip (3 hosts)"] = seconds(Date.now() - t0);
     ok(pass);
     const checks = roundTrips(pass);
@@ -149,11 +184,40 @@ describe("deploy-registry on lab hosts", function () {
     assert.ok(digest, JSON.stringify(checks));
     for (const h of hosts) {
       assert.equal(checks[h]?.status, "pass", JSON.stringify(checks[h]));
-      assert.match(
-        checks[h]?.message ?? "",
-        new RegExp(`^pulled ${R}:443/team/ops-verify-[0-9a-f]+@${digest}$`),
-      );
+      assert.match(checks[h]?.message ?? "", new RegExp(`^pulled ${R}:443/ops-verify/[0-9a-f]+@${digest}$`));
     }
+    const seen = (
+      await hostExec(e1, "cat /var/tmp/ops-e2e-pull.log; rm -f /var/tmp/ops-e2e-pull.log")
+    ).trim();
+    assert.match(seen, /^DOCKER_CONFIG=\/run\/ops-verify-[0-9a-f]+$/, "the pull read an empty config folder");
+    const id = /^DOCKER_CONFIG=\/run\/ops-verify-([0-9a-f]+)$/.exec(seen)?.[1] ?? "?";
+    // The registry's view: every request the hosts made for the test image was anonymous and served;
+    // the admin's requests (the push, the delete) came from the control machine alone.
+    const addresses = new Set(lab.hosts.filter((h) => hosts.includes(h.name)).map((h) => h.address));
+    const audit = await cli("registry", "audit", "--all", "--project", "ops-verify", "--output", "json");
+    ok(audit);
+    const events = audit.stdout
+      .split("\n")
+      .filter((l) => l.includes(`ops-verify/${id}`))
+      .map((l) => JSON.parse(l) as { user: string; action: string; status: number; client: string });
+    const byHosts = events.filter((e) => addresses.has(e.client));
+    assert.deepEqual(
+      [...new Set(byHosts.filter((e) => e.action === "pull").map((e) => e.client))].sort(),
+      [...addresses].sort(),
+      `every host pulled: ${JSON.stringify(events)}`,
+    );
+    assert.deepEqual(
+      byHosts.filter((e) => e.user !== "" || e.status >= 400),
+      [],
+      "the hosts' requests were anonymous and served",
+    );
+    const admin = events.filter((e) => e.user === "root");
+    assert.ok(admin.some((e) => e.action === "push") && admin.some((e) => e.action === "delete"));
+    assert.deepEqual(
+      admin.filter((e) => addresses.has(e.client)),
+      [],
+      "the admin acted from the control machine only",
+    );
     const cleanup = pass.events.find(
       (e) => e.kind === "run-step" && e.name === "deploy-registry:registry-round-trip-cleanup",
     );
@@ -418,9 +482,12 @@ describe("deploy-registry on lab hosts", function () {
     badRole.registry_projects[0]!.members![0]!.role = "owner";
     const dupe = structuredClone(vars);
     dupe.registry_projects.push({ name: "team" });
+    const reserved = structuredClone(vars);
+    reserved.registry_projects.push({ name: "ops-verify" });
     for (const [bad, pattern] of [
       [badRole, /hosts\.yaml:\d+.*registry_projects\[0\]\.members\[0\]\.role/],
       [dupe, /hosts\.yaml:\d+.*project 'team' is declared twice/],
+      [reserved, /hosts\.yaml:\d+.*registry_projects\[\d+\]\.name.*project 'ops-verify' is reserved/],
     ] as const) {
       const file = writeRegistryInventory(lab, r.dir, bad);
       const res = await ops(["run", "deploy-registry", "-i", file]);

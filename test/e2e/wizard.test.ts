@@ -4,11 +4,11 @@
  * install-engine. With OPS_WIZARD_SCREENS=<dir>, every screen is saved there (docs/WIZARD.md).
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostExec, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { BIN, failures, ops, summaries } from "./helpers/ops-cli.js";
+import { person } from "./helpers/person.js";
 import { Terminal } from "./helpers/tmux.js";
 
 const SCREENS = process.env["OPS_WIZARD_SCREENS"];
@@ -18,19 +18,6 @@ function keep(name: string, screen: string): void {
   if (!SCREENS) return;
   mkdirSync(SCREENS, { recursive: true });
   writeFileSync(join(SCREENS, `${name}.txt`), `${screen}\n`);
-}
-
-/** A fresh person: an empty home (no key, no agent) and an empty folder to work in. */
-function person() {
-  const home = mkdtempSync(join(tmpdir(), "ops-init-home-"));
-  const cwd = mkdtempSync(join(tmpdir(), "ops-init-cwd-"));
-  const env = {
-    PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-    HOME: home,
-    TERM: "xterm-256color",
-    LANG: "C.UTF-8",
-  };
-  return { home, cwd, env };
 }
 
 describe("ops init in a real terminal, on the lab", function () {

@@ -6,7 +6,7 @@
  * the file of the account it verified. Pure.
  */
 import type { Role } from "../../../playbooks/deploy-registry.vars.js";
-import { allowed, type RegistryModel } from "../model.js";
+import { allowed, VERIFY_PROJECT, type RegistryModel } from "../model.js";
 
 export interface PortalProject {
   readonly name: string;
@@ -43,7 +43,8 @@ export interface PortalAccount {
 export function portalMe(model: RegistryModel, account: string | undefined): PortalMe {
   const admin = account !== undefined && model.accounts.some((a) => a.name === account && a.admin);
   const projects = model.projects
-    .filter((p) => allowed(model, account, "pull", p.name))
+    // ops's own, empty but during a verify: no team's project to browse (`ops registry ls` shows it).
+    .filter((p) => p.name !== VERIFY_PROJECT && allowed(model, account, "pull", p.name))
     .map((p) => ({
       name: p.name,
       public: p.public,

@@ -13,7 +13,9 @@ import { imagePushed } from "../../../src/images/push-resource.js";
 import { obtainCommand } from "../../../src/images/control-docker.js";
 import { configDigest } from "../../../src/images/registry-state.js";
 import { normalizeRef, splitRef } from "../../../src/images/ref.js";
-import { wantedImages } from "../../../src/images/prepare-step.js";
+import { streamedRefs, wantedImages } from "../../../src/images/prepare-step.js";
+import { fanOut, passWhenNothingSent } from "../../../src/images/save-stream.js";
+import { sharedStream } from "../../../src/transport/stream.js";
 import type { ImagesVars } from "../../../playbooks/images.vars.js";
 
 const A = `sha256:${"a".repeat(64)}`;
@@ -154,5 +156,59 @@ describe("images", () => {
     const spec = { ref: "team/app:1.0", source: "build" as const, context: "app" };
     assert.equal(wantedImages([v([spec]), v([spec])]).length, 1);
     assert.throws(() => wantedImages([v([spec]), v([{ ...spec, context: "other" }])]), /declared twice/);
+  });
+
+  it("one save fans out to the hosts that load: it starts once each expected host joined or sent nothing", async () => {
+    let saves = 0;
+    // A window no test outlasts: each stream below ends only because every expected host is in.
+    const save = () =>
+      sharedStream(() => {
+        saves += 1;
+        return Readable.from([Buffer.from("archive")]);
+      }, 600_000);
+    const drain = async (r: Readable) => {
+      const parts: Buffer[] = [];
+      for await (const c of r) parts.push(c as Buffer);
+      return Buffer.concat(parts).toString();
+    };
+    const both = fanOut(save(), ["el9-1", "el9-2"]);
+    const [a, b] = [both.join("el9-1"), both.join("el9-2")];
+    assert.deepEqual(await Promise.all([drain(a), drain(b)]), ["archive", "archive"]);
+    assert.equal(saves, 1);
+    // el9-2 holds the image: its plan is a no-op, so el9-1 does not wait for it.
+    const one = fanOut(save(), ["el9-1", "el9-2"]);
+    const loads = (host: string) =>
+      passWhenNothingSent(imageLoaded({ ref: "team/app:1.0", id: A, open: () => one.join(host) }), one, host);
+    assert.equal(loads("el9-2").plan(facts(LIST)).kind, "noop");
+    const step = loads("el9-1").plan(facts(""));
+    assert.equal(step.kind, "change");
+    const stream = step.kind === "change" ? step.steps[0]?.stdinStream : undefined;
+    assert.ok(stream);
+    assert.equal(await drain(stream()), "archive");
+    assert.equal(saves, 2);
+  });
+
+  it("streams to each host what its groups distribute, no bundled image, and the pushes to the pushing host", () => {
+    const vars = {
+      images: [
+        { ref: "team/app:1.0", source: "build", context: "app" },
+        { ref: "busybox", source: "pull", distribute: false },
+        { ref: "team/offline:1", source: "pull" },
+      ],
+    } as unknown as ImagesVars;
+    const push = {
+      registry: "r:443",
+      host: "el9-1",
+      user: "dev",
+      password: "x",
+      current: { "busybox:latest": false },
+    };
+    const out = { bundled: ["team/offline:1"], push };
+    assert.deepEqual(streamedRefs(vars, "el9-2", out), ["team/app:1.0"]);
+    assert.deepEqual(streamedRefs(vars, "el9-1", out), ["busybox:latest", "team/app:1.0"]);
+    assert.deepEqual(streamedRefs(vars, "el9-1", { bundled: [], push: null }), [
+      "team/app:1.0",
+      "team/offline:1",
+    ]);
   });
 });

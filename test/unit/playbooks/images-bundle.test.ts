@@ -52,6 +52,7 @@ describe("images playbook with a bundle", () => {
     images: { "team/built:2": { id: ID, size: 1 } },
     bundled: ["team/app:1.0"],
     push: null,
+    loaders: { "team/built:2": ["el9-1"] },
   };
 
   it("loads the bundled image from the host's copy of the bundle and streams only the built one", () => {

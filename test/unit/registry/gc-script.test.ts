@@ -52,6 +52,8 @@ describe("registry gc.sh", () => {
         // printf, not echo: dash's echo would expand the backslashes of the scripts passed to sh -c.
         `printf '%s frozen=%s docker %s\\n' "$owner" "$frozen" "$(printf '%s' "$*" | tr '\\n' ' ')" >> ${quote(log)}`,
         'case "$*" in *garbage-collect*) [ -z "${FAIL_GC:-}" ] || exit 3;; esac',
+        // As Distribution 2.8's collector does on a storage nothing was ever pushed to.
+        `case "$*" in *garbage-collect*) for d in repositories blobs; do [ -d ${quote(v2())}/$d ] || { echo "failed to garbage collect: Path not found: /docker/registry/v2/$d" >&2; exit 1; }; done;; esac`,
         'case "$*" in "compose ps -q registry") echo cid;; inspect*) echo 10.9.9.9;; *"sh -c"*) exit 1;; esac',
         "exit 0",
       ].join("\n") + "\n",
@@ -220,6 +222,14 @@ describe("registry gc.sh", () => {
       assert.match(c, /^owner=ops-registry-gc\.timer /, `every call ran under the lock:\n${seen.join("\n")}`);
     assert.match(seen.find((c) => c.includes("garbage-collect")) ?? "", /frozen=1 /);
     assert.equal(existsSync(lock), false, "the lock is released");
+  });
+
+  it("a registry nothing was pushed to yet: the collector finds the two folders Distribution fails without", () => {
+    assert.equal(existsSync(join(v2(), "repositories")), false);
+    const r = gc(["--timer"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ops-gc bytes_freed=0 /m);
+    assert.ok(calls().some((c) => c.includes("garbage-collect")));
   });
 
   it("from the timer while an ops run holds the lock: skipped with exit 75, nothing run, the run's lock kept", () => {

@@ -70,5 +70,18 @@ describe("registry authorization table", () => {
       [may("root", "push", "team"), may("root", "push", "elsewhere"), may("root", "delete", "elsewhere")],
       [true, false, true],
     );
+    // The verify project: the admin pushes, anyone pulls, nobody else writes.
+    assert.deepEqual(
+      [
+        may("root", "push", "ops-verify"),
+        may(undefined, "pull", "ops-verify"),
+        may("dev", "pull", "ops-verify"),
+        may("dev", "push", "ops-verify"),
+        may("robot$ci", "push", "ops-verify"),
+        may(undefined, "push", "ops-verify"),
+        may("dev", "delete", "ops-verify"),
+      ],
+      [true, true, true, false, false, false, false],
+    );
   });
 });

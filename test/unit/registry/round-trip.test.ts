@@ -14,7 +14,6 @@ import { FactSet } from "../../../src/facts/fact.js";
 import type { RunStepContext } from "../../../src/playbook.js";
 import { ROUND_TRIP_CHECK, roundTripCheck } from "../../../src/registry/round-trip-check.js";
 import {
-  configScript,
   purgeScript,
   roundTripPlan,
   type RoundTripOutput,
@@ -62,24 +61,22 @@ const planOf = (ctx: RunStepContext<DeployRegistryVars>): RoundTripPlan => {
 const pushed: RoundTripOutput = {
   status: "pushed",
   endpoint: "10.0.0.5:443",
-  repository: "team/ops-verify-1a2b3c",
+  repository: "ops-verify/1a2b3c",
   digest: `sha256:${"a".repeat(64)}`,
   configDir: "/run/ops-verify-1a2b3c",
-  notReady: {},
 };
 
 function judge(out: RoundTripOutput, code: number, output: string) {
-  const check = roundTripCheck(out, "eng1", true);
+  const check = roundTripCheck(out, true);
   const values = new Map<string, unknown>(check.facts.map((f) => [f.name, { code, output }]));
   return { check, result: check.judge(new FactSet(values)) };
 }
 
 describe("verify's registry round trip", () => {
-  it("names the repository, the image and the host folder from the run id, and pushes as the first system admin at the host's address", () => {
+  it("names the repository (in the verify project, never a team's), the image and the host folder from the run id, and pushes as the first system admin at the host's address", () => {
     const a = planOf(context());
     const b = planOf(context());
-    const project = SAMPLE_VARS.registry_projects[0]?.name;
-    assert.equal(a.repository, `${project}/ops-verify-1a2b3c`);
+    assert.equal(a.repository, "ops-verify/1a2b3c");
     assert.equal(a.configDir, "/run/ops-verify-1a2b3c");
     assert.equal(a.registryHost, "reg1");
     assert.equal(a.endpoint, "10.0.0.5:443");
@@ -93,7 +90,7 @@ describe("verify's registry round trip", () => {
     assert.equal(a.image.platforms.length, 4);
   });
 
-  it("runs only under ops verify; without the registry host it is not applicable; without an admin or a project it cannot run", () => {
+  it("runs only under ops verify; without the registry host it is not applicable; without an admin it cannot run; it needs no project", () => {
     assert.equal(roundTripPlan(context({ command: "run" })), null);
     assert.equal(roundTripPlan(context({ command: "check" })), null);
     const absent = varsWith({ ...SAMPLE_VARS, registry_state: "absent" });
@@ -112,9 +109,10 @@ describe("verify's registry round trip", () => {
     const p = roundTripPlan(context({}, noAdmin));
     assert.ok(p !== null && "status" in p && p.status === "not-run");
     assert.match(p.message, /no system admin/);
+    assert.ok(planOf(context({}, varsWith({ ...SAMPLE_VARS, registry_projects: [] }))));
   });
 
-  it("judges each host's pull: the digest pulled passes; no CA, plain HTTP and a refusal fail, each saying why", () => {
+  it("pulls anonymously, from a new empty docker config folder, and judges it: the digest pulled passes; no CA, plain HTTP and a refusal fail, each saying why", () => {
     const ok = judge(
       pushed,
       0,
@@ -122,12 +120,14 @@ describe("verify's registry round trip", () => {
     );
     assert.equal(ok.check.id, ROUND_TRIP_CHECK);
     assert.equal(ok.result.status, "pass");
-    assert.match(ok.result.message, /^pulled 10\.0\.0\.5:443\/team\/ops-verify-1a2b3c@sha256:a{64}$/);
+    assert.match(ok.result.message, /^pulled 10\.0\.0\.5:443\/ops-verify\/1a2b3c@sha256:a{64}$/);
     assert.match(
       ok.check.cleanup ?? "",
-      /docker rmi .*ops-verify-1a2b3c@sha256:a{64}.*rm -rf '?\/run\/ops-verify-1a2b3c/s,
+      /docker rmi .*ops-verify\/1a2b3c@sha256:a{64}.*rm -rf '?\/run\/ops-verify-1a2b3c/s,
     );
-    assert.match(ok.check.facts[0]?.probe ?? "", /DOCKER_CONFIG='?\/run\/ops-verify-1a2b3c'? docker pull/);
+    const probe = ok.check.facts[0]?.probe ?? "";
+    assert.match(probe, /^mkdir -m 700 '?\/run\/ops-verify-1a2b3c'? \|\| exit/m);
+    assert.match(probe, /DOCKER_CONFIG='?\/run\/ops-verify-1a2b3c'? docker pull/);
     const x509 = judge(
       pushed,
       1,
@@ -141,7 +141,7 @@ describe("verify's registry round trip", () => {
     const http = judge(pushed, 1, "http: server gave HTTP response to HTTPS client");
     assert.match(http.result.message, /insecure-registries is missing/);
     const denied = judge(pushed, 1, "unauthorized: authentication required");
-    assert.match(denied.result.message, /refused the pull/);
+    assert.match(denied.result.message, /refused the anonymous pull/);
     const other = judge(pushed, 0, "pulled something else");
     assert.equal(other.result.status, "fail");
   });
@@ -149,12 +149,11 @@ describe("verify's registry round trip", () => {
   it("a push that failed is an error on every host, and a round trip that does not apply is not-applicable, never a pass", () => {
     const failed = roundTripCheck(
       { status: "not-run", message: "the test image was not pushed: HTTP 503" },
-      "eng1",
       true,
     );
     assert.equal(failed.judge(new FactSet(new Map())).status, "error");
     assert.equal(failed.cleanup, undefined);
-    const skipped = roundTripCheck({ status: "skipped", message: "no registry host" }, "eng1", true);
+    const skipped = roundTripCheck({ status: "skipped", message: "no registry host" }, true);
     assert.equal(skipped.judge(new FactSet(new Map())).status, "not-applicable");
   });
 
@@ -181,6 +180,11 @@ describe("verify's registry round trip", () => {
       link("team/app", shared);
       const out = execFileSync("sh", ["-c", purgeScript(p)], { encoding: "utf8" });
       assert.equal(existsSync(join(storage, "repositories", plan.repository)), false);
+      assert.equal(
+        existsSync(join(storage, "repositories/ops-verify")),
+        false,
+        "the emptied project folder goes",
+      );
       assert.ok(existsSync(join(storage, "repositories/team/app")));
       assert.ok(existsSync(blobDir(shared)), "a blob another repository links is kept");
       for (const h of hexes.filter((x) => x !== shared)) assert.equal(existsSync(blobDir(h)), false, h);
@@ -189,23 +193,6 @@ describe("verify's registry round trip", () => {
       const prefixes = readdirSync(join(storage, "blobs/sha256"));
       assert.deepEqual(prefixes, [shared.slice(0, 2)]);
       assert.equal(execFileSync("sh", ["-c", purgeScript(p)], { encoding: "utf8" }), "");
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
-
-  it("the hosts' docker config is written from stdin into a new root-only folder, never from argv", () => {
-    const root = mkdtempSync(join(tmpdir(), "ops-rt-"));
-    try {
-      const dir = join(root, "ops-verify-x");
-      execFileSync("sh", ["-c", configScript(dir)], { input: '{"auths":{}}' });
-      assert.equal(execFileSync("stat", ["-c", "%a", dir], { encoding: "utf8" }).trim(), "700");
-      assert.equal(
-        execFileSync("stat", ["-c", "%a", join(dir, "config.json")], { encoding: "utf8" }).trim(),
-        "600",
-      );
-      // A folder someone made first is refused, not reused.
-      assert.throws(() => execFileSync("sh", ["-c", configScript(dir)], { input: "{}", stdio: "pipe" }));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -30,6 +30,22 @@ describe("deploy-registry rules", () => {
     assert.match(found[1]?.message ?? "", /project 'team' is declared twice/);
   });
 
+  it("refuse a declared project named ops-verify: the round trip's own, open to anonymous pulls", () => {
+    const v = varsWith({
+      ...SAMPLE_VARS,
+      registry_projects: [...SAMPLE_VARS.registry_projects, { name: "ops-verify", public: false }],
+    });
+    const found = problems(v);
+    assert.deepEqual(
+      found.map((p) => [p.rule, p.variable, p.path]),
+      [["reserved-project", "registry_projects", "[3].name"]],
+    );
+    assert.match(found[0]?.message ?? "", /'ops-verify' is reserved/);
+    // A name that only starts like it is any project.
+    const other = varsWith({ ...SAMPLE_VARS, registry_projects: [{ name: "ops-verify-x" }] });
+    assert.deepEqual(problems(other), []);
+  });
+
   it("refuse members that are no account, twice a member, and robots with more than push", () => {
     const v = varsWith({
       registry_users: [

@@ -149,6 +149,27 @@ describe("registry stack on a real engine", function () {
     assert.equal((await pushImage(ep, who("robot$ci"), "team/bot", "1")).answer.status, 201);
   });
 
+  it("the verify project: a system admin pushes, anyone pulls anonymously (as docker does, by its anonymous token), nobody else pushes", async () => {
+    const pushed = await pushImage(ep, who("root"), "ops-verify/1a2b3c", "verify");
+    assert.equal(pushed.answer.status, 201, pushed.answer.body.toString());
+    const anonymous = { headers: { Authorization: "Bearer anonymous", Accept: MANIFEST_V2 } };
+    const pull = await send(ep, "GET", `/v2/ops-verify/1a2b3c/manifests/${pushed.manifest}`, anonymous);
+    assert.equal(pull.status, 200, pull.body.toString());
+    assert.equal(
+      (await send(ep, "GET", `/v2/ops-verify/1a2b3c/blobs/${pushed.layer}`, anonymous)).status,
+      200,
+    );
+    for (const pusher of [who("dev"), who("robot$ci"), undefined]) {
+      const refused = await pushBlob(ep, pusher, "ops-verify/1a2b3c", Buffer.from("not the admin's"));
+      assert.ok([401, 403].includes(refused.status), `${pusher?.user ?? "anonymous"}: ${refused.status}`);
+    }
+    assert.deepEqual(await storageEntries(stack.registry, digestOf("not the admin's").slice(7)), []);
+    const del = await send(ep, "DELETE", `/v2/ops-verify/1a2b3c/manifests/${pushed.manifest}`, {
+      credentials: who("root"),
+    });
+    assert.equal(del.status, 202);
+  });
+
   it("a blob mount needs pull rights on the project it reads from, however the query is written", async () => {
     const secret = await pushImage(ep, who("keeper"), "secret/app", "1");
     assert.equal(secret.answer.status, 201);

@@ -43,10 +43,11 @@ describe("transport/stream", () => {
 
   it("shares one source among readers that join within the window; a later one gets its own", async () => {
     let opened = 0;
-    const open = sharedStream(() => {
+    const shared = sharedStream(() => {
       opened += 1;
       return Readable.from([Buffer.from("abc"), Buffer.from("def")]);
     }, 50);
+    const open = () => shared.read();
     const [a, b] = [open(), open()];
     assert.deepEqual([(await drain(a)).toString(), (await drain(b)).toString()], ["abcdef", "abcdef"]);
     assert.equal(opened, 1);
@@ -55,14 +56,58 @@ describe("transport/stream", () => {
   });
 
   it("a reader that goes away does not stop the others; a failing source fails them all", async () => {
-    const open = sharedStream(() => Readable.from([Buffer.alloc(1 << 20), Buffer.alloc(1 << 20)]), 20);
-    const [gone, kept] = [open(), open()];
+    const shared = sharedStream(() => Readable.from([Buffer.alloc(1 << 20), Buffer.alloc(1 << 20)]), 20);
+    const [gone, kept] = [shared.read(), shared.read()];
     gone.destroy();
     assert.equal((await drain(kept)).length, 2 << 20);
     const failing = sharedStream(() => commandStream(["sh", "-c", "exit 5"]), 20);
-    const [x, y] = [failing(), failing()];
+    const [x, y] = [failing.read(), failing.read()];
     // Both are read at once, as the hosts' transports read them.
     const [rx, ry] = await Promise.allSettled([drain(x), drain(y)]);
     for (const r of [rx, ry]) assert.match(r.status === "rejected" ? String(r.reason) : "read", /exited 5/);
+  });
+
+  it("start() opens the source for the readers in, before the window ends; later readers get their own", async () => {
+    let opened = 0;
+    // A window no test outlasts: the readers below end only because start() began the source.
+    const shared = sharedStream(() => {
+      opened += 1;
+      return Readable.from([Buffer.from("one save")]);
+    }, 600_000);
+    const [a, b] = [shared.read(), shared.read()];
+    shared.start();
+    assert.deepEqual([(await drain(a)).toString(), (await drain(b)).toString()], ["one save", "one save"]);
+    assert.equal(opened, 1);
+    shared.start(); // nothing waiting: no source
+    assert.equal(opened, 1);
+    const late = shared.read();
+    shared.start();
+    assert.equal((await drain(late)).toString(), "one save");
+    assert.equal(opened, 2);
+  });
+
+  it("the source runs at the slowest reader's pace: a reader that stops reading holds it back", async () => {
+    const MiB = 1 << 20;
+    let pulled = 0;
+    const source = new Readable({
+      highWaterMark: MiB,
+      read() {
+        pulled += 1;
+        this.push(pulled <= 64 ? Buffer.alloc(MiB, pulled) : null);
+      },
+    });
+    const shared = sharedStream(() => source, 600_000, 2 * MiB);
+    const [fast, slow] = [shared.read(), shared.read()];
+    shared.start();
+    let fastBytes = 0;
+    fast.on("data", (c: Buffer) => (fastBytes += c.length));
+    // Turns of the event loop (no clock): unpaced, the source would be read whole in far fewer.
+    for (let i = 0; i < 300; i += 1) await new Promise((r) => setImmediate(r));
+    assert.ok(pulled <= 6, `the source was read ${pulled} MiB ahead of a reader that read nothing`);
+    assert.ok(fastBytes <= 6 * MiB);
+    // Once the slow reader reads, both get every byte.
+    const [, slowAll] = await Promise.all([new Promise((r) => fast.on("end", r)), drain(slow)]);
+    assert.equal(slowAll.length, 64 * MiB);
+    assert.equal(fastBytes, 64 * MiB);
   });
 });

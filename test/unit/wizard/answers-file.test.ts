@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, ConfigErrors } from "../../../src/errors.js";
@@ -60,6 +60,27 @@ describe("wizard/answers-file", () => {
       assert.throws(
         () => parseAnswers("docker_repo:\n  choice: tuna\nyum_repo:\n  choice: aliyun\n", FILE),
         isAt(3, /yum_repo and docker_repo are the same answers: keep docker_repo only/),
+      );
+    });
+
+    it("keys are the answers' names, as docs/WIZARD.md writes them: `yes:` is run.yes, never YAML 1.1's true; values stay YAML 1.1", () => {
+      const a = parseAnswers("ssh:\n  become: yes\nrun:\n  install-engine: on\n  yes: no\n", "answers.yaml");
+      assert.deepEqual(
+        [a.get("ssh.become"), a.get("run.install-engine"), a.get("run.yes")],
+        [true, true, false],
+      );
+      assert.equal(a.where("run.yes").line, 5);
+    });
+
+    it("the answers file docs/WIZARD.md shows is valid as written", () => {
+      const doc = readFileSync(new URL("../../../docs/WIZARD.md", import.meta.url), "utf8");
+      const section = doc.slice(doc.indexOf("## Answers file"));
+      const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+      assert.match(example, /^ {2}yes: false/m);
+      const a = parseAnswers(example, "WIZARD.md");
+      assert.deepEqual(
+        [a.get("run.install-engine"), a.get("run.yes"), a.get("run.verify")],
+        [true, false, true],
       );
     });
 

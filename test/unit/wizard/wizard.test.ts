@@ -37,7 +37,7 @@ function setup(ask: Ask, specs: Record<string, FakeHostSpec>) {
   const ran: string[] = [];
   const runner: Runner = {
     run: async (playbook, o) => {
-      ran.push(`run ${playbook} -i ${o.inventory}`);
+      ran.push(`run ${playbook} -i ${o.inventory}${o.yes ? " --yes" : ""}`);
       // What the real command would read: the files are on disk before anything runs.
       assert.ok(existsSync(join(cwd, o.inventory)));
       return 0;
@@ -155,6 +155,72 @@ describe("wizard/wizard: the whole flow on fake hosts", () => {
     const { cwd, deps } = setup(terminalAsk(script.prompts), { "10.0.0.10": spec("a", "el9-1") });
     await assert.rejects(runWizard(deps), (e: Error) => e.name === "ExitPromptError");
     assert.deepEqual(readdirSync(cwd), []);
+  });
+
+  it("a Debian host from an answers file: dpkg's docker.io is seen, Debian's tree is timed, and install-engine runs with --yes as allowed", async () => {
+    const answers = [
+      "hosts: { addresses: ['10.0.0.20'] }",
+      "ssh: { user: root, auth: password, password: lab-pw }",
+      "host_keys: accept-new",
+      "run: { install-engine: true, yes: true, verify: true }",
+      "",
+    ].join("\n");
+    const log: string[] = [];
+    const ask = fileAsk(parseAnswers(answers, "answers.yaml"), { env: {}, log: (l) => log.push(l) });
+    const debian: FakeHostSpec = {
+      ...spec("d", "debian12-1"),
+      os: "debian12",
+      // Debian's engine and its runc; containerd.io's Provides: runc would be no conflict.
+      packages: "ops-deb\tii \tdocker.io\t20.10.24+dfsg1-1\t\nops-deb\tii \trunc\t1.1.5+ds1-1\t\n",
+      urls: { "download.docker.com/linux/debian/dists/bookworm/InRelease": { code: 200, ms: 30 } },
+    };
+    const { cwd, out, ran, deps } = setup(ask, { "10.0.0.20": debian });
+    assert.equal(await runWizard(deps), 0);
+    assert.deepEqual(ran, ["run install-engine -i hosts.yaml --yes", "verify -i hosts.yaml"]);
+    const text = out.join("") + log.join("\n");
+    assert.match(
+      text,
+      /debian12-1 · Debian GNU\/Linux 12 \(bookworm\) · .* · docker\.io 20\.10\.24\+dfsg1 ·/,
+    );
+    assert.match(text, /conflict with docker-ce on debian12-1\. Allow it \(--yes\)\? yes/);
+    assert.match(text, /→ official \(download\.docker\.com\) +30 ms from 1\/1 hosts/);
+    const inv = parse(readFileSync(join(cwd, "hosts.yaml"), "utf8")) as {
+      all: { children: Record<string, { hosts: Record<string, unknown> }> };
+    };
+    assert.deepEqual(Object.keys(inv.all.children), ["debian12"]);
+    assert.equal(parse(readFileSync(join(cwd, "group_vars", "all.yaml"), "utf8")).docker_mirror, "official");
+  });
+
+  it("no --yes is asked for what install-engine keeps: runc provided by containerd.io, or a package of the other family", async () => {
+    const answers = [
+      "hosts: { addresses: ['10.0.0.21', '10.0.0.22'] }",
+      "ssh: { user: root, auth: password, password: lab-pw }",
+      "host_keys: accept-new",
+      "docker_repo: { choice: official }",
+      "run: { install-engine: true, verify: false }",
+      "",
+    ].join("\n");
+    const log: string[] = [];
+    const ask = fileAsk(parseAnswers(answers, "answers.yaml"), { env: {}, log: (l) => log.push(l) });
+    const anywhere = { "download.docker.com": { code: 200, ms: 30 } };
+    const { ran, deps } = setup(ask, {
+      // el9 with Docker's packages: containerd.io provides runc.
+      "10.0.0.21": {
+        ...spec("e", "el9-1"),
+        urls: anywhere,
+        packages: "ops-rpm containerd.io 0 1.6.20 3.1.el9\tcontainerd.io\trunc\n",
+      },
+      // Debian with an rpm database holding podman: not apt's to remove.
+      "10.0.0.22": {
+        ...spec("f", "debian12-2"),
+        os: "debian12",
+        urls: anywhere,
+        packages: "ops-rpm podman 0 4.9.4 1.el9\tpodman\n",
+      },
+    });
+    assert.equal(await runWizard(deps), 0);
+    assert.deepEqual(ran, ["run install-engine -i hosts.yaml"]);
+    assert.ok(!log.some((l) => /conflict with docker-ce/.test(l)), log.join("\n"));
   });
 
   it("from an answers file, extending an inventory: comments and other hosts kept, nothing run unless asked", async () => {

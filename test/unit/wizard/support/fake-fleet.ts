@@ -28,17 +28,24 @@ export interface FakeHostSpec {
   urls?: Record<string, { code: number; ms: number }>;
   /** Armored key served at URLs ending in /gpg. */
   gpg?: string;
+  /** What the package probes print (rpm's `ops-rpm` lines, dpkg's `ops-deb` lines): each reads its own. */
   packages?: string;
+  /** The host's os-release (default CentOS Stream 9). */
+  os?: "centos9" | "debian12";
 }
 
 export const fingerprint = (c: string): string => `SHA256:${c.repeat(43).slice(0, 43)}`;
 
-const OS =
-  'NAME="CentOS Stream"\nVERSION_ID="9"\nID="centos"\nID_LIKE="rhel fedora"\nPRETTY_NAME="CentOS Stream 9"\n@@release-file@@\nCentOS Stream release 9\n';
+const OS = {
+  centos9:
+    'NAME="CentOS Stream"\nVERSION_ID="9"\nID="centos"\nID_LIKE="rhel fedora"\nPRETTY_NAME="CentOS Stream 9"\n@@release-file@@\nCentOS Stream release 9\n',
+  debian12:
+    'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n@@release-file@@\n',
+};
 
 function raw(spec: FakeHostSpec, name: string): string {
   if (name === "hostname") return `${spec.hostname}\n`;
-  if (name === "os-release") return OS;
+  if (name === "os-release") return OS[spec.os ?? "centos9"];
   if (name === "kernel") return "5.14.0-362.el9.x86_64\nx86_64\n";
   if (name === "sudo") {
     const mode = spec.sudo ?? "root";
@@ -48,7 +55,7 @@ function raw(spec: FakeHostSpec, name: string): string {
   }
   if (name === "disk-free")
     return "/var/lib\nFilesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 100 50 52428800 50% /\n";
-  if (name.startsWith("rpm-packages:")) return spec.packages ?? "";
+  if (name.startsWith("rpm-packages:") || name.startsWith("dpkg-packages:")) return spec.packages ?? "";
   if (name.startsWith("systemd-unit:")) return "LoadState=not-found\nActiveState=inactive\n";
   if (name.startsWith("url-timings:")) {
     const urls = name.split(":").slice(2).join(":").split(" ");
