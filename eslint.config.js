@@ -4,7 +4,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "test/lab/.cache/", "test/lab/.state/", "coverage/"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "test/lab/.cache/",
+      "test/lab/.state/",
+      "coverage/",
+      "src/schema/*.generated.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

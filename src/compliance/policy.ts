@@ -9,14 +9,16 @@ import type { Check } from "../checks/check.js";
 import { ConfigErrors, type ConfigError } from "../errors.js";
 import type { YamlSource } from "../text/yaml-source.js";
 import { PROJECT_ROOT } from "../paths.js";
-import { policySchema, type PolicyFile } from "./policy-schema.js";
+import type { PolicyFile } from "./policy-schema.js";
 import { didYouMean } from "../schema/suggest.js";
 import { CHECK_IDS } from "./checks/catalog.js";
 import type { Severity } from "./checks/support.js";
 import { matches, namesKnownCheck } from "./check-ids.js";
 import { parseOctal } from "./mode-bits.js";
 import type { CheckParams } from "./params.js";
-import { errorAt, loadYamlInput, schemaValidator } from "./yaml-input.js";
+import { errorAt, loadYamlInput } from "./yaml-input.js";
+// The published schema, compiled ahead of time (src/schema/standalone.ts).
+import { validatePolicy } from "../schema/validators.generated.js";
 
 export const DEFAULT_POLICY_FILE = join(PROJECT_ROOT, "policies", "default.yaml");
 
@@ -101,7 +103,7 @@ const EMPTY: Policy = {
 };
 
 function readPolicyFile(file: string, base: Policy, driftIds: readonly string[]): Policy {
-  const src = loadYamlInput(file, "policy file", schemaValidator(policySchema));
+  const src = loadYamlInput(file, "policy file", validatePolicy);
   const doc = (src.data ?? {}) as PolicyFile;
   const errors = unknownNames(src, doc, driftIds);
   if (errors.length > 0) throw new ConfigErrors(errors);

@@ -5,14 +5,16 @@
  * every pattern against the whole inventory, so a waiver for a check or a host that does not exist
  * is an error before anything connects.
  */
-import { waiversSchema, type WaiverEntry } from "./waivers-schema.js";
+import type { WaiverEntry } from "./waivers-schema.js";
 import { ConfigError, ConfigErrors } from "../errors.js";
 import { applyLimit } from "../inventory/limit.js";
 import type { Inventory } from "../inventory/types.js";
 import { didYouMean } from "../schema/suggest.js";
 import { CHECK_IDS } from "./checks/catalog.js";
 import { namesKnownCheck } from "./check-ids.js";
-import { errorAt, loadYamlInput, schemaValidator } from "./yaml-input.js";
+import { errorAt, loadYamlInput } from "./yaml-input.js";
+// The published schema, compiled ahead of time (src/schema/standalone.ts).
+import { validateWaivers } from "../schema/validators.generated.js";
 
 export interface Waiver {
   /** A check id or pattern. */
@@ -48,7 +50,7 @@ function isDate(text: string): boolean {
  * @throws ConfigError(s) naming the file, the dot-path and the line of each problem
  */
 export function loadWaivers(file: string, inventory: Inventory, driftIds: readonly string[]): Waiver[] {
-  const src = loadYamlInput(file, "waivers file", schemaValidator(waiversSchema));
+  const src = loadYamlInput(file, "waivers file", validateWaivers);
   const entries = (src.data as { waivers: WaiverEntry[] }).waivers;
   const errors: ConfigError[] = [];
   const waivers: Waiver[] = [];

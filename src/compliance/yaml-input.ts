@@ -3,14 +3,11 @@
  * validated against its published JSON Schema with every error naming the file, the dot-path and
  * the line. Pure apart from the read.
  */
-import type { ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import { ConfigError, ConfigErrors } from "../errors.js";
 import { dotPath, parseYaml, type YamlPath, type YamlSource } from "../text/yaml-source.js";
-import { createAjv, explainAjvErrors } from "../schema/ajv.js";
+import { explainAjvErrors, type Validator } from "../schema/ajv.js";
 import { readUserFileSync } from "../fs/read-file.js";
-
-const ajv = createAjv({ ownSchemas: true });
 
 /** A ConfigError at a path of a parsed file, with the line the path sits on. */
 export function errorAt(src: YamlSource, path: YamlPath, message: string, hint?: string): ConfigError {
@@ -18,18 +15,13 @@ export function errorAt(src: YamlSource, path: YamlPath, message: string, hint?:
   return new ConfigError(message, { file: src.file, ...at, line: src.lineOf(path) }, hint);
 }
 
-/** Compiles a published schema once (by its $id). */
-export function schemaValidator(schema: { $id: string }): ValidateFunction {
-  return ajv.getSchema(schema.$id) ?? (ajv.addSchema(schema), ajv.getSchema(schema.$id) as ValidateFunction);
-}
-
 /**
  * Reads and validates one file; throws every schema problem at once (ConfigErrors), so nothing
  * is used from a file that is not entirely sound.
  *
- * @example const src = loadYamlInput("policy.yaml", "policy file", schemaValidator(policySchema));
+ * @example const src = loadYamlInput("policy.yaml", "policy file", validatePolicy);
  */
-export function loadYamlInput(file: string, what: string, validate: ValidateFunction): YamlSource {
+export function loadYamlInput(file: string, what: string, validate: Validator): YamlSource {
   const text = readUserFileSync(file, { what });
   // parseYaml reports malformed YAML at its line and knows where each key sits. Its data is YAML
   // 1.1 (Ansible's), where `2026-02-30` is a timestamp that silently becomes March 2nd: these are

@@ -3,17 +3,15 @@
  * inventory/schema.json (shapes and connection-key types, all errors collected), then named
  * cross-field rules over the group tree. Every error carries file, dot-path and line.
  */
-import type { ValidateFunction } from "ajv";
-import schema from "../../inventory/schema.json" with { type: "json" };
 import { ConfigError } from "../errors.js";
-import { createAjv, explainAjvErrors } from "../schema/ajv.js";
+import { explainAjvErrors, type Validator } from "../schema/ajv.js";
+// inventory/schema.json, compiled ahead of time (src/schema/standalone.ts): no ajv work at start-up.
+import {
+  validateInventory as validateTree,
+  validateInventoryVars as validateVarsData,
+} from "../schema/validators.generated.js";
 import { walkTree, type InventoryTree } from "./tree.js";
 import { dotPath, type YamlPath, type YamlSource } from "../text/yaml-source.js";
-
-const ajv = createAjv({ ownSchemas: true });
-ajv.addSchema(schema);
-const validateTree = ajv.getSchema(schema.$id) as ValidateFunction;
-const validateVarsData = ajv.getSchema(`${schema.$id}#/definitions/vars`) as ValidateFunction;
 
 /** "host 'el9-1'" or "group 'el9'" when the path ends at one, else the key itself. */
 function subject(path: YamlPath): string {
@@ -29,7 +27,7 @@ function errorAt(src: YamlSource, path: YamlPath, message: string, hint?: string
   return new ConfigError(message, { file: src.file, ...at, line: src.lineOf(path) }, hint);
 }
 
-function schemaErrors(src: YamlSource, validate: ValidateFunction, label: (p: YamlPath) => string) {
+function schemaErrors(src: YamlSource, validate: Validator, label: (p: YamlPath) => string) {
   if (validate(src.data)) return [];
   // ajv reports in schema order; users read a file top to bottom.
   return explainAjvErrors(validate.errors)

@@ -2,7 +2,7 @@
  * One configured ajv for every ops schema, and ajv's errors turned into (path, problem) pairs in
  * words. Callers add the subject ("host 'el9-1'", "registry_mirrors") and the location.
  */
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type CodeOptions, type ErrorObject } from "ajv";
 import { describeExpected, showValue, typeOfValue, type SchemaNode } from "./describe.js";
 import { didYouMean } from "./suggest.js";
 
@@ -16,17 +16,25 @@ const OPS_KEYWORDS = ["x-expected", "x-expected-key", "x-ops-prefixes", "x-ops-s
  * JSON Schema meta-schema (compiling the meta-schema costs about 50 ms per instance, a third of a
  * one-host `ops check`); test/unit/schema/own-schemas.test.ts checks every one of them against it
  * instead. A user's schema (a playbook's variables) is always checked.
+ * `code`: ajv's code options (standalone.ts generates the fixed schemas' validators ahead of time).
  */
-export function createAjv(opts: { ownSchemas?: boolean } = {}): Ajv {
+export function createAjv(opts: { ownSchemas?: boolean; code?: CodeOptions } = {}): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     verbose: true,
     strict: true,
     allowUnionTypes: true,
     validateSchema: opts.ownSchemas !== true,
+    ...(opts.code ? { code: opts.code } : {}),
   });
   ajv.addVocabulary(OPS_KEYWORDS);
   return ajv;
+}
+
+/** A compiled schema: ajv's, or one generated ahead of time (validators.generated.js). */
+export interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
 
 export interface SchemaProblem {

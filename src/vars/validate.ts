@@ -3,9 +3,11 @@
  * (all errors), unknown names caught with a did-you-mean. Pure, and it never throws: it returns
  * every problem so the user fixes them all in one go.
  */
-import type { ValidateFunction } from "ajv";
+import type { Ajv } from "ajv";
 import { ConfigError, type Location } from "../errors.js";
-import { createAjv, explainAjvErrors } from "../schema/ajv.js";
+import { createAjv, explainAjvErrors, type Validator } from "../schema/ajv.js";
+import { schemaKey } from "../schema/schema-key.js";
+import { varsValidators } from "../schema/validators.generated.js";
 import type { SchemaNode } from "../schema/describe.js";
 import { setOwn } from "../text/own.js";
 import { coerceText } from "./coerce.js";
@@ -46,14 +48,20 @@ export interface ValidatedVars {
 
 // Built-in playbooks' schemas are ops's own; a user's playbook reaches here only after
 // loadPlaybook checked its schema against the meta-schema (checkSchema).
-const ajv = createAjv({ ownSchemas: true });
-const compiled = new WeakMap<VarsSchema, ValidateFunction>();
+let ajv: Ajv | undefined;
+const compiled = new WeakMap<VarsSchema, Validator>();
 
-function compile(schema: VarsSchema): ValidateFunction {
+/**
+ * The built-in playbooks' schemas are compiled ahead of time (src/schema/standalone.ts): compiling
+ * install-engine's at every `ops check` cost more CPU than judging a host. Any other schema (a
+ * user's playbook) is compiled here, once.
+ */
+function compile(schema: VarsSchema): Validator {
   let fn = compiled.get(schema);
   if (!fn) {
     // Unknown names are judged here (prefixes, -e), so ajv checks only the known ones.
-    fn = ajv.compile({ ...schema, additionalProperties: true });
+    const full = { ...schema, additionalProperties: true };
+    fn = varsValidators[schemaKey(full)] ?? (ajv ??= createAjv({ ownSchemas: true })).compile(full);
     compiled.set(schema, fn);
   }
   return fn;

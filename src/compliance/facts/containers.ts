@@ -94,28 +94,52 @@ const UNESCAPE = String.raw`s/^"Type":"bind","Source":"//; s/"$//; s/\\u0026/\&/
 /** At most this many processes per container: enough to find sshd, bounded for a fork bomb. */
 const MAX_PROCESSES = 500;
 
+/** The awk of PROCESSES: its input is "pid id" lines in pid order, `ids` the containers in order. */
+const PROCESS_AWK = [
+  'NF == 2 && ++seen[$2] <= max { pids[$2] = pids[$2] " " $1 }',
+  "END {",
+  '  n = split(ids, want, " ")',
+  "  for (i = 1; i <= n; i++) {",
+  "    id = want[i]",
+  '    if (id == "") continue',
+  '    if (!(id in pids)) { printf "top-error %s no process in its cgroup (it stopped meanwhile)\\n", id; continue }',
+  '    printf "top %s\\n", id',
+  '    m = split(pids[id], list, " ")',
+  "    for (j = 1; j <= m; j++) {",
+  "      pid = list[j]",
+  '      f = "/proc/" pid "/comm"',
+  "      r = (getline comm < f); close(f)",
+  "      if (r < 0) continue",
+  '      if (r == 0) comm = ""',
+  '      f = "/proc/" pid "/status"; nnp = "?"; sec = "?"',
+  "      while ((getline line < f) > 0) {",
+  '        if (line ~ /^NoNewPrivs:/) { split(line, w); nnp = w[2] == "" ? "?" : w[2] }',
+  '        else if (line ~ /^Seccomp:/) { split(line, w); sec = w[2] == "" ? "?" : w[2] }',
+  "      }",
+  "      close(f)",
+  '      printf "| %s %s %s %s\\n", pid, nnp, sec, comm',
+  "    }",
+  "  }",
+  "}",
+].join("\n");
+
 /**
  * Per container, its processes as the host's /proc lists them: every process whose cgroup names the
  * container's id (cgroup v1 and v2, either cgroup driver), found in one pass over /proc instead of
  * one `docker top` per container, with the kernel's NoNewPrivs and Seccomp of each. Nothing runs
  * inside the container. A container with no process left (it stopped meanwhile) gives `top-error`,
  * which the checks that read processes report as an error.
+ * One awk reads every process's comm and status: a shell loop ran 4 programs per container and 2
+ * per process, most of the probe's time on a host with a few containers (127 of 170 ms with 5).
  */
 const PROCESSES = [
   // "812 <id>" for each process whose cgroup's last component names a container id (`<id>` or
   // `docker-<id>.scope`): the container's own cgroup, as docker top reads it, not a nested
   // engine's containers below it. -s: a process that exited meanwhile is skipped.
   "members=$(grep -s -H -E '[0-9a-f]{64}' /proc/[0-9]*/cgroup | sed -n 's#^/proc/\\([0-9]*\\)/cgroup:.*/[^/]*\\([0-9a-f]\\{64\\}\\)[^/]*$#\\1 \\2#p' | sort -u)",
-  "for id in $ids; do",
-  `  pids=$(printf '%s\\n' "$members" | awk -v id="$id" '$2 == id { print $1 }' | sort -n | head -n ${MAX_PROCESSES})`,
-  '  if [ -z "$pids" ]; then printf \'top-error %s no process in its cgroup (it stopped meanwhile)\\n\' "$id"; continue; fi',
-  "  printf 'top %s\\n' \"$id\"",
-  "  for pid in $pids; do",
-  '    comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue',
-  '    s=$(awk \'/^NoNewPrivs:/{n=$2} /^Seccomp:/{m=$2} END{printf "%s %s", (n==""?"?":n), (m==""?"?":m)}\' "/proc/$pid/status" 2>/dev/null)',
-  '    printf \'| %s %s %s\\n\' "$pid" "${s:-? ?}" "$comm"',
-  "  done",
-  "done",
+  // In pid order, the first MAX_PROCESSES of each container. A process gone before its comm is read
+  // is left out (it exited meanwhile); a status that cannot be read gives "? ?".
+  `printf '%s\\n' "$members" | sort -n | awk -v ids="$(printf '%s ' $ids)" -v max=${MAX_PROCESSES} '${PROCESS_AWK}'`,
 ];
 
 /** @example facts.get(containers).containers[0] // { id: "3f…", name: "web", privileged: false, … } */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { secretMasker } from "../../../src/compliance/mask.js";
 import { Redactor } from "../../../src/run/redact.js";
 
@@ -37,5 +38,23 @@ describe("Redactor", () => {
     assert.equal(r.mask("made-at-run-time"), "made-at-run-time");
     r.add("made-at-run-time");
     assert.deepEqual(r.maskDeep({ "made-at-run-time": "x made-at-run-time" }), { "********": "x ********" });
+  });
+
+  it("a text masked again gives what a fresh redactor gives, whatever was added in between", () => {
+    const word = fc.stringMatching(/^[a-c=:]{0,6}$/);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(word, fc.option(word)), { maxLength: 30 }), (steps) => {
+        const r = new Redactor([], secretMasker([]));
+        const added: string[] = [];
+        for (const [text, secret] of steps) {
+          if (secret !== null) {
+            r.add(secret);
+            added.push(secret);
+          }
+          assert.equal(r.mask(text), new Redactor(added, secretMasker([])).mask(text));
+          assert.equal(r.mask(text), new Redactor(added, secretMasker([])).mask(text));
+        }
+      }),
+    );
   });
 });

@@ -44,12 +44,9 @@ describe("ops's own schemas against the JSON Schema meta-schema", function () {
     const callers = (readdirSync(src, { recursive: true }) as string[])
       .filter((f) => f.endsWith(".ts") && readFileSync(`${src}${f}`, "utf8").includes("ownSchemas: true"))
       .sort();
-    assert.deepEqual(callers, [
-      "compliance/yaml-input.ts",
-      "inventory/validate.ts",
-      "vars/validate.ts",
-      "wizard/answers-file.ts",
-    ]);
+    // The inventory, policy and waivers schemas are compiled ahead of time (standalone.ts), by an ajv
+    // that checks them against the meta-schema.
+    assert.deepEqual(callers, ["vars/validate.ts", "wizard/answers-file.ts"]);
   });
 
   it("the check can fail: a schema with a misspelt type is rejected", () => {
