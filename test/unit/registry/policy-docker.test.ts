@@ -2,7 +2,8 @@
  * The policy service in the real stack: the lab's nginx, Distribution and node images, the configs
  * renderStack writes with the policy on. What nginx sends it and what it answers, end to end over
  * HTTPS: an expired robot's refusal with its reason, an immutable tag, a quota, the metrics port,
- * webhook events kept across a restart, pull events read from nginx's own audit log.
+ * webhook events kept across a restart, pull events read from nginx's own audit log (also those made
+ * while the service was stopped).
  */
 import { strict as assert } from "node:assert";
 import { createHmac } from "node:crypto";
@@ -225,6 +226,43 @@ describe("registry stack with the policy service, on a real engine", function ()
     assert.equal(event.operator, "dev");
     assert.deepEqual(event.event_data.resources, [
       { digest: pushed.manifest, tag: "p1", resource_url: `${stack.nginxAddress}/team/pulled:p1` },
+    ]);
+  });
+
+  it("a manifest pulled while the policy container is stopped is one PULL_ARTIFACT once it is started again", async () => {
+    const policy = `${stack.id}-policy`;
+    // The receiver the restart test starts, when this test runs alone.
+    if ((await $`docker inspect ${`${stack.id}-receiver`}`.nothrow()).exitCode !== 0)
+      await $`docker run -d --name ${`${stack.id}-receiver`} --network ${stack.id} --network-alias receiver --entrypoint node ${await ensureServiceImage("node")} -e ${RECEIVER}`;
+    const pushed = await pushImage(ep, dev, "team/stopped", "s1");
+    assert.equal(pushed.answer.status, 201, pushed.answer.body.toString());
+    const mine = async () =>
+      (await $`docker logs ${`${stack.id}-receiver`}`).stdout
+        .split("\n")
+        .filter((l) => l.includes("PULL_ARTIFACT") && l.includes("team/stopped"));
+    // docker stop: SIGTERM, as compose and systemd stop it; the pull reaches nginx alone.
+    await $`docker stop ${policy}`;
+    const got = await send(ep, "GET", `/v2/team/stopped/manifests/${pushed.manifest}`, {
+      credentials: dev,
+      headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" },
+    });
+    assert.equal(got.status, 200, got.body.toString());
+    assert.deepEqual(await mine(), [], "nothing sent while it is stopped");
+    await $`docker start ${policy}`;
+    const end = Date.now() + 30_000;
+    while ((await mine()).length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1500)); // a second event would come within a read of the log
+    const lines = await mine();
+    assert.equal(lines.length, 1, JSON.stringify(lines));
+    const event = JSON.parse((JSON.parse(lines[0] ?? "{}") as { body: string }).body) as {
+      event_data: { resources: { digest: string; tag: string; resource_url: string }[] };
+    };
+    assert.deepEqual(event.event_data.resources, [
+      {
+        digest: pushed.manifest,
+        tag: "",
+        resource_url: `${stack.nginxAddress}/team/stopped@${pushed.manifest}`,
+      },
     ]);
   });
 });
