@@ -13,6 +13,7 @@ import { ConfigError } from "../errors.js";
 import type { Playbook } from "../playbook.js";
 import type { LoadedPlaybook } from "../run/prepare.js";
 import { createAjv } from "../schema/ajv.js";
+import { openVarsSchema } from "../vars/open-schema.js";
 import { builtinPlaybooks } from "../../playbooks/index.js";
 
 type AnyPlaybook = Playbook<Record<string, unknown>>;
@@ -109,7 +110,7 @@ function checkShape(value: unknown, file: string): AnyPlaybook {
 /** A schema ajv cannot compile is the playbook's error, found before anything runs. */
 function checkSchema(playbook: AnyPlaybook, file: string): void {
   try {
-    createAjv().compile({ ...playbook.variables, additionalProperties: true });
+    createAjv().compile(openVarsSchema(playbook.variables));
   } catch (err) {
     throw new ConfigError(`the playbook's variables schema is invalid: ${why(err)}`, {
       file,

@@ -16,6 +16,7 @@ import type { InventoryHost } from "../inventory/types.js";
 import { policySchema } from "../compliance/policy-schema.js";
 import { waiversSchema } from "../compliance/waivers-schema.js";
 import { mergeSchemas } from "../run/prepare.js";
+import { openVarsSchema } from "../vars/open-schema.js";
 import { createAjv } from "./ajv.js";
 import { schemaKey } from "./schema-key.js";
 
@@ -51,7 +52,7 @@ export async function builtinVarsSchemas(): Promise<object[]> {
     ),
   );
   const schemas = [...loaded.map((p) => p.playbook.variables), ...merged];
-  return [...new Map(schemas.map((s) => [schemaKey(s), { ...s, additionalProperties: true }])).values()];
+  return [...new Map(schemas.map((s) => [schemaKey(s), openVarsSchema(s)])).values()];
 }
 
 /** The module's text: ESM, with ajv's runtime helpers imported rather than required. */

@@ -8,6 +8,7 @@ import { ConfigError, type Location } from "../errors.js";
 import { createAjv, explainAjvErrors, type Validator } from "../schema/ajv.js";
 import { schemaKey } from "../schema/schema-key.js";
 import { varsValidators } from "../schema/validators.generated.js";
+import { openVarsSchema } from "./open-schema.js";
 import type { SchemaNode } from "../schema/describe.js";
 import { setOwn } from "../text/own.js";
 import { coerceText } from "./coerce.js";
@@ -60,7 +61,7 @@ function compile(schema: VarsSchema): Validator {
   let fn = compiled.get(schema);
   if (!fn) {
     // Unknown names are judged here (prefixes, -e), so ajv checks only the known ones.
-    const full = { ...schema, additionalProperties: true };
+    const full = openVarsSchema(schema);
     fn = varsValidators[schemaKey(full)] ?? (ajv ??= createAjv({ ownSchemas: true })).compile(full);
     compiled.set(schema, fn);
   }
