@@ -43,14 +43,16 @@ export interface PlatformChoice {
 }
 
 type Chosen =
-  { id: string; size?: number | undefined; open: () => Readable } | { refuse: string; hint: string };
+  | { id: string; size?: number | undefined; open: () => Readable; platform?: string }
+  | { refuse: string; hint: string };
 
 /** The image this host loads: its platform's entry of an index, or the one image if it runs there. */
 function choose(o: ImageLoadedOptions, ref: string, facts: FactSet): Chosen | undefined {
   if (o.platforms !== undefined && o.platforms.length > 0) {
     const want = hostPlatform(facts.get(kernel).arch);
     const c = choosePlatform(o.platforms, want);
-    if (c) return c;
+    // The load says which child it is: the index's platform for this host.
+    if (c) return { ...c, platform: platformName(c.platform) };
     return {
       refuse: `${ref}${o.origin ? ` ${o.origin}` : ""} has no image for this host's platform ${platformName(want)}; its index has ${o.platforms.map((p) => platformName(p.platform)).join(", ")}`,
       hint: "pull an index that includes this platform, or declare the image for hosts of its platforms only",
@@ -99,7 +101,7 @@ export function imageLoaded(o: ImageLoadedOptions): Resource {
         });
       const size = chosen.size !== undefined ? `, ${humanBytes(chosen.size)} unpacked` : "";
       return change({
-        description: `load ${ref} ${shortId(id)}${size}${replaced}`,
+        description: `load ${ref} ${shortId(id)}${chosen.platform ? ` (${chosen.platform} of the index)` : ""}${size}${replaced}`,
         // docker load reads gzip itself: the host needs nothing but its engine. The id is checked
         // after, so a stream cut short or a different image never passes as loaded; the tag is set
         // from it, as one platform of an index is saved by id and loads untagged.

@@ -365,8 +365,10 @@ describe("images on lab hosts: build, push, stream to a host with no route to an
         assert.match(hello, new RegExp(`hello from ${seed} amd64`), host);
         assert.notEqual(amd, arm);
       }
+      // Chosen from the index the control machine read, not merely the control machine's own pull.
       const load = ran(res, isolated).find((e) => e.description.startsWith(`load ${MULTI}`));
       assert.ok(load?.bytes !== undefined && load.bytes > 100, JSON.stringify(ran(res, isolated)));
+      assert.match(load.description, /\(linux\/amd64 of the index\)/);
       const again = await ops(["run", "images", "-i", inv, "--output", "json"]);
       ok(again);
       for (const [host, s] of Object.entries(summaries(again))) {

@@ -80,12 +80,18 @@ describe("images: multi-platform", () => {
     };
     const arm = on("aarch64");
     assert.ok(arm && "description" in arm);
-    assert.match(arm.description, new RegExp(`^load team/multi:1 ${"4".repeat(12)}`));
+    assert.match(
+      arm.description,
+      new RegExp(`^load team/multi:1 ${"4".repeat(12)} \\(linux/arm64/v8 of the index\\)`),
+    );
     assert.match(arm.script, new RegExp(`docker tag ${ARM} team/multi:1$`));
     arm.stdinStream?.();
     const amd = on("x86_64");
     assert.ok(amd && "description" in amd);
-    assert.match(amd.description, new RegExp(`^load team/multi:1 ${"2".repeat(12)}`));
+    assert.match(
+      amd.description,
+      new RegExp(`^load team/multi:1 ${"2".repeat(12)} \\(linux/amd64 of the index\\)`),
+    );
     amd.stdinStream?.();
     assert.deepEqual(streams, ["linux/arm64/v8", "linux/amd64"]);
     // The arm64 host holds its child: a no-op, though the control machine's image is the amd64 one.
