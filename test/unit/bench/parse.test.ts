@@ -1,5 +1,11 @@
 import { strict as assert } from "node:assert";
-import { failedHosts, parseAnsibleRecap, parseCpuSeconds, parseMaxRss, parseOpsOutput } from "../../bench/parse.js";
+import {
+  failedHosts,
+  parseAnsibleRecap,
+  parseCpuSeconds,
+  parseMaxRss,
+  parseOpsOutput,
+} from "../../bench/parse.js";
 
 const host = (name: string, status: string, commands: number) => ({
   host: name,
