@@ -5,7 +5,8 @@
 // Bytes per host are what each host's eth0 received during the method (rx_bytes), so every method is
 // counted the same way, plus the bytes ops reports it streamed. Peak memory and CPU of the ops process
 // come from GNU time.
-// `--gzip 0,1` runs method 1 once per images_gzip_level (0: the archive as docker save writes it).
+// `--gzip 0,1` runs method 1 once per images_gzip_level (0: the archive as docker save writes it), and
+// `--compression auto,gzip,none` once per images_compression; with neither, once with the defaults.
 // `--hosts 2` measures on the engines group (el9-2, el9-3) only; N >= 3 is el9-1..N (el9-1 is the registry
 // host): more el9 hosts than the lab has are started for the bench and removed afterwards (withLabHosts).
 // `--profile` first times the stages alone: docker save, save + gzip here, the SSH transfer by cipher, and
@@ -30,6 +31,7 @@ const { values } = parseArgs({
   options: {
     mb: { type: "string", default: "200" },
     gzip: { type: "string", default: "" },
+    compression: { type: "string", default: "" },
     hosts: { type: "string", default: "3" },
     profile: { type: "boolean", default: false },
   },
@@ -38,7 +40,18 @@ const mb = Number(values.mb);
 const count = Number(values.hosts);
 if (!Number.isInteger(count) || count < 2)
   throw new Error(`--hosts must be an integer of 2 or more, got "${values.hosts}"`);
-const levels = values.gzip === "" ? [undefined] : values.gzip.split(",").map(Number);
+// Each variant of method 1: its label and the variables it sets.
+const variants: { label: string; vars: Record<string, unknown> }[] = [
+  ...(values.gzip === "" ? [] : values.gzip.split(",")).map((l) => ({
+    label: ` (images_gzip_level ${l})`,
+    vars: { images_gzip_level: Number(l) },
+  })),
+  ...(values.compression === "" ? [] : values.compression.split(",")).map((c) => ({
+    label: ` (images_compression ${c})`,
+    vars: { images_compression: c },
+  })),
+];
+if (variants.length === 0) variants.push({ label: "", vars: {} });
 const say = (k: string, v: string) => process.stdout.write(`figure: ${k}: ${v}\n`);
 const must = (what: string, r: { code: number; stderr: string; stdout: string }) => {
   if (r.code !== 0) throw new Error(`${what} failed (${r.code}): ${r.stderr}${r.stdout.slice(-2000)}`);
@@ -105,17 +118,13 @@ async function measure(lab: LabInfo): Promise<void> {
   must("push", await ops(["run", "images", "-i", inventory, "--limit", r.registry, "--output", "json"]));
 
   // On two hosts the pushing host (el9-1) is not in the run: the measured runs only distribute.
-  const measured = (level?: number) =>
-    level === undefined && !two
+  const measured = (set: Record<string, unknown> = {}) =>
+    Object.keys(set).length === 0 && !two
       ? inventory
       : writeRegistryInventory(
           lab,
           r.dir,
-          {
-            ...vars,
-            ...(two ? { images: [{ ...vars.images[0], push: false }] } : {}),
-            ...(level === undefined ? {} : { images_gzip_level: level }),
-          },
+          { ...vars, ...(two ? { images: [{ ...vars.images[0], push: false }] } : {}), ...set },
           two ? el9.slice(0, 3) : hosts,
         );
   // ops under GNU time: its peak memory (RSS) and CPU seconds, the report kept out of its stderr.
@@ -130,8 +139,8 @@ async function measure(lab: LabInfo): Promise<void> {
   let before: Record<string, number> = {};
   let after: Record<string, number> = {};
   let t = 0;
-  const opsMs = new Map<number | undefined, number>();
-  for (const level of levels) {
+  const opsMs = new Map<string, number>();
+  for (const { label, vars: set } of variants) {
     await wipe();
     before = await rx();
     t = Date.now();
@@ -139,14 +148,14 @@ async function measure(lab: LabInfo): Promise<void> {
       "run",
       "images",
       "-i",
-      measured(level),
+      measured(set),
       "--output",
       "json",
       ...limit,
     ]);
     must("ops run images", res);
     const ms = Date.now() - t;
-    opsMs.set(level, ms);
+    opsMs.set(label, ms);
     after = await rx();
     const streamed = Object.values(summaries(res)).map((s) =>
       s.applied.reduce((n, a) => n + (a.bytes ?? 0), 0),
@@ -157,11 +166,11 @@ async function measure(lab: LabInfo): Promise<void> {
       e.kind === "step-ran" && e.resource.startsWith("image:") ? [e.ms] : [],
     );
     say(
-      `ops run images${level === undefined ? "" : ` (images_gzip_level ${level})`}: where the time went`,
+      `ops run images${label}: where the time went`,
       `run steps: ${runSteps.join(", ")}; load step per host ${secs(Math.min(...loads))} to ${secs(Math.max(...loads))}`,
     );
     say(
-      `ops run images${level === undefined ? "" : ` (images_gzip_level ${level})`}`,
+      `ops run images${label}`,
       `${secs(ms)} for ${hosts.length} hosts; received per host: ${perHost(before, after)}; streamed per host (ops): ${MB(Math.min(...streamed))} to ${MB(Math.max(...streamed))}; ops peak RSS ${MB(maxRss)}, CPU ${cpu.toFixed(1)} s`,
     );
   }
@@ -199,9 +208,9 @@ async function measure(lab: LabInfo): Promise<void> {
   );
   // The hosts are left as the bench found them: without the image.
   await wipe();
-  for (const [level, ms] of opsMs)
+  for (const [label, ms] of opsMs)
     say(
-      `ratios${level === undefined ? "" : ` (images_gzip_level ${level})`}`,
+      `ratios${label}`,
       `ops vs by hand ${(handMs / ms).toFixed(2)}x faster; ops vs registry pull ${(pullMs / ms).toFixed(2)}x`,
     );
 }
