@@ -11,7 +11,7 @@
 // stopped, the container removed.
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -30,9 +30,14 @@ import { runCheck, type Checked } from "./helpers/compliance.js";
 import { startLocalSshd, type LocalSshd } from "./helpers/local-sshd.js";
 
 const HOST = "this-machine";
-/** 5.23 from the log; 1.1.6 (a watch on /etc/docker, which exists here) and 1.1.13 (/etc/sysconfig/docker, which does not) from the rules. */
-const AT_STAKE = ["cis.5.23", "cis.1.1.6", "cis.1.1.13"];
-const ETC_DOCKER_WATCH = ["-w", "/etc/docker", "-p", "wa", "-k", "docker"];
+/**
+ * 5.23 from the log; from the rules, 1.1.3 (the daemon: /usr/sbin/dockerd from Debian's docker.io, or
+ * docker-ce's /usr/bin/dockerd), 1.1.6 (/etc/docker, which exists here) and 1.1.13
+ * (/etc/sysconfig/docker, which does not).
+ */
+const AT_STAKE = ["cis.5.23", "cis.1.1.3", "cis.1.1.6", "cis.1.1.13"];
+const DOCKERD = ["/usr/bin/dockerd", "/usr/sbin/dockerd"].filter((p) => existsSync(p));
+const watch = (path: string) => ["-w", path, "-p", "wa", "-k", "docker"];
 
 /**
  * The privileged execs in the docker-keyed EXECVE records of the log a session over the test's sshd
@@ -88,6 +93,7 @@ describe("ops check of the audit log and rules, on this machine over SSH (CIS 5.
   };
 
   before(async () => {
+    assert.ok(DOCKERD.length > 0, "a dockerd on this machine (the lab's engine)");
     initial = auditStatus();
     // The kernel sends records to one daemon: use the machine's when it runs, else start one with its own log.
     if (initial.pid === 0) auditd = await startPrivateAuditd();
@@ -168,15 +174,18 @@ describe("ops check of the audit log and rules, on this machine over SSH (CIS 5.
     if (errors.length > 0) throw errors[0];
   });
 
-  it("without a rule that records the docker client, 5.23 is an error naming the rule to add, never a pass; 1.1.6 fails without a watch on /etc/docker", async () => {
+  it("without a rule that records the docker client, 5.23 is an error naming the rule to add, never a pass; 1.1.3 and 1.1.6 fail without a watch on dockerd and /etc/docker", async () => {
     const c = await check();
     const o = outcome(c, "cis.5.23");
     assert.equal(o.status, "error", o.message);
     assert.match(o.message, new RegExp(`no audit rule with the key docker records runs of .*${client}`));
     assert.match(o.hint ?? "", /-k docker/);
-    const watch = outcome(c, "cis.1.1.6");
-    assert.equal(watch.status, "fail", watch.message);
-    assert.match(watch.message, /no audit rule for \/etc\/docker/);
+    const etc = outcome(c, "cis.1.1.6");
+    assert.equal(etc.status, "fail", etc.message);
+    assert.match(etc.message, /no audit rule for \/etc\/docker/);
+    const daemon = outcome(c, "cis.1.1.3");
+    assert.equal(daemon.status, "fail", daemon.message);
+    assert.match(daemon.message, new RegExp(`no audit rule for ${DOCKERD.join(" and ")}`));
     assert.equal(
       outcome(c, "cis.1.1.13").status,
       "not-applicable",
@@ -185,9 +194,10 @@ describe("ops check of the audit log and rules, on this machine over SSH (CIS 5.
     assert.equal(c.code, 2, "an error is exit 2");
   });
 
-  it("with the client's executions recorded and no privileged exec among them, 5.23 passes on a log that holds this test's runs; 1.1.6 passes with the watch", async function () {
+  it("with the client's executions recorded and no privileged exec among them, 5.23 passes on a log that holds this test's runs; 1.1.6 and 1.1.3 pass with the watches", async function () {
     rules.add(["-w", client, "-p", "x", "-k", "docker"]);
-    rules.add(ETC_DOCKER_WATCH);
+    rules.add(watch("/etc/docker"));
+    for (const path of DOCKERD) rules.add(watch(path));
     // Runs that are recorded but not privileged: --privileged=false is exec's flag set false, and a
     // "--privileged" after the container's name is the command run inside, not docker's.
     execFileSync(client, ["exec", "--privileged=false", container, "true"]);
@@ -206,6 +216,7 @@ describe("ops check of the audit log and rules, on this machine over SSH (CIS 5.
     assert.ok(counted >= 2, o.message);
     assert.match(o.evidence.outputTail, new RegExp(`recorded by -w ${client} -p x -k docker`));
     assert.equal(outcome(c, "cis.1.1.6").status, "pass");
+    assert.equal(outcome(c, "cis.1.1.3").status, "pass");
     assert.equal(c.code, 0, c.result.stderr);
   });
 
