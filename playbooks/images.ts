@@ -18,7 +18,12 @@ import { imageLoaded } from "../src/images/image-resource.js";
 import { imagesOutput, imagesStep, streamedRefs } from "../src/images/prepare-step.js";
 import { imagePushed } from "../src/images/push-resource.js";
 import { normalizeRef } from "../src/images/ref.js";
-import { imageFanOut, passWhenNothingSent, platformSource } from "../src/images/save-stream.js";
+import {
+  imageFanOut,
+  passWhenNothingSent,
+  platformSource,
+  streamCompression,
+} from "../src/images/save-stream.js";
 import { imagesRules } from "./images.rules.js";
 import { imagesVariables, type ImageSpec } from "./images.vars.js";
 
@@ -43,7 +48,8 @@ export default definePlaybook({
     const loaded = (ref: string): Resource => {
       const image = out.images[ref];
       const loaders = out.loaders[ref] ?? [];
-      const fan = imageFanOut(run.runId, ref, vars.images_gzip_level, loaders);
+      const compression = streamCompression(vars.images_compression, vars.images_gzip_level);
+      const fan = imageFanOut(run.runId, ref, compression, loaders);
       const open = () => fan.join(host.name);
       const fans = [{ fan, open }];
       // A pulled index: each platform's image, the control machine's own one streamed as pulled,
@@ -51,13 +57,7 @@ export default definePlaybook({
       const index = out.platforms?.[ref];
       const platforms = index?.images.map((p) => {
         if (p.id === image?.id) return { platform: p.platform, id: p.id, size: image.size, open };
-        const other = imageFanOut(
-          run.runId,
-          ref,
-          vars.images_gzip_level,
-          loaders,
-          platformSource(index.from, p),
-        );
+        const other = imageFanOut(run.runId, ref, compression, loaders, platformSource(index.from, p));
         const openOther = () => other.join(host.name);
         fans.push({ fan: other, open: openOther });
         return { platform: p.platform, id: p.id, open: openOther };

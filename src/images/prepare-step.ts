@@ -18,6 +18,7 @@ import { contextDigest } from "./context-digest.js";
 import { readPlatforms, type PlatformImage } from "./index-platforms.js";
 import { normalizeRef } from "./ref.js";
 import { buildOnHost } from "./remote-build.js";
+import { streamCompression } from "./save-stream.js";
 import { registryImageId } from "./registry-state.js";
 
 export const IMAGES_STEP = "images";
@@ -175,7 +176,11 @@ async function obtainImage(
       { path: "images" },
       "include it in --limit",
     );
-  const gzipLevel = ctx.targets[0]?.vars.images_gzip_level ?? 1;
+  const vars = ctx.targets[0]?.vars;
+  // The context and the image cross one SSH link each: compressed as the stream to the hosts is.
+  const gzipLevel = vars
+    ? (streamCompression(vars.images_compression, vars.images_gzip_level).gzipLevel ?? 0)
+    : 1;
   await buildOnHost({ spec, inventoryDir: ctx.inventoryDir, digest, gzipLevel }, host, ctx.exec, local);
 }
 

@@ -12,7 +12,12 @@ import type { Resource } from "../resources/resource.js";
 import { quote } from "../transport/quote.js";
 import type { PlatformImage } from "./index-platforms.js";
 import { platformName } from "./platform.js";
-import { commandStream, sharedStream, type SharedStream } from "../transport/stream.js";
+import {
+  commandStream,
+  sharedStream,
+  type CommandStreamOptions,
+  type SharedStream,
+} from "../transport/stream.js";
 
 /**
  * How long the first host waits for the others at most: hosts of a run reach their load step
@@ -20,6 +25,19 @@ import { commandStream, sharedStream, type SharedStream } from "../transport/str
  * waits for a fork before its plan makes the others wait this long.
  */
 const JOIN_MS = 1500;
+
+/** How the stream to the hosts is compressed: images_compression's modes at images_gzip_level. */
+export type StreamCompression = Pick<CommandStreamOptions, "gzipLevel" | "adaptive">;
+
+/**
+ * none (or level 0): as docker save writes it; gzip: every block at `level`; auto: a block at `level`
+ * only while the hosts read slower than it is made, stored otherwise (see parallel-gzip.ts).
+ * @example streamCompression("auto", 1) // { gzipLevel: 1, adaptive: true }
+ */
+export function streamCompression(mode: "auto" | "gzip" | "none", level: number): StreamCompression {
+  if (mode === "none" || level === 0) return { gzipLevel: 0, adaptive: false };
+  return { gzipLevel: level, adaptive: mode === "auto" };
+}
 
 /** One image's stream in one run, shared by the hosts that load it. */
 export interface ImageFanOut {
@@ -60,20 +78,20 @@ export function platformSource(from: string, image: PlatformImage): ImageSource 
 }
 
 /**
- * @example const f = imageFanOut(run.runId, "team/app:1.0", 1, ["el9-1", "el9-2"]); f.join("el9-1")
+ * @example const f = imageFanOut(run.runId, "team/app:1.0", streamCompression("gzip", 1), ["el9-1", "el9-2"]); f.join("el9-1")
  */
 export function imageFanOut(
   runId: string,
   ref: string,
-  gzipLevel: number,
+  compression: StreamCompression,
   hosts: readonly string[],
   source: ImageSource = { key: ref, argv: ["docker", "save", ref] },
 ): ImageFanOut {
-  const key = `${runId}\u0000${source.key}\u0000${gzipLevel}`;
+  const key = `${runId}\u0000${source.key}\u0000${compression.gzipLevel ?? 0}\u0000${String(compression.adaptive)}`;
   let fan = fans.get(key);
   if (fan === undefined) {
     fan = fanOut(
-      sharedStream(() => commandStream(source.argv, { gzipLevel }), JOIN_MS),
+      sharedStream(() => commandStream(source.argv, compression), JOIN_MS),
       hosts,
     );
     fans.set(key, fan);
@@ -105,8 +123,8 @@ export function fanOut(shared: SharedStream, hosts: readonly string[]): ImageFan
 
 /**
  * `load` whose plan also tells each of `fans` it will not read (the host holds the image, tags it,
- * cannot load it, or loads another platform's), so the hosts that do are not kept waiting for it. The resource
- * itself stays pure; this is the one place where planning is observed.
+ * cannot load it, or loads another platform's), so the hosts that do are not kept waiting for it.
+ * The resource itself stays pure; this is the one place where planning is observed.
  */
 export function passWhenNothingSent(
   load: Resource,
