@@ -205,8 +205,6 @@ export const imagesStep: RunStep<ImagesVars> = {
         if (!ctx.check) await obtainImage(ctx, local, spec);
         const found = await inspectLocal(local, spec.ref);
         if (found !== undefined) images[normalizeRef(spec.ref)] = found;
-        const index = spec.source === "pull" ? await indexOf(local, spec.from ?? spec.ref) : undefined;
-        if (index !== undefined) platforms[normalizeRef(spec.ref)] = index;
         else if (!ctx.check)
           throw new ConfigError(
             `after ${spec.source}, the control machine holds no image ${normalizeRef(spec.ref)}`,
@@ -215,6 +213,8 @@ export const imagesStep: RunStep<ImagesVars> = {
               ? "the archive must hold the image under this reference (docker save REF)"
               : undefined,
           );
+        const index = spec.source === "pull" ? await indexOf(local, spec.from ?? spec.ref) : undefined;
+        if (index !== undefined) platforms[normalizeRef(spec.ref)] = index;
       }
     } finally {
       await local.close();
