@@ -18,7 +18,7 @@ import { imageLoaded } from "../src/images/image-resource.js";
 import { imagesOutput, imagesStep, streamedRefs } from "../src/images/prepare-step.js";
 import { imagePushed } from "../src/images/push-resource.js";
 import { normalizeRef } from "../src/images/ref.js";
-import { imageFanOut, passWhenNothingSent } from "../src/images/save-stream.js";
+import { imageFanOut, passWhenNothingSent, streamCompression } from "../src/images/save-stream.js";
 import { imagesVariables } from "./images.vars.js";
 
 export default definePlaybook({
@@ -31,7 +31,12 @@ export default definePlaybook({
     const out = imagesOutput(run.outputs);
     const loaded = (ref: string): Resource => {
       const image = out.images[ref];
-      const fan = imageFanOut(run.runId, ref, vars.images_gzip_level, out.loaders[ref] ?? []);
+      const fan = imageFanOut(
+        run.runId,
+        ref,
+        streamCompression(vars.images_compression, vars.images_gzip_level),
+        out.loaders[ref] ?? [],
+      );
       const load = imageLoaded({
         ref,
         id: image?.id,

@@ -60,6 +60,11 @@ export const imagesOwnVariables = {
       "gzip level of the stream to the hosts (0: not compressed, 1 fastest, 9 smallest; compress on links slower than the control machine can gzip)",
     default: 1,
   }),
+  images_compression: Type.Enum(["auto", "gzip", "none"], {
+    description:
+      "how the stream to the hosts is compressed: gzip (every 1 MiB block at images_gzip_level), none, or auto (a block is gzipped only while the hosts read slower than it is made, else sent stored: the link's measured pace decides, block by block)",
+    default: "gzip",
+  }),
 };
 
 export const imagesVariables = Type.Object(

@@ -8,7 +8,12 @@
  */
 import type { Readable } from "node:stream";
 import type { Resource } from "../resources/resource.js";
-import { commandStream, sharedStream, type SharedStream } from "../transport/stream.js";
+import {
+  commandStream,
+  sharedStream,
+  type CommandStreamOptions,
+  type SharedStream,
+} from "../transport/stream.js";
 
 /**
  * How long the first host waits for the others at most: hosts of a run reach their load step
@@ -16,6 +21,19 @@ import { commandStream, sharedStream, type SharedStream } from "../transport/str
  * waits for a fork before its plan makes the others wait this long.
  */
 const JOIN_MS = 1500;
+
+/** How the stream to the hosts is compressed: images_compression's modes at images_gzip_level. */
+export type StreamCompression = Pick<CommandStreamOptions, "gzipLevel" | "adaptive">;
+
+/**
+ * none (or level 0): as docker save writes it; gzip: every block at `level`; auto: a block at `level`
+ * only while the hosts read slower than it is made, stored otherwise (see parallel-gzip.ts).
+ * @example streamCompression("auto", 1) // { gzipLevel: 1, adaptive: true }
+ */
+export function streamCompression(mode: "auto" | "gzip" | "none", level: number): StreamCompression {
+  if (mode === "none" || level === 0) return { gzipLevel: 0, adaptive: false };
+  return { gzipLevel: level, adaptive: mode === "auto" };
+}
 
 /** One image's stream in one run, shared by the hosts that load it. */
 export interface ImageFanOut {
@@ -28,19 +46,19 @@ export interface ImageFanOut {
 const fans = new Map<string, ImageFanOut>();
 
 /**
- * @example const f = imageFanOut(run.runId, "team/app:1.0", 1, ["el9-1", "el9-2"]); f.join("el9-1")
+ * @example const f = imageFanOut(run.runId, "team/app:1.0", streamCompression("gzip", 1), ["el9-1", "el9-2"]); f.join("el9-1")
  */
 export function imageFanOut(
   runId: string,
   ref: string,
-  gzipLevel: number,
+  compression: StreamCompression,
   hosts: readonly string[],
 ): ImageFanOut {
-  const key = `${runId}\u0000${ref}\u0000${gzipLevel}`;
+  const key = `${runId}\u0000${ref}\u0000${compression.gzipLevel ?? 0}\u0000${String(compression.adaptive)}`;
   let fan = fans.get(key);
   if (fan === undefined) {
     fan = fanOut(
-      sharedStream(() => commandStream(["docker", "save", ref], { gzipLevel }), JOIN_MS),
+      sharedStream(() => commandStream(["docker", "save", ref], compression), JOIN_MS),
       hosts,
     );
     fans.set(key, fan);

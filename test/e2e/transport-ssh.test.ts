@@ -21,7 +21,7 @@ import {
   symlink,
   writeFile,
 } from "node:fs/promises";
-import { createServer, connect as tcpConnect } from "node:net";
+import { connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BecomeError, ConnectError } from "../../src/errors.js";
@@ -32,19 +32,11 @@ import type { SshOptions } from "../../src/transport/ssh.js";
 import type { Transport } from "../../src/transport/transport.js";
 import { labUp, readLab, type LabInfo } from "../lab/lab.js";
 import { writeInventory, type HostEntry } from "./helpers/inventory.js";
+import { freePort } from "./helpers/local-sshd.js";
 import { failures, ops, summaries, type OpsResult } from "./helpers/ops-cli.js";
 
 const run = (cmd: string, args: string[], input?: string): string =>
   execFileSync(cmd, args, { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 100; i += 1) {

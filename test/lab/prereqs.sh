@@ -8,8 +8,9 @@ set -euo pipefail
 
 packages=(docker.io debootstrap rpm createrepo-c apt-utils gnupg skopeo iproute2 iptables openssh-client curl
   ca-certificates ansible sshpass openssh-server sudo time tmux
-  postgresql chromium libnss3-tools) # compliance tests: a PostgreSQL history server they start, the HTML report in headless Chromium;
-# certutil (libnss3-tools): the portal test's browser profile trusts the registry's CA
+  postgresql chromium libnss3-tools auditd) # compliance tests: a PostgreSQL history server they start, the HTML report in headless Chromium;
+# certutil (libnss3-tools): the portal test's browser profile trusts the registry's CA; auditd (auditctl, ausearch):
+# the audit checks are proven on this machine itself, the one host here in the initial PID namespace
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -8,9 +8,14 @@ import type { Fact } from "../../facts/fact.js";
 import { lines } from "../../facts/text.js";
 import { sh } from "../../transport/quote.js";
 
-/** Paths the benchmark wants audited, with the section that names each. */
+/**
+ * Paths the benchmark wants audited, with the section that names each. Where packages put a file in
+ * another home, both are listed (the check asks a rule for each that exists): docker-ce's dockerd is
+ * /usr/bin/dockerd, Debian's and Ubuntu's docker.io install it as /usr/sbin/dockerd.
+ */
 export const AUDITED_PATHS: Readonly<Record<string, string>> = {
   "/usr/bin/dockerd": "1.1.3",
+  "/usr/sbin/dockerd": "1.1.3",
   "/run/containerd": "1.1.4",
   "/var/lib/docker": "1.1.5",
   "/etc/docker": "1.1.6",

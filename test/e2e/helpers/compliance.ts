@@ -67,10 +67,10 @@ export interface Checked {
   outcome(host: string, id: string): CheckOutcome | undefined;
 }
 
-/** `ops check --output json` with the lab's known_hosts, read back. */
+/** `ops check --output json` with the lab's known_hosts (or any host's: only the file is read), read back. */
 export async function runCheck(
   inventory: string,
-  lab: LabInfo,
+  lab: Pick<LabInfo, "knownHostsFile">,
   args: readonly string[] = [],
 ): Promise<Checked> {
   const result = await ops([

@@ -14,7 +14,7 @@ import { obtainCommand } from "../../../src/images/control-docker.js";
 import { configDigest } from "../../../src/images/registry-state.js";
 import { normalizeRef, splitRef } from "../../../src/images/ref.js";
 import { streamedRefs, wantedImages } from "../../../src/images/prepare-step.js";
-import { fanOut, passWhenNothingSent } from "../../../src/images/save-stream.js";
+import { fanOut, passWhenNothingSent, streamCompression } from "../../../src/images/save-stream.js";
 import { sharedStream } from "../../../src/transport/stream.js";
 import type { ImagesVars } from "../../../playbooks/images.vars.js";
 
@@ -186,6 +186,13 @@ describe("images", () => {
     assert.ok(stream);
     assert.equal(await drain(stream()), "archive");
     assert.equal(saves, 2);
+  });
+
+  it("images_compression: none or level 0 sends the save as it is, gzip every block at the level, auto adapts at it", () => {
+    assert.deepEqual(streamCompression("none", 6), { gzipLevel: 0, adaptive: false });
+    assert.deepEqual(streamCompression("auto", 0), { gzipLevel: 0, adaptive: false });
+    assert.deepEqual(streamCompression("gzip", 1), { gzipLevel: 1, adaptive: false });
+    assert.deepEqual(streamCompression("auto", 6), { gzipLevel: 6, adaptive: true });
   });
 
   it("streams to each host what its groups distribute, no bundled image, and the pushes to the pushing host", () => {
