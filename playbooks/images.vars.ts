@@ -25,6 +25,13 @@ const image = Type.Object(
     ),
     dockerfile: Type.Optional(Type.String({ description: "build: the Dockerfile, relative to the context" })),
     target: Type.Optional(Type.String({ description: "build: the stage to build" })),
+    build_host: Type.Optional(
+      Type.String({
+        description:
+          "build: the inventory host whose engine builds it (the context streamed over SSH; default: the control machine's engine)",
+        "x-expected": "the name of a host of the inventory",
+      }),
+    ),
     build_args: Type.Optional(
       Type.Record(Type.String(), Type.String(), { description: "build: --build-arg values" }),
     ),

@@ -80,7 +80,8 @@ describe("images", () => {
     const step = out.kind === "change" ? out.steps[0] : undefined;
     assert.match(step?.description ?? "", /^load team\/app:2\.0 cccccccccccc, 4\.8 MiB unpacked$/);
     assert.match(step?.script ?? "", /docker load -q/);
-    assert.match(step?.script ?? "", /\[ "\$got" = sha256:c{64} \]/);
+    assert.match(step?.script ?? "", /docker image inspect --format '\{\{\.Id\}\}' sha256:c{64} >/);
+    assert.match(step?.script ?? "", /docker tag sha256:c{64} team\/app:2\.0$/);
     assert.equal(step?.stdinStream, open);
   });
 
@@ -130,8 +131,24 @@ describe("images", () => {
       obtainCommand(
         { ref: "team/app:1.0", source: "build", context: "app", target: "run", build_args: { V: "1" } },
         "/inv",
+        A,
       ),
-      [["docker", "build", "-q", "-t", "team/app:1.0", "--target", "run", "--build-arg", "V=1", "/inv/app"]],
+      [
+        [
+          "docker",
+          "build",
+          "-q",
+          "-t",
+          "team/app:1.0",
+          "--label",
+          `ops.build-context=${A}`,
+          "--target",
+          "run",
+          "--build-arg",
+          "V=1",
+          "/inv/app",
+        ],
+      ],
     );
     assert.deepEqual(
       obtainCommand({ ref: "tools/bb:1", source: "pull", from: "mirror.lan/library/busybox:1.36" }, "/inv"),
@@ -177,8 +194,14 @@ describe("images", () => {
     assert.equal(saves, 1);
     // el9-2 holds the image: its plan is a no-op, so el9-1 does not wait for it.
     const one = fanOut(save(), ["el9-1", "el9-2"]);
-    const loads = (host: string) =>
-      passWhenNothingSent(imageLoaded({ ref: "team/app:1.0", id: A, open: () => one.join(host) }), one, host);
+    const loads = (host: string) => {
+      const open = () => one.join(host);
+      return passWhenNothingSent(
+        imageLoaded({ ref: "team/app:1.0", id: A, open }),
+        [{ fan: one, open }],
+        host,
+      );
+    };
     assert.equal(loads("el9-2").plan(facts(LIST)).kind, "noop");
     const step = loads("el9-1").plan(facts(""));
     assert.equal(step.kind, "change");
