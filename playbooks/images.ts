@@ -18,27 +18,59 @@ import { imageLoaded } from "../src/images/image-resource.js";
 import { imagesOutput, imagesStep, streamedRefs } from "../src/images/prepare-step.js";
 import { imagePushed } from "../src/images/push-resource.js";
 import { normalizeRef } from "../src/images/ref.js";
-import { imageFanOut, passWhenNothingSent } from "../src/images/save-stream.js";
-import { imagesVariables } from "./images.vars.js";
+import {
+  imageFanOut,
+  passWhenNothingSent,
+  platformSource,
+  streamCompression,
+} from "../src/images/save-stream.js";
+import { imagesRules } from "./images.rules.js";
+import { imagesVariables, type ImageSpec } from "./images.vars.js";
+
+/** Where an image comes from, for a host that cannot run it: "from the archive images/a.tar". */
+function originOf(spec: ImageSpec | undefined): string {
+  if (spec === undefined) return "";
+  if (spec.source === "archive") return `from the archive ${spec.archive ?? ""}`;
+  if (spec.source === "pull") return `pulled from ${spec.from ?? spec.ref}`;
+  return `built on ${spec.build_host ?? "the control machine"}`;
+}
 
 export default definePlaybook({
   name: "images",
   description:
     "images per group: pulled, built or loaded here, pushed to the private registry, streamed over SSH to hosts that lack them",
   variables: imagesVariables,
+  rules: imagesRules,
   runSteps: [bundleStep(), imagesStep],
   resources(vars, host, run) {
     const out = imagesOutput(run.outputs);
+    const specs = new Map(vars.images.map((s) => [normalizeRef(s.ref), s]));
     const loaded = (ref: string): Resource => {
       const image = out.images[ref];
-      const fan = imageFanOut(run.runId, ref, vars.images_gzip_level, out.loaders[ref] ?? []);
+      const loaders = out.loaders[ref] ?? [];
+      const compression = streamCompression(vars.images_compression, vars.images_gzip_level);
+      const fan = imageFanOut(run.runId, ref, compression, loaders);
+      const open = () => fan.join(host.name);
+      const fans = [{ fan, open }];
+      // A pulled index: each platform's image, the control machine's own one streamed as pulled,
+      // any other pulled here by digest when a host of that platform needs it.
+      const index = out.platforms?.[ref];
+      const platforms = index?.images.map((p) => {
+        if (p.id === image?.id) return { platform: p.platform, id: p.id, size: image.size, open };
+        const other = imageFanOut(run.runId, ref, compression, loaders, platformSource(index.from, p));
+        const openOther = () => other.join(host.name);
+        fans.push({ fan: other, open: openOther });
+        return { platform: p.platform, id: p.id, open: openOther };
+      });
       const load = imageLoaded({
         ref,
         id: image?.id,
-        ...(image ? { size: image.size } : {}),
-        open: () => fan.join(host.name),
+        ...(image ? { size: image.size, platform: image.platform } : {}),
+        open,
+        ...(platforms ? { platforms } : {}),
+        origin: originOf(specs.get(ref)),
       });
-      return passWhenNothingSent(load, fan, host.name);
+      return passWhenNothingSent(load, fans, host.name);
     };
     const bundled = new Set(out.bundled);
     const wanted = vars.images.filter((s) => s.distribute !== false).map((s) => normalizeRef(s.ref));

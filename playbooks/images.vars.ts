@@ -25,6 +25,13 @@ const image = Type.Object(
     ),
     dockerfile: Type.Optional(Type.String({ description: "build: the Dockerfile, relative to the context" })),
     target: Type.Optional(Type.String({ description: "build: the stage to build" })),
+    build_host: Type.Optional(
+      Type.String({
+        description:
+          "build: the inventory host whose engine builds it (the context streamed over SSH; default: the control machine's engine)",
+        "x-expected": "the name of a host of the inventory",
+      }),
+    ),
     build_args: Type.Optional(
       Type.Record(Type.String(), Type.String(), { description: "build: --build-arg values" }),
     ),
@@ -59,6 +66,11 @@ export const imagesOwnVariables = {
     description:
       "gzip level of the stream to the hosts (0: not compressed, 1 fastest, 9 smallest; compress on links slower than the control machine can gzip)",
     default: 1,
+  }),
+  images_compression: Type.Enum(["auto", "gzip", "none"], {
+    description:
+      "how the stream to the hosts is compressed: gzip (every 1 MiB block at images_gzip_level), none, or auto (a block is gzipped only while the hosts read slower than it is made, else sent stored: the link's measured pace decides, block by block)",
+    default: "gzip",
   }),
 };
 

@@ -15,6 +15,7 @@ export {
   type RunStepContext,
   type VarRule,
   type RuleProblem,
+  type RuleInventory,
 } from "./playbook.js";
 export {
   change,

@@ -79,7 +79,13 @@ export interface RuleProblem {
 export interface VarRule<V> {
   /** Kebab-case, shown with the problem: `tcp-socket-needs-tls`. */
   name: string;
-  check(vars: V, host: PlaybookHost): readonly RuleProblem[];
+  /** `inventory.hosts`: every host name of the inventory, --limit or not (the run always passes it). */
+  check(vars: V, host: PlaybookHost, inventory?: RuleInventory): readonly RuleProblem[];
+}
+
+/** What a rule may know of the inventory beyond the host it checks. */
+export interface RuleInventory {
+  readonly hosts: readonly string[];
 }
 
 /** A host as a run-wide step sees it: who, and its validated variables. */

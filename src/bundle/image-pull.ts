@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 import { send, type Endpoint, type HttpAnswer } from "../registry/http.js";
 import { MANIFEST_TYPES } from "../registry/api.js";
-import { ociArch, type ImageRef } from "./image-ref.js";
+import { choosePlatform, hostPlatform, platformName } from "../images/platform.js";
+import type { ImageRef } from "./image-ref.js";
 import { tarBuffer } from "./tar.js";
 
 export interface PulledImage {
@@ -101,11 +102,26 @@ export async function pullImage(ref: ImageRef, o: PullOptions): Promise<PulledIm
     layers?: unknown;
   };
   if (doc.manifests !== undefined) {
-    const arch = ociArch(o.arch);
-    const child = descriptors(doc.manifests).find(
-      (d) => d.platform?.os === "linux" && d.platform.architecture === arch,
+    const want = hostPlatform(o.arch);
+    const child = choosePlatform(
+      descriptors(doc.manifests).flatMap((d) => {
+        const p = d.platform;
+        return p?.os && p.architecture
+          ? [
+              {
+                ...d,
+                platform: {
+                  os: p.os,
+                  architecture: p.architecture,
+                  ...(p.variant ? { variant: p.variant } : {}),
+                },
+              },
+            ]
+          : [];
+      }),
+      want,
     );
-    if (!child) throw new Error(`${what}: no linux/${arch} image in its index`);
+    if (!child) throw new Error(`${what}: no ${platformName(want)} image in its index`);
     answer = await get(`manifests/${child.digest}`, accept);
     checked(answer, child.digest, "manifest");
     manifestDigest = child.digest;

@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { FactError } from "../errors.js";
 import { quote } from "../transport/quote.js";
+import { concurrentBatch } from "./concurrent-probe.js";
 import { FactSet, type Fact, type ProbeStatus } from "./fact.js";
 
 /** How long one bounded command (`t ...`) may take in a batch: a pull through a slow mirror is the longest. */
@@ -92,6 +93,18 @@ export function buildProbe(
     `t() { if command -v timeout >/dev/null 2>&1; then timeout ${COMMAND_TIMEOUT_S} "$@"; else "$@"; fi; }`,
   );
   const unique = uniqueFacts(facts);
+  // Independent probes (no gates, nothing to clean up) run at once; the frames are the same.
+  const gated = unique.some((f) => (options.gates?.get(f.name)?.length ?? 0) > 0);
+  if (!background && !gated && unique.length > 1) {
+    const definitions = unique.map((fact, i) => `ops_p${i}() (\n${fact.probe}\n)`);
+    const sections = unique.map((fact, i) => ({
+      begin: `# fact: ${fact.name.replace(/[\r\n]/g, " ")}\nprintf '%s\\n' '${begin(nonce, i)}'`,
+      run: `ops_p${i} </dev/null ${fact.stderr === "fold" ? "2>&1" : "2>/dev/null"}`,
+      end: `printf '\\n%s %s\\n' '${end(nonce, i)}' "$ops_s"`,
+    }));
+    parts.push(concurrentBatch(definitions, sections));
+    return parts.join("\n") + "\n";
+  }
   const index = new Map<string, number>();
   unique.forEach((fact, i) => {
     const stderr = fact.stderr === "fold" ? "2>&1" : "2>/dev/null";

@@ -4,6 +4,7 @@
  * push, the registry's state read. Hosts' resources read the output. A run that changes nothing
  * (--check, `ops images ls`) only reads what the control machine already holds.
  */
+import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { RunStep, RunStepContext } from "../playbook.js";
 import { controlEndpoint } from "../registry/control-endpoint.js";
@@ -13,7 +14,11 @@ import type { ImageSpec, ImagesVars } from "../../playbooks/images.vars.js";
 import { fromBundle } from "../../playbooks/bundle-contents.js";
 import { bundleOutput } from "../bundle/run-step.js";
 import { inspectLocal, obtain, type LocalImage } from "./control-docker.js";
+import { contextDigest } from "./context-digest.js";
+import { readPlatforms, type PlatformImage } from "./index-platforms.js";
 import { normalizeRef } from "./ref.js";
+import { buildOnHost } from "./remote-build.js";
+import { streamCompression } from "./save-stream.js";
 import { registryImageId } from "./registry-state.js";
 
 export const IMAGES_STEP = "images";
@@ -38,6 +43,18 @@ export interface ImagesOutput {
   readonly push: PushPlan | null;
   /** Normalized ref -> the target hosts that load it from the control machine's stream. */
   readonly loaders: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Normalized ref -> the platforms of the multi-platform index it was pulled from, each host
+   * loading its own (absent: one image, `images[ref]`, for hosts of its platform).
+   */
+  readonly platforms?: Readonly<Record<string, IndexPlatforms>>;
+}
+
+/** A pulled index: where from, and its images by platform. */
+export interface IndexPlatforms {
+  /** The `from` reference: a platform the control machine lacks is pulled from it by digest. */
+  readonly from: string;
+  readonly images: readonly PlatformImage[];
 }
 
 /**
@@ -118,6 +135,55 @@ async function pushPlan(
   return { registry: name, host, user: credentials.user, password: user.password, current };
 }
 
+/**
+ * The platforms of a pull's index, or undefined for one image. An index that cannot be read (no
+ * route from here in a check run, a registry the CLI cannot inspect) counts as the one image the
+ * control machine pulled: hosts of its platform get it, any other host refuses it by platform.
+ */
+async function indexOf(local: LocalTransport, from: string): Promise<IndexPlatforms | undefined> {
+  try {
+    const images = await readPlatforms(local, from);
+    return images.length > 1 ? { from, images } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Puts `spec` into the control machine's engine. A build whose context, Dockerfile, target and
+ * args are unchanged since the image there was built (its label holds their digest) builds
+ * nothing and sends no context; otherwise it is built here, or on its `build_host` and loaded here.
+ */
+async function obtainImage(
+  ctx: RunStepContext<ImagesVars>,
+  local: LocalTransport,
+  spec: ImageSpec,
+): Promise<void> {
+  if (spec.source !== "build") return obtain(local, spec, ctx.inventoryDir);
+  const context = resolve(ctx.inventoryDir, spec.context ?? ".");
+  const digest = await contextDigest({
+    context,
+    ...(spec.dockerfile !== undefined ? { dockerfile: spec.dockerfile } : {}),
+    ...(spec.target !== undefined ? { target: spec.target } : {}),
+    ...(spec.build_args !== undefined ? { buildArgs: spec.build_args } : {}),
+  });
+  if ((await inspectLocal(local, spec.ref))?.context === digest) return;
+  const host = spec.build_host;
+  if (host === undefined) return obtain(local, spec, ctx.inventoryDir, digest);
+  if (!ctx.targets.some((t) => t.host.name === host))
+    throw new ConfigError(
+      `the build host ${host} of image ${normalizeRef(spec.ref)} is not among this run's hosts, and its context changed`,
+      { path: "images" },
+      "include it in --limit",
+    );
+  const vars = ctx.targets[0]?.vars;
+  // The context and the image cross one SSH link each: compressed as the stream to the hosts is.
+  const gzipLevel = vars
+    ? (streamCompression(vars.images_compression, vars.images_gzip_level).gzipLevel ?? 0)
+    : 1;
+  await buildOnHost({ spec, inventoryDir: ctx.inventoryDir, digest, gzipLevel }, host, ctx.exec, local);
+}
+
 /** @example (await imagesStep.run(ctx) as ImagesOutput).images["team/app:1.0"].id */
 export const imagesStep: RunStep<ImagesVars> = {
   name: IMAGES_STEP,
@@ -132,10 +198,11 @@ export const imagesStep: RunStep<ImagesVars> = {
     const specs = all.filter((s) => !bundled.has(normalizeRef(s.ref)));
     const local = new LocalTransport("control machine", { become: false });
     const images: Record<string, LocalImage> = {};
+    const platforms: Record<string, IndexPlatforms> = {};
     try {
       for (const spec of specs) {
         if (ctx.signal.aborted) break;
-        if (!ctx.check) await obtain(local, spec, ctx.inventoryDir);
+        if (!ctx.check) await obtainImage(ctx, local, spec);
         const found = await inspectLocal(local, spec.ref);
         if (found !== undefined) images[normalizeRef(spec.ref)] = found;
         else if (!ctx.check)
@@ -146,6 +213,8 @@ export const imagesStep: RunStep<ImagesVars> = {
               ? "the archive must hold the image under this reference (docker save REF)"
               : undefined,
           );
+        const index = spec.source === "pull" ? await indexOf(local, spec.from ?? spec.ref) : undefined;
+        if (index !== undefined) platforms[normalizeRef(spec.ref)] = index;
       }
     } finally {
       await local.close();
@@ -154,7 +223,7 @@ export const imagesStep: RunStep<ImagesVars> = {
     const loaders: Record<string, string[]> = {};
     for (const { host, vars } of ctx.targets)
       for (const ref of streamedRefs(vars, host.name, plan)) (loaders[ref] ??= []).push(host.name);
-    return { images, ...plan, loaders };
+    return { images, ...plan, loaders, platforms };
   },
 };
 

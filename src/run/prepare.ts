@@ -79,12 +79,17 @@ function locationOf(target: Target, variable: string, path: string | undefined):
 }
 
 /** Each playbook's rules over each host's variables: every problem, each reported once. */
-export function checkRules(playbooks: readonly LoadedPlaybook[], targets: readonly Target[]): ConfigError[] {
+export function checkRules(
+  playbooks: readonly LoadedPlaybook[],
+  targets: readonly Target[],
+  everyHost: readonly { name: string }[] = targets.map((t) => t.host),
+): ConfigError[] {
   const errors = new Map<string, ConfigError>();
+  const inventory = { hosts: everyHost.map((h) => h.name) };
   for (const { playbook } of playbooks) {
     for (const rule of playbook.rules ?? []) {
       for (const target of targets) {
-        for (const p of rule.check(target.vars, playbookHost(target.host))) {
+        for (const p of rule.check(target.vars, playbookHost(target.host), inventory)) {
           const where = locationOf(target, p.variable, p.path);
           const error = new ConfigError(`${p.message} (${rule.name})`, where, p.hint);
           errors.set(`${where.file}|${where.path}|${error.message}`, error);
@@ -109,7 +114,7 @@ export async function prepareRun(req: PrepareRequest): Promise<PreparedRun> {
   });
   // A rule may quote a value back: secrets are masked before the error exists outside.
   const redactor = new Redactor(secrets);
-  const problems = checkRules(req.playbooks, targets).map((p) => redactor.maskError(p));
+  const problems = checkRules(req.playbooks, targets, everyHost).map((p) => redactor.maskError(p));
   if (problems.length === 1 && problems[0]) throw problems[0];
   if (problems.length > 1) throw new ConfigErrors(problems);
   return {

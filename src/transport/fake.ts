@@ -83,7 +83,11 @@ export class FakeTransport implements Transport {
       become: (options.become ?? true) && (this.options.become ?? false),
       ...(options.stdin instanceof Readable && stdinBytes ? { stdinBytes } : {}),
     });
-    return this.#answer(script, stdin);
+    const answer = await this.#answer(script, stdin);
+    if (!options.stdout) return answer;
+    // A sink gets the answer's stdout as a host's command would print it, and the result none.
+    options.stdout.write(answer.stdout);
+    return { ...answer, stdout: "" };
   }
 
   /**

@@ -66,6 +66,7 @@ export class LocalTransport implements Transport {
     running.stdin.on("error", () => undefined);
     const onStdout = options.onStdout;
     if (onStdout) running.stdout.on("data", (chunk: Buffer) => onStdout(Buffer.from(chunk)));
+    if (options.stdout) running.stdout.pipe(options.stdout, { end: false });
     const onStderr = options.onStderr;
     if (onStderr) running.stderr.on("data", (chunk: Buffer) => onStderr(Buffer.from(chunk)));
     const failed = command.stdin instanceof Readable ? [stdinFailure(command.stdin)] : [];
@@ -76,7 +77,7 @@ export class LocalTransport implements Transport {
     }
     const result: ExecResult = {
       code: output.exitCode ?? 128,
-      stdout: output.stdout,
+      stdout: options.stdout ? "" : output.stdout,
       stderr: output.stderr,
     };
     assertBecame(this.host, command, result);

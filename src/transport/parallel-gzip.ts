@@ -4,6 +4,12 @@
  * members is one gzip file (RFC 1952 §2.2): docker load (Go's gzip reader), gzip -d and unpigz read
  * it whole. pigz does the same; the cost is a dictionary reset per block (about 0.1% bigger at
  * 1 MiB). A single zlib stream runs on one thread, and was the slowest stage of a shared save.
+ *
+ * `adaptive`: each block is compressed only while the reader is behind (output is still waiting to
+ * be read, so compressing costs no time); a block cut while the reader waits for output goes as a
+ * stored member (level 0: no deflate work, still gzip, so the host reads one file either way). On a
+ * slow link nearly every block is compressed; where the link outruns the compressor (a fast LAN, a
+ * few hosts), the stream stops waiting for gzip. Like zstd --adapt, per block.
  */
 import { Transform, type TransformCallback } from "node:stream";
 import { promisify } from "node:util";
@@ -17,6 +23,8 @@ export interface ParallelGzipOptions {
   blockBytes?: number;
   /** Members compressed at once at most: memory stays about 2 x inFlight x blockBytes. */
   inFlight?: number;
+  /** Store (level 0) the blocks cut while the reader waits for output; see the module comment. */
+  adaptive?: boolean;
 }
 
 /** @example commandOutput.pipe(parallelGzip({ level: 1 })) // a gzip stream, members of 1 MiB */
@@ -27,9 +35,14 @@ export function parallelGzip(options: ParallelGzipOptions): Transform {
   let held = 0;
   const pending: Promise<Buffer>[] = [];
   let members = 0;
-  const compress = (block: Buffer) => {
+  // Whether the last member pushed found the reader behind (its buffer full: push said to wait, or
+  // the pipe paused this stream), so compressing the next block costs no time. Until the first
+  // member, and whenever the reader took the last one at once, it waits for output.
+  let readerBehind = false;
+  const levelFor = () => (options.adaptive === true && !readerBehind ? 0 : options.level);
+  const compress = (block: Buffer, level: number) => {
     members += 1;
-    const p = gzipAsync(block, { level: options.level });
+    const p = gzipAsync(block, { level });
     // Handled where it is awaited, in order; this only keeps an early failure from being unhandled.
     p.catch(() => undefined);
     pending.push(p);
@@ -37,13 +50,18 @@ export function parallelGzip(options: ParallelGzipOptions): Transform {
   const cut = () => {
     const all = Buffer.concat(parts, held);
     let at = 0;
-    for (; all.length - at >= blockBytes; at += blockBytes) compress(all.subarray(at, at + blockBytes));
+    for (; all.length - at >= blockBytes; at += blockBytes)
+      compress(all.subarray(at, at + blockBytes), levelFor());
     parts = at < all.length ? [all.subarray(at)] : [];
     held = all.length - at;
   };
   // Sends finished members in order until at most `keep` are still being compressed.
   const sendUntil = async (stream: Transform, keep: number) => {
-    while (pending.length > keep) stream.push(await (pending.shift() as Promise<Buffer>));
+    while (pending.length > keep) {
+      const pushed = stream.push(await (pending.shift() as Promise<Buffer>));
+      // A piped reader whose destination is full pauses this stream as it takes the member.
+      readerBehind = !pushed || stream.readableFlowing === false;
+    }
   };
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
@@ -55,7 +73,7 @@ export function parallelGzip(options: ParallelGzipOptions): Transform {
     },
     flush(done: TransformCallback) {
       // Empty input still gives a gzip file (one empty member), as gzip itself does.
-      if (held > 0 || members === 0) compress(Buffer.concat(parts, held));
+      if (held > 0 || members === 0) compress(Buffer.concat(parts, held), levelFor());
       parts = [];
       held = 0;
       sendUntil(this, 0).then(() => done(), done);

@@ -4,7 +4,7 @@
  * instead of hanging or crashing the process.
  */
 import { constants } from "node:os";
-import { Readable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import type { NodeSSH } from "node-ssh";
 import { ConnectError } from "../errors.js";
 import { assertBecame, buildBecome } from "./become.js";
@@ -92,29 +92,34 @@ export class SshTransport implements Transport {
   async #run(
     command: string,
     stdin: Buffer | Readable | undefined,
-    watch: Pick<ExecOptions, "onStdout" | "onStderr">,
+    watch: Pick<ExecOptions, "onStdout" | "onStderr" | "stdout">,
   ): Promise<ExecResult> {
     const target = this.chain[this.chain.length - 1];
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
+    const sink = watch.stdout;
     let response;
     try {
       if (!target) throw new Error("no connection");
-      response = await target.execCommand(command, {
-        // A Readable keeps Buffers byte-exact and a stream is piped as read; node-ssh ends the
-        // channel's stdin after it either way.
-        stdin: stdin instanceof Readable ? stdin : Readable.from(stdin === undefined ? [] : [stdin]),
-        noTrim: true,
-        // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
-        onStdout: (chunk) => {
-          stdout.push(chunk);
-          watch.onStdout?.(chunk);
-        },
-        onStderr: (chunk) => {
-          stderr.push(chunk);
-          watch.onStderr?.(chunk);
-        },
-      });
+      const input = stdin instanceof Readable ? stdin : Readable.from(stdin === undefined ? [] : [stdin]);
+      const onStderr = (chunk: Buffer) => {
+        stderr.push(chunk);
+        watch.onStderr?.(chunk);
+      };
+      response = sink
+        ? await execToSink(target, command, input, sink, onStderr)
+        : await target.execCommand(command, {
+            // A Readable keeps Buffers byte-exact and a stream is piped as read; node-ssh ends the
+            // channel's stdin after it either way.
+            stdin: input,
+            noTrim: true,
+            // Collect raw chunks and decode once: a multi-byte character may straddle two chunks.
+            onStdout: (chunk) => {
+              stdout.push(chunk);
+              watch.onStdout?.(chunk);
+            },
+            onStderr,
+          });
     } catch (error) {
       throw this.#lost ?? connectionLost(this.host, this.address, (error as Error).message.split("\n")[0]);
     }
@@ -142,6 +147,48 @@ export class SshTransport implements Transport {
     this.#closed = true;
     for (const ssh of [...this.chain].reverse()) ssh.dispose();
   }
+}
+
+/**
+ * Runs `command` with its stdout piped into `sink`, never collected (node-ssh's execCommand keeps
+ * all of it): a full sink stops reading the channel, so ssh stops granting window and the host's
+ * command waits. A sink that goes away (its reader failed) has the rest read and dropped, so the
+ * command can end and say how it ended.
+ */
+function execToSink(
+  ssh: NodeSSH,
+  command: string,
+  stdin: Readable,
+  sink: Writable,
+  onStderr: (chunk: Buffer) => void,
+): Promise<{ code: number | null; signal: string | null }> {
+  return new Promise((resolve, reject) => {
+    const connection = ssh.connection;
+    if (!connection) {
+      reject(new Error("no connection"));
+      return;
+    }
+    connection.exec(command, (err, channel) => {
+      if (err) {
+        reject(err);
+        return;
+      }
+      let code: number | null = null;
+      let signal: string | null = null;
+      channel.on("exit", (c: number | null, s?: string) => {
+        code = c ?? null;
+        signal = s ?? null;
+      });
+      channel.stderr.on("data", onStderr);
+      channel.pipe(sink, { end: false });
+      sink.once("close", () => {
+        channel.unpipe(sink);
+        channel.resume();
+      });
+      stdin.pipe(channel);
+      channel.on("close", () => resolve({ code, signal }));
+    });
+  });
 }
 
 function signalNumber(signal: string | null): number {

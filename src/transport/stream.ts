@@ -39,6 +39,8 @@ export function stdinFailure(stdin: Readable): Promise<ExecResult> {
 export interface CommandStreamOptions {
   /** gzip the command's output in this process, on several cores (level 1..9); absent or 0: as it comes. */
   gzipLevel?: number;
+  /** With gzipLevel: compress a block only while the reader is behind, else store it (parallel-gzip.ts). */
+  adaptive?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -69,7 +71,12 @@ export function commandStream(argv: readonly string[], options: CommandStreamOpt
   out.on("close", () => child.kill());
   const piped =
     options.gzipLevel !== undefined && options.gzipLevel > 0
-      ? pipeline(child.stdout, parallelGzip({ level: options.gzipLevel }), out, { end: false })
+      ? pipeline(
+          child.stdout,
+          parallelGzip({ level: options.gzipLevel, adaptive: options.adaptive === true }),
+          out,
+          { end: false },
+        )
       : pipeline(child.stdout, out, { end: false });
   Promise.all([piped, exited]).then(
     () => out.end(),

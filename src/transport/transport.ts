@@ -3,7 +3,7 @@
  * ssh.ts, local.ts and fake.ts implement it. Nothing outside src/transport imports node-ssh.
  */
 
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { NextStage, StagedResult } from "./staged.js";
 
 /**
@@ -21,6 +21,12 @@ export interface ExecOptions {
   onStdout?: (chunk: Buffer) => void;
   /** Sees each chunk of stderr as it arrives (a staged command watches it for sudo's refusal). */
   onStderr?: (chunk: Buffer) => void;
+  /**
+   * Where stdout goes instead of the result, as it arrives and at the pace `stdout` reads it (the
+   * channel is paused while it is full): an image archive, which must not be held in memory.
+   * The result's stdout is then empty; the sink is not ended.
+   */
+  stdout?: Writable;
 }
 
 export interface ExecResult {

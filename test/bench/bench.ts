@@ -9,7 +9,7 @@
 // any measured run fails.
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { currentCounts, labUp } from "../lab/lab.js";
+import { withLabHosts } from "./lab-size.js";
 import { describeMachine } from "./machine.js";
 import { writeReport, renderSection } from "./report.js";
 import { REPO_ROOT } from "./runners.js";
@@ -128,13 +128,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (plan.debian12 >= plan.hosts)
     throw new Error("--debian12 must be fewer than --hosts (the rest are el9)");
-  const found = currentCounts();
-  const lab = await labUp({ el9: plan.hosts - plan.debian12, debian12: plan.debian12 });
-  // The lab is shared: hand it back with the hosts it had (extra hosts removed, missing ones started),
-  // whether or not the measurement succeeded.
-  const results = await measureAll(lab, plan).finally(async () => {
-    if (found !== undefined) await labUp(found);
-  });
+  const results = await withLabHosts({ el9: plan.hosts - plan.debian12, debian12: plan.debian12 }, (lab) =>
+    measureAll(lab, plan),
+  );
   const text = [
     renderText(TIME_HEADERS, timeRows(results)),
     "",

@@ -57,6 +57,16 @@ export function parseMaxRss(timeReport: string): number | undefined {
   return m?.[1] === undefined ? undefined : Number(m[1]) * 1024;
 }
 
+/**
+ * "User time (seconds): 3.10" plus "System time (seconds): 0.52" from `/usr/bin/time -v` -> 3.62, or
+ * undefined: the CPU a process used, which tells on a machine of 2 cores whether it is the bottleneck.
+ */
+export function parseCpuSeconds(timeReport: string): number | undefined {
+  const user = /User time \(seconds\):\s*([\d.]+)/.exec(timeReport)?.[1];
+  const system = /System time \(seconds\):\s*([\d.]+)/.exec(timeReport)?.[1];
+  return user === undefined || system === undefined ? undefined : Number(user) + Number(system);
+}
+
 /** One line of ansible-playbook's PLAY RECAP. */
 export interface AnsibleRecap {
   readonly host: string;

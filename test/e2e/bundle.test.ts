@@ -6,7 +6,9 @@
  * image from it (the control machine pulls nothing either); a repo of the site's that it cannot
  * reach is left unread (dnf reads the bundle's repo alone). The bundle is signed with this control
  * machine's key: a flipped byte in an RPM, a manifest rewritten to match it, and a changed signature
- * are each refused before anything reaches the host. The host is recreated afterwards.
+ * are each refused before anything reaches the host. Then one bundle made for an inventory of an el9
+ * host and a Debian host serves both, cut off, in one install-engine run: each installs its own
+ * family's packages from it. The hosts are recreated afterwards.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -366,7 +368,7 @@ describe("offline bundle: an air-gapped host installs from it", function () {
   });
 });
 
-describe("offline bundle: an air-gapped Debian host installs from its .debs", function () {
+describe("offline bundle: one bundle serves an air-gapped Debian host and an el9 host in one run", function () {
   this.timeout(900_000);
   const DEB = "debian12-1";
   let lab: LabInfo;
@@ -378,22 +380,34 @@ describe("offline bundle: an air-gapped Debian host installs from its .debs", fu
     let address: string;
     ({ lab, address, dir } = await freshHost(DEB));
     if (lab.aptRepoUrl === undefined) throw new Error("the lab has no apt repo");
-    bundle = join(dir, "debian.bundle.tar");
+    await recreateHost(HOST);
+    const el9 = readLab().hosts.find((h) => h.name === HOST);
+    if (!el9) throw new Error(`no lab host ${HOST}`);
+    bundle = join(dir, "site.bundle.tar");
     inventory = join(dir, "hosts.yaml");
-    // The mirror's root: the host's distribution picks linux/debian under it, as for any mirror.
-    const vars = {
-      ...access(lab),
-      docker_mirror: lab.aptRepoUrl.replace(/\/linux\/debian\/?$/, ""),
-      docker_repo_gpg_fingerprint: lab.gpgFingerprint,
+    // Each family's group says where its packages come from, as a fleet's group_vars would: the el9
+    // group the lab's yum tree, the Debian group a mirror's root (its distribution picks linux/debian).
+    const doc = {
+      all: {
+        vars: { ...access(lab), docker_repo_gpg_fingerprint: lab.gpgFingerprint },
+        children: {
+          el9: { vars: { docker_repo_url: lab.repoUrl }, hosts: { [HOST]: { ansible_host: el9.address } } },
+          debian12: {
+            vars: { docker_mirror: lab.aptRepoUrl.replace(/\/linux\/debian\/?$/, "") },
+            hosts: { [DEB]: { ansible_host: address } },
+          },
+        },
+      },
     };
-    writeFileSync(inventory, stringify({ all: { vars, hosts: { [DEB]: { ansible_host: address } } } }));
+    writeFileSync(inventory, stringify(doc));
   });
 
   after(async () => {
     await recreateHost(DEB);
+    await recreateHost(HOST);
   });
 
-  it("bundle create reads the host's release and fetches Docker's .debs, their index as signed, and the key", async () => {
+  it("bundle create reads each host's release and fetches Docker's .debs with their index as signed, the el9 RPMs and the one key", async () => {
     const made = await ops([
       "bundle",
       "create",
@@ -407,14 +421,15 @@ describe("offline bundle: an air-gapped Debian host installs from its .debs", fu
       bundle,
     ]);
     assert.equal(made.code, 0, made.stderr + made.stdout);
-    assert.match(made.stdout, /bundle for debian 12 \(bookworm\) x86_64: install-engine/);
+    assert.match(made.stdout, /^bundle for .*el9 x86_64/m);
+    assert.match(made.stdout, /^bundle for .*debian 12 \(bookworm\) x86_64.*: install-engine$/m);
     const checked = await ops(["bundle", "verify", bundle]);
     assert.equal(checked.code, 0, checked.stderr);
     const line = /^ {2}deb debian 12 \(bookworm\) x86_64: (.*)$/m.exec(checked.stdout)?.[1] ?? "";
     assert.match(line, /docker-ce=5:20\.10\.24-1~debian\.12~bookworm/, checked.stdout);
     assert.match(line, /docker-ce-cli=5:20\.10\.24-1~debian\.12~bookworm/);
     assert.match(line, /containerd\.io=1\.6\.20-1/);
-    assert.doesNotMatch(checked.stdout, /^ {2}rpm /m);
+    assert.match(checked.stdout, /docker-ce-3:20\.10\.24-1\.el9\.x86_64/);
     const listing = execFileSync("tar", ["-tf", bundle]).toString();
     assert.match(listing, /^deb\/debian\/dists\/bookworm\/InRelease$/m);
     assert.match(listing, /^deb\/debian\/dists\/bookworm\/stable\/binary-amd64\/Packages$/m);
@@ -422,14 +437,20 @@ describe("offline bundle: an air-gapped Debian host installs from its .debs", fu
       listing,
       /^deb\/debian\/dists\/bookworm\/pool\/stable\/amd64\/docker-ce_20\.10\.24.*_amd64\.deb$/m,
     );
-    assert.doesNotMatch(listing, /docker-ce_20\.10\.23/);
-    console.log(`      debian bundle: ${readFileSync(bundle).length} bytes`);
+    assert.match(listing, /^rpm\/centos\/9\/x86_64\/stable\/.*docker-ce-20\.10\.24-1\.el9\.x86_64\.rpm$/m);
+    assert.doesNotMatch(listing, /docker-ce_20\.10\.23|docker-ce-20\.10\.23/);
+    console.log(`      el9 + debian bundle: ${readFileSync(bundle).length} bytes`);
   });
 
-  it("install-engine --bundle installs and starts the engine from the .debs with no route but to the control machine, beside a dead apt source; verify passes; a second run sends nothing", async () => {
-    await cutHost(DEB);
-    const probe = await hostExecResult(DEB, `curl -sS --max-time 5 -o /dev/null ${lab.aptRepoUrl}/gpg`);
-    assert.notEqual(probe.exitCode, 0, "the host still reaches the repo");
+  it("install-engine --bundle installs and starts the engine on both hosts in one run, each from its own family's packages, with no route but to the control machine (a dead apt source beside); verify passes; a second run sends nothing", async () => {
+    await Promise.all([cutHost(DEB), cutHost(HOST)]);
+    for (const [host, url] of [
+      [DEB, `${lab.aptRepoUrl ?? ""}/gpg`],
+      [HOST, `${lab.repoUrl}/gpg`],
+    ] as const) {
+      const probe = await hostExecResult(host, `curl -sS --max-time 5 -o /dev/null ${url}`);
+      assert.notEqual(probe.exitCode, 0, `${host} still reaches the repo`);
+    }
     // A site's own Debian mirror the host can no longer reach: plain apt fails on it.
     await hostExec(
       DEB,
@@ -439,15 +460,34 @@ describe("offline bundle: an air-gapped Debian host installs from its .debs", fu
     assert.match(plain.stdout + plain.stderr, /10\.255\.0\.1/);
     assert.match(plain.stdout + plain.stderr, /Failed to fetch|Some index files failed|unreachable/i);
 
-    const { ms } = await installFromBundle(DEB, inventory, bundle);
+    const t0 = Date.now();
+    const r = await ops(["run", "install-engine", "-i", inventory, "--bundle", bundle, "--output", "json"]);
+    const ms = Date.now() - t0;
+    assert.equal(r.code, 0, [...failures(r, DEB), ...failures(r, HOST)].join("; ") + r.stderr);
+    // The same bundle (one sha256) went to both hosts.
+    const sent = [DEB, HOST].map((h) =>
+      stepsOf(r, h)
+        .find((s) => /^send bundle [0-9a-f]{12} \(/.test(s))
+        ?.slice(0, 24),
+    );
+    assert.ok(sent[0] !== undefined && sent[0] === sent[1], JSON.stringify(sent));
+    for (const h of [DEB, HOST])
+      assert.equal((await hostExec(h, "systemctl is-active docker")).trim(), "active", h);
     assert.equal(
       (await hostExec(DEB, "dpkg-query -W -f '${Version}' docker-ce")).trim(),
       "5:20.10.24-1~debian.12~bookworm",
     );
+    assert.match(await hostExec(HOST, "rpm -q docker-ce"), /^docker-ce-20\.10\.24-1\.el9/);
     const sources = await hostExec(DEB, "cat /etc/apt/sources.list.d/docker-ce.sources");
     assert.match(sources, /^URIs: file:\/\/\/var\/lib\/ops\/bundles\/[0-9a-f]{64}\/deb\/debian$/m);
     assert.match(sources, /^Signed-By: \/etc\/apt\/keyrings\/docker-ce\.asc$/m);
-    console.log(`      ship + install from the .debs: ${(ms / 1000).toFixed(1)} s`);
+    assert.match(
+      await hostExec(HOST, "cat /etc/yum.repos.d/docker-ce.repo"),
+      /baseurl=file:\/\/\/var\/lib\/ops\/bundles\/[0-9a-f]{64}\/rpm\/centos\/9\/\$basearch\/stable/,
+    );
+    console.log(
+      `      ship + install from one bundle on debian12-1 and ${HOST}: ${(ms / 1000).toFixed(1)} s`,
+    );
 
     await verifyPasses(inventory, bundle);
 
@@ -461,8 +501,10 @@ describe("offline bundle: an air-gapped Debian host installs from its .debs", fu
       "--output",
       "json",
     ]);
-    assert.equal(again.code, 0, failures(again, DEB).join("; "));
-    assert.equal(summaries(again)[DEB]?.changed, 0);
-    assert.equal(summaries(again)[DEB]?.commands, 1);
+    assert.equal(again.code, 0, [...failures(again, DEB), ...failures(again, HOST)].join("; "));
+    for (const h of [DEB, HOST]) {
+      assert.equal(summaries(again)[h]?.changed, 0, h);
+      assert.equal(summaries(again)[h]?.commands, 1, h);
+    }
   });
 });

@@ -9,12 +9,14 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { join } from "node:path";
 import type { OpsEvent } from "../../src/events.js";
 import { hostExec, hostExecResult, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { ensureServiceImage } from "../lab/service-images.js";
+import { scratchIndex } from "../../src/registry/oci-image.js";
+import { pushImage, pushManifest } from "./helpers/oci-push.js";
 import { ops, summaries, type OpsResult } from "./helpers/ops-cli.js";
 import { PASSWORDS, registryLab, registryVars, writeRegistryInventory } from "./helpers/registry.js";
 
@@ -32,6 +34,18 @@ ip route flush dev eth0
 sed 's/ linkdown//g' /run/ops-e2e-routes | grep -v ' via ' | while read -r r; do ip route add $r dev eth0; done
 sed 's/ linkdown//g' /run/ops-e2e-routes | grep ' via ' | while read -r r; do ip route add $r dev eth0; done
 ip route show default | grep -q via`;
+
+/** A loopback port forwarded to `host:port`, which the control machine's engine pulls from as insecure. */
+async function loopback(host: string, port: number): Promise<{ forwarder: Server; port: number }> {
+  const forwarder: Server = createServer((c) => {
+    const up = connect(port, host);
+    c.pipe(up).pipe(c);
+    c.on("error", () => up.destroy());
+    up.on("error", () => c.destroy());
+  });
+  await new Promise<void>((ok) => forwarder.listen(0, "127.0.0.1", ok));
+  return { forwarder, port: (forwarder.address() as { port: number }).port };
+}
 
 describe("images on lab hosts: build, push, stream to a host with no route to any registry", function () {
   this.timeout(900_000);
@@ -193,14 +207,7 @@ describe("images on lab hosts: build, push, stream to a host with no route to an
   it("source pull by digest (the lab's hub) and source archive (a docker save tar) reach every host, the isolated one too", async () => {
     // The control machine's engine pulls plain HTTP only from loopback: a forwarder to the lab's hub.
     const [hubHost = "", hubPort = "5000"] = lab.hubRegistry.split(":");
-    const forwarder: Server = createServer((c) => {
-      const up = connect(Number(hubPort), hubHost);
-      c.pipe(up).pipe(c);
-      c.on("error", () => up.destroy());
-      up.on("error", () => c.destroy());
-    });
-    await new Promise<void>((ok) => forwarder.listen(0, "127.0.0.1", ok));
-    const port = (forwarder.address() as { port: number }).port;
+    const { forwarder, port } = await loopback(hubHost, Number(hubPort));
     try {
       const manifest = await fetch(`http://${lab.hubRegistry}/v2/library/busybox/manifests/latest`, {
         headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" },
@@ -244,6 +251,130 @@ describe("images on lab hosts: build, push, stream to a host with no route to an
       ok(again);
       for (const [host, s] of Object.entries(summaries(again)))
         assert.equal(s.applied.length, 0, `${host} applied ${JSON.stringify(s.applied)}`);
+    } finally {
+      forwarder.close();
+    }
+  });
+  it("builds on a chosen build host (el9-2): the context streamed there, the image on to the isolated host; a second run builds and sends nothing", async () => {
+    const BUILT = "team/built:1";
+    const stamp = Date.now().toString(36);
+    const sub = join(dir, "build-host");
+    mkdirSync(join(sub, "built"), { recursive: true });
+    // FROM the image the first test streamed to every host: el9-2 needs no registry to build.
+    writeFileSync(
+      join(sub, "built", "Dockerfile"),
+      `FROM ${REF}\nARG STAMP\nCOPY note /note\nRUN echo "$STAMP" > /stamp\nCMD ["cat", "/note", "/stamp"]\n`,
+    );
+    writeFileSync(join(sub, "built", "note"), "built on a build host\n");
+    assert.ok((await hostExec("el9-2", `docker image inspect --format '{{.Id}}' ${REF}`)).trim());
+    execFileSync("docker", ["rmi", "-f", BUILT], { stdio: "ignore" });
+    for (const h of ["el9-1", "el9-2", isolated])
+      await hostExec(h, `docker rmi -f ${BUILT} >/dev/null 2>&1; true`);
+    const inv = writeRegistryInventory(lab, sub, {
+      ...registryVars(lab),
+      images: [
+        { ref: BUILT, source: "build", context: "built", build_host: "el9-2", build_args: { STAMP: stamp } },
+      ],
+    });
+    // ops's SSH sessions on the build host since `since`: its pipeline, and the build's own.
+    const sessions = async (since: string) =>
+      Number(
+        (
+          await hostExec(
+            "el9-2",
+            `journalctl -q -u sshd --since @${since} --no-pager | grep -c 'Accepted publickey' || true`,
+          )
+        ).trim(),
+      );
+    const t0 = (await hostExec("el9-2", "date +%s")).trim();
+    const res = await ops(["run", "images", "-i", inv, "--output", "json"]);
+    ok(res);
+    assert.ok((await sessions(t0)) >= 2, "the build ran over its own session on el9-2");
+    const inspect = `docker image inspect --format '{{.Id}} {{index .Config.Labels "ops.build-context"}}' ${BUILT}`;
+    const here = execFileSync("sh", ["-c", inspect], { encoding: "utf8" }).trim();
+    assert.match(
+      here,
+      /^sha256:[0-9a-f]{64} sha256:[0-9a-f]{64}$/,
+      "loaded here from the build host, labelled",
+    );
+    assert.equal(
+      (await hostExec("el9-2", inspect)).trim(),
+      here,
+      "el9-2 built it: same id and context digest",
+    );
+    assert.ok(
+      !ran(res, "el9-2").some((e) => e.description.startsWith(`load ${BUILT}`)),
+      "the build host holds what it built: nothing streamed back to it",
+    );
+    for (const host of ["el9-1", isolated]) {
+      const load = ran(res, host).find((e) => e.description.startsWith(`load ${BUILT}`));
+      assert.ok(load?.bytes !== undefined && load.bytes > 1000, `${host}: ${JSON.stringify(load)}`);
+      assert.equal((await hostExec(host, inspect)).trim(), here, host);
+    }
+    assert.equal(
+      (await hostExec(isolated, `docker run --rm ${BUILT}`)).trim(),
+      `built on a build host\n${stamp}`,
+    );
+    // Unchanged context: no build, no context sent, one command per host, nothing applied.
+    const t1 = (await hostExec("el9-2", "date +%s")).trim();
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = await ops(["run", "images", "-i", inv, "--output", "json"]);
+    ok(again);
+    for (const [host, s] of Object.entries(summaries(again))) {
+      assert.equal(s.commands, 1, `${host} ran ${s.commands} commands`);
+      assert.equal(s.applied.length, 0, `${host} applied ${JSON.stringify(s.applied)}`);
+    }
+    assert.equal(await sessions(t1), 1, "el9-2 saw its pipeline's session only: no build");
+    assert.equal(execFileSync("sh", ["-c", inspect], { encoding: "utf8" }).trim(), here);
+  });
+  it("a pulled two-platform index: every (amd64) host gets the amd64 child, the isolated one streamed; a second run sends nothing", async () => {
+    // FROM scratch + COPY per platform, no emulation: /hello names the platform it was made for.
+    const seed = `images e2e ${Date.now().toString(36)}`;
+    const multi = scratchIndex(seed, ["amd64", "arm64"]);
+    const ep = { url: `https://${address}:443`, ca: readFileSync(join(dir, "ops-registry-ca.crt"), "utf8") };
+    const dev = { user: "dev", password: PASSWORDS.dev };
+    for (const img of multi.platforms) await pushImage(ep, dev, "pub/multi", img);
+    await pushManifest(ep, dev, "pub/multi", multi.index, "1");
+    const [amd, arm] = multi.platforms.map(
+      (p) => JSON.parse(p.manifest.bytes.toString()).config.digest as string,
+    );
+    // The control machine's engine trusts a loopback registry without the lab's CA: a forwarder.
+    const { forwarder, port } = await loopback(address, 443);
+    try {
+      const MULTI = "lab/multi:1";
+      for (const h of ["el9-1", "el9-2", isolated])
+        await hostExec(h, `docker rmi -f ${MULTI} >/dev/null 2>&1; true`);
+      const sub = join(dir, "multi");
+      mkdirSync(sub, { recursive: true });
+      const inv = writeRegistryInventory(lab, sub, {
+        ...registryVars(lab),
+        images: [{ ref: MULTI, source: "pull", from: `127.0.0.1:${port}/pub/multi:1` }],
+      });
+      const res = await ops(["run", "images", "-i", inv, "--output", "json"]);
+      ok(res);
+      for (const host of ["el9-1", "el9-2", isolated]) {
+        assert.equal(
+          (await hostExec(host, `docker image inspect --format '{{.Id}}' ${MULTI}`)).trim(),
+          amd,
+          host,
+        );
+        const hello = await hostExec(
+          host,
+          `c=$(docker create ${MULTI}); docker cp "$c":/hello - | tar -xO; docker rm "$c" >/dev/null`,
+        );
+        assert.match(hello, new RegExp(`hello from ${seed} amd64`), host);
+        assert.notEqual(amd, arm);
+      }
+      // Chosen from the index the control machine read, not merely the control machine's own pull.
+      const load = ran(res, isolated).find((e) => e.description.startsWith(`load ${MULTI}`));
+      assert.ok(load?.bytes !== undefined && load.bytes > 100, JSON.stringify(ran(res, isolated)));
+      assert.match(load.description, /\(linux\/amd64 of the index\)/);
+      const again = await ops(["run", "images", "-i", inv, "--output", "json"]);
+      ok(again);
+      for (const [host, s] of Object.entries(summaries(again))) {
+        assert.equal(s.commands, 1, `${host} ran ${s.commands} commands`);
+        assert.equal(s.applied.length, 0, `${host} applied ${JSON.stringify(s.applied)}`);
+      }
     } finally {
       forwarder.close();
     }

@@ -133,13 +133,15 @@ export const privilegedExecCheck = (): Check =>
           `no docker exec --privileged among ${a.execve} recorded runs of docker`,
           evidence(`${a.execve} runs recorded by ${recording[0] ?? ""}; none with exec --privileged`),
         );
+      // The probe keeps the log's last records: the latest is shown, and the evidence ends with it.
+      const latest = privileged[privileged.length - 1] as ExecRecord;
       return verdict(
         "fail",
-        `${privileged.length} docker exec --privileged recorded: ${shown(privileged[0] as ExecRecord)}`,
-        evidence(privileged.slice(0, 5).map(shown).join("\n")),
+        `${privileged.length} docker exec --privileged recorded, the last: ${shown(latest)}`,
+        evidence(privileged.slice(-5).map(shown).join("\n")),
         {
           expected: "no docker exec --privileged",
-          actual: `${privileged.length} recorded (the last ${when(privileged[privileged.length - 1] as ExecRecord)})`,
+          actual: `${privileged.length} recorded (the last ${when(latest)})`,
           hint: "run what needs capabilities in a container started with exactly those (--cap-add), not docker exec --privileged",
         },
       );

@@ -6,7 +6,8 @@
  * ausearch reads stdin when it is not a terminal; `--input-logs` makes it read auditd's own logs
  * (the probe's stdin is /dev/null: without it every search would find nothing). "<no matches>"
  * (exit 1) is an empty log for the key; any other failure (no log, permission denied) makes the
- * probe fail. Only EXECVE records naming "privileged" are printed (at most 20), and their count.
+ * probe fail. Only EXECVE records naming "privileged" are printed, the last 20 (a long-lived log's
+ * oldest would hide what happened lately), and the count of all EXECVE records.
  */
 import { FactError } from "../../errors.js";
 import type { Fact } from "../../facts/fact.js";
@@ -104,11 +105,11 @@ export const execAudit: Fact<ExecAudit> = {
     "printf '%s\\n' \"$out\" | grep -E -e '-k docker( |$)' -e 'key=docker( |$)' | sed 's/^/rule /'",
     // The log can be large: streamed through awk, never held in a variable.
     '{ t ausearch --input-logs -k docker -m EXECVE 2>&1; echo "@@exit $?"; } | awk \'',
-    `  /^type=EXECVE / { n++; if (index($0, "privileged") && k < ${MAX_RECORDS}) { print "record " $0; k++ }; next }`,
+    `  /^type=EXECVE / { n++; if (index($0, "privileged")) { last[k % ${MAX_RECORDS}] = $0; k++ }; next }`,
     '  /^@@exit / { print "exit " $2; next }',
     "  /^(----|time->|type=)/ { next }",
     '  { if (m < 5) print "say " $0; m++ }',
-    '  END { print "execve " n+0 }\'',
+    `  END { for (i = (k > ${MAX_RECORDS} ? k - ${MAX_RECORDS} : 0); i < k; i++) print "record " last[i % ${MAX_RECORDS}]; print "execve " n+0 }'`,
   ].join("\n"),
   parse: parseExecAudit,
 };

@@ -1,5 +1,11 @@
 import { strict as assert } from "node:assert";
-import { failedHosts, parseAnsibleRecap, parseMaxRss, parseOpsOutput } from "../../bench/parse.js";
+import {
+  failedHosts,
+  parseAnsibleRecap,
+  parseCpuSeconds,
+  parseMaxRss,
+  parseOpsOutput,
+} from "../../bench/parse.js";
 
 const host = (name: string, status: string, commands: number) => ({
   host: name,
@@ -101,6 +107,13 @@ describe("bench parsers", () => {
       '\tCommand being timed: "node bin/ops.js"\n\tMaximum resident set size (kbytes): 81234\n\tExit status: 0\n';
     assert.equal(parseMaxRss(report), 81234 * 1024);
     assert.equal(parseMaxRss("nothing here"), undefined);
+  });
+
+  it("parseCpuSeconds adds GNU time -v's user and system seconds; undefined when either is missing", () => {
+    const report =
+      '\tCommand being timed: "node bin/ops.js"\n\tUser time (seconds): 3.10\n\tSystem time (seconds): 0.52\n';
+    assert.equal(parseCpuSeconds(report), 3.62);
+    assert.equal(parseCpuSeconds("\tUser time (seconds): 3.10\n"), undefined);
   });
 
   describe("parseAnsibleRecap", () => {

@@ -40,7 +40,7 @@ describe("gather", () => {
 
   it("dedupes facts by name", () => {
     const script = buildProbe([kernel, kernel, packageManager], NONCE);
-    assert.equal(script.match(/-begin-/g)?.length, 2);
+    assert.deepEqual(new Set(script.match(/-begin-\d+/g)), new Set(["-begin-0", "-begin-1"]));
   });
 
   it("names the fact whose section is missing, when it is read (the others still read)", () => {

@@ -14,7 +14,7 @@ import { obtainCommand } from "../../../src/images/control-docker.js";
 import { configDigest } from "../../../src/images/registry-state.js";
 import { normalizeRef, splitRef } from "../../../src/images/ref.js";
 import { streamedRefs, wantedImages } from "../../../src/images/prepare-step.js";
-import { fanOut, passWhenNothingSent } from "../../../src/images/save-stream.js";
+import { fanOut, passWhenNothingSent, streamCompression } from "../../../src/images/save-stream.js";
 import { sharedStream } from "../../../src/transport/stream.js";
 import type { ImagesVars } from "../../../playbooks/images.vars.js";
 
@@ -80,7 +80,8 @@ describe("images", () => {
     const step = out.kind === "change" ? out.steps[0] : undefined;
     assert.match(step?.description ?? "", /^load team\/app:2\.0 cccccccccccc, 4\.8 MiB unpacked$/);
     assert.match(step?.script ?? "", /docker load -q/);
-    assert.match(step?.script ?? "", /\[ "\$got" = sha256:c{64} \]/);
+    assert.match(step?.script ?? "", /docker image inspect --format '\{\{\.Id\}\}' sha256:c{64} >/);
+    assert.match(step?.script ?? "", /docker tag sha256:c{64} team\/app:2\.0$/);
     assert.equal(step?.stdinStream, open);
   });
 
@@ -130,8 +131,24 @@ describe("images", () => {
       obtainCommand(
         { ref: "team/app:1.0", source: "build", context: "app", target: "run", build_args: { V: "1" } },
         "/inv",
+        A,
       ),
-      [["docker", "build", "-q", "-t", "team/app:1.0", "--target", "run", "--build-arg", "V=1", "/inv/app"]],
+      [
+        [
+          "docker",
+          "build",
+          "-q",
+          "-t",
+          "team/app:1.0",
+          "--label",
+          `ops.build-context=${A}`,
+          "--target",
+          "run",
+          "--build-arg",
+          "V=1",
+          "/inv/app",
+        ],
+      ],
     );
     assert.deepEqual(
       obtainCommand({ ref: "tools/bb:1", source: "pull", from: "mirror.lan/library/busybox:1.36" }, "/inv"),
@@ -177,8 +194,14 @@ describe("images", () => {
     assert.equal(saves, 1);
     // el9-2 holds the image: its plan is a no-op, so el9-1 does not wait for it.
     const one = fanOut(save(), ["el9-1", "el9-2"]);
-    const loads = (host: string) =>
-      passWhenNothingSent(imageLoaded({ ref: "team/app:1.0", id: A, open: () => one.join(host) }), one, host);
+    const loads = (host: string) => {
+      const open = () => one.join(host);
+      return passWhenNothingSent(
+        imageLoaded({ ref: "team/app:1.0", id: A, open }),
+        [{ fan: one, open }],
+        host,
+      );
+    };
     assert.equal(loads("el9-2").plan(facts(LIST)).kind, "noop");
     const step = loads("el9-1").plan(facts(""));
     assert.equal(step.kind, "change");
@@ -186,6 +209,13 @@ describe("images", () => {
     assert.ok(stream);
     assert.equal(await drain(stream()), "archive");
     assert.equal(saves, 2);
+  });
+
+  it("images_compression: none or level 0 sends the save as it is, gzip every block at the level, auto adapts at it", () => {
+    assert.deepEqual(streamCompression("none", 6), { gzipLevel: 0, adaptive: false });
+    assert.deepEqual(streamCompression("auto", 0), { gzipLevel: 0, adaptive: false });
+    assert.deepEqual(streamCompression("gzip", 1), { gzipLevel: 1, adaptive: false });
+    assert.deepEqual(streamCompression("auto", 6), { gzipLevel: 6, adaptive: true });
   });
 
   it("streams to each host what its groups distribute, no bundled image, and the pushes to the pushing host", () => {

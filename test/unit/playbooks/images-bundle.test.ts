@@ -49,7 +49,7 @@ describe("images playbook with a bundle", () => {
     },
   };
   const output: ImagesOutput = {
-    images: { "team/built:2": { id: ID, size: 1 } },
+    images: { "team/built:2": { id: ID, size: 1, platform: { os: "linux", architecture: "amd64" } } },
     bundled: ["team/app:1.0"],
     push: null,
     loaders: { "team/built:2": ["el9-1"] },

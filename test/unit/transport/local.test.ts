@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { LocalTransport } from "../../../src/transport/local.js";
 
 describe("transport/local", () => {
@@ -17,5 +17,16 @@ describe("transport/local", () => {
       assert.equal(stream.stderr, "gone\n");
     }
     assert.equal((await t.exec("wc -c", { stdin: big })).stdout.trim(), String(4 << 20));
+  });
+
+  it("stdout given a sink goes there, not into the result", async () => {
+    const t = new LocalTransport("local", { become: false, isRoot: true });
+    const sink = new PassThrough();
+    const got: Buffer[] = [];
+    sink.on("data", (c: Buffer) => got.push(c));
+    const r = await t.exec("head -c 100000 /dev/zero | tr '\\0' y", { stdout: sink });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, "");
+    assert.equal(Buffer.concat(got).toString(), "y".repeat(100000));
   });
 });
