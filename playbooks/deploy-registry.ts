@@ -46,6 +46,7 @@ import {
   type RoundTripOutput,
 } from "../src/registry/round-trip.js";
 import { roundTripCheck } from "../src/registry/round-trip-check.js";
+import { verifyRobotsExpired } from "../src/registry/verify-robots-expired.js";
 import {
   AUDIT_TIMER,
   AUDIT_TIMER_RESTART,
@@ -144,6 +145,7 @@ function registryHost(
     ...data.map((d) => directory({ path: `${spec.dataDir}/${d}`, mode: "0755", createOnly: true })),
     ...stack.files.map(stackFileResource),
     htpasswdFile(`${spec.dir}/nginx/htpasswd`, model.accounts),
+    verifyRobotsExpired(spec.dir),
     ...(timer.length > 0
       ? [...timer.map(stackFileResource), service({ name: GC_TIMER, enabled: true, started: true })]
       : [unitsAbsent(GC_UNITS)]),

@@ -216,6 +216,13 @@ export const deployRegistryVariables = Type.Object(
       description: "rotated audit logs kept (audit.log.1 .. audit.log.N)",
       default: 10,
     }),
+    registry_verify_robot_ttl: Type.Integer({
+      minimum: 10,
+      maximum: 86400,
+      description:
+        "seconds the robot `ops verify` pushes its test image with lives; removed when the verify ends, refused once expired",
+      default: 600,
+    }),
     registry_gc_schedule: Type.String({
       description: "systemd OnCalendar for GC on the registry host, e.g. 'Sun 03:00'; empty: no timer",
       pattern: "^[A-Za-z0-9 *:,./~-]*$",

@@ -16,12 +16,20 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
 };
 
 /**
- * The project `ops verify -p deploy-registry` proves the round trip in: system admins push into it
- * (from the control machine) and anyone pulls from it anonymously, so the engine hosts pull the test
- * image holding no credential at all. No team project (its quota, webhooks, immutability) is touched.
- * It is empty except during a verify. Reserved: registry_projects may not declare it (rules.ts).
+ * The project `ops verify -p deploy-registry` proves the round trip in: its verify robot pushes into
+ * it (from the control machine) and anyone pulls from it anonymously, so the engine hosts pull the
+ * test image holding no credential at all. No team project (its quota, webhooks, immutability) is
+ * touched. It is empty except during a verify. Reserved: registry_projects may not declare it (rules.ts).
  */
 export const VERIFY_PROJECT = "ops-verify";
+
+/**
+ * The login names of verify robots (verify-robot.ts): `robot$ops-verify-<run id>-<expiry in unix
+ * seconds>`. No inventory declares them: `ops verify` writes one for its run and removes it. They
+ * may push into VERIFY_PROJECT and do nothing else. Reserved: registry_users may not hold a robot
+ * named like them (rules.ts).
+ */
+export const VERIFY_ROBOT = /^robot\$ops-verify-([0-9a-f]+)-([0-9]{10})$/;
 
 /** Harbor prefixes robot accounts so they can never be mistaken for a person's account. */
 export const ROBOT_PREFIX = "robot$";
@@ -122,6 +130,9 @@ export function allowed(
   project: string,
 ): boolean {
   const p = model.projects.find((x) => x.name === project);
+  // ops verify's robot pushes into the verify project; beyond that it is as anonymous.
+  if (account !== undefined && VERIFY_ROBOT.test(account))
+    return action === "push" ? project === VERIFY_PROJECT : action === "pull" && p?.public === true;
   const admin = account !== undefined && model.accounts.some((a) => a.name === account && a.admin);
   // Pushes go only into declared projects; an admin may still read and clean up anything else.
   if (p === undefined) return admin && action !== "push";

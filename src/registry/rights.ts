@@ -8,7 +8,7 @@
  * Why keys are lowercase: nginx lowercases map keys when it loads them, so the names that reach
  * these maps (users, projects) are lowercase by their schema patterns.
  */
-import { ROLE_ACTIONS, type Action, type RegistryModel } from "./model.js";
+import { ROLE_ACTIONS, VERIFY_PROJECT, VERIFY_ROBOT, type Action, type RegistryModel } from "./model.js";
 
 /** Every action nginx classifies a request as (see access.conf.ejs). */
 export type RequestAction = Action | "base" | "catalog" | "audit";
@@ -49,6 +49,9 @@ export function accessTable(model: RegistryModel): AccessTable {
       }
     }
   }
+  // Verify robots (no account of the model: `ops verify` writes each for its run) ping /v2/ and push
+  // into the verify project; pulling from it is anyone's.
+  regexes.push(`~^${VERIFY_ROBOT.source.slice(1, -1)}:(base:|push:${literal(VERIFY_PROJECT)})$`);
   return {
     anonymous: model.projects.filter((p) => p.public).map((p) => `pull:${p.name}`),
     grants: [...new Set(grants), ...new Set(regexes)],

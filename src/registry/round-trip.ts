@@ -2,15 +2,18 @@
  * `ops verify -p deploy-registry`'s round trip, as the course does it by hand: a tiny image built
  * from scratch is pushed, every engine host of the run pulls it by digest through its own trust
  * path (certs.d, or insecure-registries for plain HTTP), then it is deleted and its storage
- * collected. Two run-wide steps frame the hosts' checks: `before` pushes from the control machine,
- * as the first system admin, into the verify project (model.ts: anyone may pull from it), so the
- * hosts pull anonymously and no credential ever reaches them; the `always` step deletes the image
- * through the API and removes its repository and blobs from the registry host's storage, after a
- * failure or a signal too. Everything is named from the run id, so the cleanup needs no output of
- * the push: a push cut short by Ctrl-C is removed like a whole one.
+ * collected. Two run-wide steps frame the hosts' checks: `before` writes a verify robot on the
+ * registry host (verify-robot.ts: its own file, expiring minutes later) and pushes with it from
+ * the control machine into the verify project (model.ts: anyone may pull from it), so the hosts
+ * pull anonymously and no credential ever reaches them; the `always` step removes the robot, then
+ * the image's repository and blobs from the registry host's storage, after a failure or a signal
+ * too. Everything is named from the run id, so the cleanup needs no output of the push: a push
+ * cut short by Ctrl-C is removed like a whole one.
  *
- * Why not a verify robot made for the run: it would rewrite htpasswd and nginx's maps (and reload
- * nginx) during a verify, and its password would still sit on every host for the pull.
+ * Why a robot written over SSH, not one made through an API with an admin's password: ops already
+ * reaches the registry host as root to deploy it, so the robot needs no other secret at all; no
+ * admin password is read, sent or held by a verify, and the robot's own password lives in this
+ * process and in the push's requests only.
  *
  * Only `ops verify` makes the round trip: `ops run --verify` judges trust and health (its
  * `before` steps run before the registry is deployed).
@@ -19,11 +22,19 @@ import type { DeployRegistryVars } from "../../playbooks/deploy-registry.vars.js
 import type { RunStep, RunStepContext } from "../playbook.js";
 import { printable } from "../report/printable.js";
 import { quote } from "../transport/quote.js";
-import { send, type Credentials, type Endpoint } from "./http.js";
-import { registryModel, VERIFY_PROJECT } from "./model.js";
+import type { Credentials, Endpoint } from "./http.js";
+import { VERIFY_PROJECT } from "./model.js";
 import { scratchIndex, type ImageIndex } from "./oci-image.js";
 import { pushImage } from "./push.js";
 import { tlsOutput } from "./tls-step.js";
+import {
+  NO_ROBOT_FOLDER,
+  newVerifyRobot,
+  removeRobotsScript,
+  robotLine,
+  writeRobotScript,
+  type VerifyRobot,
+} from "./verify-robot.js";
 
 export const ROUND_TRIP_STEP = "registry-round-trip";
 
@@ -41,6 +52,8 @@ export type RoundTripOutput =
       readonly digest: string;
       /** An empty docker config folder each host's pull makes and uses: no credential in it. */
       readonly configDir: string;
+      /** The verify robot that pushed (its name: the audit log shows it on the push). */
+      readonly robot: string;
     }
   /** The image could not be pushed: every host's pull check is an error saying so. */
   | { readonly status: "not-run"; readonly message: string; readonly hint?: string }
@@ -52,7 +65,10 @@ export interface RoundTripPlan {
   readonly registryHost: string;
   readonly endpoint: string;
   readonly api: Endpoint;
-  readonly account: Credentials;
+  readonly registryDir: string;
+  readonly runId: string;
+  /** Seconds the verify robot lives (registry_verify_robot_ttl). */
+  readonly robotTtl: number;
   readonly repository: string;
   readonly image: ImageIndex;
   readonly configDir: string;
@@ -78,16 +94,9 @@ export function roundTripPlan(ctx: RunStepContext<DeployRegistryVars>): Planned 
     return {
       status: "skipped",
       message:
-        "the round trip needs the registry host among this run's hosts (its variables hold the accounts, its storage is cleaned up)",
+        "the round trip needs the registry host among this run's hosts (its verify robot is written there, its storage is cleaned up)",
     };
   if (target.vars.registry_state === "absent") return null;
-  const admin = registryModel(target.vars).accounts.find((a) => a.admin);
-  if (admin === undefined)
-    return {
-      status: "not-run",
-      message: `the round trip pushes its test image as a system admin into '${VERIFY_PROJECT}': registry_users has no system admin`,
-      hint: "mark one account `admin: true`",
-    };
   const v = target.vars;
   return {
     plan: {
@@ -98,7 +107,9 @@ export function roundTripPlan(ctx: RunStepContext<DeployRegistryVars>): Planned 
         url: `${v.registry_tls ? "https" : "http"}://${target.host.address}:${v.registry_port}`,
         ...(registry.caPem !== null ? { ca: registry.caPem } : {}),
       },
-      account: { user: admin.name, password: admin.password },
+      registryDir: v.registry_dir,
+      runId: ctx.runId,
+      robotTtl: v.registry_verify_robot_ttl,
       repository: `${VERIFY_PROJECT}/${ctx.runId}`,
       image: scratchIndex(`ops verify ${ctx.runId}`),
       configDir: `/run/${roundTripName(ctx.runId)}`,
@@ -131,14 +142,14 @@ export function purgeScript(plan: RoundTripPlan): string {
   ].join("\n");
 }
 
-async function push(plan: RoundTripPlan, signal: AbortSignal): Promise<string | null> {
+async function push(plan: RoundTripPlan, account: Credentials, signal: AbortSignal): Promise<string | null> {
   const steps = [
     ...plan.image.platforms.map((p) => ({ image: p, reference: undefined })),
     { image: { blobs: [], manifest: plan.image.index }, reference: ROUND_TRIP_TAG },
   ];
   for (const s of steps) {
     if (signal.aborted) return "interrupted";
-    const { answer, what } = await pushImage(plan.api, plan.account, plan.repository, s.image, s.reference);
+    const { answer, what } = await pushImage(plan.api, account, plan.repository, s.image, s.reference);
     if (answer.status !== 201) {
       const body = printable(answer.body.subarray(0, 200).toString("utf8").trim());
       return `${what} of ${plan.repository}: HTTP ${answer.status}${body ? ` ${body}` : ""}`;
@@ -156,18 +167,22 @@ export const roundTripPushStep: RunStep<DeployRegistryVars> = {
     const planned = roundTripPlan(ctx);
     if (planned === null || !("plan" in planned)) return planned;
     const { plan } = planned;
+    const robot = newVerifyRobot(plan.registryDir, plan.runId, Date.now(), plan.robotTtl);
+    ctx.secret(robot.password);
+    const made = await writeRobot(ctx, plan, robot);
+    if (made !== null) return made;
     let problem: string | null;
     try {
-      problem = await push(plan, ctx.signal);
+      problem = await push(plan, { user: robot.name, password: robot.password }, ctx.signal);
     } catch (err) {
       problem = `${plan.api.url} did not take the push: ${err instanceof Error ? err.message : String(err)}`;
     }
     if (problem !== null)
       return {
         status: "not-run",
-        message: `the test image was not pushed: ${problem}`,
+        message: `the test image was not pushed by ${robot.name}: ${problem}`,
         hint: / HTTP 40[13]\b/.test(problem)
-          ? `a registry deployed before '${VERIFY_PROJECT}' existed refuses it: run \`ops run deploy-registry\``
+          ? `a registry deployed before ops verify's robots existed refuses them: run \`ops run deploy-registry\``
           : "`ops verify -p deploy-registry --limit <registry host>` shows whether the registry is healthy",
       };
     return {
@@ -176,21 +191,48 @@ export const roundTripPushStep: RunStep<DeployRegistryVars> = {
       repository: plan.repository,
       digest: plan.image.index.digest,
       configDir: plan.configDir,
+      robot: robot.name,
     };
   },
 };
 
+/** Writes the robot's file on the registry host; null when written, else why the push cannot be made. */
+async function writeRobot(
+  ctx: RunStepContext<DeployRegistryVars>,
+  plan: RoundTripPlan,
+  robot: VerifyRobot,
+): Promise<Extract<RoundTripOutput, { status: "not-run" }> | null> {
+  const why = (message: string, hint: string) => ({ status: "not-run" as const, message, hint });
+  try {
+    const r = await ctx.exec(plan.registryHost, writeRobotScript(robot), { stdin: robotLine(robot) });
+    if (r.code === 0) return null;
+    if (r.code === NO_ROBOT_FOLDER)
+      return why(
+        `${plan.registryHost} has no folder for ops verify's robots (${robot.file.slice(0, robot.file.lastIndexOf("/"))}): the registry was deployed before them`,
+        "run `ops run deploy-registry`: it adds the folder and the rules that let a verify robot push",
+      );
+    return why(
+      `the verify robot could not be written on ${plan.registryHost}: ${`${r.stderr}${r.stdout}`.trim() || `exit ${r.code}`}`,
+      "is the registry host's disk full or read-only?",
+    );
+  } catch (err) {
+    return why(
+      `the verify robot could not be written on ${plan.registryHost}: ${err instanceof Error ? err.message : String(err)}`,
+      "`ops verify -p deploy-registry --limit <registry host>` shows whether the host answers",
+    );
+  }
+}
+
 /** What the cleanup did, for the run-step event and tests. */
 export interface RoundTripCleanup {
   readonly repository: string;
-  readonly deleted: readonly string[];
   readonly collected: readonly string[];
 }
 
 /**
- * Deletes the test image through the API (tag and manifests), removes its repository and blobs
- * from the registry host's storage and the pull's empty config folder from every host. Runs after a failure or
- * a signal too; what is already gone is no error.
+ * Removes the run's verify robot first (no push can follow), then the test image's repository and
+ * blobs from the registry host's storage and the pull's empty config folder from every host. Runs
+ * after a failure or a signal too; what is already gone is no error.
  *
  * @throws Error naming what could not be removed
  */
@@ -204,22 +246,15 @@ export const roundTripCleanupStep: RunStep<DeployRegistryVars> = {
     if (planned === null || !("plan" in planned)) return null;
     const { plan } = planned;
     const problems: string[] = [];
-    const deleted: string[] = [];
-    for (const m of [plan.image.index, ...plan.image.platforms.map((p) => p.manifest)]) {
-      try {
-        const path = `/v2/${plan.repository}/manifests/${m.digest}`;
-        const a = await send(plan.api, "DELETE", path, { credentials: plan.account });
-        if (a.status === 202) deleted.push(m.digest);
-        else if (a.status !== 404) problems.push(`DELETE ${path}: HTTP ${a.status}`);
-      } catch (err) {
-        problems.push(`DELETE of ${m.digest}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
     const collected: string[] = [];
     await Promise.all(
       ctx.targets.map(async (t) => {
         const mine = t.host.name === plan.registryHost;
-        const script = [`rm -rf ${quote(plan.configDir)}`, ...(mine ? [purgeScript(plan)] : [])].join("\n");
+        const script = [
+          ...(mine ? [removeRobotsScript(plan.registryDir, plan.runId)] : []),
+          `rm -rf ${quote(plan.configDir)}`,
+          ...(mine ? [purgeScript(plan)] : []),
+        ].join("\n");
         try {
           const r = await ctx.exec(t.host.name, script);
           if (r.code !== 0)
@@ -233,8 +268,8 @@ export const roundTripCleanupStep: RunStep<DeployRegistryVars> = {
     );
     if (problems.length > 0)
       throw new Error(
-        `the round trip's test image ${plan.repository} was not wholly removed: ${problems.join("; ")}`,
+        `the round trip's verify robot and test image ${plan.repository} were not wholly removed: ${problems.join("; ")}`,
       );
-    return { repository: plan.repository, deleted, collected };
+    return { repository: plan.repository, collected };
   },
 };

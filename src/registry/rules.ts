@@ -61,6 +61,24 @@ const reservedProject: Rule = {
     ),
 };
 
+/** Verify robots' names are ops's own (model.ts, VERIFY_ROBOT): nginx reads them from their own files. */
+const reservedRobots: Rule = {
+  name: "reserved-robot-names",
+  check: (v) =>
+    v.registry_users.flatMap((u, i) =>
+      u.robot === true && u.name.startsWith(`${VERIFY_PROJECT}-`)
+        ? [
+            {
+              variable: "registry_users",
+              path: `[${i}].name`,
+              message: `robot names starting with '${VERIFY_PROJECT}-' are reserved: ops verify makes its own robots with them`,
+              hint: "give the robot another name",
+            },
+          ]
+        : [],
+    ),
+};
+
 const knownMembers: Rule = {
   name: "members-are-accounts",
   check(v) {
@@ -193,6 +211,7 @@ export const REGISTRY_RULES: readonly Rule[] = [
   uniqueUsers,
   uniqueProjects,
   reservedProject,
+  reservedRobots,
   knownMembers,
   narrowRobots,
   distinctPorts,

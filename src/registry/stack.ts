@@ -9,12 +9,13 @@ import { sha256 } from "../resources/diff.js";
 import { configHash } from "../resources/compose.js";
 import { renderTemplate, type TemplateVars } from "../resources/render.js";
 import { quote } from "../transport/quote.js";
-import type { RegistryModel } from "./model.js";
+import { VERIFY_ROBOT, type RegistryModel } from "./model.js";
 import { accessTable } from "./rights.js";
 import { DECOY_ACCOUNT, DECOY_HTPASSWD } from "./htpasswd.js";
 import { ROUTES, UNMATCHED } from "./routes.js";
 import { portalFiles } from "./portal/files.js";
 import { GRANTS_FILE, grantsFile } from "./portal/grants.js";
+import { aheadPattern, VERIFY_ROBOT_DIR } from "./verify-robot.js";
 
 /** The compose project name: containers are `ops-registry-<service>-1`. */
 export const COMPOSE_PROJECT = "ops-registry";
@@ -114,6 +115,8 @@ export function renderStack(
     policy: spec.policy !== null,
     metrics: spec.policy?.metrics ?? { port: 0, allow: [] },
     portal: spec.portal,
+    verifyRobotFile: VERIFY_ROBOT.source,
+    verifyRobotAhead: aheadPattern(),
   });
   const services: Record<string, string> = {
     registry: configHash(spec.images.registry, d, spec.dataDir, config),
@@ -153,6 +156,7 @@ export function renderStack(
       content: renderTemplate("registry/access.conf.ejs", {
         ...accessTable(model),
         accounts: model.accounts.map((a) => a.name),
+        verifyRobot: VERIFY_ROBOT.source,
         proxyAllow: spec.proxyCache?.allow ?? [],
         proxyMembers: spec.proxyCache?.members ?? [],
       }),
@@ -207,6 +211,8 @@ export function renderStack(
       { path: d, mode: "0700" },
       { path: `${d}/registry`, mode: "0755" },
       { path: `${d}/nginx`, mode: "0755" },
+      // ops verify's robots, one file each (verify-robot.ts): nginx's workers read them.
+      { path: `${d}/${VERIFY_ROBOT_DIR}`, mode: "0755" },
       ...(tls !== null ? [{ path: `${d}/nginx/tls`, mode: "0755" }] : []),
       ...(spec.portal
         ? [

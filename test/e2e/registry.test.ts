@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { send, type Credentials, type Endpoint } from "../../src/registry/http.js";
 import { MANIFEST_TYPES } from "../../src/registry/api.js";
 import { createCa } from "../../src/registry/x509.js";
+import { newVerifyRobot, robotLine, writeRobotScript } from "../../src/registry/verify-robot.js";
 import { attachArtifact, listReferrers, pullArtifact } from "../unit/registry/support/oci-artifact.js";
-import { pushImage } from "../unit/registry/support/push.js";
+import { pushBlob, pushImage } from "../unit/registry/support/push.js";
 import { hostExec, hostExecResult, labUp, readLab, recreateHost, type LabInfo } from "../lab/lab.js";
 import { $ } from "../lab/sh.js";
 import { engineIdentity } from "./helpers/host-state.js";
@@ -106,10 +107,15 @@ describe("deploy-registry on lab hosts", function () {
     }
   });
 
-  it("verify's round trip: every engine pulls a scratch image by digest, anonymously, holding no credential; a host without the CA fails; Ctrl-C mid-run leaves nothing", async () => {
+  it("verify's round trip: a robot that lives only during the verify pushes a scratch image, every engine pulls it by digest, anonymously, holding no credential; a host without the CA fails; Ctrl-C mid-run leaves nothing", async () => {
     const hosts = [r.registry, ...r.engines];
-    const verify = (onEvent?: Parameters<typeof ops>[2]) =>
-      ops(["verify", "-p", "deploy-registry", "-i", r.inventory, "--output", "json"], "", onEvent);
+    const verify = (onEvent?: Parameters<typeof ops>[2], ...extra: string[]) =>
+      ops(["verify", "-p", "deploy-registry", "-i", r.inventory, "--output", "json", ...extra], "", onEvent);
+    /** The verify robots' files on the registry host (verify-robot.ts). */
+    const robots = async () =>
+      (await hostExec(r.registry, "ls -A /opt/ops-registry/nginx/verify"))
+        .split("\n")
+        .filter((l) => l !== "");
     const roundTrips = (res: OpsResult) =>
       Object.fromEntries(
         res.events.flatMap((e) =>
@@ -211,13 +217,22 @@ describe("deploy-registry on lab hosts", function () {
       [],
       "the hosts' requests were anonymous and served",
     );
-    const admin = events.filter((e) => e.user === "root");
-    assert.ok(admin.some((e) => e.action === "push") && admin.some((e) => e.action === "delete"));
+    // The push was the run's verify robot's, from the control machine; no account of the inventory
+    // (the admin included) took part, and the robot did nothing but push.
+    const robotName = new RegExp(`^robot\\$ops-verify-${id}-[0-9]{10}$`);
+    const pushes = events.filter((e) => e.action === "push");
+    assert.ok(pushes.length >= 9, JSON.stringify(events));
+    assert.ok(pushes.every((e) => robotName.test(e.user) && e.status < 400 && !addresses.has(e.client)));
     assert.deepEqual(
-      admin.filter((e) => addresses.has(e.client)),
+      events.filter((e) => e.user !== "" && !robotName.test(e.user)),
       [],
-      "the admin acted from the control machine only",
+      "no account of the inventory acted on the test image",
     );
+    assert.deepEqual(
+      events.filter((e) => robotName.test(e.user) && e.action !== "push" && e.action !== "pull"),
+      [],
+    );
+    assert.deepEqual(await robots(), [], "the robot is gone");
     const cleanup = pass.events.find(
       (e) => e.kind === "run-step" && e.name === "deploy-registry:registry-round-trip-cleanup",
     );
@@ -253,7 +268,115 @@ describe("deploy-registry on lab hosts", function () {
     assert.equal(pushed, "yes", stopped.stdout.slice(-2000));
     assert.equal(stopped.code, 130, stopped.stderr);
     assert.deepEqual(await leftovers(), []);
+    assert.deepEqual(await robots(), [], "Ctrl-C removed the robot");
     assert.equal(await storage(), stored, "the interrupted round trip left something in storage");
+
+    // A registry deployed before verify robots (no folder for them): nothing is pushed, every host's
+    // round trip is an error whose hint says to run deploy-registry; after that run, verify passes.
+    await hostExec(r.registry, "mv /opt/ops-registry/nginx/verify /opt/ops-registry/nginx/verify.away");
+    const old = await verify().finally(() =>
+      hostExec(
+        r.registry,
+        "[ ! -d /opt/ops-registry/nginx/verify.away ] || rm -rf /opt/ops-registry/nginx/verify.away",
+      ),
+    );
+    assert.equal(old.code, 2, old.stderr);
+    const refused = roundTrips(old);
+    for (const h of hosts) {
+      assert.equal(refused[h]?.status, "error", JSON.stringify(refused[h]));
+      assert.match(refused[h]?.message ?? "", /no folder for ops verify's robots .*deployed before them/);
+      assert.match(refused[h]?.hint ?? "", /run `ops run deploy-registry`/);
+    }
+    ok(await deploy());
+    const repaired = await verify();
+    ok(repaired);
+    for (const h of hosts) assert.equal(roundTrips(repaired)[h]?.status, "pass");
+    assert.deepEqual(await leftovers(), []);
+  });
+
+  it("a verify robot is refused once its expiry passed, with no run; one a killed verify left behind is removed by the next run once expired", async () => {
+    const ca = readFileSync(join(r.dir, "ops-registry-ca.crt"), "utf8");
+    const ep = { url: `https://${R}`, ca };
+    // A robot as verify writes it, living 3 s: let in, then refused by the stack alone.
+    const soon = newVerifyRobot("/opt/ops-registry", "e2e0e2e0", Date.now(), 3);
+    // Its line (name and bcrypt hash, no password) as verify's write would get it on stdin.
+    await hostExec(
+      r.registry,
+      `echo ${Buffer.from(robotLine(soon)).toString("base64")} | base64 -d | { ${writeRobotScript(soon)}; }`,
+    );
+    const creds = { user: soon.name, password: soon.password };
+    assert.equal((await send(ep, "GET", "/v2/", { credentials: creds })).status, 200);
+    // nginx remembers a verified login 10 s: wait out the expiry and that.
+    await new Promise((done) => setTimeout(done, Math.max(0, soon.expires * 1000 - Date.now()) + 11_000));
+    const expired = await send(ep, "GET", "/v2/", { credentials: creds });
+    assert.equal(expired.status, 401);
+    assert.match(
+      expired.body.toString(),
+      new RegExp(`account robot\\$ops-verify-e2e0e2e0-${soon.expires} expired`),
+    );
+    const refusedPush = await pushBlob(ep, creds, "ops-verify/e2e0e2e0", Buffer.from("after its expiry"));
+    assert.equal(refusedPush.status, 401);
+
+    // A verify killed outright (SIGKILL: no cleanup) right after its push: its robot stays, living
+    // registry_verify_robot_ttl (20 s here). A deploy before then keeps it (a verify may be running);
+    // the first deploy after its expiry removes it, and the one it left before.
+    let pushedAt = 0;
+    const killed = await ops(
+      [
+        "verify",
+        "-p",
+        "deploy-registry",
+        "-i",
+        r.inventory,
+        "--output",
+        "json",
+        "-e",
+        "registry_verify_robot_ttl=20",
+      ],
+      "",
+      (e, child) => {
+        if (e.kind === "run-step" && e.name === "deploy-registry:registry-round-trip" && e.status === "ok") {
+          pushedAt = Date.now();
+          child.kill("SIGKILL");
+        }
+      },
+    );
+    assert.ok(pushedAt > 0, killed.stdout.slice(-2000));
+    const left = (await hostExec(r.registry, "ls -A /opt/ops-registry/nginx/verify")).trim().split("\n");
+    const mine = left.filter((f) => f !== "" && !f.startsWith("e2e0e2e0-"));
+    assert.equal(mine.length, 1, left.join(" "));
+    const [, runId, expires] = /^([0-9a-f]+)-([0-9]{10})\.htpasswd$/.exec(mine[0]!) ?? [];
+    assert.ok(runId && expires, mine[0]);
+    assert.ok(
+      Number(expires) * 1000 <= pushedAt + 21_000,
+      "it expires registry_verify_robot_ttl after it was made",
+    );
+    const removals = (res: OpsResult) =>
+      res.events.flatMap((e) =>
+        e.kind === "step-planned" && e.host === r.registry && /expired verify robot/.test(e.description)
+          ? [e.description]
+          : [],
+      );
+    const early = await deploy();
+    ok(early);
+    assert.deepEqual(removals(early), [`remove 1 expired verify robot: e2e0e2e0-${soon.expires}.htpasswd`]);
+    assert.equal(
+      (await hostExec(r.registry, "ls -A /opt/ops-registry/nginx/verify")).trim(),
+      mine[0],
+      "a robot not yet expired is kept",
+    );
+    await new Promise((done) => setTimeout(done, Math.max(0, Number(expires) * 1000 - Date.now()) + 1500));
+    const sweep = await deploy();
+    ok(sweep);
+    assert.deepEqual(removals(sweep), [`remove 1 expired verify robot: ${runId}-${expires}.htpasswd`]);
+    assert.equal((await hostExec(r.registry, "ls -A /opt/ops-registry/nginx/verify")).trim(), "");
+    // What the killed verify left otherwise: its image (ops registry rm) and the hosts' pull folders.
+    ok(await cli("registry", "rm", `ops-verify/${runId}:verify`));
+    for (const h of [r.registry, ...r.engines])
+      await hostExec(
+        h,
+        `rm -rf /run/ops-verify-${runId}; docker images --format '{{.Repository}}@{{.Digest}}' | grep '/ops-verify/${runId}@' | xargs -r docker rmi >/dev/null 2>&1 || true`,
+      );
   });
 
   it("a developer logs in, builds and pushes to a private project; a guest pulls the same digest on another host", async () => {

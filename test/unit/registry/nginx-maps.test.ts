@@ -60,6 +60,12 @@ const NAMES: Record<string, string> = {
   ops_api_version: "a response header",
   ops_service: "the log's service field, and which server's rules apply (the port it came in on)",
   ops_anonymous: "1 (no credential): the login cache is not used, and $ops_anon_ok decides",
+  ops_users_file:
+    "which htpasswd file the login checker reads: a verify robot's own, else the accounts'; auth_basic decides",
+  ops_unauthorized_detail: "the reason a 401 gives (an expired robot), for the client",
+  ops_unauthorized_message: "the same reason, as the message docker prints",
+  ops_verify_robot_expired:
+    "1 refuses a verify robot past its expiry (any robot$ops-verify- name the expiry regex does not clear); otherwise the password check still decides",
   ops_gc: "1 while gc.sh collects garbage (its gc-maintenance.map), judged by $ops_registry_backend",
 };
 
@@ -75,6 +81,28 @@ describe("nginx maps: deny by default", () => {
       assert.equal(m.fallback, refusal, `$${m.variable}'s default must refuse`);
     }
     for (const v of Object.keys(DECISIONS)) map(v);
+  });
+
+  it("a verify robot is refused from the second its name gives, reads its own file, and no other name reaches those files", () => {
+    const expired = (key: string) => evaluate(map("ops_verify_robot_expired"), key);
+    const robot = "robot$ops-verify-1a2b3c-1765135000";
+    assert.equal(expired(`${robot}:1765134999.999`), "0");
+    assert.equal(expired(`${robot}:1765135000.000`), "1");
+    assert.equal(expired(`${robot}:1765135001.000`), "1");
+    assert.equal(expired("robot$ops-verify-1a2b3c:1765134999.000"), "1", "no expiry: expired");
+    assert.equal(expired("robot$ops-verify-1a2b3c-99999999999:1765134999.000"), "1", "11 digits: expired");
+    assert.equal(expired("robot$ci:1765134999.000"), "0", "a declared robot: the policy service judges it");
+    assert.equal(expired("dev:1765134999.000"), "0");
+    const file = (user: string) => evaluate(map("ops_users_file"), user);
+    assert.equal(file(robot), "/etc/ops-registry/verify/1a2b3c-1765135000.htpasswd");
+    for (const other of [
+      "dev",
+      "robot$ci",
+      "robot$ops-verify-../../x-1765135000",
+      `${robot}/..`,
+      `x${robot}`,
+    ])
+      assert.equal(file(other), "/etc/ops-registry/htpasswd", other);
   });
 
   it("an unmatched request is refused: unknown paths, methods and kinds go to the refusal server", () => {

@@ -9,7 +9,13 @@ describe("registry authorization table", () => {
     fc.assert(
       fc.property(varsArb, (vars) => {
         const model = registryModel(vars);
-        const users = [undefined, ...model.accounts.map((a) => a.name), "stranger"];
+        const users = [
+          undefined,
+          ...model.accounts.map((a) => a.name),
+          "stranger",
+          // ops verify's robot: no account of the model, still a user nginx may verify.
+          "robot$ops-verify-1a2b3c-1765135000",
+        ];
         const projects = [...model.projects.map((p) => p.name), "undeclared"];
         for (const user of users)
           for (const project of projects)
@@ -83,5 +89,21 @@ describe("registry authorization table", () => {
       ],
       [true, true, true, false, false, false, false],
     );
+    // ops verify's robot pushes there and nowhere else, and deletes nothing; one not so named gets nothing.
+    const robot = "robot$ops-verify-1a2b3c-1765135000";
+    assert.deepEqual(
+      [
+        may(robot, "push", "ops-verify"),
+        may(robot, "pull", "ops-verify"),
+        may(robot, "delete", "ops-verify"),
+        may(robot, "push", "team"),
+        may(robot, "pull", "team"),
+        may("robot$ops-verify-1a2b3c", "push", "ops-verify"),
+        may("robot$ops-verify-1a2b3c-1765135000x", "push", "ops-verify"),
+      ],
+      [true, true, false, false, false, false, false],
+    );
+    assert.ok(mapLookup(accessTable(model).grants, requestKey(robot, "base", "")));
+    assert.ok(!mapLookup(accessTable(model).grants, requestKey(robot, "catalog", "")));
   });
 });

@@ -6,6 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,10 +17,16 @@ import type { RunStepContext } from "../../../src/playbook.js";
 import { ROUND_TRIP_CHECK, roundTripCheck } from "../../../src/registry/round-trip-check.js";
 import {
   purgeScript,
+  roundTripCleanupStep,
   roundTripPlan,
+  roundTripPushStep,
   type RoundTripOutput,
   type RoundTripPlan,
 } from "../../../src/registry/round-trip.js";
+import { bcryptHasher } from "../../../src/registry/htpasswd.js";
+import { VERIFY_ROBOT } from "../../../src/registry/model.js";
+import { NO_ROBOT_FOLDER } from "../../../src/registry/verify-robot.js";
+import type { ExecOptions, ExecResult } from "../../../src/transport/transport.js";
 import { TLS_STEP, type TlsOutput } from "../../../src/registry/tls-step.js";
 import { SAMPLE_VARS, varsWith } from "./support/sample.js";
 
@@ -64,6 +72,7 @@ const pushed: RoundTripOutput = {
   repository: "ops-verify/1a2b3c",
   digest: `sha256:${"a".repeat(64)}`,
   configDir: "/run/ops-verify-1a2b3c",
+  robot: "robot$ops-verify-1a2b3c-1765135000",
 };
 
 function judge(out: RoundTripOutput, code: number, output: string) {
@@ -73,7 +82,7 @@ function judge(out: RoundTripOutput, code: number, output: string) {
 }
 
 describe("verify's registry round trip", () => {
-  it("names the repository (in the verify project, never a team's), the image and the host folder from the run id, and pushes as the first system admin at the host's address", () => {
+  it("names the repository (in the verify project, never a team's), the image and the host folder from the run id, and pushes at the host's address", () => {
     const a = planOf(context());
     const b = planOf(context());
     assert.equal(a.repository, "ops-verify/1a2b3c");
@@ -82,15 +91,17 @@ describe("verify's registry round trip", () => {
     assert.equal(a.endpoint, "10.0.0.5:443");
     assert.deepEqual(a.api, { url: "https://10.0.0.5:443", ca: "CA" });
     assert.equal(a.storage, "/var/lib/ops-registry/registry/docker/registry/v2");
-    const admin = SAMPLE_VARS.registry_users.find((u) => u.admin === true);
-    assert.equal(a.account.user, admin?.name);
+    assert.equal(a.registryDir, "/opt/ops-registry");
+    assert.equal(a.runId, "1a2b3c");
+    assert.equal(a.robotTtl, 600, "registry_verify_robot_ttl's default");
+    assert.ok(!("account" in a), "no account of the inventory pushes");
     // The cleanup rebuilds the same image from the run id alone: same digests.
     assert.equal(a.image.index.digest, b.image.index.digest);
     assert.notEqual(planOf(context({ runId: "ffff" })).image.index.digest, a.image.index.digest);
     assert.equal(a.image.platforms.length, 4);
   });
 
-  it("runs only under ops verify; without the registry host it is not applicable; without an admin it cannot run; it needs no project", () => {
+  it("runs only under ops verify; without the registry host it is not applicable; it needs no system admin and no project", () => {
     assert.equal(roundTripPlan(context({ command: "run" })), null);
     assert.equal(roundTripPlan(context({ command: "check" })), null);
     const absent = varsWith({ ...SAMPLE_VARS, registry_state: "absent" });
@@ -106,9 +117,7 @@ describe("verify's registry round trip", () => {
       ...SAMPLE_VARS,
       registry_users: SAMPLE_VARS.registry_users.map((u) => ({ ...u, admin: false })),
     });
-    const p = roundTripPlan(context({}, noAdmin));
-    assert.ok(p !== null && "status" in p && p.status === "not-run");
-    assert.match(p.message, /no system admin/);
+    assert.ok(planOf(context({}, noAdmin)));
     assert.ok(planOf(context({}, varsWith({ ...SAMPLE_VARS, registry_projects: [] }))));
   });
 
@@ -193,6 +202,166 @@ describe("verify's registry round trip", () => {
       const prefixes = readdirSync(join(storage, "blobs/sha256"));
       assert.deepEqual(prefixes, [shared.slice(0, 2)]);
       assert.equal(execFileSync("sh", ["-c", purgeScript(p)], { encoding: "utf8" }), "");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A registry that takes every push and records who sent each request (its Authorization header). */
+async function fakeRegistry(
+  status: (method: string) => number,
+): Promise<{ server: Server; port: number; auth: string[] }> {
+  const auth: string[] = [];
+  const server = createServer((req, res) => {
+    auth.push(req.headers.authorization ?? "");
+    req.resume();
+    req.on("end", () => {
+      const method = req.method ?? "";
+      if (method === "HEAD") res.writeHead(404).end();
+      else if (method === "POST") res.writeHead(202, { Location: `${req.url}upload-1` }).end();
+      else res.writeHead(status(method)).end(status(method) >= 400 ? "denied" : "");
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  assert.ok(address !== null && typeof address === "object");
+  return { server, port: address.port, auth };
+}
+
+/** A run's context whose registry host is the fake registry, and every exec recorded. */
+function local(port: number, exec: (host: string, script: string, o?: ExecOptions) => ExecResult) {
+  const vars = varsWith({ ...SAMPLE_VARS, registry_tls: false, registry_port: port });
+  const calls: { host: string; script: string; stdin: string }[] = [];
+  const secrets: string[] = [];
+  const ctx = context(
+    {
+      targets: [
+        { host: { ...reg, address: "127.0.0.1" }, vars },
+        { host: engine, vars },
+      ],
+      outputs: { [TLS_STEP]: { registries: [{ ...tls.registries[0]!, tls: false, caPem: null }] } },
+      exec: (host, script, o) => {
+        calls.push({ host, script, stdin: o?.stdin === undefined ? "" : String(o.stdin) });
+        return Promise.resolve(exec(host, script, o));
+      },
+      secret: (v) => void secrets.push(v),
+    },
+    vars,
+  );
+  return { ctx, calls, secrets };
+}
+
+const ran = (code = 0, stdout = "", stderr = ""): ExecResult => ({ code, stdout, stderr });
+
+describe("verify's robot", () => {
+  it("is written on the registry host alone, as a bcrypt hash on stdin, pushes the image and is named in the output; its password is a secret and in no script", async () => {
+    const registry = await fakeRegistry(() => 201);
+    try {
+      const { ctx, calls, secrets } = local(registry.port, () => ran());
+      const t0 = Math.floor(Date.now() / 1000);
+      const out = (await roundTripPushStep.run(ctx)) as RoundTripOutput;
+      assert.equal(out.status, "pushed", JSON.stringify(out));
+      assert.ok(out.status === "pushed");
+      const m = VERIFY_ROBOT.exec(out.robot);
+      assert.ok(m, out.robot);
+      assert.equal(m[1], "1a2b3c");
+      const expires = Number(m[2]);
+      assert.ok(expires >= t0 + 600 && expires <= t0 + 602, `expires ${expires - t0} s ahead`);
+      assert.deepEqual(
+        calls.map((c) => c.host),
+        ["reg1"],
+        "only the registry host is told of the robot",
+      );
+      const [write] = calls;
+      assert.match(write!.script, new RegExp(`/opt/ops-registry/nginx/verify/1a2b3c-${expires}\\.htpasswd`));
+      const [name, hash] = write!.stdin.trim().split(/:(.*)/s);
+      assert.equal(name, out.robot);
+      assert.equal(secrets.length, 1);
+      const password = secrets[0]!;
+      assert.ok(password.length >= 40, "32 random bytes");
+      assert.ok(bcryptHasher.matches(password, hash!), "the hash is of the password the push sends");
+      assert.ok(!calls.some((c) => c.script.includes(password) || c.stdin.includes(password)));
+      // Every request of the push carried the robot's Basic credential, and only it.
+      const basic = `Basic ${Buffer.from(`${out.robot}:${password}`).toString("base64")}`;
+      assert.ok(registry.auth.length >= 9, `${registry.auth.length} requests`);
+      assert.deepEqual(new Set(registry.auth), new Set([basic]));
+      assert.ok(!JSON.stringify(out).includes(password), "the output names the robot, never its password");
+    } finally {
+      registry.server.close();
+    }
+  });
+
+  it("a registry deployed before verify robots: no folder for them, so nothing is pushed and the hint says to run deploy-registry; a refused push says the same", async () => {
+    const registry = await fakeRegistry(() => 201);
+    try {
+      const old = local(registry.port, () => ran(NO_ROBOT_FOLDER));
+      const out = (await roundTripPushStep.run(old.ctx)) as RoundTripOutput;
+      assert.equal(out.status, "not-run");
+      assert.ok(out.status === "not-run");
+      assert.match(
+        out.message,
+        /no folder for ops verify's robots \(\/opt\/ops-registry\/nginx\/verify\): the registry was deployed before them/,
+      );
+      assert.match(out.hint ?? "", /run `ops run deploy-registry`/);
+      assert.deepEqual(registry.auth, [], "nothing was sent to the registry");
+      // The hosts' checks carry the hint: every host is an error that says what to do.
+      const check = roundTripCheck(out, true).judge(new FactSet(new Map()));
+      assert.equal(check.status, "error");
+      assert.match(check.hint ?? "", /run `ops run deploy-registry`/);
+    } finally {
+      registry.server.close();
+    }
+    for (const status of [401, 403]) {
+      const refusing = await fakeRegistry((method) => (method === "PUT" ? status : 201));
+      try {
+        const { ctx } = local(refusing.port, () => ran());
+        const out = (await roundTripPushStep.run(ctx)) as RoundTripOutput;
+        assert.ok(out.status === "not-run", JSON.stringify(out));
+        assert.match(
+          out.message,
+          new RegExp(
+            `by robot\\$ops-verify-1a2b3c-[0-9]{10}: blob sha256:[0-9a-f]{64} of ops-verify/1a2b3c: HTTP ${status} denied`,
+          ),
+        );
+        assert.match(
+          out.hint ?? "",
+          /a registry deployed before ops verify's robots existed refuses them: run `ops run deploy-registry`/,
+        );
+      } finally {
+        refusing.server.close();
+      }
+    }
+    const down = local(1, () => ran(1, "", "No space left on device"));
+    const failed = (await roundTripPushStep.run(down.ctx)) as RoundTripOutput;
+    assert.ok(failed.status === "not-run");
+    assert.match(failed.message, /could not be written on reg1: No space left on device/);
+  });
+
+  it("the cleanup removes the run's robot on the registry host first, then the image; the pull folder on every host", async () => {
+    const { ctx, calls } = local(1, () => ran());
+    await roundTripCleanupStep.run(ctx);
+    const mine = calls.find((c) => c.host === "reg1")?.script ?? "";
+    const robot = mine.indexOf("/opt/ops-registry/nginx/verify/1a2b3c-[0-9]*.htpasswd");
+    assert.ok(robot >= 0, mine);
+    assert.ok(robot < mine.indexOf("repositories"), "no push can follow: the robot goes first");
+    assert.doesNotMatch(calls.find((c) => c.host === "eng1")?.script ?? "", /verify'?\//);
+    // By a real sh: the run's robots go (whatever their expiry), another run's stays.
+    const root = mkdtempSync(join(tmpdir(), "ops-rt-"));
+    try {
+      const dir = join(root, "nginx/verify");
+      mkdirSync(dir, { recursive: true });
+      for (const f of [
+        "1a2b3c-1765135000.htpasswd",
+        "1a2b3c-1765135999.htpasswd.tmp",
+        "ffff-1765135000.htpasswd",
+      ])
+        writeFileSync(join(dir, f), "x");
+      const script = mine.split("\n")[0]!.replaceAll("/opt/ops-registry", root);
+      execFileSync("sh", ["-c", script]);
+      assert.deepEqual(readdirSync(dir), ["ffff-1765135000.htpasswd"]);
+      execFileSync("sh", ["-c", script]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

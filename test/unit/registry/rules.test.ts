@@ -46,6 +46,24 @@ describe("deploy-registry rules", () => {
     assert.deepEqual(problems(other), []);
   });
 
+  it("refuse a robot named like ops verify's robots; a person may have such a name", () => {
+    const v = varsWith({
+      ...SAMPLE_VARS,
+      registry_users: [
+        ...SAMPLE_VARS.registry_users,
+        { name: "ops-verify-1a2b-1765135000", password: "robot-pass", robot: true },
+        { name: "ops-verify-x", password: "person-pass" },
+      ],
+    });
+    const found = problems(v);
+    const at = SAMPLE_VARS.registry_users.length;
+    assert.deepEqual(
+      found.map((p) => [p.rule, p.variable, p.path]),
+      [["reserved-robot-names", "registry_users", `[${at}].name`]],
+    );
+    assert.match(found[0]?.message ?? "", /robot names starting with 'ops-verify-' are reserved/);
+  });
+
   it("refuse members that are no account, twice a member, and robots with more than push", () => {
     const v = varsWith({
       registry_users: [

@@ -4,13 +4,14 @@
  * the roles (and refuses what would let a user around them) with real requests over TLS.
  */
 import { strict as assert } from "node:assert";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { join } from "node:path";
 import { connect } from "node:tls";
 import { ensureServiceImage } from "../../lab/service-images.js";
 import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
 import { renderStack } from "../../../src/registry/stack.js";
+import { newVerifyRobot, robotLine, VERIFY_ROBOT_DIR } from "../../../src/registry/verify-robot.js";
 import { createCa, signServer } from "../../../src/registry/x509.js";
 import { $ } from "../../lab/sh.js";
 import {
@@ -168,6 +169,62 @@ describe("registry stack on a real engine", function () {
       credentials: who("root"),
     });
     assert.equal(del.status, 202);
+  });
+
+  it("a verify robot: its own file lets it push into the verify project only; refused once its expiry passed (the right password, no policy service) or its file is gone", async () => {
+    mkdirSync(join(stack.root, "opt/ops-registry", VERIFY_ROBOT_DIR), { recursive: true });
+    const write = (r: ReturnType<typeof newVerifyRobot>) =>
+      writeFileSync(join(stack.root, r.file), robotLine(r));
+    const live = newVerifyRobot("/opt/ops-registry", "1a2b3c", Date.now(), 600);
+    write(live);
+    const robot = { user: live.name, password: live.password };
+    const pushed = await pushImage(ep, robot, "ops-verify/9f9f9f", "verify");
+    assert.equal(pushed.answer.status, 201, pushed.answer.body.toString());
+    const elsewhere = await pushBlob(ep, robot, "team/robot", Buffer.from("the robot's, elsewhere"));
+    assert.ok(denied(elsewhere.status, elsewhere.body), `${elsewhere.status} ${elsewhere.body.toString()}`);
+    assert.deepEqual(await storageEntries(stack.registry, digestOf("the robot's, elsewhere").slice(7)), []);
+    const del = await send(ep, "DELETE", `/v2/ops-verify/9f9f9f/manifests/${pushed.manifest}`, {
+      credentials: robot,
+    });
+    assert.equal(del.status, 403, "the robot deletes nothing");
+    assert.equal((await send(ep, "GET", "/v2/_catalog", { credentials: robot })).status, 403);
+    const wrong = await send(ep, "GET", "/v2/", { credentials: { user: live.name, password: "not-it" } });
+    assert.equal(wrong.status, 401);
+
+    // Expired a second ago, with its file and the right password: refused, saying why.
+    const old = newVerifyRobot("/opt/ops-registry", "4d5e6f", Date.now() - 2000, 1);
+    write(old);
+    const expired = await send(ep, "GET", "/v2/", {
+      credentials: { user: old.name, password: old.password },
+    });
+    assert.equal(expired.status, 401);
+    assert.match(
+      expired.body.toString(),
+      new RegExp(`account robot\\$ops-verify-4d5e6f-${old.expires} expired`),
+    );
+    // Its file removed (its verify ended): refused like any unknown name.
+    const gone = newVerifyRobot("/opt/ops-registry", "7a8b9c", Date.now(), 600);
+    write(gone);
+    rmSync(join(stack.root, gone.file));
+    const after = await send(ep, "GET", "/v2/", {
+      credentials: { user: gone.name, password: gone.password },
+    });
+    assert.equal(after.status, 401);
+    // The audit log names the robot on its push.
+    const log = (await $`docker exec ${stack.nginx} cat /var/log/ops-registry/audit.log`).stdout;
+    const pushes = log
+      .split("\n")
+      .filter((l) => l.includes('"repository":"ops-verify/9f9f9f"') && l.includes('"action":"push"'))
+      .map((l) => JSON.parse(l) as { user: string; status: number });
+    assert.ok(pushes.length > 0);
+    assert.ok(
+      pushes.every((e) => e.user === live.name),
+      JSON.stringify(pushes),
+    );
+    const clean = await send(ep, "DELETE", `/v2/ops-verify/9f9f9f/manifests/${pushed.manifest}`, {
+      credentials: who("root"),
+    });
+    assert.equal(clean.status, 202);
   });
 
   it("a blob mount needs pull rights on the project it reads from, however the query is written", async () => {
