@@ -64,7 +64,10 @@ const shaped = fc.letrec((tie) => ({
   ),
 })).value;
 
-describe("ops's fixed schemas compiled ahead of time", () => {
+describe("ops's fixed schemas compiled ahead of time", function () {
+  // Generating the module and compiling every schema again takes about 8 s on a quiet 2-core machine;
+  // the suite's 10 s default failed it under load, which says nothing about the validators.
+  this.timeout(60_000);
   it("src/schema/validators.generated.js is what standalone.ts makes of today's schemas (npm run docs)", async () => {
     const file = fileURLToPath(new URL("../../../src/schema/validators.generated.js", import.meta.url));
     assert.equal(
