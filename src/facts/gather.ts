@@ -97,30 +97,41 @@ export function buildProbe(
   const gated = unique.some((f) => (options.gates?.get(f.name)?.length ?? 0) > 0);
   if (!background && !gated && unique.length > 1) {
     const definitions = unique.map((fact, i) => `ops_p${i}() (\n${fact.probe}\n)`);
-    const sections = unique.map((fact, i) => ({
-      begin: `# fact: ${fact.name.replace(/[\r\n]/g, " ")}\nprintf '%s\\n' '${begin(nonce, i)}'`,
-      run: `ops_p${i} </dev/null ${fact.stderr === "fold" ? "2>&1" : "2>/dev/null"}`,
-      end: `printf '\\n%s %s\\n' '${end(nonce, i)}' "$ops_s"`,
-    }));
+    const sections = unique.map((fact, i) => {
+      const f = frame(fact, i, nonce);
+      return { begin: f.begin, run: `ops_p${i} </dev/null ${f.stderr}`, end: f.end("$ops_s") };
+    });
     parts.push(concurrentBatch(definitions, sections));
     return parts.join("\n") + "\n";
   }
   const index = new Map<string, number>();
   unique.forEach((fact, i) => {
-    const stderr = fact.stderr === "fold" ? "2>&1" : "2>/dev/null";
+    const f = frame(fact, i, nonce);
     const gate = gateOf(fact, index, options);
     const run = background
-      ? `(\n${fact.probe}\n) </dev/null ${stderr} &\nops_child=$!\nwait "$ops_child"\ns${i}=$?\nops_child=`
-      : `(\n${fact.probe}\n) </dev/null ${stderr}\ns${i}=$?`;
+      ? `(\n${fact.probe}\n) </dev/null ${f.stderr} &\nops_child=$!\nwait "$ops_child"\ns${i}=$?\nops_child=`
+      : `(\n${fact.probe}\n) </dev/null ${f.stderr}\ns${i}=$?`;
     parts.push(
-      `# fact: ${fact.name.replace(/[\r\n]/g, " ")}`,
-      `printf '%s\\n' '${begin(nonce, i)}'`,
+      f.begin,
       gate ? `if ${gate}; then\n${run}\nelse\nprintf '%s\\n' '${skip(nonce, i)}'; s${i}=skip\nfi` : run,
-      `printf '\\n%s %s\\n' '${end(nonce, i)}' "$s${i}"`,
+      f.end(`$s${i}`),
     );
     index.set(fact.name, i);
   });
   return parts.join("\n") + "\n";
+}
+
+/**
+ * The frame of fact `i`'s section, the same in a sequential and a concurrent batch: the begin line
+ * (after a comment naming the fact), the probe's stderr redirection, and the end line carrying the
+ * exit status held in `status` (a shell expansion).
+ */
+function frame(fact: Fact<unknown>, i: number, nonce: string) {
+  return {
+    begin: `# fact: ${fact.name.replace(/[\r\n]/g, " ")}\nprintf '%s\\n' '${begin(nonce, i)}'`,
+    stderr: fact.stderr === "fold" ? "2>&1" : "2>/dev/null",
+    end: (status: string) => `printf '\\n%s %s\\n' '${end(nonce, i)}' "${status}"`,
+  };
 }
 
 /**
