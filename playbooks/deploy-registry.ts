@@ -37,6 +37,7 @@ import { unitsAbsent } from "../src/resources/units-absent.js";
 import { registryName, registryTlsStep, tlsOutput, type RegistryEndpoint } from "../src/registry/tls-step.js";
 import { trustRegistry, untrustRegistry } from "../src/registry/trust.js";
 import { proxyClientsOutput, proxyClientsStep } from "../src/registry/proxy-clients.js";
+import { hostLocalClients } from "../src/registry/host-local.js";
 import { policyConfig, policyNeeded } from "../src/registry/policy-config.js";
 import { policyServerSource } from "../src/registry/policy-bundle.js";
 import {
@@ -145,6 +146,7 @@ function registryHost(
     ...data.map((d) => directory({ path: `${spec.dataDir}/${d}`, mode: "0755", createOnly: true })),
     ...stack.files.map(stackFileResource),
     htpasswdFile(`${spec.dir}/nginx/htpasswd`, model.accounts),
+    hostLocalClients(spec.dir),
     verifyRobotsExpired(spec.dir),
     ...(timer.length > 0
       ? [...timer.map(stackFileResource), service({ name: GC_TIMER, enabled: true, started: true })]

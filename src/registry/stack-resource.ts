@@ -7,10 +7,9 @@ import type { Handler, Resource } from "../resources/resource.js";
 import { composePreflight, composeProject, type ComposeNaming } from "../resources/compose.js";
 import { composeAbsent } from "../resources/compose-absent.js";
 import { quote } from "../transport/quote.js";
-import { COMPOSE_PROJECT, NGINX_RELOAD } from "./stack.js";
+import { COMPOSE_PROJECT, NGINX_CONF_IN_CONTAINER as NGINX_CONF, NGINX_RELOAD } from "./stack.js";
 
 const REGISTRY: ComposeNaming = { project: COMPOSE_PROJECT, what: "the registry" };
-const NGINX_CONF = "/etc/ops-registry/nginx.conf";
 
 export interface RegistryPreflightOptions {
   /** Host ports the stack publishes. */

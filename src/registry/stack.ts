@@ -21,6 +21,8 @@ import { aheadPattern, VERIFY_ROBOT_DIR } from "./verify-robot.js";
 export const COMPOSE_PROJECT = "ops-registry";
 /** Handler that checks nginx's config and reloads it in place (accounts, rules, certificates). */
 export const NGINX_RELOAD = "registry-nginx-reload";
+/** nginx's config as its container sees it (the host's `<registry_dir>/nginx` is mounted there). */
+export const NGINX_CONF_IN_CONTAINER = "/etc/ops-registry/nginx.conf";
 /** Handler that reloads systemd and restarts the GC timer after its units changed. */
 export const GC_TIMER_RESTART = "registry-gc-timer-restart";
 export const GC_TIMER = "ops-registry-gc.timer";
@@ -118,11 +120,21 @@ export function renderStack(
     verifyRobotFile: VERIFY_ROBOT.source,
     verifyRobotAhead: aheadPattern(),
   });
+  const nginxStart = renderTemplate("registry/nginx-start.sh.ejs", { conf: NGINX_CONF_IN_CONTAINER, quote });
   const services: Record<string, string> = {
     registry: configHash(spec.images.registry, d, spec.dataDir, config),
     "registry-ro": configHash(spec.images.registry, d, spec.dataDir, readonlyConfig),
     // nginx's own files (config, rules, accounts, certificates) apply by reload, not recreation.
-    nginx: configHash(spec.images.nginx, d, spec.dataDir, spec.tls, spec.port, spec.proxyCache?.port ?? 0),
+    // Its start script runs only when the container starts: a change to it needs a new container.
+    nginx: configHash(
+      spec.images.nginx,
+      d,
+      spec.dataDir,
+      spec.tls,
+      spec.port,
+      spec.proxyCache?.port ?? 0,
+      sha256(nginxStart),
+    ),
   };
   if (proxyConfig !== null) services.proxy = configHash(spec.images.registry, d, spec.dataDir, proxyConfig);
   // Its rules (policy.json) apply without a restart: the service re-reads them.
@@ -164,6 +176,7 @@ export function renderStack(
       notify: reload,
     },
     { path: `${d}/nginx/htpasswd-decoy`, content: DECOY_HTPASSWD, mode: "0644", notify: reload },
+    { path: `${d}/nginx/start.sh`, content: nginxStart, mode: "0644" },
     { path: `${d}/gc.sh`, content: renderGc(spec), mode: "0755" },
     ...portalFiles(d, model, { enabled: spec.portal, policy: spec.policyAddress ?? "policy:9000" }, reload),
   ];

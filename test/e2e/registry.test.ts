@@ -562,6 +562,99 @@ describe("deploy-registry on lab hosts", function () {
     ok(await installEngineOn(r.inventory, r.registry));
   });
 
+  it("with userland-proxy: false (CIS 2.16) the registry host's own engine still uses the proxy cache, from the compose network's gateway; outsiders stay refused", async () => {
+    const stackUp =
+      "for i in $(seq 60); do docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^proxy Up .*(healthy)' && docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^nginx Up .*(healthy)' && exit 0; sleep 1; done; exit 1";
+    const hostLocal = "cat /opt/ops-registry/nginx/host-local.conf";
+    /** The proxy cache's audit entries, oldest first. */
+    const proxyEntries = async () =>
+      (await cli("registry", "audit", "--output", "json", "--all")).stdout
+        .split("\n")
+        .filter((l) => l.includes('"service":"proxy-cache"'))
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              user: string;
+              status: number;
+              client: string;
+              action: string;
+              repository: string;
+            },
+        );
+    const mirror = { registry_mirrors: [`https://${R}:5443`] };
+    const restored: OpsResult[] = [];
+    try {
+      // The engine without docker-proxy: its own published ports by iptables alone (hairpin NAT).
+      const off = JSON.stringify({ ...mirror, docker_daemon_options: { "userland-proxy": false } });
+      ok(await installEngineOn(r.inventory, r.registry, off));
+      assert.equal((await hostExecResult(r.registry, stackUp)).exitCode, 0, "the stack is back");
+      assert.equal(
+        (await hostExec(r.registry, "pgrep -c -x docker-proxy || true")).trim(),
+        "0",
+        "no docker-proxy runs",
+      );
+      const gateway = (
+        await hostExec(
+          r.registry,
+          "docker network inspect -f '{{(index .IPAM.Config 0).Gateway}}' ops-registry_backend",
+        )
+      ).trim();
+      assert.match(gateway, /^\d+\.\d+\.\d+\.\d+$/);
+      // What the deploy wrote for an engine with the proxy on: its own host is refused by its mirror
+      // (the lab has no other way to docker.io, so the pull fails rather than going round it).
+      assert.doesNotMatch(await hostExec(r.registry, hostLocal), /^include/m);
+      const earlier = (await proxyEntries()).length;
+      const before = await hostExecResult(r.registry, "docker pull registry:2 2>&1");
+      assert.notEqual(before.exitCode, 0, before.stdout);
+      // dockerd asks its mirror for an anonymous token first: refused.
+      const refused = (await proxyEntries()).slice(earlier).filter((e) => e.action === "token");
+      assert.ok(refused.length > 0 && refused.every((e) => e.status === 401), "refused by its own mirror");
+      assert.deepEqual(
+        [...new Set(refused.map((e) => e.client))],
+        [gateway],
+        "from the gateway, masqueraded",
+      );
+      // The next run reads the engine's setting and counts the gateway as this host.
+      ok(await ops(["run", "deploy-registry", "-i", r.inventory, "--output", "json"]));
+      assert.match(await hostExec(r.registry, hostLocal), /^include \/tmp\/ops-host-gateway\.conf;$/m);
+      assert.equal(
+        (
+          await hostExec(r.registry, "docker exec ops-registry-nginx-1 sed -n 2p /tmp/ops-host-gateway.conf")
+        ).trim(),
+        `${gateway} 1;`,
+      );
+      const seen = (await proxyEntries()).length;
+      const pull = await hostExecResult(r.registry, "docker pull registry:2 2>&1");
+      assert.equal(pull.exitCode, 0, pull.stdout);
+      const served = (await proxyEntries()).slice(seen).filter((e) => e.repository === "library/registry");
+      assert.ok(served.length > 0, "the pull went through the cache");
+      assert.ok(
+        served.every((e) => e.user === "" && e.status < 400 && e.client === gateway),
+        `served anonymously from the gateway: ${JSON.stringify(served)}`,
+      );
+      // This machine is no host of the inventory: still refused, with the gateway counted.
+      const ep = { url: `https://${R}:5443`, ca: readFileSync(join(r.dir, "ops-registry-ca.crt"), "utf8") };
+      const token = await send(ep, "GET", "/ops/token", { headers: { Authorization: "Bearer anonymous" } });
+      assert.equal(token.status, 401, "no anonymous token from outside");
+    } finally {
+      // Put back even when a step above failed, without hiding its error: judged below.
+      await hostExec(r.registry, "docker rmi registry:2 >/dev/null 2>&1 || true");
+      // daemon.json keeps keys ops no longer sets: the proxy goes back on by name.
+      const on = JSON.stringify({ docker_daemon_options: { "userland-proxy": true } });
+      restored.push(await installEngineOn(r.inventory, r.registry, on));
+      restored.push({
+        code: (await hostExecResult(r.registry, stackUp)).exitCode,
+        stdout: "",
+        stderr: "the stack did not come back",
+        events: [],
+      });
+      restored.push(await ops(["run", "deploy-registry", "-i", r.inventory, "--output", "json"]));
+    }
+    for (const x of restored) ok(x);
+    // Back with the proxy on: the gateway no longer counts.
+    assert.doesNotMatch(await hostExec(r.registry, hostLocal), /^include/m);
+  });
+
   it("changing one password rewrites htpasswd and reloads nginx; the registry container keeps its ID", async () => {
     const ids = await containerIds(r.registry);
     const master = await hostExec(

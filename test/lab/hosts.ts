@@ -80,6 +80,24 @@ export async function authorizeKey(host: LabHost, publicKey: string): Promise<vo
   await execIn(host.container, script);
 }
 
+/**
+ * Makes the host's network sysctls (its own network namespace's) writable: Docker mounts /proc/sys
+ * read-only in a container that is not privileged, and a nested engine with `userland-proxy: false`
+ * (CIS 2.16) must set route_localnet on its bridges for hairpin NAT, or it does not start. Only
+ * /proc/sys/net: what the kernel keeps per namespace; the rest of /proc/sys stays read-only.
+ * Idempotent: a host kept running already has the mount.
+ */
+export async function netSysctlsWritable(host: LabHost): Promise<void> {
+  await execIn(
+    host.container,
+    [
+      "grep -q ' /proc/sys/net proc rw,' /proc/mounts && exit 0",
+      "mount --bind /proc/sys/net /proc/sys/net",
+      "mount -o remount,bind,rw /proc/sys/net",
+    ].join("\n"),
+  );
+}
+
 /** The host's public SSH host keys, read from inside the container. */
 export async function readHostKeys(host: LabHost): Promise<string[]> {
   const out = await execIn(

@@ -27,6 +27,7 @@ import {
   plannedHosts,
   readHostKeys,
   waitBooted,
+  netSysctlsWritable,
   waitSsh,
   type LabHost,
 } from "./hosts.js";
@@ -77,6 +78,7 @@ async function bringUp(host: LabHost, image: string, publicKey: string, fresh: b
   // test's business, not a boot failure, so only a host started now must boot to "running".
   if (!started) await $`docker exec ${host.container} systemctl reset-failed`.nothrow();
   await waitBooted(host);
+  await netSysctlsWritable(host);
   await authorizeKey(host, publicKey);
   return readHostKeys(host);
 }

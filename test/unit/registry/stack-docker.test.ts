@@ -11,6 +11,7 @@ import { connect } from "node:tls";
 import { ensureServiceImage } from "../../lab/service-images.js";
 import { send, type Credentials, type Endpoint } from "../../../src/registry/http.js";
 import { renderStack } from "../../../src/registry/stack.js";
+import { hostLocalConf } from "../../../src/registry/host-local.js";
 import { newVerifyRobot, robotLine, VERIFY_ROBOT_DIR } from "../../../src/registry/verify-robot.js";
 import { createCa, signServer } from "../../../src/registry/x509.js";
 import { $ } from "../../lab/sh.js";
@@ -449,5 +450,49 @@ describe("registry stack on a real engine", function () {
       idle = await draining();
     }
     assert.equal(idle, false, "drained once the request ended");
+  });
+
+  it("the proxy cache counts the compose network's gateway as the registry host only when the engine runs without the userland proxy", async () => {
+    // This machine reaches nginx's container from the unit network's gateway, as the registry host's
+    // engine reaches its own published port under userland-proxy: false (Docker's hairpin rule).
+    const gateway = (
+      await $`docker network inspect -f ${"{{(index .IPAM.Config 0).Gateway}}"} ${stack.id}`
+    ).stdout.trim();
+    const written = await $`docker exec ${stack.nginx} cat /tmp/ops-host-gateway.conf`;
+    assert.match(
+      written.stdout,
+      new RegExp(`^${gateway.replaceAll(".", "\\.")} 1;$`, "m"),
+      "start.sh named the gateway",
+    );
+    const proxyEp = { ...ep, url: `https://${stack.nginxAddress}:5443` };
+    const anonymousToken = async () =>
+      (await send(proxyEp, "GET", "/ops/token?service=ops-registry&scope=repository:library/busybox:pull"))
+        .status;
+    const hostLocal = join(stack.root, "opt/ops-registry/nginx/host-local.conf");
+    const reload = async (userlandProxy: boolean) => {
+      writeFileSync(hostLocal, hostLocalConf(userlandProxy));
+      await $`docker exec ${stack.nginx} nginx -c /etc/ops-registry/nginx.conf -s reload`;
+    };
+    /** The reload is asynchronous: new workers take over within moments. */
+    const settle = async (want: number) => {
+      let got = await anonymousToken();
+      for (let i = 0; i < 50 && got !== want; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        got = await anonymousToken();
+      }
+      return got;
+    };
+    assert.equal(
+      await anonymousToken(),
+      401,
+      "userland proxy on: the gateway is docker-proxy's, not the host's",
+    );
+    try {
+      await reload(false);
+      assert.equal(await settle(200), 200, "userland proxy off: the gateway is the registry host");
+    } finally {
+      await reload(true);
+    }
+    assert.equal(await settle(401), 401, "back to refused once the proxy is on again");
   });
 });

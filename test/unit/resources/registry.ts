@@ -31,6 +31,7 @@ import {
   type StackOptions,
 } from "../../../src/registry/stack-resource.js";
 import { trustRegistry, type TrustedRegistry } from "../../../src/registry/trust.js";
+import { hostLocalClients } from "../../../src/registry/host-local.js";
 
 export const TEST_TEMPLATES = fileURLToPath(new URL("../../fixtures/templates/", import.meta.url));
 
@@ -68,6 +69,7 @@ export const RESOURCES: Record<string, (args: Args) => Resource> = {
   "registry-preflight": (a) => registryPreflight(a as unknown as RegistryPreflightOptions),
   "registry-stack": (a) => registryStack(a as unknown as StackOptions),
   "registry-absent": (a) => registryAbsent(a as unknown as AbsentOptions),
+  "registry-host-local": (a) => hostLocalClients(String(a.dir)),
   "registry-gc": (a) =>
     registryGc({ dir: String(a.dir), keepFor: () => Number(a.keep ?? 0), dryRun: a.dryRun === true }),
   "units-absent": (a) => unitsAbsent(a.units as string[]),

@@ -49,6 +49,14 @@ export function freshFacts(resources: readonly Resource[], ports: number[] = [22
         cgroupDriver: "cgroupfs",
         storageDriver: "overlay2",
       });
+    // The engine as install-engine leaves it by default: the userland proxy on.
+    else if (f.name === "dockerd-cmdline")
+      values.set(f.name, {
+        running: true,
+        pid: 812,
+        via: "MainPID",
+        args: ["/usr/bin/dockerd", "-H", "fd://"],
+      });
     else throw new Error(`no simulated value for fact ${f.name}`);
   }
   return values;

@@ -13,6 +13,7 @@ import { ensureServiceImage } from "../../../lab/service-images.js";
 import { htpasswdContent } from "../../../../src/registry/htpasswd.js";
 import type { RegistryModel } from "../../../../src/registry/model.js";
 import type { Stack } from "../../../../src/registry/stack.js";
+import { hostLocalConf } from "../../../../src/registry/host-local.js";
 
 export interface LocalStack {
   readonly id: string;
@@ -30,13 +31,18 @@ export async function composeBinary(): Promise<string> {
   return join(debs["docker-compose"].root, "usr/libexec/docker/cli-plugins/docker-compose");
 }
 
-/** Writes a rendered stack under `root` (its absolute paths made relative to root). */
-export function writeStack(root: string, stack: Stack): void {
+/**
+ * Writes a rendered stack under `root` (its absolute paths made relative to root), with the
+ * host-local.conf a run writes beside it for an engine whose userland proxy is on (`userlandProxy`)
+ * or off.
+ */
+export function writeStack(root: string, stack: Stack, userlandProxy = true): void {
   for (const f of stack.files) {
     const path = join(root, f.path);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.content, { mode: Number.parseInt(f.mode, 8) });
   }
+  writeFileSync(join(root, "opt/ops-registry/nginx/host-local.conf"), hostLocalConf(userlandProxy));
 }
 
 export function tempRoot(): string {
@@ -45,15 +51,16 @@ export function tempRoot(): string {
 
 /**
  * Starts registry and nginx from a stack rendered with dir `/opt/ops-registry`, with the accounts'
- * htpasswd planned as a first run would.
+ * htpasswd planned as a first run would; nginx by its start script, as compose.yaml starts it.
  */
 export async function startLocalStack(
   stack: Stack,
   accounts: RegistryModel["accounts"],
+  o: { readonly userlandProxy?: boolean } = {},
 ): Promise<LocalStack> {
   const id = `ops-unit-${randomBytes(4).toString("hex")}`;
   const root = tempRoot();
-  writeStack(root, stack);
+  writeStack(root, stack, o.userlandProxy);
   writeFileSync(join(root, "opt/ops-registry/nginx/htpasswd"), htpasswdContent(accounts, null));
   mkdirSync(join(root, "data/audit"), { recursive: true });
   const [registryImage, nginxImage] = [
@@ -97,7 +104,7 @@ export async function startLocalStack(
         "fetch('http://127.0.0.1:9000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))";
       await waitFor(async () => (await $`docker exec ${policy} node -e ${probe}`.nothrow()).exitCode === 0);
     }
-    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 --tmpfs /tmp/ops-auth -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} nginx -c /etc/ops-registry/nginx.conf -g ${"daemon off;"}`;
+    await $`docker run -d --name ${nginx} --network ${net} --add-host proxy:127.0.0.1 --tmpfs /tmp/ops-auth -v ${join(root, "opt/ops-registry/nginx")}:/etc/ops-registry:ro -v ${join(root, "data/audit")}:/var/log/ops-registry ${nginxImage} sh /etc/ops-registry/start.sh`;
     await waitFor(
       async () =>
         (await $`docker exec ${nginx} /usr/bin/wget -q -O /dev/null http://127.0.0.1:8081/health`.nothrow())
