@@ -20,10 +20,7 @@ import { configFacts, configOf } from "../compliance/checks/daemon-config-facts.
 import type { FactSet } from "../facts/fact.js";
 import { file } from "../resources/file.js";
 import type { Resource } from "../resources/resource.js";
-import { NGINX_RELOAD } from "./stack.js";
-
-/** Where start.sh writes the gateway entry, inside nginx's container. */
-export const GATEWAY_CONF = "/tmp/ops-host-gateway.conf";
+import { GATEWAY_CONF, NGINX_RELOAD } from "./stack.js";
 
 /**
  * host-local.conf's text for an engine whose userland proxy is on (true) or off (false).

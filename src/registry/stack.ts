@@ -23,6 +23,8 @@ export const COMPOSE_PROJECT = "ops-registry";
 export const NGINX_RELOAD = "registry-nginx-reload";
 /** nginx's config as its container sees it (the host's `<registry_dir>/nginx` is mounted there). */
 export const NGINX_CONF_IN_CONTAINER = "/etc/ops-registry/nginx.conf";
+/** Where nginx's start script writes the compose network's gateway as a `geo` entry, in its container. */
+export const GATEWAY_CONF = "/tmp/ops-host-gateway.conf";
 /** Handler that reloads systemd and restarts the GC timer after its units changed. */
 export const GC_TIMER_RESTART = "registry-gc-timer-restart";
 export const GC_TIMER = "ops-registry-gc.timer";
@@ -120,7 +122,11 @@ export function renderStack(
     verifyRobotFile: VERIFY_ROBOT.source,
     verifyRobotAhead: aheadPattern(),
   });
-  const nginxStart = renderTemplate("registry/nginx-start.sh.ejs", { conf: NGINX_CONF_IN_CONTAINER, quote });
+  const nginxStart = renderTemplate("registry/nginx-start.sh.ejs", {
+    conf: NGINX_CONF_IN_CONTAINER,
+    gatewayConf: GATEWAY_CONF,
+    quote,
+  });
   const services: Record<string, string> = {
     registry: configHash(spec.images.registry, d, spec.dataDir, config),
     "registry-ro": configHash(spec.images.registry, d, spec.dataDir, readonlyConfig),

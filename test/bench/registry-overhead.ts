@@ -38,8 +38,12 @@ const TLS_NAME = "ops-bench-registry-tls";
 const TLS_DATA = "/var/lib/ops-bench-registry-tls";
 const SIDES = ["nginx", "tls", "plain"] as const;
 type Side = (typeof SIDES)[number];
-/** The repositories (under the `team` project) the nginx and plain sides push into. */
-const BENCH_REPOSITORIES = ["bench-nginx", "bench-plain"] as const;
+/** The repositories (under the `team` project) the sides push into, each its own. */
+const BENCH_REPOSITORIES: Record<Side, string> = {
+  nginx: "bench-nginx",
+  tls: "bench-tls",
+  plain: "bench-plain",
+};
 type Op = "push" | "pull";
 
 function ok(what: string, r: OpsResult): void {
@@ -141,9 +145,9 @@ async function main(): Promise<void> {
   const tlsAddress = await startTlsRegistry(host, r.address);
   try {
     const repo: Record<Side, string> = {
-      nginx: `${r.address}/team/${BENCH_REPOSITORIES[0]}`,
-      tls: `${tlsAddress}/team/bench-tls`,
-      plain: `${ip}:5000/team/${BENCH_REPOSITORIES[1]}`,
+      nginx: `${r.address}/team/${BENCH_REPOSITORIES.nginx}`,
+      tls: `${tlsAddress}/team/${BENCH_REPOSITORIES.tls}`,
+      plain: `${ip}:5000/team/${BENCH_REPOSITORIES.plain}`,
     };
     // The base layer (busybox, from the lab's mirror if the host lacks it), in every repository
     // before any timed push.
@@ -208,11 +212,13 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopTlsRegistry(host, r.address);
-    // The nginx and plain sides' layers are in the stack's storage: their repositories go, and the
-    // playbook's own GC frees their blobs, so the lab registry holds no bench data afterwards.
+    // The nginx and plain sides' layers are in the stack's storage (the TLS side's went with its
+    // own): their repositories go, and the playbook's own GC frees their blobs, so the lab registry
+    // holds no bench data afterwards.
+    const inStack = [BENCH_REPOSITORIES.nginx, BENCH_REPOSITORIES.plain];
     await hostExec(
       host,
-      `rm -rf ${BENCH_REPOSITORIES.map((x) => `/var/lib/ops-registry/registry/docker/registry/v2/repositories/team/${x}`).join(" ")}`,
+      `rm -rf ${inStack.map((x) => `/var/lib/ops-registry/registry/docker/registry/v2/repositories/team/${x}`).join(" ")}`,
     );
     ok(
       "registry-gc of the bench's layers",

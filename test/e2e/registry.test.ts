@@ -57,6 +57,24 @@ describe("deploy-registry on lab hosts", function () {
   const secretsIn = (text: string) =>
     Object.values({ ...PASSWORDS, ...passwords }).filter((p) => text.includes(p));
   const ok = (res: OpsResult) => assert.equal(res.code, 0, `${res.stderr}\n${res.stdout.slice(-3000)}`);
+  /** On the registry host: waits until the proxy cache and nginx are healthy (after an engine restart). */
+  const STACK_UP =
+    "for i in $(seq 60); do docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^proxy Up .*(healthy)' && docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^nginx Up .*(healthy)' && exit 0; sleep 1; done; exit 1";
+  /** The proxy cache's entries of the audit log (`ops registry audit --all`), oldest first. */
+  const proxyAudit = async () =>
+    (await cli("registry", "audit", "--output", "json", "--all")).stdout
+      .split("\n")
+      .filter((l) => l.includes('"service":"proxy-cache"'))
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            user: string;
+            status: number;
+            client: string;
+            action: string;
+            repository: string;
+          },
+      );
 
   before(async () => {
     await labUp({ el9: 3 });
@@ -534,10 +552,7 @@ describe("deploy-registry on lab hosts", function () {
     // dockerd reaches its own host's published port: what nginx sees as the client decides.
     const mirror = JSON.stringify({ registry_mirrors: [`https://${R}:5443`] });
     ok(await installEngineOn(r.inventory, r.registry, mirror));
-    const up = await hostExecResult(
-      r.registry,
-      "for i in $(seq 60); do docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^proxy Up .*(healthy)' && docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^nginx Up .*(healthy)' && exit 0; sleep 1; done; exit 1",
-    );
+    const up = await hostExecResult(r.registry, STACK_UP);
     assert.equal(up.exitCode, 0, "the stack is back after the engine's restart");
     const cached =
       "find /var/lib/ops-registry/proxy -path '*repositories/library/registry/_manifests/tags/2/*' | head -1";
@@ -546,11 +561,7 @@ describe("deploy-registry on lab hosts", function () {
     const pull = await hostExecResult(r.registry, "docker pull registry:2 2>&1");
     assert.equal(pull.exitCode, 0, pull.stdout);
     assert.notEqual((await hostExec(r.registry, cached)).trim(), "", "the cache holds registry:2");
-    const audit = await cli("registry", "audit", "--output", "json", "--all");
-    const served = audit.stdout
-      .split("\n")
-      .filter((l) => l.includes('"service":"proxy-cache"') && l.includes("library/registry"))
-      .map((l) => JSON.parse(l) as { user: string; status: number; client: string });
+    const served = (await proxyAudit()).filter((e) => e.repository === "library/registry");
     assert.ok(served.length > 0, "the pull went through the cache");
     assert.ok(
       served.every((e) => e.user === "" && e.status < 400),
@@ -563,31 +574,17 @@ describe("deploy-registry on lab hosts", function () {
   });
 
   it("with userland-proxy: false (CIS 2.16) the registry host's own engine still uses the proxy cache, from the compose network's gateway; outsiders stay refused", async () => {
-    const stackUp =
-      "for i in $(seq 60); do docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^proxy Up .*(healthy)' && docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^nginx Up .*(healthy)' && exit 0; sleep 1; done; exit 1";
     const hostLocal = "cat /opt/ops-registry/nginx/host-local.conf";
-    /** The proxy cache's audit entries, oldest first. */
-    const proxyEntries = async () =>
-      (await cli("registry", "audit", "--output", "json", "--all")).stdout
-        .split("\n")
-        .filter((l) => l.includes('"service":"proxy-cache"'))
-        .map(
-          (l) =>
-            JSON.parse(l) as {
-              user: string;
-              status: number;
-              client: string;
-              action: string;
-              repository: string;
-            },
-        );
     const mirror = { registry_mirrors: [`https://${R}:5443`] };
-    const restored: OpsResult[] = [];
+    // What puts the host back, run even when a step failed and judged after it, so no error hides another.
+    let engineBack: OpsResult | undefined;
+    let stackBack = -1;
+    let deployBack: OpsResult | undefined;
     try {
       // The engine without docker-proxy: its own published ports by iptables alone (hairpin NAT).
       const off = JSON.stringify({ ...mirror, docker_daemon_options: { "userland-proxy": false } });
       ok(await installEngineOn(r.inventory, r.registry, off));
-      assert.equal((await hostExecResult(r.registry, stackUp)).exitCode, 0, "the stack is back");
+      assert.equal((await hostExecResult(r.registry, STACK_UP)).exitCode, 0, "the stack is back");
       assert.equal(
         (await hostExec(r.registry, "pgrep -c -x docker-proxy || true")).trim(),
         "0",
@@ -603,11 +600,11 @@ describe("deploy-registry on lab hosts", function () {
       // What the deploy wrote for an engine with the proxy on: its own host is refused by its mirror
       // (the lab has no other way to docker.io, so the pull fails rather than going round it).
       assert.doesNotMatch(await hostExec(r.registry, hostLocal), /^include/m);
-      const earlier = (await proxyEntries()).length;
+      const earlier = (await proxyAudit()).length;
       const before = await hostExecResult(r.registry, "docker pull registry:2 2>&1");
       assert.notEqual(before.exitCode, 0, before.stdout);
       // dockerd asks its mirror for an anonymous token first: refused.
-      const refused = (await proxyEntries()).slice(earlier).filter((e) => e.action === "token");
+      const refused = (await proxyAudit()).slice(earlier).filter((e) => e.action === "token");
       assert.ok(refused.length > 0 && refused.every((e) => e.status === 401), "refused by its own mirror");
       assert.deepEqual(
         [...new Set(refused.map((e) => e.client))],
@@ -623,10 +620,10 @@ describe("deploy-registry on lab hosts", function () {
         ).trim(),
         `${gateway} 1;`,
       );
-      const seen = (await proxyEntries()).length;
+      const seen = (await proxyAudit()).length;
       const pull = await hostExecResult(r.registry, "docker pull registry:2 2>&1");
       assert.equal(pull.exitCode, 0, pull.stdout);
-      const served = (await proxyEntries()).slice(seen).filter((e) => e.repository === "library/registry");
+      const served = (await proxyAudit()).slice(seen).filter((e) => e.repository === "library/registry");
       assert.ok(served.length > 0, "the pull went through the cache");
       assert.ok(
         served.every((e) => e.user === "" && e.status < 400 && e.client === gateway),
@@ -637,20 +634,16 @@ describe("deploy-registry on lab hosts", function () {
       const token = await send(ep, "GET", "/ops/token", { headers: { Authorization: "Bearer anonymous" } });
       assert.equal(token.status, 401, "no anonymous token from outside");
     } finally {
-      // Put back even when a step above failed, without hiding its error: judged below.
       await hostExec(r.registry, "docker rmi registry:2 >/dev/null 2>&1 || true");
       // daemon.json keeps keys ops no longer sets: the proxy goes back on by name.
       const on = JSON.stringify({ docker_daemon_options: { "userland-proxy": true } });
-      restored.push(await installEngineOn(r.inventory, r.registry, on));
-      restored.push({
-        code: (await hostExecResult(r.registry, stackUp)).exitCode,
-        stdout: "",
-        stderr: "the stack did not come back",
-        events: [],
-      });
-      restored.push(await ops(["run", "deploy-registry", "-i", r.inventory, "--output", "json"]));
+      engineBack = await installEngineOn(r.inventory, r.registry, on);
+      stackBack = (await hostExecResult(r.registry, STACK_UP)).exitCode;
+      deployBack = await ops(["run", "deploy-registry", "-i", r.inventory, "--output", "json"]);
     }
-    for (const x of restored) ok(x);
+    ok(engineBack);
+    assert.equal(stackBack, 0, "the stack is back with the proxy on");
+    ok(deployBack);
     // Back with the proxy on: the gateway no longer counts.
     assert.doesNotMatch(await hostExec(r.registry, hostLocal), /^include/m);
   });

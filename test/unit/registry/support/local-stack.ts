@@ -33,16 +33,15 @@ export async function composeBinary(): Promise<string> {
 
 /**
  * Writes a rendered stack under `root` (its absolute paths made relative to root), with the
- * host-local.conf a run writes beside it for an engine whose userland proxy is on (`userlandProxy`)
- * or off.
+ * host-local.conf a run writes beside it for an engine with Docker's default userland proxy.
  */
-export function writeStack(root: string, stack: Stack, userlandProxy = true): void {
+export function writeStack(root: string, stack: Stack): void {
   for (const f of stack.files) {
     const path = join(root, f.path);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.content, { mode: Number.parseInt(f.mode, 8) });
   }
-  writeFileSync(join(root, "opt/ops-registry/nginx/host-local.conf"), hostLocalConf(userlandProxy));
+  writeFileSync(join(root, "opt/ops-registry/nginx/host-local.conf"), hostLocalConf(true));
 }
 
 export function tempRoot(): string {
@@ -56,11 +55,10 @@ export function tempRoot(): string {
 export async function startLocalStack(
   stack: Stack,
   accounts: RegistryModel["accounts"],
-  o: { readonly userlandProxy?: boolean } = {},
 ): Promise<LocalStack> {
   const id = `ops-unit-${randomBytes(4).toString("hex")}`;
   const root = tempRoot();
-  writeStack(root, stack, o.userlandProxy);
+  writeStack(root, stack);
   writeFileSync(join(root, "opt/ops-registry/nginx/htpasswd"), htpasswdContent(accounts, null));
   mkdirSync(join(root, "data/audit"), { recursive: true });
   const [registryImage, nginxImage] = [
