@@ -5,6 +5,7 @@
  * Run under `flock /tmp/ops-lab.lock`, after `npm run build`.
  */
 import assert from "node:assert/strict";
+import bcrypt from "bcryptjs";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { send, type Credentials, type Endpoint } from "../../src/registry/http.js";
@@ -17,6 +18,7 @@ import { hostExec, hostExecResult, labUp, readLab, recreateHost, type LabInfo } 
 import { $ } from "../lab/sh.js";
 import { engineIdentity } from "./helpers/host-state.js";
 import { failures, ops, summaries, type OpsResult } from "./helpers/ops-cli.js";
+import { randomLog } from "./helpers/random-log.js";
 import {
   PASSWORDS,
   bytesIn,
@@ -125,10 +127,10 @@ describe("deploy-registry on lab hosts", function () {
     }
   });
 
-  it("verify's round trip: a robot that lives only during the verify pushes a scratch image, every engine pulls it by digest, anonymously, holding no credential; a host without the CA fails; Ctrl-C mid-run leaves nothing", async () => {
+  it("verify's round trip: a robot that lives only during the verify pushes a scratch image, every engine pulls it by digest, anonymously, holding no credential, and no host ever holds the robot's password; a host without the CA fails; Ctrl-C mid-run leaves nothing", async () => {
     const hosts = [r.registry, ...r.engines];
-    const verify = (onEvent?: Parameters<typeof ops>[2], ...extra: string[]) =>
-      ops(["verify", "-p", "deploy-registry", "-i", r.inventory, "--output", "json", ...extra], "", onEvent);
+    const verify = (onEvent?: Parameters<typeof ops>[2], env?: NodeJS.ProcessEnv) =>
+      ops(["verify", "-p", "deploy-registry", "-i", r.inventory, "--output", "json"], "", onEvent, [], env);
     /** The verify robots' files on the registry host (verify-robot.ts). */
     const robots = async () =>
       (await hostExec(r.registry, "ls -A /opt/ops-registry/nginx/verify"))
@@ -164,18 +166,25 @@ describe("deploy-registry on lab hosts", function () {
     const storage = () => hostExec(r.registry, "cd /var/lib/ops-registry/registry && find . | sort");
     const stored = await storage();
 
-    // What e1 holds at the instant of its pull: a docker wrapper first in PATH records the config
-    // folder the pull reads and every file under /run, /root, /etc, /tmp and /home that holds the
-    // admin's password or its Basic credential (the needles sit in /var/tmp, outside the search).
-    // root's own docker config holds a wrong login for the registry: a pull that used it would be refused.
+    // What each host holds at the instant of its pull: a docker wrapper first in PATH records the
+    // config folder the pull reads, and keeps a copy of every file under /run, /root, /etc, /tmp,
+    // /home and /opt written since the verify began, and every process's arguments and environment
+    // (in /var/tmp, outside the search), to be searched for the robot's password once the run told
+    // it. On e1 it also lists every file there that holds the admin's password or its Basic
+    // credential. root's own docker config on e1 holds a wrong login for the registry: a pull that
+    // used it would be refused.
     const e1 = r.engines[0];
     const needles = [passwords.root, Buffer.from(`root:${passwords.root}`).toString("base64")];
+    const SEARCHED = "/run /root /etc /tmp /home /opt";
     const wrapper = [
       "#!/bin/sh",
       'if [ "$1" = pull ]; then',
       '  { echo "DOCKER_CONFIG=$DOCKER_CONFIG"; ls -A "$DOCKER_CONFIG" | sed "s/^/holds /"',
       "    grep -rlsF -D skip -f /var/tmp/ops-e2e-needles /run /root /etc /tmp /home | sed 's/^/admin secret in /'",
       "  } > /var/tmp/ops-e2e-pull.log 2>&1",
+      "  mkdir -p /var/tmp/ops-e2e-snap",
+      "  for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/cmdline; tr '\\0' '\\n' < $p/environ; done > /var/tmp/ops-e2e-snap/processes 2>/dev/null",
+      `  find ${SEARCHED} -type f -newer /var/tmp/ops-e2e-began -size -1024k 2>/dev/null | while read -r f; do cp --parents "$f" /var/tmp/ops-e2e-snap/ 2>/dev/null; done`,
       "fi",
       'exec /usr/bin/docker "$@"',
     ].join("\n");
@@ -183,24 +192,30 @@ describe("deploy-registry on lab hosts", function () {
     const wrongLogin = JSON.stringify({ auths: { [R]: wrong, [`${R}:443`]: wrong } });
     const put = (text: string, file: string) =>
       `echo ${Buffer.from(text).toString("base64")} | base64 -d > ${file}`;
+    for (const h of hosts)
+      await hostExec(
+        h,
+        `rm -rf /var/tmp/ops-e2e-snap && touch /var/tmp/ops-e2e-began && ${put(`${wrapper}\n`, "/usr/local/bin/docker")} && chmod 0755 /usr/local/bin/docker`,
+      );
     await hostExec(
       e1,
       [
         put(`${needles.join("\n")}\n`, "/var/tmp/ops-e2e-needles"),
-        `${put(`${wrapper}\n`, "/usr/local/bin/docker")} && chmod 0755 /usr/local/bin/docker`,
         "mkdir -p /root/.docker",
         "{ [ ! -e /root/.docker/config.json ] || mv /root/.docker/config.json /root/.docker/config.json.e2e; }",
         put(wrongLogin, "/root/.docker/config.json"),
       ].join(" && "),
     );
+    const drawn = randomLog();
     const t0 = Date.now();
-    const pass = await verify().finally(() =>
-      hostExec(
+    const pass = await verify(undefined, drawn.env).finally(async () => {
+      for (const h of hosts) await hostExec(h, "rm -f /usr/local/bin/docker /var/tmp/ops-e2e-began");
+      await hostExec(
         e1,
-        "rm -f /usr/local/bin/docker /var/tmp/ops-e2e-needles /root/.docker/config.json; " +
+        "rm -f /var/tmp/ops-e2e-needles /root/.docker/config.json; " +
           "[ ! -e /root/.docker/config.json.e2e ] || mv /root/.docker/config.json.e2e /root/.docker/config.json",
-      ),
-    );
+      );
+    });
     figures["verify -p deploy-registry with the round trip (3 hosts)"] = seconds(Date.now() - t0);
     ok(pass);
     const checks = roundTrips(pass);
@@ -250,6 +265,37 @@ describe("deploy-registry on lab hosts", function () {
       events.filter((e) => robotName.test(e.user) && e.action !== "push" && e.action !== "pull"),
       [],
     );
+    // The robot's password (drawn by this verify, recorded by the preload) is on no host: not in any
+    // file written during the verify, not in any process's arguments or environment at the instant
+    // of each pull, not anywhere searched afterwards; nor is its Basic credential. Its file on the
+    // registry host, as the registry host's pull found it, held the bcrypt hash of one of the values
+    // recorded: the search looked for the real password, and the copies were made.
+    const robotUser = pushes[0]?.user ?? "?";
+    const drawnValues = drawn.values();
+    drawn.remove();
+    const robotFile = await hostExec(
+      r.registry,
+      `cat /var/tmp/ops-e2e-snap/opt/ops-registry/nginx/verify/${id}-*.htpasswd`,
+    );
+    const [fileUser, fileHash] = robotFile.trim().split(":");
+    assert.equal(fileUser, robotUser);
+    const password = drawnValues.find((v) => bcrypt.compareSync(v, fileHash ?? ""));
+    assert.ok(password, `none of the ${drawnValues.length} values drawn is the robot's password`);
+    const robotNeedles = [password, Buffer.from(`${robotUser}:${password}`).toString("base64")];
+    for (const h of hosts) {
+      const found = await hostExec(
+        h,
+        [
+          put(`${robotNeedles.join("\n")}\n`, "/var/tmp/ops-e2e-robot-needles"),
+          `grep -c '^pull$' /var/tmp/ops-e2e-snap/processes`,
+          `grep -rlsF -D skip -f /var/tmp/ops-e2e-robot-needles /var/tmp/ops-e2e-snap ${SEARCHED} | sed 's/^/robot secret in /'`,
+          "rm -rf /var/tmp/ops-e2e-robot-needles /var/tmp/ops-e2e-snap",
+        ].join("; "),
+      );
+      const [pulls = "", ...secrets] = found.trim().split("\n");
+      assert.ok(Number(pulls) >= 1, `${h}: the snapshot holds the pull's own process: ${found}`);
+      assert.deepEqual(secrets, [], `${h}: the robot's password was found`);
+    }
     assert.deepEqual(await robots(), [], "the robot is gone");
     const cleanup = pass.events.find(
       (e) => e.kind === "run-step" && e.name === "deploy-registry:registry-round-trip-cleanup",
