@@ -228,6 +228,21 @@ describe("registry stack on a real engine", function () {
     assert.equal(clean.status, 202);
   });
 
+  it("a verified login leaves nginx's login cache, which holds the credential itself, within 30 s of its last use", async () => {
+    const dev = who("dev");
+    const credential = Buffer.from(`dev:${dev.password}`).toString("base64");
+    const held = async () =>
+      (await $`docker exec ${stack.nginx} grep -rlsF ${credential} /tmp/ops-auth`.nothrow()).stdout.trim() !==
+      "";
+    assert.equal((await send(ep, "GET", "/v2/", { credentials: dev })).status, 200);
+    assert.equal(await held(), true, "the login is remembered, keyed by the credential");
+    const used = Date.now();
+    while (await held()) {
+      assert.ok(Date.now() - used < 30_000, "the credential is still in the cache 30 s after its last use");
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  });
+
   it("a blob mount needs pull rights on the project it reads from, however the query is written", async () => {
     const secret = await pushImage(ep, who("keeper"), "secret/app", "1");
     assert.equal(secret.answer.status, 201);
