@@ -35,7 +35,7 @@ import {
 } from "../src/registry/stack-resource.js";
 import { unitsAbsent } from "../src/resources/units-absent.js";
 import { registryName, registryTlsStep, tlsOutput, type RegistryEndpoint } from "../src/registry/tls-step.js";
-import { trustRegistry, untrustRegistry } from "../src/registry/trust.js";
+import { trustRegistries, untrustRegistries } from "../src/registry/trust.js";
 import { proxyClientsOutput, proxyClientsStep } from "../src/registry/proxy-clients.js";
 import { hostLocalClients } from "../src/registry/host-local.js";
 import { policyConfig, policyNeeded } from "../src/registry/policy-config.js";
@@ -112,11 +112,14 @@ export function stackSpec(
 
 /** What every host does to trust (or, when absent, stop trusting) each registry of the run. */
 function trust(registries: readonly RegistryEndpoint[], absent: boolean): Resource[] {
-  return registries.flatMap((r) => {
-    const endpoints = [r.endpoint, ...(r.proxyEndpoint !== null ? [r.proxyEndpoint] : [])];
-    if (absent) return endpoints.filter(() => r.tls).map((e) => untrustRegistry(e));
-    return endpoints.flatMap((endpoint) => trustRegistry({ endpoint, caPem: r.caPem, tls: r.tls }));
-  });
+  const all = registries.flatMap((r) =>
+    [r.endpoint, ...(r.proxyEndpoint !== null ? [r.proxyEndpoint] : [])].map((endpoint) => ({
+      endpoint,
+      caPem: r.caPem,
+      tls: r.tls,
+    })),
+  );
+  return absent ? untrustRegistries(all) : trustRegistries(all);
 }
 
 /** The registry host's own resources, in the order they converge. */

@@ -25,7 +25,7 @@ import { groupMembers } from "../src/resources/group-members.js";
 import { packages } from "../src/resources/packages.js";
 import { repository } from "../src/resources/repository.js";
 import { signingKey } from "../src/resources/signing-key.js";
-import { trustRegistry } from "../src/registry/trust.js";
+import { trustRegistries } from "../src/registry/trust.js";
 import { APT_CONFLICTING_PACKAGES, aptSources } from "./docker-apt.js";
 import { dockerDistroOf } from "./docker-distro.js";
 import { DOCKER_KEY_NAME, chooseRepo, rpmSources, type RepoChoice } from "./docker-repo.js";
@@ -119,8 +119,8 @@ export default definePlaybook({
       dockerService(),
       groupMembers({ group: "docker", users: vars.docker_users, listedIn: "docker_users" }),
       // Registries signed by a private CA: dockerd reads certs.d on each connection, so no restart.
-      ...Object.entries(vars.registry_ca_certs).flatMap(([endpoint, caPem]) =>
-        trustRegistry({ endpoint, caPem, tls: true }),
+      ...trustRegistries(
+        Object.entries(vars.registry_ca_certs).map(([endpoint, caPem]) => ({ endpoint, caPem, tls: true })),
       ),
       engineCheck({ timeoutSeconds: 30, startedBy: "docker" }),
       // `ops verify` runs its test containers from verify_image: on a host without a registry, the bundle's.

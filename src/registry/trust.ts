@@ -4,7 +4,7 @@
  * the course's plain-HTTP registry, its address added to daemon.json's insecure-registries (a
  * reloadable key: the engine reloads, it does not restart). Any playbook can use these resources.
  */
-import { file as fileFact } from "../facts/file.js";
+import { file as fileFact, type FileInfo } from "../facts/file.js";
 import { DAEMON_JSON, daemonJson } from "../engine/index.js";
 import { file } from "../resources/file.js";
 import { change, noop, type Resource } from "../resources/resource.js";
@@ -46,54 +46,80 @@ export function certsDirs(endpoint: string): string[] {
 }
 
 /**
- * @example trustRegistry({ endpoint: "10.0.0.5:443", caPem, tls: true })
+ * Every registry of a run, trusted: its CA in certs.d when it serves TLS; when it serves plain HTTP,
+ * its address in insecure-registries. All plain-HTTP addresses go into ONE edit of daemon.json (a
+ * registry and its proxy cache are two): two edits of the same file in one run would plan against
+ * the same facts, and the second, finding the file changed since, would write nothing and fail.
+ *
+ * @example trustRegistries([{ endpoint: "10.0.0.5:443", caPem, tls: true }])
  */
-export function trustRegistry(r: TrustedRegistry): Resource[] {
-  if (r.tls) {
-    if (r.caPem === null) return [];
-    return certsDirs(r.endpoint).map((dir) =>
-      file({
-        path: `${dir}/ca.crt`,
-        content: r.caPem ?? "",
-        mode: CA_FILE_MODE,
-        owner: "root",
-        group: "root",
-      }),
-    );
-  }
-  return [insecureRegistry(r.endpoint)];
+export function trustRegistries(registries: readonly TrustedRegistry[]): Resource[] {
+  const files = registries.flatMap((r) =>
+    r.tls && r.caPem !== null
+      ? certsDirs(r.endpoint).map((dir) =>
+          file({
+            path: `${dir}/ca.crt`,
+            content: r.caPem ?? "",
+            mode: CA_FILE_MODE,
+            owner: "root",
+            group: "root",
+          }),
+        )
+      : [],
+  );
+  const plain = registries.filter((r) => !r.tls).map((r) => r.endpoint);
+  return plain.length === 0 ? files : [...files, insecureRegistries(plain, "add")];
 }
 
-/** Adds one address to insecure-registries, keeping every other entry (hand-set ones included). */
-function insecureRegistry(endpoint: string): Resource {
+/**
+ * Undoes trustRegistries (for `registry_state: absent`): the CA leaves certs.d, a plain-HTTP
+ * address leaves insecure-registries (in one edit, as it came), every other entry stays.
+ *
+ * @example untrustRegistries([{ endpoint: "10.0.0.5:5000", tls: false }])
+ */
+export function untrustRegistries(registries: readonly Omit<TrustedRegistry, "caPem">[]): Resource[] {
+  const cas = registries.filter((r) => r.tls).map((r) => untrustCa(r.endpoint));
+  const plain = registries.filter((r) => !r.tls).map((r) => r.endpoint);
+  return plain.length === 0 ? cas : [...cas, insecureRegistries(plain, "remove")];
+}
+
+/** The insecure-registries daemon.json holds now (none when it is missing, empty or unreadable). */
+function insecureList(info: FileInfo): string[] {
+  try {
+    const text = info.exists ? (info.content?.toString("utf8") ?? "") : "";
+    if (text.trim() === "") return [];
+    const current = (JSON.parse(text) as Record<string, unknown>)["insecure-registries"] ?? [];
+    return Array.isArray(current) ? current.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    // An unreadable daemon.json: daemonJson refuses it with its own message when asked to write.
+    return [];
+  }
+}
+
+/** Adds the addresses to insecure-registries, or removes them, keeping every other entry (hand-set ones included). */
+function insecureRegistries(endpoints: readonly string[], mode: "add" | "remove"): Resource {
   const fact = fileFact(DAEMON_JSON);
   return {
-    id: `insecure-registry:${endpoint}`,
+    id: `insecure-registries:${mode}:${endpoints.join(",")}`,
     // The facts daemonJson plans with (daemon.json and the engine's own view), read the same way.
     facts: daemonJson({ set: {} }).facts,
     plan(facts) {
-      const info = facts.get(fact);
-      let current: unknown = [];
-      try {
-        const text = info.exists ? (info.content?.toString("utf8") ?? "") : "";
-        if (text.trim() !== "")
-          current = (JSON.parse(text) as Record<string, unknown>)["insecure-registries"] ?? [];
-      } catch {
-        // An unreadable daemon.json: daemonJson below refuses it with its own message.
+      const list = insecureList(facts.get(fact));
+      if (mode === "remove") {
+        if (!endpoints.some((e) => list.includes(e)))
+          return noop(`${endpoints.join(", ")} not in ${DAEMON_JSON}'s insecure-registries`);
+        return daemonJson({
+          set: { "insecure-registries": list.filter((e) => !endpoints.includes(e)) },
+        }).plan(facts);
       }
-      const list = Array.isArray(current) ? current.filter((x): x is string => typeof x === "string") : [];
-      const want = list.includes(endpoint) ? list : [...list, endpoint];
+      const want = [...list, ...endpoints.filter((e) => !list.includes(e))];
       return daemonJson({ set: { "insecure-registries": want } }).plan(facts);
     },
   };
 }
 
-/**
- * Removes what trustRegistry put there (for `registry_state: absent`).
- *
- * @example untrustRegistry("10.0.0.5:443")
- */
-export function untrustRegistry(endpoint: string): Resource {
+/** Removes a registry's CA from certs.d. */
+function untrustCa(endpoint: string): Resource {
   const dirs = certsDirs(endpoint);
   const facts = dirs.map((d) => fileFact(`${d}/ca.crt`));
   return {

@@ -62,6 +62,25 @@ describe("deploy-registry on lab hosts", function () {
   /** On the registry host: waits until the proxy cache and nginx are healthy (after an engine restart). */
   const STACK_UP =
     "for i in $(seq 60); do docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^proxy Up .*(healthy)' && docker compose -p ops-registry ps --format '{{.Service}} {{.Status}}' | grep -q '^nginx Up .*(healthy)' && exit 0; sleep 1; done; exit 1";
+  /** Each host's verdict of verify's round trip (check registry.round-trip), by host. */
+  const roundTrips = (res: OpsResult) =>
+    Object.fromEntries(
+      res.events.flatMap((e) =>
+        e.kind === "check-result" && e.check.id === "registry.round-trip" ? [[e.host, e.check] as const] : [],
+      ),
+    );
+  /** Whatever a round trip could leave on the hosts: pulled images, docker config folders. */
+  const hostLeftovers = async (hosts: readonly string[]) => {
+    const found: string[] = [];
+    for (const h of hosts)
+      found.push(
+        await hostExec(
+          h,
+          "ls -d /run/ops-verify-* 2>/dev/null; docker images --format '{{.Repository}}' | grep ops-verify || true",
+        ),
+      );
+    return found.map((f) => f.trim()).filter((f) => f !== "");
+  };
   /** The proxy cache's entries of the audit log (`ops registry audit --all`), oldest first. */
   const proxyAudit = async () =>
     (await cli("registry", "audit", "--output", "json", "--all")).stdout
@@ -136,28 +155,13 @@ describe("deploy-registry on lab hosts", function () {
       (await hostExec(r.registry, "ls -A /opt/ops-registry/nginx/verify"))
         .split("\n")
         .filter((l) => l !== "");
-    const roundTrips = (res: OpsResult) =>
-      Object.fromEntries(
-        res.events.flatMap((e) =>
-          e.kind === "check-result" && e.check.id === "registry.round-trip"
-            ? [[e.host, e.check] as const]
-            : [],
-        ),
-      );
-    /** Whatever a round trip could leave on the hosts: pulled images, docker configs; and the catalog. */
+    /** Whatever a round trip could leave on the hosts, and the catalog. */
     const leftovers = async () => {
-      const found: string[] = [];
-      for (const h of hosts)
-        found.push(
-          await hostExec(
-            h,
-            "ls -d /run/ops-verify-* 2>/dev/null; docker images --format '{{.Repository}}' | grep ops-verify || true",
-          ),
-        );
+      const found = await hostLeftovers(hosts);
       const ls = await cli("registry", "ls", "--output", "json");
       ok(ls);
       if (ls.stdout.includes("ops-verify")) found.push(`catalog: ${ls.stdout}`);
-      return found.map((f) => f.trim()).filter((f) => f !== "");
+      return found;
     };
     // A registry in use: an image is there already (the round trip must leave it alone).
     const ep = { url: `https://${R}`, ca: readFileSync(join(r.dir, "ops-registry-ca.crt"), "utf8") };
@@ -1032,6 +1036,72 @@ describe("deploy-registry on lab hosts", function () {
     assert.ok(Object.values(summaries(again)).every((s) => s.status === "ok" && s.commands === 1));
     ok(await deploy("-e", absent, "--yes"));
     assert.equal((await hostExecResult(r.registry, "test -e /var/lib/ops-registry")).exitCode, 1);
+  });
+
+  it("plain HTTP: verify's round trip goes through each engine's insecure-registries; an engine without the entry fails, the next run repairs it", async () => {
+    // A fresh plain-HTTP stack (the previous test removed the TLS one and its data), on port 5000.
+    const plain = JSON.stringify({ registry_tls: false, registry_port: 5000 });
+    const P = `${r.address}:5000`;
+    const hosts = [r.registry, ...r.engines];
+    const verify = () =>
+      ops(["verify", "-p", "deploy-registry", "-i", r.inventory, "--output", "json", "-e", plain]);
+    const insecure = async (h: string) =>
+      (
+        JSON.parse(
+          (await hostExec(h, "docker info --format '{{json .RegistryConfig.IndexConfigs}}'")) || "{}",
+        ) as Record<string, { Secure: boolean }>
+      )[P]?.Secure === false;
+    try {
+      ok(await deploy("-e", plain));
+      for (const h of hosts) assert.equal(await insecure(h), true, `${h} trusts ${P} as plain HTTP`);
+      const pass = await verify();
+      ok(pass);
+      for (const h of hosts) {
+        assert.equal(roundTrips(pass)[h]?.status, "pass", JSON.stringify(roundTrips(pass)[h]));
+        assert.match(
+          roundTrips(pass)[h]?.message ?? "",
+          new RegExp(`^pulled ${P}/ops-verify/[0-9a-f]+@sha256:`),
+        );
+      }
+      assert.deepEqual(await hostLeftovers(hosts), []);
+
+      // e2 loses its insecure-registries entry (dockerd reloads it on SIGHUP, no restart).
+      const e2 = r.engines[1];
+      await hostExec(
+        e2,
+        `python3 -c 'import json; p="/etc/docker/daemon.json"; d=json.load(open(p)); d["insecure-registries"]=[x for x in d.get("insecure-registries", []) if x != "${P}"]; json.dump(d, open(p, "w"))' && systemctl reload docker`,
+      );
+      for (let i = 0; i < 50 && (await insecure(e2)); i++) await new Promise((res) => setTimeout(res, 100));
+      assert.equal(await insecure(e2), false, "e2 no longer trusts the plain-HTTP registry");
+      const broken = await verify();
+      assert.equal(broken.code, 2, broken.stderr);
+      const after = roundTrips(broken);
+      assert.equal(after[e2]?.status, "fail", JSON.stringify(after[e2]));
+      assert.match(
+        after[e2]?.message ?? "",
+        /speaks HTTPS to .*serves plain HTTP \(insecure-registries is missing\)/,
+      );
+      assert.match(after[e2]?.hint ?? "", /adds a plain-HTTP registry to insecure-registries/);
+      for (const h of [r.registry, r.engines[0]])
+        assert.equal(after[h]?.status, "pass", JSON.stringify(after[h]));
+      assert.deepEqual(await hostLeftovers(hosts), []);
+
+      ok(await deploy("-e", plain));
+      assert.equal(await insecure(e2), true, "the run put the entry back");
+      const repaired = await verify();
+      ok(repaired);
+      for (const h of hosts) assert.equal(roundTrips(repaired)[h]?.status, "pass");
+    } finally {
+      ok(
+        await deploy(
+          "-e",
+          JSON.stringify({ registry_tls: false, registry_port: 5000, registry_state: "absent" }),
+          "--yes",
+        ),
+      );
+    }
+    for (const h of hosts)
+      assert.equal(await insecure(h), false, `absent took ${P} out of ${h}'s insecure-registries`);
   });
 
   after(() => {

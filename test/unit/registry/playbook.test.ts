@@ -122,6 +122,76 @@ describe("deploy-registry playbook", () => {
     assert.equal(String(steps[0]?.steps[0]?.stdin), ca);
   });
 
+  it("plain HTTP: an engine host adds the registry and its proxy cache to insecure-registries in one edit; absent takes out both in one, keeping the others", async () => {
+    const plain = varsWith({
+      ...SAMPLE_VARS,
+      registry_tls: false,
+      registry_port: 5000,
+      registry_proxy_cache: { enabled: true },
+    });
+    const runOf = async (v: DeployRegistryVars): Promise<RunContext> => {
+      const ctx: RunStepContext<DeployRegistryVars> = {
+        ...readOnlyContext(
+          [
+            { host: reg, vars: v },
+            { host: engine, vars: v },
+          ],
+          dir,
+        ),
+        check: false,
+      };
+      const outputs: Record<string, unknown> = {};
+      for (const step of playbook.runSteps ?? [])
+        if (step.name === "registry-tls" || step.name === "registry-proxy-clients")
+          outputs[step.name] = await step.run({ ...ctx, outputs });
+      return { yes: false, runId: "abc123", outputs };
+    };
+    const present = await runOf(plain);
+    const resources = playbook.resources(plain, engine, present);
+    const fresh = freshFacts(resources);
+    // A hand-set entry the run must keep.
+    const daemon = (o: object) => {
+      const content = Buffer.from(`${JSON.stringify(o)}\n`);
+      return {
+        exists: true,
+        type: "file",
+        mode: "0644",
+        owner: "root",
+        group: "root",
+        mtime: 1,
+        size: content.length,
+        sha256: "x",
+        content,
+      };
+    };
+    fresh.set("file:/etc/docker/daemon.json", daemon({ "insecure-registries": ["10.9.9.9:5000"] }));
+    const first = planAll(resources, fresh);
+    const edits = first.filter((s) => s.steps.some((st) => st.description.includes("daemon.json")));
+    assert.deepEqual(
+      edits.map((s) => s.id),
+      ["insecure-registries:add:10.0.0.5:5000,10.0.0.5:5443"],
+    );
+    const written = JSON.parse(String(edits[0]?.steps[0]?.stdin)) as Record<string, unknown>;
+    assert.deepEqual(written["insecure-registries"], ["10.9.9.9:5000", "10.0.0.5:5000", "10.0.0.5:5443"]);
+
+    // The host as that edit and the engine's reload left it: nothing more to do.
+    const after = new Map(fresh);
+    after.set("file:/etc/docker/daemon.json", daemon(written));
+    const info = fresh.get("docker-daemon") as Record<string, unknown>;
+    after.set("docker-daemon", { ...info, insecureRegistries: written["insecure-registries"] });
+    assert.deepEqual(planAll(playbook.resources(plain, engine, present), after), []);
+
+    // registry_state: absent: one edit takes both out; the hand-set entry stays.
+    const gone = { ...plain, registry_state: "absent" as const };
+    const absent = planAll(playbook.resources(gone, engine, await runOf(gone)), after);
+    assert.deepEqual(
+      absent.map((s) => s.id),
+      ["insecure-registries:remove:10.0.0.5:5000,10.0.0.5:5443"],
+    );
+    const left = JSON.parse(String(absent[0]?.steps[0]?.stdin)) as Record<string, unknown>;
+    assert.deepEqual(left["insecure-registries"], ["10.9.9.9:5000"]);
+  });
+
   it("a fresh registry host converges in order, and the host it leaves behind plans no step", () => {
     const resources = playbook.resources(vars, reg, run);
     const fresh = freshFacts(resources);

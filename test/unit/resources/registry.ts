@@ -30,7 +30,7 @@ import {
   type RegistryPreflightOptions,
   type StackOptions,
 } from "../../../src/registry/stack-resource.js";
-import { trustRegistry, type TrustedRegistry } from "../../../src/registry/trust.js";
+import { trustRegistries, untrustRegistries, type TrustedRegistry } from "../../../src/registry/trust.js";
 import { hostLocalClients } from "../../../src/registry/host-local.js";
 
 export const TEST_TEMPLATES = fileURLToPath(new URL("../../fixtures/templates/", import.meta.url));
@@ -48,6 +48,14 @@ function onHost(a: Args): { facts: HostFacts } {
   const manager = a.manager;
   const packages = typeof manager === "string" ? { family: base.packages?.family ?? "rpm", manager } : null;
   return { facts: { ...base, packages } };
+}
+
+const registriesOf = (a: Args): TrustedRegistry[] =>
+  Array.isArray(a.registries) ? (a.registries as TrustedRegistry[]) : [a as unknown as TrustedRegistry];
+function oneOf(resources: Resource[], a: Args): Resource {
+  const r = resources[Number(a.resource ?? 0)];
+  if (r === undefined) throw new Error(`no resource ${String(a.resource ?? 0)} of ${resources.length}`);
+  return r;
 }
 
 export const RESOURCES: Record<string, (args: Args) => Resource> = {
@@ -73,10 +81,8 @@ export const RESOURCES: Record<string, (args: Args) => Resource> = {
   "registry-gc": (a) =>
     registryGc({ dir: String(a.dir), keepFor: () => Number(a.keep ?? 0), dryRun: a.dryRun === true }),
   "units-absent": (a) => unitsAbsent(a.units as string[]),
-  // One resource per case: the first the registry is trusted through.
-  "trust-registry": (a) => {
-    const [first] = trustRegistry(a as unknown as TrustedRegistry);
-    if (first === undefined) throw new Error("trustRegistry gave no resource");
-    return first;
-  },
+  // One resource per case: `registries` (or the args as one registry), and which of the resources
+  // they make the case plans (`resource`, default the first).
+  "trust-registry": (a) => oneOf(trustRegistries(registriesOf(a)), a),
+  "untrust-registry": (a) => oneOf(untrustRegistries(registriesOf(a)), a),
 };

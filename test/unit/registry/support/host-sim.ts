@@ -38,7 +38,7 @@ export function freshFacts(resources: readonly Resource[], ports: number[] = [22
     else if (f.name.startsWith("systemd-unit:")) values.set(f.name, unit(false));
     // No verify robot left behind by a killed ops verify.
     else if (f.name.startsWith("verify-robots-expired:")) values.set(f.name, { code: 0, output: "" });
-    else if (f.name === "docker-info")
+    else if (f.name === "docker-info" || f.name === "docker-daemon")
       values.set(f.name, {
         status: "running",
         clientVersion: "20.10.24",
