@@ -16,7 +16,7 @@ import type { RunContext, RunStepContext } from "../../../src/playbook.js";
 import { renderStack } from "../../../src/registry/stack.js";
 import { registryModel } from "../../../src/registry/model.js";
 import { TLS_STEP, type TlsOutput } from "../../../src/registry/tls-step.js";
-import { applied, freshFacts, planAll } from "./support/host-sim.js";
+import { applied, daemonJsonFile, freshFacts, planAll, runningEngine } from "./support/host-sim.js";
 import { SAMPLE_VARS, varsWith } from "./support/sample.js";
 
 const reg = { name: "reg1", address: "10.0.0.5", groups: ["all", "registry"], facts: SAMPLE_HOST_FACTS.el9 };
@@ -150,21 +150,7 @@ describe("deploy-registry playbook", () => {
     const resources = playbook.resources(plain, engine, present);
     const fresh = freshFacts(resources);
     // A hand-set entry the run must keep.
-    const daemon = (o: object) => {
-      const content = Buffer.from(`${JSON.stringify(o)}\n`);
-      return {
-        exists: true,
-        type: "file",
-        mode: "0644",
-        owner: "root",
-        group: "root",
-        mtime: 1,
-        size: content.length,
-        sha256: "x",
-        content,
-      };
-    };
-    fresh.set("file:/etc/docker/daemon.json", daemon({ "insecure-registries": ["10.9.9.9:5000"] }));
+    fresh.set("file:/etc/docker/daemon.json", daemonJsonFile({ "insecure-registries": ["10.9.9.9:5000"] }));
     const first = planAll(resources, fresh);
     const edits = first.filter((s) => s.steps.some((st) => st.description.includes("daemon.json")));
     assert.deepEqual(
@@ -176,9 +162,8 @@ describe("deploy-registry playbook", () => {
 
     // The host as that edit and the engine's reload left it: nothing more to do.
     const after = new Map(fresh);
-    after.set("file:/etc/docker/daemon.json", daemon(written));
-    const info = fresh.get("docker-daemon") as Record<string, unknown>;
-    after.set("docker-daemon", { ...info, insecureRegistries: written["insecure-registries"] });
+    after.set("file:/etc/docker/daemon.json", daemonJsonFile(written));
+    after.set("docker-daemon", runningEngine(written["insecure-registries"] as string[]));
     assert.deepEqual(planAll(playbook.resources(plain, engine, present), after), []);
 
     // registry_state: absent: one edit takes both out; the hand-set entry stays.

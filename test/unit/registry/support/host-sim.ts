@@ -25,6 +25,18 @@ const unit = (up: boolean): SystemdUnit => ({
   mainPid: null,
 });
 
+/** The engine's own view (docker info) of a running engine 20.10 with these insecure-registries. */
+export const runningEngine = (insecureRegistries: readonly string[]) => ({
+  status: "running",
+  clientVersion: "20.10.24",
+  canValidate: false,
+  serverVersion: "20.10.24",
+  registryMirrors: [],
+  insecureRegistries,
+  cgroupDriver: "cgroupfs",
+  storageDriver: "overlay2",
+});
+
 /** A fresh EL host with Docker and compose: nothing of the registry exists; only ssh listens. */
 export function freshFacts(resources: readonly Resource[], ports: number[] = [22]): FactValues {
   const values: FactValues = new Map();
@@ -38,17 +50,7 @@ export function freshFacts(resources: readonly Resource[], ports: number[] = [22
     else if (f.name.startsWith("systemd-unit:")) values.set(f.name, unit(false));
     // No verify robot left behind by a killed ops verify.
     else if (f.name.startsWith("verify-robots-expired:")) values.set(f.name, { code: 0, output: "" });
-    else if (f.name === "docker-info" || f.name === "docker-daemon")
-      values.set(f.name, {
-        status: "running",
-        clientVersion: "20.10.24",
-        canValidate: false,
-        serverVersion: "20.10.24",
-        registryMirrors: [],
-        insecureRegistries: [],
-        cgroupDriver: "cgroupfs",
-        storageDriver: "overlay2",
-      });
+    else if (f.name === "docker-info" || f.name === "docker-daemon") values.set(f.name, runningEngine([]));
     // The engine as install-engine leaves it by default: the userland proxy on.
     else if (f.name === "dockerd-cmdline")
       values.set(f.name, {
@@ -76,6 +78,10 @@ export function planAll(
     return o.kind === "change" ? [{ id: r.id, steps: o.steps }] : [];
   });
 }
+
+/** daemon.json holding `o`, as the file fact reads it. */
+export const daemonJsonFile = (o: object): FileInfo =>
+  fileAfter(Buffer.from(`${JSON.stringify(o)}\n`), "0644");
 
 const fileAfter = (content: Buffer, mode: string): FileInfo => ({
   exists: true,
