@@ -83,17 +83,25 @@ export function untrustRegistries(registries: readonly Omit<TrustedRegistry, "ca
   return plain.length === 0 ? cas : [...cas, insecureRegistries(plain, "remove")];
 }
 
-/** The insecure-registries daemon.json holds now (none when it is missing, empty or unreadable). */
-function insecureList(info: FileInfo): string[] {
+/**
+ * The insecure-registries daemon.json holds now: none when it is missing or empty; null when it
+ * cannot be read (not a file, too large, not a JSON object), which daemonJson refuses with its own
+ * message.
+ */
+function insecureList(info: FileInfo): string[] | null {
+  if (!info.exists) return [];
+  if (info.type !== "file" || info.content === null) return null;
+  const text = info.content.toString("utf8");
+  if (text.trim() === "") return [];
+  let parsed: unknown;
   try {
-    const text = info.exists ? (info.content?.toString("utf8") ?? "") : "";
-    if (text.trim() === "") return [];
-    const current = (JSON.parse(text) as Record<string, unknown>)["insecure-registries"] ?? [];
-    return Array.isArray(current) ? current.filter((x): x is string => typeof x === "string") : [];
+    parsed = JSON.parse(text);
   } catch {
-    // An unreadable daemon.json: daemonJson refuses it with its own message when asked to write.
-    return [];
+    return null;
   }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
+  const current = (parsed as Record<string, unknown>)["insecure-registries"] ?? [];
+  return Array.isArray(current) ? current.filter((x): x is string => typeof x === "string") : [];
 }
 
 /** Adds the addresses to insecure-registries, or removes them, keeping every other entry (hand-set ones included). */
@@ -105,6 +113,8 @@ function insecureRegistries(endpoints: readonly string[], mode: "add" | "remove"
     facts: daemonJson({ set: {} }).facts,
     plan(facts) {
       const list = insecureList(facts.get(fact));
+      // Unreadable: daemonJson fails the host with why, rather than a removal claiming "not there".
+      if (list === null) return daemonJson({ set: {} }).plan(facts);
       if (mode === "remove") {
         if (!endpoints.some((e) => list.includes(e)))
           return noop(`${endpoints.join(", ")} not in ${DAEMON_JSON}'s insecure-registries`);
